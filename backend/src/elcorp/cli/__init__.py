@@ -1,0 +1,121 @@
+"""The `elcorp` command: development stack, migrations, seeding and operator tasks."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from elcorp.config import ConfigurationError, Settings
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    try:
+        settings.ensure_safe_for_profile()
+    except ConfigurationError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    return settings
+
+
+@click.group()
+def main() -> None:
+    """Elcorp Namibia platform."""
+
+
+@main.command()
+@click.option("--port", type=int, envvar="PORT", default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def dev(port: int, host: str) -> None:
+    """Run the whole platform: embedded PostgreSQL + Redis (unless DATABASE_URL/REDIS_URL
+    are set), migrations, seed, API, Celery worker and beat. Ctrl-C stops everything."""
+    from elcorp.cli.devstack import run_dev_stack
+
+    sys.exit(run_dev_stack(host=host, port=port))
+
+
+@main.command()
+@click.argument("target", default="head")
+@click.option("--down", is_flag=True, help="Downgrade to TARGET instead (e.g. base).")
+def migrate(target: str, down: bool) -> None:
+    """Apply migrations up to TARGET (default head)."""
+    from elcorp.shared.infrastructure import migrate as migrations
+    from elcorp.shared.infrastructure.db import build_engine
+
+    settings = _settings()
+    if not settings.DATABASE_URL:
+        raise click.UsageError("DATABASE_URL is not set")
+    engine = build_engine(settings.DATABASE_URL, pool_size=1)
+    try:
+        if down:
+            migrations.downgrade(engine, settings.MIGRATIONS_DIR, target)
+        else:
+            migrations.upgrade(engine, settings.MIGRATIONS_DIR, target)
+    finally:
+        engine.dispose()
+    click.echo(f"migrations: {'downgraded' if down else 'upgraded'} to {target}")
+
+
+@main.command()
+def seed() -> None:
+    """Insert reference data (idempotent: running it twice changes nothing)."""
+    from elcorp.bootstrap import bootstrap, run_seeders
+
+    container = bootstrap(_settings())
+    for line in run_seeders(container):
+        click.echo(f"seed: {line}")
+    container.engine.dispose()
+
+
+@main.command("outbox-dispatch")
+@click.option("--batch-size", type=int, default=100, show_default=True)
+def outbox_dispatch(batch_size: int) -> None:
+    """Deliver pending outbox events now (what the beat job does every second)."""
+    from elcorp.bootstrap import bootstrap
+
+    container = bootstrap(_settings())
+    result = container.outbox.dispatch_pending(batch_size=batch_size)
+    click.echo(
+        json.dumps({"dispatched": result.dispatched, "retried": result.retried, "failed": result.failed})
+    )
+
+
+@main.command()
+@click.option("--batch-size", type=int, default=500, show_default=True)
+def reencrypt(batch_size: int) -> None:
+    """Re-encrypt every encrypted column under the newest FIELD_ENCRYPTION_KEYS key."""
+    from elcorp.bootstrap import bootstrap
+    from elcorp.shared.infrastructure.reencrypt import reencrypt_columns
+    from elcorp.shared.security.encryption import encrypted_columns
+
+    container = bootstrap(_settings())
+    counts = reencrypt_columns(
+        container.session_factory, container.cipher, encrypted_columns(), batch_size=batch_size
+    )
+    click.echo(json.dumps({"reencrypted": counts}))
+
+
+@main.command("generate-key")
+def generate_key() -> None:
+    """Print a new Fernet key for FIELD_ENCRYPTION_KEYS."""
+    from elcorp.shared.security.encryption import generate_key as new_key
+
+    click.echo(new_key())
+
+
+@main.command()
+def openapi() -> None:
+    """Print the OpenAPI document (JSON) without starting a server."""
+    from elcorp.main import create_app
+
+    app = create_app(_settings())
+    click.echo(json.dumps(app.api_doc, indent=2))
+
+
+@main.command("check-config")
+def check_config() -> None:
+    """Validate the settings for the current ENV profile; exit 2 if unsafe."""
+    settings = _settings()
+    click.echo(f"configuration ok for profile {settings.ENV.value}")

@@ -1,0 +1,3 @@
+from elcorp.cli import main
+
+main()

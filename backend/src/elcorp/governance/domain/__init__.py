@@ -1,0 +1,3 @@
+"""governance domain: entities, value objects, aggregates, domain services, repository
+interfaces (Protocols) and domain events of the governance context. Plain Python only: stdlib and
+`elcorp.shared.domain`; never Flask, SQLAlchemy, Redis, Celery or pydantic."""

@@ -1,0 +1,5 @@
+"""The identity bounded context: users, credentials, devices and refresh tokens, MFA, password
+reset, email verification, profile.
+
+Other contexts reach it only through `elcorp.identity.application.api` or domain events.
+"""

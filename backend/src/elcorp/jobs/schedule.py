@@ -1,0 +1,19 @@
+"""The beat schedule: every periodic job of the platform, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from elcorp.config import Settings
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    interval = settings.OUTBOX_DISPATCH_INTERVAL_SECONDS
+    return {
+        "outbox-dispatch": {
+            "task": "elcorp.outbox.dispatch",
+            "schedule": interval,
+            # A run that waited longer than one interval is superseded by the next one.
+            "options": {"expires": max(interval * 5, 5.0)},
+        },
+    }

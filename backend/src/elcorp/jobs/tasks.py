@@ -1,0 +1,58 @@
+"""Celery tasks. Each is a thin shell: get the container, call one service, log the result.
+
+Transient failures (database or broker unreachable) are retried with exponential backoff.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+import structlog
+from celery import shared_task
+from flask import current_app
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from elcorp.bootstrap import Container
+
+logger = structlog.get_logger("elcorp.jobs")
+
+TRANSIENT = (OperationalError, redis.ConnectionError, redis.TimeoutError)
+
+
+def _container() -> Container:
+    container: Container = current_app.extensions["elcorp"]
+    return container
+
+
+@shared_task(
+    name="elcorp.outbox.dispatch",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=5,
+    ignore_result=True,
+)
+def dispatch_outbox() -> dict[str, int]:
+    """Deliver committed outbox events to their handlers (at least once)."""
+    container = _container()
+    result = container.outbox.dispatch_pending(batch_size=container.settings.OUTBOX_BATCH_SIZE)
+    if result.claimed:
+        logger.info(
+            "outbox.dispatched",
+            dispatched=result.dispatched,
+            retried=result.retried,
+            failed=result.failed,
+        )
+    return {"dispatched": result.dispatched, "retried": result.retried, "failed": result.failed}
+
+
+@shared_task(name="elcorp.ping", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def ping(payload: Any = None) -> dict[str, Any]:
+    """Round-trip check for operators and tests: proves a worker consumes the queue and can
+    reach the database."""
+
+    with _container().engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    return {"pong": payload}

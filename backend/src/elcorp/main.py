@@ -1,0 +1,84 @@
+"""The app factory: the only place that builds and wires the Flask application."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_cors import CORS
+from flask_openapi3 import Info, OpenAPI
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from elcorp import __version__
+from elcorp.bootstrap import Container, bootstrap
+from elcorp.compliance.interfaces.http import api as compliance_api
+from elcorp.config import Settings
+from elcorp.governance.interfaces.http import api as governance_api
+from elcorp.identity.interfaces.http import api as identity_api
+from elcorp.payments.interfaces.http import api as payments_api
+from elcorp.shared.infrastructure.logging import configure_logging
+from elcorp.shared.infrastructure.redis import limiter_storage_uri
+from elcorp.shared.interfaces import middleware
+from elcorp.shared.interfaces.api import API_V1
+from elcorp.shared.interfaces.docs import docs_blueprint
+from elcorp.shared.interfaces.errors import register_error_handlers, validation_error_response
+from elcorp.shared.interfaces.ops import ops
+from elcorp.shared.interfaces.rate_limit import build_limiter
+
+SECURITY_SCHEMES: dict[str, Any] = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+
+
+def create_app(settings: Settings | None = None, *, container: Container | None = None) -> OpenAPI:
+    """Build the API. `settings` default to the environment; tests pass their own container."""
+    settings = settings or (container.settings if container else Settings())
+    settings.ensure_safe_for_profile()
+    configure_logging(settings.LOG_LEVEL, json_output=settings.LOG_JSON)
+    container = container or bootstrap(settings)
+
+    app = OpenAPI(
+        __name__,
+        info=Info(title="Elcorp Namibia API", version=__version__),
+        security_schemes=SECURITY_SCHEMES,
+        validation_error_callback=validation_error_response,
+        doc_ui=False,
+    )
+    app.config.update(
+        SECRET_KEY=settings.SECRET_KEY.get_secret_value(),
+        MAX_CONTENT_LENGTH=settings.MAX_REQUEST_BYTES,
+        JSON_SORT_KEYS=False,
+        DEBUG=settings.DEBUG,
+        TESTING=settings.is_test,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.url_map.strict_slashes = False
+    if settings.TRUSTED_PROXY_COUNT:
+        n = settings.TRUSTED_PROXY_COUNT
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0)  # type: ignore[method-assign]
+    app.extensions["elcorp"] = container
+
+    middleware.install(app, middleware.HttpPolicy(settings.HSTS_SECONDS, docs_prefix="/api/docs"))
+    register_error_handlers(app)
+    if settings.CORS_ORIGINS:
+        CORS(
+            app,
+            resources={rf"{API_V1}/*": {"origins": settings.CORS_ORIGINS}},
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After", "Repr-Digest"],
+            max_age=600,
+        )
+
+    for context_api in (identity_api, payments_api, governance_api, compliance_api):
+        app.register_api(context_api)
+    app.register_blueprint(ops)
+    app.register_blueprint(docs_blueprint(API_V1))
+
+    limiter = build_limiter(
+        app,
+        storage_uri=limiter_storage_uri(settings.REDIS_URL or "memory://"),
+        anonymous=settings.RATE_LIMIT_ANONYMOUS,
+        authenticated=settings.RATE_LIMIT_AUTHENTICATED,
+        enabled=settings.RATE_LIMIT_ENABLED,
+    )
+    limiter.exempt(ops)
+    limiter.exempt(app.blueprints["api_docs"])  # type: ignore[call-overload]
+    app.extensions["elcorp.limiter"] = limiter
+    return app

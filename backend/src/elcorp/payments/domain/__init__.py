@@ -1,0 +1,3 @@
+"""payments domain: entities, value objects, aggregates, domain services, repository
+interfaces (Protocols) and domain events of the payments context. Plain Python only: stdlib and
+`elcorp.shared.domain`; never Flask, SQLAlchemy, Redis, Celery or pydantic."""

@@ -1,0 +1,46 @@
+"""Who and where: the request context that audit entries and logs carry.
+
+Set by the HTTP layer (or a job) for the duration of one request; read by adapters such as
+the audit log. A contextvar, so threads and greenlets each see their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True, slots=True)
+class RequestContext:
+    request_id: str | None = None
+    ip: str | None = None
+    user_agent: str | None = None
+    actor_id: str | None = None  # set once the caller is authenticated
+
+
+SYSTEM = RequestContext()
+_current: ContextVar[RequestContext] = ContextVar("elcorp_request_context", default=SYSTEM)
+
+
+def current() -> RequestContext:
+    return _current.get()
+
+
+def set_current(ctx: RequestContext) -> None:
+    _current.set(ctx)
+
+
+def with_actor(actor_id: str) -> None:
+    _current.set(replace(_current.get(), actor_id=actor_id))
+
+
+@contextmanager
+def bound(ctx: RequestContext) -> Iterator[RequestContext]:
+    """Run a block (e.g. a Celery task) under a given context, restoring the previous one."""
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)

@@ -1,0 +1,72 @@
+"""Pagination: page/per_page for admin lists, opaque cursors for append-only streams."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from elcorp.shared.domain.errors import ValidationFailed
+
+T = TypeVar("T")
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    def __post_init__(self) -> None:
+        if self.page < 1:
+            raise ValidationFailed(details=[{"field": "page", "message": "must be at least 1"}])
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise ValidationFailed(
+                details=[{"field": "per_page", "message": f"must be between 1 and {MAX_PER_PAGE}"}]
+            )
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def meta(self) -> dict[str, int]:
+        return {"page": self.page, "per_page": self.per_page, "total": self.total}
+
+
+@dataclass(frozen=True, slots=True)
+class CursorPage(Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+    @property
+    def meta(self) -> dict[str, str | None]:
+        return {"next_cursor": self.next_cursor}
+
+
+def encode_cursor(position: dict[str, Any]) -> str:
+    """An opaque cursor for a position in a stream (clients must not parse it)."""
+    raw = json.dumps(position, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> dict[str, Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise ValidationFailed(details=[{"field": "cursor", "message": "invalid cursor"}]) from exc
+    if not isinstance(value, dict):
+        raise ValidationFailed(details=[{"field": "cursor", "message": "invalid cursor"}])
+    return value

@@ -1,0 +1,96 @@
+"""The platform's error vocabulary: stable codes for clients, domain exceptions for code.
+
+Codes are the client's (AUTH_00x, VAL_001, RES_00x, ACC_001, SRV_001) plus new ones in the
+same style. Each code is documented in docs/API.md (a test keeps the two in step). One
+place, `elcorp.shared.interfaces.errors`, maps them to HTTP statuses.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    """Stable, documented error codes. Never rename or reuse one: clients branch on them."""
+
+    AUTH_INVALID_CREDENTIALS = "AUTH_001"
+    AUTH_EXPIRED_TOKEN = "AUTH_002"  # noqa: S105 - an error code
+    AUTH_INVALID_TOKEN = "AUTH_003"  # noqa: S105 - an error code
+    AUTH_MISSING_TOKEN = "AUTH_004"  # noqa: S105 - an error code
+
+    VALIDATION_ERROR = "VAL_001"
+    MALFORMED_JSON = "VAL_002"
+    UNSUPPORTED_MEDIA_TYPE = "VAL_003"
+    INVALID_MONEY = "VAL_004"
+    INVALID_EMAIL = "VAL_005"
+    INVALID_PHONE = "VAL_006"
+
+    RESOURCE_NOT_FOUND = "RES_001"
+    RESOURCE_ALREADY_EXISTS = "RES_002"
+    METHOD_NOT_ALLOWED = "RES_003"
+    REQUEST_TOO_LARGE = "RES_004"
+    CONFLICT = "RES_005"
+
+    ACCESS_DENIED = "ACC_001"
+
+    RATE_LIMITED = "RATE_001"
+
+    INTERNAL_SERVER_ERROR = "SRV_001"
+    SERVICE_UNAVAILABLE = "SRV_002"
+
+
+class DomainError(Exception):
+    """Base of every expected, client-facing failure. Carries a stable code and safe message."""
+
+    code: ErrorCode = ErrorCode.VALIDATION_ERROR
+    default_message: str = "The request could not be processed"
+
+    def __init__(self, message: str | None = None, *, details: Any = None) -> None:
+        self.message = message or self.default_message
+        self.details = details
+        super().__init__(self.message)
+
+
+class ValidationFailed(DomainError):
+    """Input broke a business rule. `details` lists {field, message} items."""
+
+    code = ErrorCode.VALIDATION_ERROR
+    default_message = "Validation failed"
+
+
+class InvalidMoney(ValidationFailed):
+    code = ErrorCode.INVALID_MONEY
+    default_message = "Invalid monetary amount"
+
+
+class InvalidEmail(ValidationFailed):
+    code = ErrorCode.INVALID_EMAIL
+    default_message = "Invalid email address"
+
+
+class InvalidPhoneNumber(ValidationFailed):
+    code = ErrorCode.INVALID_PHONE
+    default_message = "Invalid phone number"
+
+
+class NotFound(DomainError):
+    code = ErrorCode.RESOURCE_NOT_FOUND
+    default_message = "Resource not found"
+
+
+class AlreadyExists(DomainError):
+    code = ErrorCode.RESOURCE_ALREADY_EXISTS
+    default_message = "Resource already exists"
+
+
+class Conflict(DomainError):
+    """The request is valid but clashes with the current state of the resource."""
+
+    code = ErrorCode.CONFLICT
+    default_message = "The resource is in a state that does not allow this action"
+
+
+class AccessDenied(DomainError):
+    code = ErrorCode.ACCESS_DENIED
+    default_message = "Access denied"

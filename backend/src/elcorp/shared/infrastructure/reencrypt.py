@@ -1,0 +1,46 @@
+"""Re-encrypt every registered encrypted column under the newest key (key rotation)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import column, select, table, update
+from sqlalchemy.orm import Session
+
+from elcorp.shared.security.encryption import EncryptedColumn, FieldCipher
+
+
+def reencrypt_columns(
+    session_factory: Callable[[], Session],
+    cipher: FieldCipher,
+    columns: Iterable[EncryptedColumn],
+    *,
+    batch_size: int = 500,
+) -> dict[str, int]:
+    """Rotate each non-null value in batches of `batch_size`, one transaction per batch.
+
+    Returns rows rewritten per `table.column`. Safe to re-run: a token already under the
+    newest key is simply rewritten again.
+    """
+    counts: dict[str, int] = {}
+    for spec in columns:
+        tbl = table(spec.table, column(spec.primary_key), column(spec.column))
+        pk, col = tbl.c[spec.primary_key], tbl.c[spec.column]
+        done = 0
+        last: object = None
+        while True:
+            with session_factory() as session, session.begin():
+                query = select(pk, col).where(col.is_not(None)).order_by(pk).limit(batch_size)
+                if last is not None:
+                    query = query.where(pk > last)
+                rows = session.execute(query.with_for_update()).all()
+                for row_pk, token in rows:
+                    session.execute(
+                        update(tbl).where(pk == row_pk).values({spec.column: cipher.rotate(str(token))})
+                    )
+                done += len(rows)
+            if len(rows) < batch_size:
+                break
+            last = rows[-1][0]
+        counts[f"{spec.table}.{spec.column}"] = done
+    return counts

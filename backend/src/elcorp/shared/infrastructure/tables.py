@@ -1,0 +1,63 @@
+"""Kernel tables: the transactional outbox and the append-only audit log."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    Table,
+    Text,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+from elcorp.shared.infrastructure.db import metadata
+
+outbox_message = Table(
+    "outbox_message",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("event_id", Uuid, nullable=False, unique=True),
+    Column("event_type", Text, nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("available_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("last_error", Text),
+    Column("dispatched_at", DateTime(timezone=True)),
+    Column("failed_at", DateTime(timezone=True)),
+    Index(
+        "ix_outbox_message_pending",
+        "available_at",
+        "id",
+        postgresql_where=text("dispatched_at IS NULL AND failed_at IS NULL"),
+    ),
+    comment="Transactional outbox: events stored with the change that raised them.",
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Uuid, primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("occurred_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("action", Text, nullable=False),
+    Column("actor_id", Text, nullable=False),
+    Column("actor_roles", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("resource_type", Text, nullable=False),
+    Column("resource_id", Text),
+    Column("changes", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("reason", Text),
+    Column("ip", Text),
+    Column("user_agent", Text),
+    Column("request_id", Text),
+    Index("ix_audit_log_occurred_at", "occurred_at"),
+    Index("ix_audit_log_resource", "resource_type", "resource_id"),
+    Index("ix_audit_log_actor_id", "actor_id"),
+    comment="Append-only audit trail; UPDATE, DELETE and TRUNCATE are refused by triggers.",
+)

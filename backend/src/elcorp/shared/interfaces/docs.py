@@ -1,0 +1,63 @@
+"""OpenAPI document at /api/v1/openapi.json and Swagger UI at /api/docs.
+
+The UI's JavaScript and CSS are served from the flask-openapi3-swagger package (no CDN),
+and the page has no inline script, so it runs under a strict CSP (script-src 'self').
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import flask_openapi3_swagger
+from flask import Blueprint, Response, current_app, jsonify, redirect, send_from_directory
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+_ASSETS = Path(flask_openapi3_swagger.__file__).parent / "templates" / "swagger"
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Elcorp API documentation</title>
+  <link rel="stylesheet" href="/api/docs/assets/css/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui" data-spec-url="{spec_url}"></div>
+  <script src="/api/docs/assets/js/swagger-ui-bundle.js"></script>
+  <script src="/api/docs/init.js"></script>
+</body>
+</html>
+"""
+
+_INIT_JS = """window.addEventListener("load", function () {
+  var node = document.getElementById("swagger-ui");
+  window.ui = SwaggerUIBundle({ url: node.dataset.specUrl, dom_id: "#swagger-ui", deepLinking: true });
+});
+"""
+
+
+def docs_blueprint(api_prefix: str) -> Blueprint:
+    bp = Blueprint("api_docs", __name__)
+    spec_url = f"{api_prefix}/openapi.json"
+
+    @bp.get(spec_url)
+    def openapi_json() -> Response:
+        return jsonify(current_app.api_doc)  # type: ignore[attr-defined]
+
+    @bp.get("/api/docs")
+    def docs_page() -> Response:
+        return Response(_PAGE.format(spec_url=spec_url), mimetype="text/html")
+
+    @bp.get("/api/docs/")
+    def docs_slash() -> WerkzeugResponse:
+        return redirect("/api/docs", code=308)
+
+    @bp.get("/api/docs/init.js")
+    def docs_init() -> Response:
+        return Response(_INIT_JS, mimetype="text/javascript")
+
+    @bp.get("/api/docs/assets/<path:filename>")
+    def docs_assets(filename: str) -> Response:
+        return send_from_directory(_ASSETS, filename, max_age=86_400)
+
+    return bp

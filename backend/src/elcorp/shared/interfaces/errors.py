@@ -1,0 +1,115 @@
+"""One place maps every failure to the envelope: domain errors, HTTP errors, crashes.
+
+No path returns HTML, a stack trace or SQL: unknown exceptions become SRV_001 with the
+request id, and the traceback goes to the log only.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from elcorp.shared.domain.errors import DomainError, ErrorCode, ValidationFailed
+from elcorp.shared.interfaces import envelope
+
+logger = logging.getLogger("elcorp.errors")
+
+# HTTP status for each code; codes not listed here are 400.
+HTTP_STATUS: dict[ErrorCode, int] = {
+    ErrorCode.AUTH_INVALID_CREDENTIALS: 401,
+    ErrorCode.AUTH_EXPIRED_TOKEN: 401,
+    ErrorCode.AUTH_INVALID_TOKEN: 401,
+    ErrorCode.AUTH_MISSING_TOKEN: 401,
+    ErrorCode.VALIDATION_ERROR: 422,
+    ErrorCode.MALFORMED_JSON: 400,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
+    ErrorCode.INVALID_MONEY: 422,
+    ErrorCode.INVALID_EMAIL: 422,
+    ErrorCode.INVALID_PHONE: 422,
+    ErrorCode.RESOURCE_NOT_FOUND: 404,
+    ErrorCode.RESOURCE_ALREADY_EXISTS: 409,
+    ErrorCode.METHOD_NOT_ALLOWED: 405,
+    ErrorCode.REQUEST_TOO_LARGE: 413,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.ACCESS_DENIED: 403,
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.INTERNAL_SERVER_ERROR: 500,
+    ErrorCode.SERVICE_UNAVAILABLE: 503,
+}
+
+# Werkzeug HTTP errors raised by routing or the server itself.
+_HTTP_ERRORS: dict[int, tuple[ErrorCode, str]] = {
+    400: (ErrorCode.MALFORMED_JSON, "The request body could not be read"),
+    401: (ErrorCode.AUTH_MISSING_TOKEN, "Authentication is required"),
+    403: (ErrorCode.ACCESS_DENIED, "Access denied"),
+    404: (ErrorCode.RESOURCE_NOT_FOUND, "No resource at this URL"),
+    405: (ErrorCode.METHOD_NOT_ALLOWED, "This method is not allowed on this URL"),
+    413: (ErrorCode.REQUEST_TOO_LARGE, "The request body is larger than the server accepts"),
+    415: (ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Request bodies must be application/json"),
+    429: (ErrorCode.RATE_LIMITED, "Too many requests; retry after the time in Retry-After"),
+    503: (ErrorCode.SERVICE_UNAVAILABLE, "The service is temporarily unavailable"),
+}
+
+
+def status_for(code: ErrorCode) -> int:
+    return HTTP_STATUS.get(code, 400)
+
+
+def pydantic_details(exc: ValidationError) -> list[dict[str, str]]:
+    """{field, message} items; values the client sent are never echoed back."""
+    items = []
+    for err in exc.errors(include_url=False, include_input=False):
+        field = ".".join(str(part) for part in err.get("loc", ())) or "body"
+        items.append({"field": field, "message": str(err.get("msg", "invalid value"))})
+    return items
+
+
+def validation_error_response(exc: ValidationError) -> Response:
+    """flask-openapi3's hook: request models that fail validation answer 422 in our envelope."""
+    return envelope.validation_error(pydantic_details(exc))
+
+
+def handle_domain_error(exc: DomainError) -> Response:
+    if isinstance(exc, ValidationFailed):
+        details: Any = exc.details or [{"field": "body", "message": exc.message}]
+        return envelope.error(
+            exc.code,
+            exc.message,
+            status=status_for(exc.code),
+            details=details,
+            envelope_status="validation_error",
+        )
+    return envelope.error(exc.code, exc.message, status=status_for(exc.code), details=exc.details)
+
+
+def handle_http_exception(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    if status >= 500 and status != 503:
+        return handle_unexpected(exc)
+    code, message = _HTTP_ERRORS.get(status, (ErrorCode.VALIDATION_ERROR, exc.name))
+    response = envelope.error(code, message, status=status)
+    if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
+        response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))  # type: ignore[attr-defined]
+    if exc.response is not None and "Retry-After" in exc.response.headers:
+        response.headers["Retry-After"] = exc.response.headers["Retry-After"]
+    return response
+
+
+def handle_unexpected(exc: BaseException) -> Response:
+    logger.exception("unhandled exception", exc_info=exc)
+    return envelope.error(
+        ErrorCode.INTERNAL_SERVER_ERROR,
+        "An internal error occurred; quote the request id when reporting it",
+        status=500,
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(ValidationError, validation_error_response)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)
