@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import logging
+
 from celery import Celery, Task
+from celery.signals import setup_logging
 from flask import Flask
 
 from elcorp.config import Settings
 from elcorp.jobs.schedule import beat_schedule
+from elcorp.shared.infrastructure.logging import configure_logging
 from elcorp.shared.infrastructure.redis import celery_url
+
+# One line per task received/succeeded and per beat tick is noise at one run a second;
+# failures are still logged at WARNING/ERROR.
+_CHATTY_LOGGERS = ("celery.app.trace", "celery.worker.strategy", "celery.beat")
 
 
 def celery_init_app(app: Flask, settings: Settings) -> Celery:
@@ -39,6 +47,13 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
         task_always_eager=False,
         imports=("elcorp.jobs.tasks",),
     )
+    def _logging(**_: Any) -> None:
+        # Our JSON logging instead of Celery's own handlers.
+        configure_logging(settings.LOG_LEVEL, json_output=settings.LOG_JSON)
+        for name in _CHATTY_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+    setup_logging.connect(_logging, weak=False)
     celery.set_default()
     app.extensions["celery"] = celery
     return celery

@@ -15,9 +15,9 @@ class ErrorCode(StrEnum):
     """Stable, documented error codes. Never rename or reuse one: clients branch on them."""
 
     AUTH_INVALID_CREDENTIALS = "AUTH_001"
-    AUTH_EXPIRED_TOKEN = "AUTH_002"  # noqa: S105 - an error code
-    AUTH_INVALID_TOKEN = "AUTH_003"  # noqa: S105 - an error code
-    AUTH_MISSING_TOKEN = "AUTH_004"  # noqa: S105 - an error code
+    AUTH_EXPIRED_TOKEN = "AUTH_002"  # noqa: S105  # nosec B105
+    AUTH_INVALID_TOKEN = "AUTH_003"  # noqa: S105  # nosec B105
+    AUTH_MISSING_TOKEN = "AUTH_004"  # noqa: S105  # nosec B105
 
     VALIDATION_ERROR = "VAL_001"
     MALFORMED_JSON = "VAL_002"

@@ -7,7 +7,6 @@ already on the machine. Neither is used when DATABASE_URL / REDIS_URL are set.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import subprocess
 import tempfile
@@ -144,10 +143,3 @@ class EmbeddedRedis:
         self._process = None
         if self._socket is not None and self._socket.parent != self.data_dir:
             shutil.rmtree(self._socket.parent, ignore_errors=True)
-
-
-def remove_tree(path: Path) -> None:
-    """Delete a folder made for a throw-away server (tests), tolerating files owned by others."""
-    shutil.rmtree(path, ignore_errors=True)
-    if path.exists() and os.geteuid() == 0:
-        subprocess.run(["rm", "-rf", str(path)], check=False)  # noqa: S603,S607

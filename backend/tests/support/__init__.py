@@ -1,0 +1,1 @@
+"""Test support: servers, databases, factories and fakes shared by the test rings."""
