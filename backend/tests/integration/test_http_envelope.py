@@ -3,38 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from flask_openapi3 import APIBlueprint
-from pydantic import BaseModel, ConfigDict, Field
 
 from elcorp.main import create_app
-from elcorp.shared.domain.errors import NotFound
-from elcorp.shared.interfaces import envelope
-
-
-class EchoBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=2, max_length=20)
-    count: int = Field(ge=0)
+from support.probe import probe_blueprint
 
 
 @pytest.fixture
 def probe_client(container):
     app = create_app(container=container)
-    bp = APIBlueprint("probe", __name__, url_prefix="/api/v1/probe")
-
-    @bp.post("/echo")
-    def echo(body: EchoBody):
-        return envelope.success(body.model_dump(), status=201)
-
-    @bp.get("/boom")
-    def boom():
-        raise RuntimeError("SELECT secret FROM internals -- must never leak")
-
-    @bp.get("/missing")
-    def missing():
-        raise NotFound("No such wallet")
-
-    app.register_api(bp)
+    app.register_api(probe_blueprint())
     return app.test_client()
 
 
@@ -78,7 +55,9 @@ def test_invalid_json_is_a_400_envelope(probe_client):
 
 
 def test_non_json_body_is_a_415_envelope(probe_client):
-    response = probe_client.post("/api/v1/probe/echo", data="name=x", content_type="application/x-www-form-urlencoded")
+    response = probe_client.post(
+        "/api/v1/probe/echo", data="name=x", content_type="application/x-www-form-urlencoded"
+    )
     assert_error_envelope(response, 415, "VAL_003")
 
 

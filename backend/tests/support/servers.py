@@ -22,7 +22,9 @@ def database_url_for(server_url: str, name: str) -> str:
 def create_database(server_url: str, prefix: str = "elcorp_test") -> str:
     """A new, empty database on the server of `server_url`; returns its URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(sqlalchemy_url(database_url_for(server_url, "postgres")), isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        sqlalchemy_url(database_url_for(server_url, "postgres")), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()

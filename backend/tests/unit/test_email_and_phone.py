@@ -14,7 +14,8 @@ def test_email_equality_and_lookup_key_ignore_case():
 
 
 @pytest.mark.parametrize(
-    "raw", ["", "plain", "a@b", "a@@b.na", "a b@c.na", "a@-b.na", "x" * 65 + "@b.na", "a@" + "b" * 250 + ".na"]
+    "raw",
+    ["", "plain", "a@b", "a@@b.na", "a b@c.na", "a@-b.na", "x" * 65 + "@b.na", "a@" + "b" * 250 + ".na"],
 )
 def test_invalid_emails_are_refused(raw):
     with pytest.raises(InvalidEmail):
@@ -23,7 +24,11 @@ def test_invalid_emails_are_refused(raw):
 
 @pytest.mark.parametrize(
     ("raw", "e164"),
-    [("081 123 4567", "+264811234567"), ("+264 81 123 4567", "+264811234567"), ("+27 82 123 4567", "+27821234567")],
+    [
+        ("081 123 4567", "+264811234567"),
+        ("+264 81 123 4567", "+264811234567"),
+        ("+27 82 123 4567", "+27821234567"),
+    ],
 )
 def test_phone_numbers_normalise_to_e164_with_namibia_as_default_region(raw, e164):
     assert PhoneNumber.parse(raw).e164 == e164

@@ -3,9 +3,8 @@ every task runs inside `app.app_context()` and finds the container in `app.exten
 
 from __future__ import annotations
 
-from typing import Any
-
 import logging
+from typing import Any
 
 from celery import Celery, Task
 from celery.signals import setup_logging
@@ -47,6 +46,7 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
         task_always_eager=False,
         imports=("elcorp.jobs.tasks",),
     )
+
     def _logging(**_: Any) -> None:
         # Our JSON logging instead of Celery's own handlers.
         configure_logging(settings.LOG_LEVEL, json_output=settings.LOG_JSON)

@@ -40,7 +40,8 @@ class DispatchResult:
 
 def retry_delay(attempts: int) -> timedelta:
     """1 s, 2 s, 4 s, ... capped at one hour."""
-    return min(timedelta(seconds=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    exponent = min(max(attempts - 1, 0), 12)  # 2**12 s already exceeds the cap
+    return min(timedelta(seconds=2**exponent), MAX_BACKOFF)
 
 
 class OutboxDispatcher:

@@ -36,7 +36,8 @@ def build_limiter(
         app=app,
         storage_uri=storage_uri,
         storage_options={"socket_timeout": 2, "socket_connect_timeout": 2},
-        default_limits=[current_limit],
+        # One budget per caller across all routes (the client: 100 requests/minute per IP).
+        application_limits=[current_limit],
         headers_enabled=True,
         key_prefix="elcorp:rl",
         strategy="fixed-window",

@@ -1,0 +1,60 @@
+"""The audit port writes inside the caller's transaction; the table is append-only."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+
+from elcorp.shared.application import context
+from elcorp.shared.application.audit import Actor, Changes, Resource
+from elcorp.shared.infrastructure.tables import audit_log
+
+
+def count_entries(session_factory, action):
+    with session_factory() as session:
+        return session.execute(
+            select(text("count(*)")).select_from(audit_log).where(audit_log.c.action == action)
+        ).scalar_one()
+
+
+def test_entry_commits_with_the_business_change_and_carries_request_context(container):
+    ctx = context.RequestContext(request_id="req-12345678", ip="196.44.1.7", user_agent="ElcorpApp/1.0")
+    with context.bound(ctx), container.uow() as uow:
+        uow.audit.record(
+            "role.assigned",
+            Actor(id="user-1", roles=("admin",)),
+            Resource("user", "user-2"),
+            Changes(before={"roles": ["user"]}, after={"roles": ["user", "staff"]}),
+            reason="new branch manager",
+        )
+        uow.commit()
+    with container.session_factory() as session:
+        row = session.execute(select(audit_log).where(audit_log.c.action == "role.assigned")).one()
+    assert row.actor_id == "user-1"
+    assert row.actor_roles == ["admin"]
+    assert (row.resource_type, row.resource_id) == ("user", "user-2")
+    assert row.changes == {"before": {"roles": ["user"]}, "after": {"roles": ["user", "staff"]}}
+    assert (row.ip, row.user_agent, row.request_id) == ("196.44.1.7", "ElcorpApp/1.0", "req-12345678")
+    assert row.reason == "new branch manager"
+    assert row.occurred_at.tzinfo is not None
+
+
+def test_entry_is_rolled_back_with_the_business_change(container):
+    with container.uow() as uow:
+        uow.audit.record("transfer.created", Actor(id="user-1"), Resource("transfer", "t-1"))
+        # leaving without commit(): rolled back
+    assert count_entries(container.session_factory, "transfer.created") == 0
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE audit_log SET action = 'forged'", "DELETE FROM audit_log", "TRUNCATE audit_log"],
+)
+def test_audit_log_refuses_update_delete_and_truncate(container, statement):
+    with container.uow() as uow:
+        uow.audit.record("user.login", Actor(id="user-1"), Resource("user", "user-1"))
+        uow.commit()
+    with container.session_factory() as session, pytest.raises(DBAPIError, match="append-only"):
+        session.execute(text(statement))
+    assert count_entries(container.session_factory, "user.login") == 1

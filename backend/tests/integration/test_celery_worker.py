@@ -1,0 +1,85 @@
+"""A real Celery worker on real Redis: tasks run, and the outbox is drained even when the
+worker was down when the event committed."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from sqlalchemy import select
+
+from elcorp.bootstrap import bootstrap
+from elcorp.jobs.factory import celery_init_app
+from elcorp.jobs.tasks import dispatch_outbox, ping
+from elcorp.main import create_app
+from elcorp.shared.domain.events import DomainEvent
+from elcorp.shared.infrastructure import migrate
+from elcorp.shared.infrastructure.db import build_engine
+from elcorp.shared.infrastructure.tables import outbox_message
+from support.servers import create_database, drop_database
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoiceIssued(DomainEvent):
+    event_type = "tests.InvoiceIssued"
+    invoice_id: uuid.UUID
+
+
+@pytest.fixture
+def committed_container(server_urls, settings, redis_client):
+    """A container on its own database with real commits (a worker is another thread)."""
+    url = create_database(server_urls[0], prefix="elcorp_worker")
+    engine = build_engine(url, pool_size=2)
+    migrate.upgrade(engine, settings.MIGRATIONS_DIR)
+    own = settings.model_copy(update={"DATABASE_URL": url})
+    container = bootstrap(own, engine=engine, redis_client=redis_client)
+    yield container
+    engine.dispose()
+    drop_database(url)
+
+
+@pytest.fixture
+def celery_app(committed_container):
+    app = create_app(container=committed_container)
+    return celery_init_app(app, committed_container.settings)
+
+
+def wait_until(predicate, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_real_worker_runs_a_task_and_returns_its_result(celery_app):
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        result = ping.delay("hello")
+        assert result.get(timeout=20) == {"pong": "hello"}
+
+
+def test_event_committed_while_no_worker_runs_is_dispatched_once_a_worker_is_up(
+    celery_app, committed_container
+):
+    delivered = []
+    committed_container.bus.subscribe(InvoiceIssued, delivered.append)
+    event = InvoiceIssued(invoice_id=uuid.uuid4())
+    with committed_container.uow() as uow:
+        uow.publish(event)
+        uow.commit()
+
+    # The beat job fires while no worker is running: the message waits in Redis.
+    dispatch_outbox.delay()
+    assert delivered == []
+
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        assert wait_until(lambda: delivered == [event])
+
+    with committed_container.session_factory() as session:
+        row = session.execute(select(outbox_message).where(outbox_message.c.event_id == event.event_id)).one()
+    assert row.dispatched_at is not None
+    assert row.attempts == 1
