@@ -50,7 +50,6 @@ _HTTP_ERRORS: dict[int, tuple[ErrorCode, str]] = {
     405: (ErrorCode.METHOD_NOT_ALLOWED, "This method is not allowed on this URL"),
     413: (ErrorCode.REQUEST_TOO_LARGE, "The request body is larger than the server accepts"),
     415: (ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Request bodies must be application/json"),
-    429: (ErrorCode.RATE_LIMITED, "Too many requests; retry after the time in Retry-After"),
     503: (ErrorCode.SERVICE_UNAVAILABLE, "The service is temporarily unavailable"),
 }
 
@@ -94,8 +93,6 @@ def handle_http_exception(exc: HTTPException) -> Response:
     response = envelope.error(code, message, status=status)
     if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
         response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))  # type: ignore[attr-defined]
-    if exc.response is not None and "Retry-After" in exc.response.headers:
-        response.headers["Retry-After"] = exc.response.headers["Retry-After"]
     return response
 
 

@@ -7,10 +7,15 @@ peer unless TRUSTED_PROXY_COUNT hops of X-Forwarded-For are trusted (ProxyFix, i
 
 from __future__ import annotations
 
-from flask import Flask, request
+import time
+
+from flask import Flask, Response, request
 from flask_limiter import Limiter
+from flask_limiter.errors import RateLimitExceeded
 
 from elcorp.shared.application import context
+from elcorp.shared.domain.errors import ErrorCode
+from elcorp.shared.interfaces import envelope
 
 
 def rate_limit_key() -> str:
@@ -38,11 +43,26 @@ def build_limiter(
         storage_options={"socket_timeout": 2, "socket_connect_timeout": 2},
         # One budget per caller across all routes (the client: 100 requests/minute per IP).
         application_limits=[current_limit],
-        headers_enabled=True,
+        # X-RateLimit-* headers would cost two more Redis round trips on every request;
+        # only a refused request needs to know when to come back (Retry-After).
+        headers_enabled=False,
         key_prefix="elcorp:rl",
         strategy="fixed-window",
         # If Redis is unreachable, limit per process in memory rather than fail every request.
         in_memory_fallback_enabled=True,
         enabled=enabled,
     )
+
+    def too_many_requests(exc: RateLimitExceeded) -> Response:
+        response = envelope.error(
+            ErrorCode.RATE_LIMITED,
+            "Too many requests; retry after the number of seconds in Retry-After",
+            status=429,
+        )
+        current = limiter.current_limit
+        reset_at = current.reset_at if current is not None else int(time.time()) + 1
+        response.headers["Retry-After"] = str(max(1, reset_at - int(time.time())))
+        return response
+
+    app.register_error_handler(RateLimitExceeded, too_many_requests)
     return limiter
