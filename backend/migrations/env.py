@@ -5,6 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from elcorp.governance.infrastructure import tables as _governance_tables  # noqa: F401
+from elcorp.identity.infrastructure import tables as _identity_tables  # noqa: F401
 from elcorp.shared.infrastructure import tables as _kernel_tables  # noqa: F401 - registers tables
 from elcorp.shared.infrastructure.db import metadata
 

@@ -78,6 +78,9 @@ def make_settings(database_url: str, redis_url: str, **overrides: object) -> Set
         "REDIS_URL": redis_url,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "FIELD_ENCRYPTION_KEYS": FIELD_KEY,
+        "LOOKUP_HASH_KEY": "test-lookup-hash-key-that-is-long-enough-0123",
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_KIB": 1024,
         "LOG_LEVEL": "WARNING",
         "VAR_DIR": Path(tempfile.gettempdir()) / "elcorp-test-var",
     }

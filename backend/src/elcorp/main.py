@@ -81,4 +81,5 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     limiter.exempt(ops)
     limiter.exempt(app.blueprints["api_docs"])  # type: ignore[call-overload]
     app.extensions["elcorp.limiter"] = limiter
+    middleware.install_body_check(app)
     return app

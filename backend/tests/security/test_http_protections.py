@@ -120,3 +120,11 @@ def test_json_with_a_charset_and_vendor_json_types_are_accepted(container):
         content_type="application/json; charset=utf-8",
     )
     assert ok.status_code == 201
+
+
+def test_malformed_bodies_count_against_the_rate_limit(limited):
+    for _ in range(3):
+        response = limited.post("/api/v1/probe/echo", data="{not json", content_type="application/json")
+        assert response.status_code == 400
+    response = limited.post("/api/v1/probe/echo", data="{not json", content_type="application/json")
+    assert response.status_code == 429

@@ -13,6 +13,7 @@ def production(**overrides):
         "REDIS_URL": "redis://cache:6379/0",
         "SECRET_KEY": REAL_SECRET,
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "LOOKUP_HASH_KEY": "Zr8pW2mQ5vT9xL3nB7cK1dF6gH4jS0aE8yU2iO5",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)

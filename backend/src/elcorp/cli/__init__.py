@@ -70,13 +70,14 @@ def seed() -> None:
 
 
 @main.command("outbox-dispatch")
-@click.option("--batch-size", type=int, default=100, show_default=True)
-def outbox_dispatch(batch_size: int) -> None:
+@click.option("--batch-size", type=int, default=None, help="Default: OUTBOX_BATCH_SIZE.")
+def outbox_dispatch(batch_size: int | None) -> None:
     """Deliver pending outbox events now (what the beat job does every second)."""
     from elcorp.bootstrap import bootstrap
 
     container = bootstrap(_settings())
-    result = container.outbox.dispatch_pending(batch_size=batch_size)
+    size = batch_size or container.settings.OUTBOX_BATCH_SIZE
+    result = container.outbox.dispatch_pending(batch_size=size)
     click.echo(
         json.dumps({"dispatched": result.dispatched, "retried": result.retried, "failed": result.failed})
     )

@@ -18,6 +18,12 @@ class ErrorCode(StrEnum):
     AUTH_EXPIRED_TOKEN = "AUTH_002"  # noqa: S105  # nosec B105
     AUTH_INVALID_TOKEN = "AUTH_003"  # noqa: S105  # nosec B105
     AUTH_MISSING_TOKEN = "AUTH_004"  # noqa: S105  # nosec B105
+    AUTH_INVALID_MFA_CODE = "AUTH_005"
+    AUTH_MFA_ENROLMENT_REQUIRED = "AUTH_006"
+    AUTH_TOKEN_REUSED = "AUTH_007"  # noqa: S105  # nosec B105
+    AUTH_INVALID_LINK = "AUTH_008"
+    AUTH_MFA_ALREADY_ENABLED = "AUTH_009"
+    AUTH_MFA_NOT_ENABLED = "AUTH_010"
 
     VALIDATION_ERROR = "VAL_001"
     MALFORMED_JSON = "VAL_002"
@@ -25,6 +31,8 @@ class ErrorCode(StrEnum):
     INVALID_MONEY = "VAL_004"
     INVALID_EMAIL = "VAL_005"
     INVALID_PHONE = "VAL_006"
+    WEAK_PASSWORD = "VAL_007"  # noqa: S105  # nosec B105
+    PASSWORD_REUSED = "VAL_008"  # noqa: S105  # nosec B105
 
     RESOURCE_NOT_FOUND = "RES_001"
     RESOURCE_ALREADY_EXISTS = "RES_002"
@@ -35,6 +43,7 @@ class ErrorCode(StrEnum):
     ACCESS_DENIED = "ACC_001"
 
     RATE_LIMITED = "RATE_001"
+    LOGIN_THROTTLED = "RATE_002"
 
     INTERNAL_SERVER_ERROR = "SRV_001"
     SERVICE_UNAVAILABLE = "SRV_002"
@@ -94,3 +103,17 @@ class Conflict(DomainError):
 class AccessDenied(DomainError):
     code = ErrorCode.ACCESS_DENIED
     default_message = "Access denied"
+
+
+class AuthenticationFailed(DomainError):
+    """The caller is not who they claim, or their token is no longer good."""
+
+    code = ErrorCode.AUTH_INVALID_TOKEN
+    default_message = "Authentication failed"
+
+
+class ServiceUnavailable(DomainError):
+    """A dependency needed to answer safely is down (e.g. the token denylist): fail closed."""
+
+    code = ErrorCode.SERVICE_UNAVAILABLE
+    default_message = "The service is temporarily unavailable; try again shortly"

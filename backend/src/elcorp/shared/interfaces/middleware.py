@@ -42,8 +42,11 @@ def multipart_allowed(view: object) -> bool:
 
 
 def install(app: Flask, policy: HttpPolicy) -> None:
+    """Request id, context, headers, access log and metrics. Install before the rate
+    limiter (its key reads the request context); `install_body_check` goes after it."""
+
     @app.before_request
-    def _start() -> Response | None:
+    def _start() -> None:
         g.started = time.perf_counter()
         supplied = request.headers.get("X-Request-ID", "")
         g.request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
@@ -54,7 +57,6 @@ def install(app: Flask, policy: HttpPolicy) -> None:
                 user_agent=request.headers.get("User-Agent"),
             )
         )
-        return _check_body()
 
     @app.after_request
     def _finish(response: Response) -> Response:
@@ -76,6 +78,11 @@ def install(app: Flask, policy: HttpPolicy) -> None:
             bytes_in=request.content_length or 0,
         )
         return response
+
+
+def install_body_check(app: Flask) -> None:
+    """After the rate limiter, so malformed bodies count against the caller's budget too."""
+    app.before_request(_check_body)
 
 
 def _check_body() -> Response | None:

@@ -1,0 +1,85 @@
+"""Role-based access control: the permission catalogue, the system roles and what they grant.
+
+A permission is `resource:action`. A grant has a scope: `all` (any object) or `own` (only
+objects the caller owns, checked by the use case: object-level authorisation, OWASP API1).
+Deny by default: a permission that is not granted is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Scope(StrEnum):
+    OWN = "own"
+    ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionSpec:
+    name: str
+    category: str
+    description: str
+
+
+# The client's catalogue (architecture-production.md section 3.1), grouped by category.
+CATALOGUE: tuple[PermissionSpec, ...] = (
+    PermissionSpec("user:create", "identity", "Create user accounts"),
+    PermissionSpec("user:read", "identity", "Read user accounts"),
+    PermissionSpec("user:update", "identity", "Change user accounts (profile, status, unlock)"),
+    PermissionSpec("user:delete", "identity", "Delete (soft) and restore user accounts"),
+    PermissionSpec("payment:create", "payments", "Initiate payments"),
+    PermissionSpec("payment:approve", "payments", "Approve payments above thresholds"),
+    PermissionSpec("payment:reconcile", "payments", "Run reconciliation"),
+    PermissionSpec("role:manage", "governance", "Manage roles and role assignments"),
+    PermissionSpec("policy:manage", "governance", "Manage access policies"),
+    PermissionSpec("audit:view", "compliance", "Read the audit log"),
+    PermissionSpec("audit:export", "compliance", "Export and verify the audit log"),
+    PermissionSpec("report:generate", "compliance", "Generate regulatory reports"),
+)
+PERMISSION_NAMES = frozenset(p.name for p in CATALOGUE)
+
+ADMIN, STAFF, USER, GUEST = "admin", "staff", "user", "guest"
+SYSTEM_ROLES: dict[str, str] = {
+    ADMIN: "System administrator",
+    STAFF: "Compliance officer or support staff",
+    USER: "Regular user",
+    GUEST: "Unauthenticated visitor",
+}
+
+# The client's mapping. `user:read` for the user role is scoped to their own record, so a
+# customer can never list or read other customers.
+DEFAULT_GRANTS: dict[str, dict[str, Scope]] = {
+    ADMIN: dict.fromkeys(PERMISSION_NAMES, Scope.ALL),
+    STAFF: {
+        "user:read": Scope.ALL,
+        "payment:create": Scope.ALL,
+        "payment:approve": Scope.ALL,
+        "audit:view": Scope.ALL,
+    },
+    USER: {"user:read": Scope.OWN, "payment:create": Scope.OWN},
+    GUEST: {},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Grants:
+    """The effective permissions of one user: permission name -> widest scope held."""
+
+    roles: frozenset[str]
+    permissions: dict[str, Scope]
+
+    def allows(self, permission: str) -> bool:
+        return permission in self.permissions
+
+    def scope_of(self, permission: str) -> Scope | None:
+        return self.permissions.get(permission)
+
+    @staticmethod
+    def merge(roles: frozenset[str], grants: list[tuple[str, Scope]]) -> Grants:
+        merged: dict[str, Scope] = {}
+        for name, scope in grants:
+            if merged.get(name) is not Scope.ALL:
+                merged[name] = scope
+        return Grants(roles, merged)

@@ -1,0 +1,78 @@
+"""SQL store and Redis cache of role assignments and their permissions."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import redis
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from elcorp.governance.domain.rbac import Grants, Scope
+from elcorp.governance.infrastructure.tables import permission, role, role_permission, user_role
+
+CACHE_TTL_SECONDS = 300
+
+
+class SqlGrantsStore:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def load(self, user_id: uuid.UUID) -> Grants:
+        roles: frozenset[str] = frozenset(
+            self._session.execute(
+                select(role.c.name)
+                .join(user_role, user_role.c.role_id == role.c.id)
+                .where(user_role.c.user_id == user_id)
+            ).scalars()
+        )
+        rows = self._session.execute(
+            select(permission.c.name, role_permission.c.scope)
+            .join(role_permission, role_permission.c.permission_id == permission.c.id)
+            .join(user_role, user_role.c.role_id == role_permission.c.role_id)
+            .where(user_role.c.user_id == user_id)
+        ).all()
+        return Grants.merge(roles, [(str(name), Scope(str(scope))) for name, scope in rows])
+
+    def set_roles(self, user_id: uuid.UUID, roles: frozenset[str], assigned_by: uuid.UUID | None) -> None:
+        self._session.execute(delete(user_role).where(user_role.c.user_id == user_id))
+        if roles:
+            ids: list[uuid.UUID] = list(
+                self._session.execute(select(role.c.id).where(role.c.name.in_(sorted(roles)))).scalars().all()
+            )
+            self._session.execute(
+                insert(user_role),
+                [{"user_id": user_id, "role_id": rid, "assigned_by": assigned_by} for rid in ids],
+            )
+
+    def known_roles(self) -> frozenset[str]:
+        return frozenset(self._session.execute(select(role.c.name)).scalars())
+
+
+class RedisGrantsCache:
+    """`rbac:grants:<user id>` -> JSON; short TTL as a backstop, invalidated on change."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._redis = client
+
+    @staticmethod
+    def key(user_id: uuid.UUID) -> str:
+        return f"rbac:grants:{user_id}"
+
+    def get(self, user_id: uuid.UUID) -> Grants | None:
+        raw = self._redis.get(self.key(user_id))
+        if raw is None:
+            return None
+        data = json.loads(raw)
+        return Grants(frozenset(data["roles"]), {k: Scope(v) for k, v in data["permissions"].items()})
+
+    def put(self, user_id: uuid.UUID, grants: Grants) -> None:
+        payload = {
+            "roles": sorted(grants.roles),
+            "permissions": {k: v.value for k, v in grants.permissions.items()},
+        }
+        self._redis.set(self.key(user_id), json.dumps(payload), ex=CACHE_TTL_SECONDS)
+
+    def invalidate(self, user_id: uuid.UUID) -> None:
+        self._redis.delete(self.key(user_id))

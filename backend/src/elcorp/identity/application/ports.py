@@ -1,0 +1,190 @@
+"""Ports of the identity use cases. Adapters: identity.infrastructure (SQL, Redis, JWT,
+Argon2, SMTP); fakes for unit tests in backend/tests/support."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Protocol
+
+from elcorp.governance.application.api import GrantsStore
+from elcorp.identity.domain.ports import UserRepository
+from elcorp.shared.application.unit_of_work import UnitOfWork
+
+
+class DeviceView(Protocol):
+    device_id: uuid.UUID
+    device_name: str | None
+    refresh_token_hash: str
+    family_id: uuid.UUID
+    user_agent: str | None
+    ip_address: str | None
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+class DeviceStore(Protocol):
+    def start_family(
+        self,
+        *,
+        user_id: uuid.UUID,
+        device_id: uuid.UUID,
+        device_name: str | None,
+        refresh_jti: str,
+        family_id: uuid.UUID,
+        expires_at: datetime,
+        user_agent: str | None,
+        ip: str | None,
+        now: datetime,
+    ) -> None: ...
+
+    def get_for_update(self, user_id: uuid.UUID, device_id: uuid.UUID) -> DeviceView | None: ...
+
+    def rotate(
+        self,
+        user_id: uuid.UUID,
+        device_id: uuid.UUID,
+        refresh_jti: str,
+        *,
+        user_agent: str | None,
+        ip: str | None,
+        now: datetime,
+    ) -> None: ...
+
+    def revoke(self, user_id: uuid.UUID, device_id: uuid.UUID, now: datetime) -> bool: ...
+
+    def revoke_all(
+        self, user_id: uuid.UUID, now: datetime, *, except_device: uuid.UUID | None = None
+    ) -> list[uuid.UUID]: ...
+
+    def active(self, user_id: uuid.UUID, now: datetime) -> list[DeviceView]: ...
+
+
+class OneTimeTokens(Protocol):
+    def issue(self, user_id: uuid.UUID, purpose: str, ttl_seconds: int, now: datetime) -> str: ...
+
+    def consume(self, raw: str, purpose: str, now: datetime) -> uuid.UUID | None: ...
+
+
+class MfaStore(Protocol):
+    def secrets_of(self, user_id: uuid.UUID) -> tuple[str | None, str | None]: ...
+
+    def set_pending(self, user_id: uuid.UUID, encrypted_secret: str) -> None: ...
+
+    def activate(self, user_id: uuid.UUID, encrypted_secret: str, step: int) -> None: ...
+
+    def deactivate(self, user_id: uuid.UUID) -> None: ...
+
+    def claim_step(self, user_id: uuid.UUID, step: int) -> bool: ...
+
+    def replace_backup_codes(self, user_id: uuid.UUID, count: int = 10) -> list[str]: ...
+
+    def consume_backup_code(self, user_id: uuid.UUID, code: str, now: datetime) -> bool: ...
+
+    def backup_codes_left(self, user_id: uuid.UUID) -> int: ...
+
+
+class IdentityUnitOfWork(UnitOfWork, Protocol):
+    users: UserRepository
+    devices: DeviceStore
+    links: OneTimeTokens
+    mfa: MfaStore
+    grants: GrantsStore
+
+
+class IssuedToken(Protocol):
+    token: str
+    jti: str
+    expires_at: float
+
+
+class Claims(Protocol):
+    subject: uuid.UUID
+    type: str
+    jti: str
+    device_id: uuid.UUID
+    issued_at: float
+    expires_at: float
+    family_id: uuid.UUID | None
+
+
+class TokenService(Protocol):
+    access_ttl: int
+    refresh_ttl: int
+
+    def issue_access(self, user_id: uuid.UUID, device_id: uuid.UUID, now: datetime) -> IssuedToken: ...
+
+    def issue_refresh(
+        self,
+        user_id: uuid.UUID,
+        device_id: uuid.UUID,
+        family_id: uuid.UUID,
+        family_expires_at: datetime,
+        now: datetime,
+    ) -> IssuedToken: ...
+
+    def decode(self, token: str, expected_type: str) -> Claims: ...
+
+
+class RevocationList(Protocol):
+    def ensure_valid(
+        self, *, jti: str, user_id: uuid.UUID, device_id: uuid.UUID, issued_at: float
+    ) -> None: ...
+
+    def deny(self, jti: str, expires_at: float) -> None: ...
+
+    def revoke_user(self, user_id: uuid.UUID) -> None: ...
+
+    def revoke_device(self, user_id: uuid.UUID, device_id: uuid.UUID) -> None: ...
+
+
+class LoginThrottle(Protocol):
+    def ip_retry_after(self, ip: str | None) -> int | None: ...
+
+    def is_locked(self, user_id: uuid.UUID) -> bool: ...
+
+    def record_failure(self, user_id: uuid.UUID | None, ip: str | None) -> int | None: ...
+
+    def record_success(self, user_id: uuid.UUID) -> None: ...
+
+    def clear(self, user_id: uuid.UUID) -> None: ...
+
+
+class PendingMfa(Protocol):
+    user_id: uuid.UUID
+    device_id: uuid.UUID
+    device_name: str | None
+
+
+class MfaChallenges(Protocol):
+    """Short-lived, single-use `mfa_token`s for the second step of a login."""
+
+    def create(self, user_id: uuid.UUID, device_id: uuid.UUID, device_name: str | None) -> str: ...
+
+    def peek(self, token: str) -> PendingMfa | None: ...
+
+    def fail(self, token: str) -> None:
+        """Count a wrong code; the challenge dies after a few."""
+        ...
+
+    def take(self, token: str) -> bool:
+        """Spend the challenge; False if someone else already did."""
+        ...
+
+
+class Totp(Protocol):
+    def new_secret(self) -> str: ...
+
+    def provisioning_uri(self, secret: str, account: str) -> str: ...
+
+    def qr_svg(self, uri: str) -> str: ...
+
+    def matching_step(self, secret: str, code: str, at: datetime) -> int | None:
+        """The time step the code belongs to (within +-1 step of `at`), or None."""
+        ...
+
+
+class EmailSender(Protocol):
+    def send(self, to: str, subject: str, body: str) -> None: ...

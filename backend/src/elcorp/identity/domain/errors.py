@@ -1,0 +1,85 @@
+"""Identity's domain errors, each with its documented code."""
+
+from __future__ import annotations
+
+from elcorp.shared.domain.errors import (
+    AuthenticationFailed,
+    Conflict,
+    DomainError,
+    ErrorCode,
+    ValidationFailed,
+)
+
+
+class InvalidCredentials(AuthenticationFailed):
+    """Unknown user, wrong password or locked account: one answer for all three, so the
+    response never tells an attacker which accounts exist."""
+
+    code = ErrorCode.AUTH_INVALID_CREDENTIALS
+    default_message = "The email/username or password is incorrect, or the account is locked"
+
+
+class TokenExpired(AuthenticationFailed):
+    code = ErrorCode.AUTH_EXPIRED_TOKEN
+    default_message = "The token has expired"
+
+
+class TokenInvalid(AuthenticationFailed):
+    code = ErrorCode.AUTH_INVALID_TOKEN
+    default_message = "The token is invalid or has been revoked"
+
+
+class TokenMissing(AuthenticationFailed):
+    code = ErrorCode.AUTH_MISSING_TOKEN
+    default_message = "Send an access token in the Authorization header (Bearer)"
+
+
+class RefreshTokenReused(AuthenticationFailed):
+    """A spent refresh token came back: it was probably stolen. The device's sessions end."""
+
+    code = ErrorCode.AUTH_TOKEN_REUSED
+    default_message = "This refresh token was already used; the device has been signed out"
+
+
+class InvalidMfaCode(AuthenticationFailed):
+    code = ErrorCode.AUTH_INVALID_MFA_CODE
+    default_message = "The verification code is incorrect or was already used"
+
+
+class MfaEnrolmentRequired(DomainError):
+    code = ErrorCode.AUTH_MFA_ENROLMENT_REQUIRED
+    default_message = "Your role requires two-factor authentication: enrol at POST /api/v1/auth/mfa/setup"
+
+
+class MfaAlreadyEnabled(Conflict):
+    code = ErrorCode.AUTH_MFA_ALREADY_ENABLED
+    default_message = "Two-factor authentication is already enabled"
+
+
+class MfaNotEnabled(Conflict):
+    code = ErrorCode.AUTH_MFA_NOT_ENABLED
+    default_message = "Two-factor authentication is not enabled"
+
+
+class InvalidLinkToken(DomainError):
+    code = ErrorCode.AUTH_INVALID_LINK
+    default_message = "This link is invalid, expired or already used; request a new one"
+
+
+class WeakPassword(ValidationFailed):
+    code = ErrorCode.WEAK_PASSWORD
+    default_message = "The password does not meet the password policy"
+
+
+class PasswordReused(ValidationFailed):
+    code = ErrorCode.PASSWORD_REUSED
+    default_message = "Choose a password you have not used recently"
+
+
+class LoginThrottled(DomainError):
+    code = ErrorCode.LOGIN_THROTTLED
+    default_message = "Too many failed sign-in attempts from this network; try again later"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__()
+        self.retry_after = retry_after

@@ -1,0 +1,42 @@
+"""Identity's domain events (stored in the outbox, delivered at least once)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from elcorp.shared.domain.events import DomainEvent
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserRegistered(DomainEvent):
+    """A new account exists. Payments opens its wallet; identity sends the verification mail."""
+
+    event_type = "identity.UserRegistered"
+    user_id: uuid.UUID
+    wallet_address: uuid.UUID
+    email_verified: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordResetRequested(DomainEvent):
+    event_type = "identity.PasswordResetRequested"
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountLocked(DomainEvent):
+    """Too many failed sign-ins: the owner is told by email."""
+
+    event_type = "identity.AccountLocked"
+    user_id: uuid.UUID
+    locked_seconds: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecurityNotice(DomainEvent):
+    """Something the owner must hear about (password changed, MFA off, token theft)."""
+
+    event_type = "identity.SecurityNotice"
+    user_id: uuid.UUID
+    kind: str
