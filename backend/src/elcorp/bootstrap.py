@@ -7,6 +7,7 @@ settings themselves: what they need is passed in here.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,7 +16,34 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from elcorp.config import Settings
+from elcorp.governance.application.api import AccessControl, Grants
+from elcorp.governance.infrastructure.grants import RedisGrantsCache, SqlGrantsStore
+from elcorp.identity.application.accounts import Accounts
+from elcorp.identity.application.admin import UserAdministration
+from elcorp.identity.application.authentication import Authentication
+from elcorp.identity.application.authorization import PermissionGate
+from elcorp.identity.application.deps import Ciphers, IdentityDeps
+from elcorp.identity.application.mfa import TwoFactor
+from elcorp.identity.application.notifications import IdentityMailer
+from elcorp.identity.domain.events import (
+    AccountLocked,
+    PasswordResetRequested,
+    SecurityNotice,
+    UserRegistered,
+)
+from elcorp.identity.domain.passwords import PasswordPolicy
+from elcorp.identity.infrastructure.challenges import RedisMfaChallenges
+from elcorp.identity.infrastructure.email import FileEmailSender, SmtpEmailSender
+from elcorp.identity.infrastructure.lookup import LookupHasher
+from elcorp.identity.infrastructure.passwords import Argon2PasswordHasher, ZxcvbnStrengthEstimator
+from elcorp.identity.infrastructure.revocation import RedisRevocationList
+from elcorp.identity.infrastructure.throttle import RedisLoginThrottle, ThrottleRules, parse_rate
+from elcorp.identity.infrastructure.tokens import JwtTokenService
+from elcorp.identity.infrastructure.totp import PyOtpTotp
+from elcorp.identity.infrastructure.unit_of_work import SqlIdentityUnitOfWork
+from elcorp.identity.interfaces.services import IdentityServices
 from elcorp.shared.application.message_bus import MessageBus
+from elcorp.shared.domain.clock import SystemClock
 from elcorp.shared.infrastructure.db import build_engine, build_session_factory
 from elcorp.shared.infrastructure.health import ReadinessProbe, migration_heads
 from elcorp.shared.infrastructure.outbox import OutboxDispatcher
@@ -38,6 +66,10 @@ class Container:
     cipher: FieldCipher
     readiness: ReadinessProbe
     outbox: OutboxDispatcher
+    access: AccessControl
+    identity: IdentityServices
+    authorizer: PermissionGate
+    mailer: IdentityMailer
     extras: dict[str, object] = field(default_factory=dict)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
@@ -60,6 +92,92 @@ def run_seeders(container: Container) -> list[str]:
 def register_event_handlers(bus: MessageBus, container: Container) -> None:
     """Subscribe each context's handlers to the events they react to (one place, read it
     to know who reacts to what). Contexts add their lines as they gain handlers."""
+    mailer = container.mailer
+    bus.subscribe(UserRegistered, mailer.on_user_registered)
+    bus.subscribe(PasswordResetRequested, mailer.on_password_reset_requested)
+    bus.subscribe(AccountLocked, mailer.on_account_locked)
+    bus.subscribe(SecurityNotice, mailer.on_security_notice)
+
+
+def build_identity(
+    settings: Settings,
+    session_factory: Callable[[], Session],
+    redis_client: redis.Redis,
+    cipher: FieldCipher,
+    access: AccessControl,
+) -> tuple[IdentityServices, PermissionGate, IdentityMailer]:
+    lookup = LookupHasher(settings.LOOKUP_HASH_KEY.get_secret_value())
+    ip_failures, ip_window = parse_rate(settings.LOGIN_IP_MAX_FAILURES)
+    deps = IdentityDeps(
+        uow=lambda: SqlIdentityUnitOfWork(session_factory, cipher, lookup, SqlGrantsStore),
+        hasher=Argon2PasswordHasher(
+            time_cost=settings.ARGON2_TIME_COST,
+            memory_kib=settings.ARGON2_MEMORY_KIB,
+            parallelism=settings.ARGON2_PARALLELISM,
+        ),
+        policy=PasswordPolicy(
+            min_length=settings.PASSWORD_MIN_LENGTH,
+            max_length=settings.PASSWORD_MAX_LENGTH,
+            composition_rules=settings.PASSWORD_COMPOSITION_RULES,
+            min_strength=settings.PASSWORD_MIN_STRENGTH,
+        ),
+        estimator=ZxcvbnStrengthEstimator(),
+        tokens=JwtTokenService(
+            keys=settings.jwt_keys(),
+            algorithm=settings.JWT_ALGORITHM,
+            issuer=settings.JWT_ISSUER,
+            audience=settings.JWT_AUDIENCE,
+            access_ttl=settings.ACCESS_TOKEN_TTL_SECONDS,
+            refresh_ttl=settings.REFRESH_TOKEN_TTL_SECONDS,
+        ),
+        revocations=RedisRevocationList(redis_client, mark_ttl=settings.ACCESS_TOKEN_TTL_SECONDS + 60),
+        throttle=RedisLoginThrottle(
+            redis_client,
+            ThrottleRules(
+                max_consecutive=settings.LOGIN_MAX_CONSECUTIVE_FAILURES,
+                lock_base_seconds=settings.LOGIN_LOCK_BASE_SECONDS,
+                lock_max_seconds=settings.LOGIN_LOCK_MAX_SECONDS,
+                account_max_per_hour=settings.LOGIN_ACCOUNT_MAX_FAILURES_PER_HOUR,
+                ip_max_failures=ip_failures,
+                ip_window_seconds=ip_window,
+            ),
+        ),
+        challenges=RedisMfaChallenges(
+            redis_client, ttl=settings.MFA_TOKEN_TTL_SECONDS, max_attempts=settings.MFA_TOKEN_MAX_ATTEMPTS
+        ),
+        totp=PyOtpTotp(),
+        access=access,
+        clock=SystemClock(),
+        ciphers=Ciphers(encrypt=cipher.encrypt, decrypt=cipher.decrypt),
+        password_history=settings.PASSWORD_HISTORY,
+        mfa_required_roles=frozenset(settings.MFA_REQUIRED_ROLES),
+        mfa_enforced=settings.MFA_ENFORCED,
+        email_verification_ttl=settings.EMAIL_VERIFICATION_TTL_SECONDS,
+        password_reset_ttl=settings.PASSWORD_RESET_TTL_SECONDS,
+    )
+    auth = Authentication(deps)
+    accounts = Accounts(deps, auth)
+    services = IdentityServices(
+        auth=auth,
+        accounts=accounts,
+        mfa=TwoFactor(deps, auth),
+        admin=UserAdministration(deps, auth, accounts),
+    )
+    gate = PermissionGate(access, mfa_roles=deps.mfa_required_roles, mfa_enforced=deps.mfa_enforced)
+    sender = (
+        SmtpEmailSender(
+            host=settings.SMTP_HOST,
+            port=settings.SMTP_PORT,
+            sender=settings.EMAIL_FROM,
+            username=settings.SMTP_USERNAME,
+            password=settings.SMTP_PASSWORD.get_secret_value() if settings.SMTP_PASSWORD else None,
+            starttls=settings.SMTP_STARTTLS,
+        )
+        if settings.EMAIL_BACKEND == "smtp"
+        else FileEmailSender(settings.VAR_DIR / "mail", settings.EMAIL_FROM)
+    )
+    mailer = IdentityMailer(accounts=accounts, sender=sender, public_base_url=settings.PUBLIC_BASE_URL)
+    return services, gate, mailer
 
 
 def bootstrap(
@@ -85,15 +203,28 @@ def bootstrap(
         redis_client = build_redis(settings.REDIS_URL)
     sessions = session_factory or build_session_factory(engine)
     bus = MessageBus()
+    cipher = FieldCipher([k.get_secret_value() for k in settings.FIELD_ENCRYPTION_KEYS])
+
+    def load_grants(user_id: uuid.UUID) -> Grants:
+        # On a cache miss only: one short-lived read session.
+        with sessions() as session:
+            return SqlGrantsStore(session).load(user_id)
+
+    access = AccessControl(load_grants, RedisGrantsCache(redis_client))
+    identity, gate, mailer = build_identity(settings, sessions, redis_client, cipher, access)
     container = Container(
         settings=settings,
         engine=engine,
         session_factory=sessions,
         redis=redis_client,
         bus=bus,
-        cipher=FieldCipher([k.get_secret_value() for k in settings.FIELD_ENCRYPTION_KEYS]),
+        cipher=cipher,
         readiness=ReadinessProbe(engine, redis_client, migration_heads(settings.MIGRATIONS_DIR)),
         outbox=OutboxDispatcher(sessions, bus, max_attempts=settings.OUTBOX_MAX_ATTEMPTS),
+        access=access,
+        identity=identity,
+        authorizer=gate,
+        mailer=mailer,
     )
     register_event_handlers(bus, container)
     return container

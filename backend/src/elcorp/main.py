@@ -19,6 +19,7 @@ from elcorp.shared.infrastructure.logging import configure_logging
 from elcorp.shared.infrastructure.redis import limiter_storage_uri
 from elcorp.shared.interfaces import middleware
 from elcorp.shared.interfaces.api import API_V1
+from elcorp.shared.interfaces.auth import install_authentication
 from elcorp.shared.interfaces.docs import docs_blueprint
 from elcorp.shared.interfaces.errors import register_error_handlers, validation_error_response
 from elcorp.shared.interfaces.ops import ops
@@ -56,6 +57,9 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.extensions["elcorp"] = container
 
     middleware.install(app, middleware.HttpPolicy(settings.HSTS_SECONDS, docs_prefix="/api/docs"))
+    # Before the rate limiter: a valid token makes the limit per user instead of per IP.
+    install_authentication(app, container.identity.auth, container.authorizer)
+    app.extensions["elcorp.identity"] = container.identity
     register_error_handlers(app)
     if settings.CORS_ORIGINS:
         CORS(

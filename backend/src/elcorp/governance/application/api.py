@@ -11,15 +11,17 @@ import uuid
 from collections.abc import Callable
 
 from elcorp.governance.application.ports import GrantsCache, GrantsStore
-from elcorp.governance.domain.rbac import Grants, Scope
+from elcorp.governance.domain.rbac import ADMIN, STAFF, USER, Grants, Scope
 from elcorp.shared.domain.errors import ValidationFailed
 
-__all__ = ["AccessControl", "Grants", "GrantsStore", "Scope"]
+__all__ = ["ADMIN_ROLE", "STAFF_ROLE", "USER_ROLE", "AccessControl", "Grants", "GrantsStore", "Scope"]
+
+ADMIN_ROLE, STAFF_ROLE, USER_ROLE = ADMIN, STAFF, USER
 
 
 class AccessControl:
-    def __init__(self, store: Callable[[], GrantsStore], cache: GrantsCache) -> None:
-        self._store = store
+    def __init__(self, load: Callable[[uuid.UUID], Grants], cache: GrantsCache) -> None:
+        self._load = load  # reads one user's grants from the database in its own session
         self._cache = cache
 
     def grants_for(self, user_id: uuid.UUID) -> Grants:
@@ -27,7 +29,7 @@ class AccessControl:
         cached = self._cache.get(user_id)
         if cached is not None:
             return cached
-        grants = self._store().load(user_id)
+        grants = self._load(user_id)
         self._cache.put(user_id, grants)
         return grants
 

@@ -17,6 +17,10 @@ class GrantsStore(Protocol):
 
     def known_roles(self) -> frozenset[str]: ...
 
+    def users_with_role(self, role: str) -> list[uuid.UUID]: ...
+
+    def roles_of_many(self, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, frozenset[str]]: ...
+
 
 class GrantsCache(Protocol):
     """Caches each user's effective grants (Redis); invalidated on every change."""

@@ -49,6 +49,27 @@ class SqlGrantsStore:
     def known_roles(self) -> frozenset[str]:
         return frozenset(self._session.execute(select(role.c.name)).scalars())
 
+    def users_with_role(self, role_name: str) -> list[uuid.UUID]:
+        return list(
+            self._session.execute(
+                select(user_role.c.user_id)
+                .join(role, role.c.id == user_role.c.role_id)
+                .where(role.c.name == role_name)
+            ).scalars()
+        )
+
+    def roles_of_many(self, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, frozenset[str]]:
+        found: dict[uuid.UUID, set[str]] = {uid: set() for uid in user_ids}
+        if user_ids:
+            rows = self._session.execute(
+                select(user_role.c.user_id, role.c.name)
+                .join(role, role.c.id == user_role.c.role_id)
+                .where(user_role.c.user_id.in_(user_ids))
+            ).all()
+            for uid, name in rows:
+                found[uuid.UUID(str(uid))].add(str(name))
+        return {uid: frozenset(names) for uid, names in found.items()}
+
 
 class RedisGrantsCache:
     """`rbac:grants:<user id>` -> JSON; short TTL as a backstop, invalidated on change."""

@@ -4,6 +4,7 @@ Argon2, SMTP); fakes for unit tests in backend/tests/support."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -13,16 +14,35 @@ from elcorp.shared.application.unit_of_work import UnitOfWork
 
 
 class DeviceView(Protocol):
-    device_id: uuid.UUID
-    device_name: str | None
-    refresh_token_hash: str
-    family_id: uuid.UUID
-    user_agent: str | None
-    ip_address: str | None
-    created_at: datetime
-    last_used_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
+    @property
+    def device_id(self) -> uuid.UUID: ...
+
+    @property
+    def device_name(self) -> str | None: ...
+
+    @property
+    def refresh_token_hash(self) -> str: ...
+
+    @property
+    def family_id(self) -> uuid.UUID: ...
+
+    @property
+    def user_agent(self) -> str | None: ...
+
+    @property
+    def ip_address(self) -> str | None: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+    @property
+    def last_used_at(self) -> datetime: ...
+
+    @property
+    def expires_at(self) -> datetime: ...
+
+    @property
+    def revoked_at(self) -> datetime | None: ...
 
 
 class DeviceStore(Protocol):
@@ -53,13 +73,17 @@ class DeviceStore(Protocol):
         now: datetime,
     ) -> None: ...
 
+    def is_current(self, device: DeviceView, refresh_jti: str) -> bool:
+        """Is this the refresh token the device may exchange next (not a spent one)?"""
+        ...
+
     def revoke(self, user_id: uuid.UUID, device_id: uuid.UUID, now: datetime) -> bool: ...
 
     def revoke_all(
         self, user_id: uuid.UUID, now: datetime, *, except_device: uuid.UUID | None = None
     ) -> list[uuid.UUID]: ...
 
-    def active(self, user_id: uuid.UUID, now: datetime) -> list[DeviceView]: ...
+    def active(self, user_id: uuid.UUID, now: datetime) -> Sequence[DeviceView]: ...
 
 
 class OneTimeTokens(Protocol):
@@ -87,34 +111,66 @@ class MfaStore(Protocol):
 
 
 class IdentityUnitOfWork(UnitOfWork, Protocol):
-    users: UserRepository
-    devices: DeviceStore
-    links: OneTimeTokens
-    mfa: MfaStore
-    grants: GrantsStore
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def devices(self) -> DeviceStore: ...
+
+    @property
+    def links(self) -> OneTimeTokens: ...
+
+    @property
+    def mfa(self) -> MfaStore: ...
+
+    @property
+    def grants(self) -> GrantsStore: ...
 
 
 class IssuedToken(Protocol):
-    token: str
-    jti: str
-    expires_at: float
+    @property
+    def token(self) -> str: ...
+
+    @property
+    def jti(self) -> str: ...
+
+    @property
+    def expires_at(self) -> float: ...
 
 
 class Claims(Protocol):
-    subject: uuid.UUID
-    type: str
-    jti: str
-    device_id: uuid.UUID
-    issued_at: float
-    expires_at: float
-    family_id: uuid.UUID | None
+    @property
+    def subject(self) -> uuid.UUID: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def jti(self) -> str: ...
+
+    @property
+    def device_id(self) -> uuid.UUID: ...
+
+    @property
+    def issued_at(self) -> float: ...
+
+    @property
+    def expires_at(self) -> float: ...
+
+    @property
+    def family_id(self) -> uuid.UUID | None: ...
+
+    @property
+    def mfa(self) -> bool: ...
 
 
 class TokenService(Protocol):
     access_ttl: int
     refresh_ttl: int
 
-    def issue_access(self, user_id: uuid.UUID, device_id: uuid.UUID, now: datetime) -> IssuedToken: ...
+    def issue_access(
+        self, user_id: uuid.UUID, device_id: uuid.UUID, now: datetime, *, mfa: bool
+    ) -> IssuedToken: ...
 
     def issue_refresh(
         self,
@@ -123,6 +179,8 @@ class TokenService(Protocol):
         family_id: uuid.UUID,
         family_expires_at: datetime,
         now: datetime,
+        *,
+        mfa: bool,
     ) -> IssuedToken: ...
 
     def decode(self, token: str, expected_type: str) -> Claims: ...
@@ -153,9 +211,14 @@ class LoginThrottle(Protocol):
 
 
 class PendingMfa(Protocol):
-    user_id: uuid.UUID
-    device_id: uuid.UUID
-    device_name: str | None
+    @property
+    def user_id(self) -> uuid.UUID: ...
+
+    @property
+    def device_id(self) -> uuid.UUID: ...
+
+    @property
+    def device_name(self) -> str | None: ...
 
 
 class MfaChallenges(Protocol):

@@ -29,11 +29,6 @@ class TokenInvalid(AuthenticationFailed):
     default_message = "The token is invalid or has been revoked"
 
 
-class TokenMissing(AuthenticationFailed):
-    code = ErrorCode.AUTH_MISSING_TOKEN
-    default_message = "Send an access token in the Authorization header (Bearer)"
-
-
 class RefreshTokenReused(AuthenticationFailed):
     """A spent refresh token came back: it was probably stolen. The device's sessions end."""
 

@@ -30,6 +30,19 @@ class UserRepository(Protocol):
 
     def save(self, user: User) -> None: ...
 
+    def search(
+        self,
+        *,
+        text: str | None,
+        status: str | None,
+        only_ids: Sequence[uuid.UUID] | None,
+        include_deleted: bool,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[User], int]:
+        """A page of users (newest first) and the total matching."""
+        ...
+
     def password_history(self, user_id: uuid.UUID, limit: int) -> Sequence[str]: ...
 
     def add_password_history(self, user_id: uuid.UUID, password_hash: str) -> None: ...

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import exists, func, insert, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -73,6 +73,46 @@ class SqlUserRepository:
         self._session.execute(
             update(user_account).where(user_account.c.id == user.id).values(**self._values(user))
         )
+
+    def search(
+        self,
+        *,
+        text: str | None,
+        status: str | None,
+        only_ids: Sequence[uuid.UUID] | None,
+        include_deleted: bool,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[User], int]:
+        conditions: list[Any] = []
+        if not include_deleted:
+            conditions.append(user_account.c.deleted_at.is_(None))
+        if status:
+            conditions.append(user_account.c.status == status)
+        if only_ids is not None:
+            conditions.append(user_account.c.id.in_(list(only_ids)))
+        if text:
+            # A bound parameter with escaped wildcards: the search box cannot inject SQL or patterns.
+            escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
+            conditions.append(
+                or_(
+                    func.lower(user_account.c.full_name).like(pattern, escape="\\"),
+                    user_account.c.email_normalized.like(pattern, escape="\\"),
+                    user_account.c.username.like(pattern, escape="\\"),
+                )
+            )
+        total = self._session.execute(
+            select(func.count()).select_from(user_account).where(*conditions)
+        ).scalar_one()
+        rows = self._session.execute(
+            select(user_account)
+            .where(*conditions)
+            .order_by(user_account.c.created_at.desc(), user_account.c.id)
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        return [self._to_user(r) for r in rows], int(total)
 
     def get(
         self, user_id: uuid.UUID, *, for_update: bool = False, include_deleted: bool = False

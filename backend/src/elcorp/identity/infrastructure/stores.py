@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
+from elcorp.identity.application.ports import DeviceView
 from elcorp.identity.infrastructure.lookup import LookupHasher, token_digest
 from elcorp.identity.infrastructure.tables import device_token, mfa_backup_code, one_time_token, user_account
 
@@ -93,6 +95,9 @@ class SqlDeviceStore:
                 ip_address=ip,
             )
         )
+
+    def is_current(self, device: DeviceView, refresh_jti: str) -> bool:
+        return hmac.compare_digest(device.refresh_token_hash, token_digest(refresh_jti))
 
     def revoke(self, user_id: uuid.UUID, device_id: uuid.UUID, now: datetime) -> bool:
         result = self._session.execute(

@@ -39,6 +39,7 @@ class Claims:
     issued_at: float
     expires_at: float
     family_id: uuid.UUID | None = None
+    mfa: bool = False
 
 
 class JwtTokenService:
@@ -94,8 +95,12 @@ class JwtTokenService:
         )
         return IssuedToken(token, jti, expires)
 
-    def issue_access(self, user_id: uuid.UUID, device_id: uuid.UUID, now: datetime) -> IssuedToken:
-        return self._issue(ACCESS, user_id, device_id, now, self.access_ttl)
+    def issue_access(
+        self, user_id: uuid.UUID, device_id: uuid.UUID, now: datetime, *, mfa: bool
+    ) -> IssuedToken:
+        # amr (RFC 8176): how the session was authenticated; "otp" only after a second factor.
+        amr = ["pwd", "otp"] if mfa else ["pwd"]
+        return self._issue(ACCESS, user_id, device_id, now, self.access_ttl, {"amr": amr})
 
     def issue_refresh(
         self,
@@ -104,10 +109,13 @@ class JwtTokenService:
         family_id: uuid.UUID,
         family_expires_at: datetime,
         now: datetime,
+        *,
+        mfa: bool,
     ) -> IssuedToken:
         # Never beyond the family's absolute end (7 days from the login, not sliding).
         ttl = min(self.refresh_ttl, (family_expires_at - now).total_seconds())
-        return self._issue(REFRESH, user_id, device_id, now, ttl, {"fam": str(family_id)})
+        amr = ["pwd", "otp"] if mfa else ["pwd"]
+        return self._issue(REFRESH, user_id, device_id, now, ttl, {"fam": str(family_id), "amr": amr})
 
     def decode(self, token: str, expected_type: str) -> Claims:
         try:
@@ -142,6 +150,7 @@ class JwtTokenService:
                 issued_at=float(claims["iat"]),
                 expires_at=float(claims["exp"]),
                 family_id=uuid.UUID(claims["fam"]) if "fam" in claims else None,
+                mfa="otp" in (claims.get("amr") or []),
             )
         except (ValueError, TypeError, KeyError) as exc:
             raise TokenInvalid() from exc

@@ -15,7 +15,8 @@ from elcorp.shared.domain.events import DomainEvent
 
 
 class UnitOfWork(Protocol):
-    audit: AuditLog
+    @property
+    def audit(self) -> AuditLog: ...
 
     def __enter__(self) -> Self: ...
 

@@ -112,6 +112,11 @@ class AuthenticationFailed(DomainError):
     default_message = "Authentication failed"
 
 
+class MissingToken(AuthenticationFailed):
+    code = ErrorCode.AUTH_MISSING_TOKEN
+    default_message = "Send an access token in the Authorization header: Bearer <token>"
+
+
 class ServiceUnavailable(DomainError):
     """A dependency needed to answer safely is down (e.g. the token denylist): fail closed."""
 

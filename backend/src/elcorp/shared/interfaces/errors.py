@@ -91,7 +91,11 @@ def handle_domain_error(exc: DomainError) -> Response:
             details=details,
             envelope_status="validation_error",
         )
-    return envelope.error(exc.code, exc.message, status=status_for(exc.code), details=exc.details)
+    response = envelope.error(exc.code, exc.message, status=status_for(exc.code), details=exc.details)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:
+        response.headers["Retry-After"] = str(int(retry_after))
+    return response
 
 
 def handle_http_exception(exc: HTTPException) -> Response:

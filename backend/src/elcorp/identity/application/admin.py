@@ -1,0 +1,224 @@
+"""User administration by staff: list, read, create, change, delete, restore, unlock.
+
+Object-level authorisation: a caller whose `user:read` grant is scoped `own` sees only
+their own record (a 404 for anyone else's, so ids cannot be probed).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from elcorp.governance.application.api import ADMIN_ROLE, USER_ROLE, Scope
+from elcorp.identity.application.accounts import Accounts, user_view
+from elcorp.identity.application.authentication import Authentication, audit
+from elcorp.identity.application.deps import IdentityDeps
+from elcorp.identity.application.ports import IdentityUnitOfWork
+from elcorp.identity.application.results import Principal, UserView
+from elcorp.identity.domain.user import User, UserStatus
+from elcorp.shared.application.audit import Changes
+from elcorp.shared.application.pagination import Page, PageRequest
+from elcorp.shared.domain.errors import Conflict, NotFound
+
+
+class UserAdministration:
+    def __init__(self, deps: IdentityDeps, auth: Authentication, accounts: Accounts) -> None:
+        self.d = deps
+        self.auth = auth
+        self.accounts = accounts
+
+    def _scope(self, principal: Principal, permission: str) -> Scope | None:
+        return self.d.access.grants_for(principal.user_id).scope_of(permission)
+
+    def _visible(self, principal: Principal, user_id: uuid.UUID, permission: str) -> None:
+        scope = self._scope(principal, permission)
+        if scope is None or (scope is Scope.OWN and user_id != principal.user_id):
+            raise NotFound("User not found")
+
+    def list_users(
+        self,
+        principal: Principal,
+        page: PageRequest,
+        *,
+        search: str | None,
+        role: str | None,
+        status: str | None,
+        include_deleted: bool = False,
+    ) -> Page[UserView]:
+        scope = self._scope(principal, "user:read")
+        with self.d.uow() as uow:
+            only: list[uuid.UUID] | None = None
+            if role:
+                only = uow.grants.users_with_role(role)
+            if scope is not Scope.ALL:
+                only = [principal.user_id] if only is None or principal.user_id in only else []
+            users, total = uow.users.search(
+                text=search,
+                status=status,
+                only_ids=only,
+                include_deleted=include_deleted,
+                offset=page.offset,
+                limit=page.per_page,
+            )
+            roles = uow.grants.roles_of_many([u.id for u in users])
+        return Page(
+            [user_view(u, sorted(roles.get(u.id, ()))) for u in users], page.page, page.per_page, total
+        )
+
+    def get_user(self, principal: Principal, user_id: uuid.UUID) -> UserView:
+        self._visible(principal, user_id, "user:read")
+        with self.d.uow() as uow:
+            user = uow.users.get(user_id, include_deleted=self._scope(principal, "user:read") is Scope.ALL)
+            if user is None:
+                raise NotFound("User not found")
+            roles = uow.grants.roles_of_many([user.id])[user.id]
+        return user_view(user, sorted(roles))
+
+    def create_user(
+        self,
+        principal: Principal,
+        *,
+        username: str,
+        full_name: str,
+        email: str,
+        password: str,
+        phone: str | None,
+        organization: str | None,
+        email_verified: bool,
+    ) -> UserView:
+        with self.d.uow() as uow:
+            user = self.accounts.new_user(
+                uow,
+                username=username,
+                full_name=full_name,
+                email=email,
+                password=password,
+                phone=phone,
+                organization=organization,
+                email_verified=email_verified,
+            )
+            audit(
+                uow,
+                "user.created",
+                principal.user_id,
+                user.id,
+                changes=Changes(after={"username": user.username, "email_verified": email_verified}),
+            )
+            uow.commit()
+        return user_view(user, [USER_ROLE])
+
+    def update_user(
+        self,
+        principal: Principal,
+        user_id: uuid.UUID,
+        *,
+        full_name: str | None,
+        phone: str | None,
+        organization: str | None,
+        status: str | None,
+    ) -> UserView:
+        self._visible(principal, user_id, "user:update")
+        with self.d.uow() as uow:
+            user = self._get(uow, user_id)
+            now = self.d.clock.now()
+            if status is not None and status != user.status.value:
+                before = user.status.value
+                if status == UserStatus.LOCKED.value:
+                    self._guard_last_admin(uow, user, "lock")
+                    user.lock(now)
+                    self.auth.end_sessions(uow, user.id, now)
+                else:
+                    user.unlock(now)
+                uow.users.save(user)
+                audit(
+                    uow,
+                    "user.status_changed",
+                    principal.user_id,
+                    user.id,
+                    changes=Changes({"status": before}, {"status": user.status.value}),
+                )
+            view = self.accounts.apply_profile(
+                uow, user, principal.user_id, full_name=full_name, phone=phone, organization=organization
+            )
+            uow.commit()
+        return view
+
+    def delete_user(self, principal: Principal, user_id: uuid.UUID, reason: str | None) -> None:
+        self._visible(principal, user_id, "user:delete")
+        with self.d.uow() as uow:
+            user = self._get(uow, user_id)
+            self._guard_last_admin(uow, user, "delete")
+            now = self.d.clock.now()
+            user.soft_delete(now)
+            uow.users.save(user)
+            self.auth.end_sessions(uow, user.id, now)
+            audit(
+                uow,
+                "user.deleted",
+                principal.user_id,
+                user.id,
+                changes=Changes({"status": "active"}, {"status": "deleted"}),
+                reason=reason,
+            )
+            uow.commit()
+
+    def restore_user(self, principal: Principal, user_id: uuid.UUID) -> UserView:
+        self._visible(principal, user_id, "user:delete")
+        with self.d.uow() as uow:
+            user = uow.users.get(user_id, for_update=True, include_deleted=True)
+            if user is None:
+                raise NotFound("User not found")
+            user.restore(self.d.clock.now())
+            uow.users.save(user)
+            audit(
+                uow,
+                "user.restored",
+                principal.user_id,
+                user.id,
+                changes=Changes({"status": "deleted"}, {"status": "active"}),
+            )
+            roles = uow.grants.roles_of_many([user.id])[user.id]
+            uow.commit()
+        return user_view(user, sorted(roles))
+
+    def unlock_user(self, principal: Principal, user_id: uuid.UUID) -> UserView:
+        """Lift an administrative lock and any temporary sign-in lockout."""
+        self._visible(principal, user_id, "user:update")
+        with self.d.uow() as uow:
+            user = self._get(uow, user_id)
+            before = user.status.value
+            user.unlock(self.d.clock.now())
+            uow.users.save(user)
+            self.d.throttle.clear(user.id)
+            audit(
+                uow,
+                "user.unlocked",
+                principal.user_id,
+                user.id,
+                changes=Changes({"status": before}, {"status": user.status.value}),
+            )
+            roles = uow.grants.roles_of_many([user.id])[user.id]
+            uow.commit()
+        return user_view(user, sorted(roles))
+
+    @staticmethod
+    def _get(uow: IdentityUnitOfWork, user_id: uuid.UUID) -> User:
+        user = uow.users.get(user_id, for_update=True)
+        if user is None:
+            raise NotFound("User not found")
+        return user
+
+    @staticmethod
+    def _guard_last_admin(uow: IdentityUnitOfWork, user: User, verb: str) -> None:
+        admins = set(uow.grants.users_with_role(ADMIN_ROLE))
+        if user.id not in admins:
+            return
+        others, _ = uow.users.search(
+            text=None,
+            status=UserStatus.ACTIVE.value,
+            only_ids=list(admins - {user.id}),
+            include_deleted=False,
+            offset=0,
+            limit=1,
+        )
+        if not others:
+            raise Conflict(f"Cannot {verb} the last active administrator")

@@ -1,0 +1,93 @@
+"""Emails identity sends, run by outbox handlers in the Celery worker (never in a request).
+
+Raw link tokens are created here, at sending time, so they exist only in the email: the
+outbox row that triggered the mail holds no secret.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from elcorp.identity.application.accounts import Accounts
+from elcorp.identity.application.ports import EmailSender
+from elcorp.identity.domain.events import (
+    AccountLocked,
+    PasswordResetRequested,
+    SecurityNotice,
+    UserRegistered,
+)
+from elcorp.shared.domain.events import DomainEvent
+
+NOTICES = {
+    "password_changed": "Your Elcorp password was changed. Your other devices were signed out.",
+    "password_reset": "Your Elcorp password was reset. All your devices were signed out.",
+    "mfa_enabled": "Two-factor authentication is now on for your Elcorp account.",
+    "mfa_disabled": "Two-factor authentication was turned off for your Elcorp account.",
+    "refresh_token_reused": "A sign-in token of one of your devices was used twice, which can mean it was "
+    "stolen. That device was signed out; sign in again and change your password if this was not you.",
+}
+FOOTER = "\n\nIf this was not you, contact Elcorp support at once.\n"
+
+
+@dataclass
+class IdentityMailer:
+    accounts: Accounts
+    sender: EmailSender
+    public_base_url: str
+
+    def _address(self, user_id: uuid.UUID) -> str | None:
+        return self.accounts.address_of(user_id)
+
+    def on_user_registered(self, event: DomainEvent) -> None:
+        if not isinstance(event, UserRegistered):
+            return
+        if event.email_verified:
+            return
+        found = self.accounts.send_verification_email(event.user_id)
+        if found is None:
+            return
+        address, token = found
+        self.sender.send(
+            address,
+            "Confirm your email address",
+            "Welcome to Elcorp Namibia.\n\nConfirm your email address with this code within 24 hours:\n\n"
+            f"    {token}\n\nApps send it to {self.public_base_url}/api/v1/auth/verify-email as "
+            '{"token": "<code>"}.' + FOOTER,
+        )
+
+    def on_password_reset_requested(self, event: DomainEvent) -> None:
+        if not isinstance(event, PasswordResetRequested):
+            return
+        found = self.accounts.send_reset_email(event.user_id)
+        if found is None:
+            return
+        address, token = found
+        self.sender.send(
+            address,
+            "Reset your password",
+            "Someone asked to reset the password of your Elcorp account. Use this code within 30 minutes:\n\n"
+            f"    {token}\n\nApps send it with your new password to {self.public_base_url}"
+            "/api/v1/auth/password/reset. If you did not ask for this, ignore this email." + FOOTER,
+        )
+
+    def on_account_locked(self, event: DomainEvent) -> None:
+        if not isinstance(event, AccountLocked):
+            return
+        address = self._address(event.user_id)
+        if address:
+            minutes = max(1, event.locked_seconds // 60)
+            self.sender.send(
+                address,
+                "Sign-in paused after failed attempts",
+                f"We paused sign-in to your Elcorp account for about {minutes} minute(s) after several "
+                "failed attempts." + FOOTER,
+            )
+
+    def on_security_notice(self, event: DomainEvent) -> None:
+        if not isinstance(event, SecurityNotice):
+            return
+        address = self._address(event.user_id)
+        text = NOTICES.get(event.kind)
+        if address and text:
+            self.sender.send(address, "Security notice for your Elcorp account", text + FOOTER)

@@ -1,0 +1,18 @@
+"""The identity use cases the HTTP layer calls, built by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from elcorp.identity.application.accounts import Accounts
+from elcorp.identity.application.admin import UserAdministration
+from elcorp.identity.application.authentication import Authentication
+from elcorp.identity.application.mfa import TwoFactor
+
+
+@dataclass(frozen=True)
+class IdentityServices:
+    auth: Authentication
+    accounts: Accounts
+    mfa: TwoFactor
+    admin: UserAdministration
