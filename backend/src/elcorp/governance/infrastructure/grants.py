@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from elcorp.governance.domain.rbac import Grants, Scope
 from elcorp.governance.infrastructure.tables import permission, role, role_permission, user_role
+from elcorp.shared.domain.errors import ServiceUnavailable
 
 CACHE_TTL_SECONDS = 300
 
@@ -82,7 +83,10 @@ class RedisGrantsCache:
         return f"rbac:grants:{user_id}"
 
     def get(self, user_id: uuid.UUID) -> Grants | None:
-        raw = self._redis.get(self.key(user_id))
+        try:
+            raw = self._redis.get(self.key(user_id))
+        except redis.RedisError as exc:
+            raise ServiceUnavailable() from exc
         if raw is None:
             return None
         data = json.loads(raw)
@@ -93,7 +97,14 @@ class RedisGrantsCache:
             "roles": sorted(grants.roles),
             "permissions": {k: v.value for k, v in grants.permissions.items()},
         }
-        self._redis.set(self.key(user_id), json.dumps(payload), ex=CACHE_TTL_SECONDS)
+        try:
+            self._redis.set(self.key(user_id), json.dumps(payload), ex=CACHE_TTL_SECONDS)
+        except redis.RedisError as exc:
+            raise ServiceUnavailable() from exc
 
     def invalidate(self, user_id: uuid.UUID) -> None:
-        self._redis.delete(self.key(user_id))
+        # Failing to drop a stale entry must fail the change, never leave old permissions.
+        try:
+            self._redis.delete(self.key(user_id))
+        except redis.RedisError as exc:
+            raise ServiceUnavailable() from exc

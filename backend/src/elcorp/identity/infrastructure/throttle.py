@@ -65,17 +65,20 @@ class RedisLoginThrottle:
         """Count a failure; returns the lock length in seconds if this failure locked the account."""
         rules = self._rules
         try:
+            # SET NX EX then INCR: a fixed window from the first failure (INCR keeps the TTL).
+            # Works on Redis 6.2 (the embedded server), which has no EXPIRE ... NX.
             pipe = self._redis.pipeline()
             if ip:
-                pipe.incr(f"login:ipfail:{ip}").expire(f"login:ipfail:{ip}", rules.ip_window_seconds, nx=True)
+                ip_key = f"login:ipfail:{ip}"
+                pipe.set(ip_key, 0, ex=rules.ip_window_seconds, nx=True).incr(ip_key)
             if user_id is None:
                 pipe.execute()
                 return None
             consecutive, hourly = f"login:fail:{user_id}", f"login:hourfail:{user_id}"
             pipe.incr(consecutive).expire(consecutive, HOUR)
-            pipe.incr(hourly).expire(hourly, HOUR, nx=True).ttl(hourly)
+            pipe.set(hourly, 0, ex=HOUR, nx=True).incr(hourly).ttl(hourly)
             results = pipe.execute()
-            fails, hour_fails, hour_ttl = results[-5], results[-3], results[-1]
+            fails, hour_fails, hour_ttl = results[-5], results[-2], results[-1]
             if fails >= rules.max_consecutive:
                 locks = self._redis.incr(f"login:locks:{user_id}")
                 self._redis.expire(f"login:locks:{user_id}", LOCK_HISTORY_SECONDS)
