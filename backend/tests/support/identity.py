@@ -57,7 +57,11 @@ def register(client, **overrides) -> Account:
 def login(client, user: Account, *, password: str | None = None, device_id: str | None = None):
     return client.post(
         "/api/v1/auth/login",
-        json={"email": user.email, "password": password or user.password, "device_id": device_id or user.device_id},
+        json={
+            "email": user.email,
+            "password": password or user.password,
+            "device_id": device_id or user.device_id,
+        },
     )
 
 
@@ -85,7 +89,9 @@ def enable_mfa(client, user: Account) -> list[str]:
     setup = client.post("/api/v1/auth/mfa/setup", headers=user.auth)
     assert setup.status_code == 200, setup.get_json()
     user.totp_secret = setup.get_json()["data"]["secret"]
-    enabled = client.post("/api/v1/auth/mfa/enable", headers=user.auth, json={"code": totp_now(user.totp_secret)})
+    enabled = client.post(
+        "/api/v1/auth/mfa/enable", headers=user.auth, json={"code": totp_now(user.totp_secret)}
+    )
     assert enabled.status_code == 200, enabled.get_json()
     return enabled.get_json()["data"]["backup_codes"]
 

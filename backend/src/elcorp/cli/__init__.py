@@ -12,6 +12,18 @@ from elcorp.config import ConfigurationError, Settings
 
 def _settings() -> Settings:
     settings = Settings()
+    if not settings.DATABASE_URL or not settings.REDIS_URL:
+        # A `make run` in another terminal publishes where its embedded servers listen.
+        from elcorp.cli.devstack import running_stack_urls
+
+        found = running_stack_urls(settings.VAR_DIR)
+        if found:
+            settings = settings.model_copy(
+                update={
+                    "DATABASE_URL": settings.DATABASE_URL or found[0],
+                    "REDIS_URL": settings.REDIS_URL or found[1],
+                }
+            )
     try:
         settings.ensure_safe_for_profile()
     except ConfigurationError as exc:
@@ -66,6 +78,49 @@ def seed() -> None:
     container = bootstrap(_settings())
     for line in run_seeders(container):
         click.echo(f"seed: {line}")
+    container.engine.dispose()
+
+
+@main.command("create-admin")
+@click.option("--email", help="The administrator's email address.")
+@click.option("--password", help="At least 12 characters and strong (the password policy applies).")
+@click.option("--username", default=None, help="Default: from the email address.")
+@click.option("--full-name", default="Platform Administrator", show_default=True)
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="make run: create admin@elcorp.local with a random password, "
+    "printed once, unless an administrator already exists.",
+)
+def create_admin(
+    email: str | None, password: str | None, username: str | None, full_name: str, demo: bool
+) -> None:
+    """Create an administrator, or make an existing account one. Idempotent."""
+    import secrets
+
+    from elcorp.bootstrap import bootstrap
+
+    container = bootstrap(_settings())
+    accounts = container.identity.accounts
+    if demo:
+        if accounts.admin_exists():
+            click.echo(
+                "demo admin: an administrator exists already (credentials were printed when it was made)"
+            )
+            return
+        email, password = "admin@elcorp.local", secrets.token_urlsafe(15) + "-Aa1!"
+    if not email or not password:
+        raise click.UsageError("--email and --password are required (or --demo)")
+    created, user_id = accounts.ensure_admin(
+        email=email, password=password, username=username, full_name=full_name
+    )
+    if demo:
+        click.echo(
+            "\n  Demo administrator (shown once; MFA enrolment is required before admin actions):\n"
+            f"    email:    {email}\n    password: {password}\n"
+        )
+    else:
+        click.echo(f"admin {'created' if created else 'already existed; admin role ensured'}: {user_id}")
     container.engine.dispose()
 
 

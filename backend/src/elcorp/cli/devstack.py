@@ -7,6 +7,7 @@ Ctrl-C (or SIGTERM, or any child dying) stops every child, then the embedded ser
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -37,6 +38,24 @@ def _ensure_database(server_url: str, name: str) -> None:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
     finally:
         engine.dispose()
+
+
+STACK_FILE = "stack.json"
+
+
+def running_stack_urls(var_dir: Path) -> tuple[str, str] | None:
+    """(DATABASE_URL, REDIS_URL) of a `make run` currently running from this checkout."""
+    path = var_dir / STACK_FILE
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text())
+    return data["DATABASE_URL"], data["REDIS_URL"]
+
+
+def _publish_stack(var_dir: Path, env: dict[str, str]) -> None:
+    path = var_dir / STACK_FILE
+    path.write_text(json.dumps({"DATABASE_URL": env["DATABASE_URL"], "REDIS_URL": env["REDIS_URL"]}))
+    path.chmod(0o600)
 
 
 def _wait_for_http(url: str, timeout: float, children: list[subprocess.Popen[bytes]]) -> bool:
@@ -106,7 +125,8 @@ def run_dev_stack(*, host: str, port: int) -> int:
         metrics_dir.mkdir(parents=True)
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
 
-        for step in (["migrate"], ["seed"]):
+        _publish_stack(var, env)
+        for step in (["migrate"], ["seed"], ["create-admin", "--demo"]):
             subprocess.run([sys.executable, "-m", "elcorp.cli", *step], env=env, check=True)  # noqa: S603
 
         python = sys.executable
@@ -189,6 +209,7 @@ def run_dev_stack(*, host: str, port: int) -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _stop_children(children)
+        (var / STACK_FILE).unlink(missing_ok=True)
         if redis_server is not None:
             redis_server.stop()
         if postgres is not None:

@@ -97,12 +97,21 @@ def test_lockout_is_audited_and_the_owner_is_emailed(client, container, settings
     for _ in range(5):
         login(client, user, password="Wrong-Password-99!")
     with container.session_factory() as session:
-        actions = session.execute(
-            text("SELECT action FROM audit_log WHERE resource_id = :id ORDER BY occurred_at"), {"id": user.id}
-        ).scalars().all()
-        events = session.execute(
-            text("SELECT payload FROM outbox_message WHERE event_type = 'identity.AccountLocked'")
-        ).scalars().all()
+        actions = (
+            session.execute(
+                text("SELECT action FROM audit_log WHERE resource_id = :id ORDER BY occurred_at"),
+                {"id": user.id},
+            )
+            .scalars()
+            .all()
+        )
+        events = (
+            session.execute(
+                text("SELECT payload FROM outbox_message WHERE event_type = 'identity.AccountLocked'")
+            )
+            .scalars()
+            .all()
+        )
     assert actions.count("auth.login_failed") == 5
     assert "auth.account_locked" in actions
     assert any(p["user_id"] == user.id for p in events)
@@ -143,7 +152,11 @@ def test_failed_logins_from_one_ip_are_throttled_without_locking_others(
     for n in range(3):
         app_client.post(
             "/api/v1/auth/login",
-            json={"email": f"spray{n}@example.na", "password": "Spray-Pass-123!", "device_id": str(uuid.uuid4())},
+            json={
+                "email": f"spray{n}@example.na",
+                "password": "Spray-Pass-123!",
+                "device_id": str(uuid.uuid4()),
+            },
             environ_base={"REMOTE_ADDR": "203.0.113.9"},
         )
     throttled = app_client.post(
@@ -170,7 +183,9 @@ def test_password_hash_is_upgraded_on_login_when_parameters_change(client, conta
     container.identity.auth.d.__dict__["hasher"] = stronger  # frozen dataclass: swap for this test
     assert login(client, user).status_code == 200
     with container.session_factory() as session:
-        stored = session.execute(text("SELECT password_hash FROM user_account WHERE id = :id"), {"id": user.id}).scalar()
+        stored = session.execute(
+            text("SELECT password_hash FROM user_account WHERE id = :id"), {"id": user.id}
+        ).scalar()
     assert "m=2048,t=2" in stored
     assert login(client, user).status_code == 200
 
@@ -179,7 +194,12 @@ def test_either_email_or_username_but_not_both(client):
     user = register(client)
     both = client.post(
         "/api/v1/auth/login",
-        json={"email": user.email, "username": user.username, "password": user.password, "device_id": user.device_id},
+        json={
+            "email": user.email,
+            "username": user.username,
+            "password": user.password,
+            "device_id": user.device_id,
+        },
     )
     neither = client.post("/api/v1/auth/login", json={"password": user.password, "device_id": user.device_id})
     assert both.status_code == neither.status_code == 422

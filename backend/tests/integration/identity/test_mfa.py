@@ -112,7 +112,10 @@ def test_verify_with_a_valid_totp_code_returns_a_token_pair(client):
     assert response.status_code == 200
     data = response.get_json()["data"]
     assert {"access_token", "refresh_token", "token_type", "expires_in"} <= set(data)
-    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {data['access_token']}"}).status_code == 200
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {data['access_token']}"}).status_code
+        == 200
+    )
 
 
 def test_a_totp_code_replayed_on_a_second_login_is_refused(client):
@@ -240,7 +243,9 @@ def test_regenerating_backup_codes_invalidates_the_old_ones(client):
     user = signed_in(client)
     old = enable_mfa(client, user)
 
-    response = client.post("/api/v1/auth/mfa/backup-codes", headers=user.auth, json={"password": user.password})
+    response = client.post(
+        "/api/v1/auth/mfa/backup-codes", headers=user.auth, json={"password": user.password}
+    )
 
     assert response.status_code == 200
     new = response.get_json()["data"]["backup_codes"]
@@ -287,9 +292,11 @@ def test_backup_codes_are_not_stored_in_clear(client, container):
     codes = enable_mfa(client, user)
 
     with container.session_factory() as s:
-        hashes = s.execute(
-            text("SELECT code_hash FROM mfa_backup_code WHERE user_id = :id"), {"id": user.id}
-        ).scalars().all()
+        hashes = (
+            s.execute(text("SELECT code_hash FROM mfa_backup_code WHERE user_id = :id"), {"id": user.id})
+            .scalars()
+            .all()
+        )
 
     assert len(hashes) == 10
     for code in codes:

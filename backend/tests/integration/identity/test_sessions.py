@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import text
 
-from support.identity import login, register, signed_in
+from support.identity import login, signed_in
 
 
 def refresh(client, token):
@@ -19,7 +19,10 @@ def test_refresh_rotates_and_the_new_pair_works(client):
     assert response.status_code == 200
     data = response.get_json()["data"]
     assert data["refresh_token"] != user.refresh
-    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {data['access_token']}"}).status_code == 200
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {data['access_token']}"}).status_code
+        == 200
+    )
 
 
 def test_reusing_a_spent_refresh_token_revokes_the_whole_family_and_is_audited(client, container):
@@ -31,11 +34,16 @@ def test_reusing_a_spent_refresh_token_revokes_the_whole_family_and_is_audited(c
     assert reuse.get_json()["error"]["code"] == "AUTH_007"
     # The legitimate holder's newer tokens die with the family.
     assert refresh(client, rotated["refresh_token"]).status_code == 401
-    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {rotated['access_token']}"}).status_code == 401
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {rotated['access_token']}"}).status_code
+        == 401
+    )
     with container.session_factory() as session:
-        actions = session.execute(
-            text("SELECT action FROM audit_log WHERE resource_id = :id"), {"id": user.id}
-        ).scalars().all()
+        actions = (
+            session.execute(text("SELECT action FROM audit_log WHERE resource_id = :id"), {"id": user.id})
+            .scalars()
+            .all()
+        )
     assert "auth.refresh_token_reused" in actions
 
 
@@ -73,7 +81,12 @@ def test_logout_all_devices_ends_every_session(client):
     user = signed_in(client)
     other_device = login(client, user, device_id=str(uuid.uuid4())).get_json()["data"]
     client.post("/api/v1/auth/logout", headers=user.auth, json={"all_devices": True})
-    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {other_device['access_token']}"}).status_code == 401
+    assert (
+        client.get(
+            "/api/v1/me", headers={"Authorization": f"Bearer {other_device['access_token']}"}
+        ).status_code
+        == 401
+    )
     assert refresh(client, other_device["refresh_token"]).status_code == 401
 
 
@@ -81,7 +94,10 @@ def test_logout_on_one_device_leaves_the_others_signed_in(client):
     user = signed_in(client)
     other = login(client, user, device_id=str(uuid.uuid4())).get_json()["data"]
     client.post("/api/v1/auth/logout", headers=user.auth, json={})
-    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {other['access_token']}"}).status_code == 200
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {other['access_token']}"}).status_code
+        == 200
+    )
 
 
 def test_devices_are_listed_and_one_can_be_revoked_at_once(client):
@@ -94,7 +110,10 @@ def test_devices_are_listed_and_one_can_be_revoked_at_once(client):
     assert [d["device_id"] for d in current] == [user.device_id]
 
     assert client.delete(f"/api/v1/me/devices/{second_device}", headers=user.auth).status_code == 200
-    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {second['access_token']}"}).status_code == 401
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {second['access_token']}"}).status_code
+        == 401
+    )
     assert refresh(client, second["refresh_token"]).status_code == 401
     assert client.get("/api/v1/me", headers=user.auth).status_code == 200
     assert client.delete(f"/api/v1/me/devices/{uuid.uuid4()}", headers=user.auth).status_code == 404
@@ -125,7 +144,9 @@ def test_authenticated_requests_fail_closed_when_redis_is_down(client, settings,
     user = signed_in(client)
     dead = redis_lib.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
     container = bootstrap(settings, engine=engine, session_factory=session_factory, redis_client=dead)
-    app_without_redis = create_app(settings.model_copy(update={"RATE_LIMIT_ENABLED": False}), container=container)
+    app_without_redis = create_app(
+        settings.model_copy(update={"RATE_LIMIT_ENABLED": False}), container=container
+    )
     response = app_without_redis.test_client().get("/api/v1/me", headers=user.auth)
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "SRV_002"

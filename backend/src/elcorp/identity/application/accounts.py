@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from elcorp.governance.application.api import USER_ROLE
+from elcorp.governance.application.api import ADMIN_ROLE, USER_ROLE
 from elcorp.identity.application.authentication import Authentication, audit
 from elcorp.identity.application.deps import IdentityDeps
 from elcorp.identity.application.ports import IdentityUnitOfWork
@@ -20,6 +20,11 @@ from elcorp.shared.domain.errors import AlreadyExists, NotFound
 from elcorp.shared.domain.phone import PhoneNumber
 
 EMAIL_VERIFY, PASSWORD_RESET = "email_verify", "password_reset"
+
+
+def _username_from(address: EmailAddress) -> str:
+    local = "".join(c for c in address.value.split("@")[0].lower() if c.isalnum() or c in "._-")
+    return (local.strip("._-") or "admin")[:32].ljust(3, "0")
 
 
 def user_view(user: User, roles: Sequence[str]) -> UserView:
@@ -127,6 +132,66 @@ class Accounts:
             )
             uow.commit()
         return user_view(user, [USER_ROLE])
+
+    def ensure_admin(
+        self,
+        *,
+        email: str,
+        password: str,
+        username: str | None = None,
+        full_name: str = "Platform Administrator",
+    ) -> tuple[bool, uuid.UUID]:
+        """Create an administrator, or give an existing account the admin role (idempotent).
+        Returns (created, user id)."""
+        address = EmailAddress(email)
+        with self.d.uow() as uow:
+            existing = uow.users.by_login(address.normalized)
+            if existing is not None:
+                roles = uow.grants.roles_of_many([existing.id])[existing.id]
+                if ADMIN_ROLE not in roles:
+                    self.d.access.assign_roles(
+                        uow.grants, existing.id, roles | {ADMIN_ROLE}, assigned_by=None
+                    )
+                    audit(
+                        uow,
+                        "role.assigned",
+                        "system",
+                        existing.id,
+                        changes=Changes({"roles": sorted(roles)}, {"roles": sorted(roles | {ADMIN_ROLE})}),
+                        reason="elcorp create-admin",
+                    )
+                    uow.commit()
+                    self.d.access.forget(existing.id)
+                return False, existing.id
+            handle = username or _username_from(address)
+            user = self.new_user(
+                uow,
+                username=handle,
+                full_name=full_name,
+                email=address.value,
+                password=password,
+                phone=None,
+                organization=None,
+                email_verified=True,
+            )
+            self.d.access.assign_roles(
+                uow.grants, user.id, frozenset({USER_ROLE, ADMIN_ROLE}), assigned_by=None
+            )
+            audit(
+                uow,
+                "user.created",
+                "system",
+                user.id,
+                changes=Changes(after={"username": user.username, "roles": [ADMIN_ROLE, USER_ROLE]}),
+                reason="elcorp create-admin",
+            )
+            uow.commit()
+        self.d.access.forget(user.id)
+        return True, user.id
+
+    def admin_exists(self) -> bool:
+        with self.d.uow() as uow:
+            return bool(uow.grants.users_with_role(ADMIN_ROLE))
 
     def send_verification_email(self, user_id: uuid.UUID) -> tuple[str, str] | None:
         """(address, raw token) for the verification mail, or None if nothing to send.

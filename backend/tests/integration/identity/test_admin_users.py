@@ -1,0 +1,360 @@
+"""User administration (/api/v1/users): listing with pagination, search and filters;
+object-level authorisation for regular users; create, update, lock, unlock, soft delete and
+restore; the last-administrator guard; and the audit trail of every admin action."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from support.identity import (
+    STRONG_PASSWORD,
+    login,
+    register,
+    registration_body,
+    signed_in,
+    staff_with_mfa,
+)
+
+
+def users(client, admin, **params):
+    return client.get("/api/v1/users", headers=admin.auth, query_string=params)
+
+
+def ids_of(response) -> list[str]:
+    return [u["id"] for u in response.get_json()["data"]]
+
+
+def patch_user(client, admin, user_id: str, **body):
+    return client.patch(f"/api/v1/users/{user_id}", headers=admin.auth, json=body)
+
+
+def delete_user(client, admin, user_id: str):
+    return client.delete(f"/api/v1/users/{user_id}", headers=admin.auth)
+
+
+def create_body(**overrides) -> dict:
+    body = registration_body()
+    body.pop("agreed_terms")
+    body.update(overrides)
+    return body
+
+
+def audit_rows(container, resource_id: str):
+    with container.session_factory() as s:
+        return s.execute(
+            text("SELECT action, actor_id, resource_id FROM audit_log WHERE resource_id = :id"),
+            {"id": resource_id},
+        ).all()
+
+
+# -- listing ------------------------------------------------------------------------------
+def test_list_users_paginates(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    register(client)
+
+    response = users(client, admin, per_page=1)
+
+    assert response.status_code == 200
+    body = response.get_json()
+    assert len(body["data"]) == 1
+    assert body["meta"]["total"] >= 2
+    assert body["meta"]["page"] == 1
+    assert body["meta"]["per_page"] == 1
+
+
+def test_list_users_searches_by_email_fragment(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    user = register(client)
+    fragment = user.email.split("@")[0][-6:]
+
+    response = users(client, admin, search=fragment)
+
+    assert response.status_code == 200
+    assert ids_of(response) == [user.id]
+    assert response.get_json()["meta"]["total"] == 1
+
+
+def test_list_users_filtered_by_role_admin_finds_only_the_admin(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    register(client)
+
+    response = users(client, admin, role="admin")
+
+    assert response.status_code == 200
+    assert ids_of(response) == [admin.id]
+    assert all("admin" in u["roles"] for u in response.get_json()["data"])
+
+
+def test_list_users_filtered_by_status(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    user = register(client)
+    assert patch_user(client, admin, user.id, status="locked").status_code == 200
+
+    locked = users(client, admin, status="locked", per_page=100)
+    active = users(client, admin, status="active", per_page=100)
+
+    assert user.id in ids_of(locked)
+    assert admin.id not in ids_of(locked)
+    assert all(u["status"] == "locked" for u in locked.get_json()["data"])
+    assert admin.id in ids_of(active)
+    assert user.id not in ids_of(active)
+    assert all(u["status"] == "active" for u in active.get_json()["data"])
+
+
+def test_get_user_returns_the_user(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    user = register(client)
+
+    response = client.get(f"/api/v1/users/{user.id}", headers=admin.auth)
+
+    assert response.status_code == 200
+    data = response.get_json()["data"]
+    assert data["id"] == user.id
+    assert data["email"] == user.email
+    assert data["username"] == user.username
+    assert data["roles"] == ["user"]
+
+
+# -- regular users ------------------------------------------------------------------------
+def test_a_regular_user_listing_users_sees_only_themselves(client):
+    other = register(client)
+    user = signed_in(client)
+
+    response = users(client, user)
+
+    assert response.status_code == 200
+    assert ids_of(response) == [user.id]
+    assert response.get_json()["meta"]["total"] == 1
+    assert other.id not in ids_of(response)
+
+
+def test_a_regular_user_reading_another_user_gets_not_found(client):
+    other = register(client)
+    user = signed_in(client)
+
+    response = client.get(f"/api/v1/users/{other.id}", headers=user.auth)
+
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "RES_001"
+
+
+def test_a_regular_user_cannot_update_another_user(client):
+    other = register(client)
+    user = signed_in(client)
+
+    response = patch_user(client, user, other.id, full_name="Someone Else")
+
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "ACC_001"
+
+
+def test_a_regular_user_cannot_delete_another_user(client):
+    other = register(client)
+    user = signed_in(client)
+
+    response = delete_user(client, user, other.id)
+
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "ACC_001"
+    assert login(client, other).status_code == 200
+
+
+# -- create and update --------------------------------------------------------------------
+def test_admin_creates_a_user_with_a_verified_email(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    body = create_body(email_verified=True)
+
+    response = client.post("/api/v1/users", headers=admin.auth, json=body)
+
+    assert response.status_code == 201
+    data = response.get_json()["data"]
+    assert data["email"] == body["email"]
+    assert data["email_verified"] is True
+    assert data["roles"] == ["user"]
+    fetched = client.get(f"/api/v1/users/{data['id']}", headers=admin.auth).get_json()["data"]
+    assert fetched["email_verified"] is True
+    signed = client.post(
+        "/api/v1/auth/login",
+        json={"email": body["email"], "password": STRONG_PASSWORD, "device_id": str(uuid.uuid4())},
+    )
+    assert signed.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "extra", [{"roles": ["admin"]}, {"is_active": True}, {"password_hash": "$argon2id$v=19$forged"}]
+)
+def test_admin_create_refuses_unknown_fields(client, container, extra):
+    admin = staff_with_mfa(client, container, "admin")
+
+    response = client.post("/api/v1/users", headers=admin.auth, json=create_body(**extra))
+
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "VAL_001"
+
+
+@pytest.mark.parametrize(
+    "extra", [{"roles": ["admin"]}, {"is_active": True}, {"password_hash": "$argon2id$v=19$forged"}]
+)
+def test_admin_update_refuses_unknown_fields(client, container, extra):
+    admin = staff_with_mfa(client, container, "admin")
+    user = register(client)
+
+    response = patch_user(client, admin, user.id, full_name="Changed Name", **extra)
+
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "VAL_001"
+    fetched = client.get(f"/api/v1/users/{user.id}", headers=admin.auth).get_json()["data"]
+    assert fetched["full_name"] == "Ndapewa Shikongo"
+    assert fetched["roles"] == ["user"]
+
+
+def test_admin_update_changes_the_full_name(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    user = register(client)
+
+    response = patch_user(client, admin, user.id, full_name="Tjipe Kaura")
+
+    assert response.status_code == 200
+    assert response.get_json()["data"]["full_name"] == "Tjipe Kaura"
+    fetched = client.get(f"/api/v1/users/{user.id}", headers=admin.auth).get_json()["data"]
+    assert fetched["full_name"] == "Tjipe Kaura"
+
+
+def test_a_locked_user_cannot_sign_in_and_their_token_stops_working(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    user = signed_in(client)
+
+    response = patch_user(client, admin, user.id, status="locked")
+
+    assert response.status_code == 200
+    assert response.get_json()["data"]["status"] == "locked"
+    refused = login(client, user)
+    assert refused.status_code == 401
+    assert refused.get_json()["error"]["code"] == "AUTH_001"
+    assert client.get("/api/v1/me", headers=user.auth).status_code == 401
+
+
+def test_unlock_restores_sign_in(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    user = register(client)
+    assert patch_user(client, admin, user.id, status="locked").status_code == 200
+
+    response = client.post(f"/api/v1/users/{user.id}/unlock", headers=admin.auth)
+
+    assert response.status_code == 200
+    assert response.get_json()["data"]["status"] == "active"
+    assert login(client, user).status_code == 200
+
+
+# -- delete and restore -------------------------------------------------------------------
+def test_deleting_a_user_blocks_sign_in_and_ends_their_sessions(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    user = signed_in(client)
+
+    response = delete_user(client, admin, user.id)
+
+    assert response.status_code == 200
+    assert response.get_json()["data"] == {"deleted": True, "id": user.id}
+    refused = login(client, user)
+    assert refused.status_code == 401
+    assert refused.get_json()["error"]["code"] == "AUTH_001"
+    assert client.get("/api/v1/me", headers=user.auth).status_code == 401
+
+
+def test_a_deleted_user_is_listed_only_under_status_deleted(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    user = register(client)
+    assert delete_user(client, admin, user.id).status_code == 200
+
+    deleted = users(client, admin, status="deleted", per_page=100)
+    default = users(client, admin, per_page=100)
+
+    assert deleted.status_code == 200
+    assert user.id in ids_of(deleted)
+    assert all(u["status"] == "deleted" for u in deleted.get_json()["data"])
+    assert next(u for u in deleted.get_json()["data"] if u["id"] == user.id)["deleted_at"] is not None
+    assert user.id not in ids_of(default)
+
+
+def test_restore_brings_a_deleted_user_back(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    user = register(client)
+    assert delete_user(client, admin, user.id).status_code == 200
+
+    response = client.post(f"/api/v1/users/{user.id}/restore", headers=admin.auth)
+
+    assert response.status_code == 200
+    data = response.get_json()["data"]
+    assert data["status"] == "active"
+    assert data["deleted_at"] is None
+    assert login(client, user).status_code == 200
+    assert user.id in ids_of(users(client, admin, per_page=100))
+
+
+# -- the last administrator -----------------------------------------------------------------
+def test_the_last_active_admin_cannot_be_deleted(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+
+    response = delete_user(client, admin, admin.id)
+
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "RES_005"
+    assert client.get("/api/v1/me", headers=admin.auth).status_code == 200
+
+
+def test_the_last_active_admin_cannot_be_locked(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+
+    response = patch_user(client, admin, admin.id, status="locked")
+
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "RES_005"
+    assert client.get("/api/v1/me", headers=admin.auth).get_json()["data"]["status"] == "active"
+
+
+# -- audit trail and ids ------------------------------------------------------------------
+def test_every_admin_action_is_audited_with_the_admin_as_actor(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    created = client.post("/api/v1/users", headers=admin.auth, json=create_body()).get_json()["data"]
+    target = created["id"]
+    assert patch_user(client, admin, target, full_name="Tjipe Kaura").status_code == 200
+    assert patch_user(client, admin, target, status="locked").status_code == 200
+    assert client.post(f"/api/v1/users/{target}/unlock", headers=admin.auth).status_code == 200
+    assert delete_user(client, admin, target).status_code == 200
+    assert client.post(f"/api/v1/users/{target}/restore", headers=admin.auth).status_code == 200
+
+    rows = audit_rows(container, target)
+
+    by_admin = {r.action for r in rows if r.actor_id == admin.id}
+    assert {
+        "user.created",
+        "user.profile_updated",
+        "user.status_changed",
+        "user.unlocked",
+        "user.deleted",
+        "user.restored",
+    } <= by_admin
+    admin_actions = [r for r in rows if r.action in by_admin]
+    assert all(r.actor_id == admin.id and r.resource_id == target for r in admin_actions)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/users/not-a-uuid"),
+        ("patch", "/api/v1/users/not-a-uuid"),
+        ("delete", "/api/v1/users/not-a-uuid"),
+        ("post", "/api/v1/users/not-a-uuid/restore"),
+        ("post", "/api/v1/users/not-a-uuid/unlock"),
+    ],
+)
+def test_a_non_uuid_user_id_is_not_found(client, container, method, path):
+    admin = staff_with_mfa(client, container, "admin")
+
+    response = getattr(client, method)(path, headers=admin.auth, json={} if method != "get" else None)
+
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "RES_001"

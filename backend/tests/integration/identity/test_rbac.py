@@ -1,0 +1,50 @@
+"""The RBAC core: seeded roles and permissions, deny by default, no stale permissions."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from support.identity import grant_roles, signed_in, staff_with_mfa
+
+GRANTS_OF = "SELECT count(*) FROM role_permission rp JOIN role r ON r.id = rp.role_id WHERE r.name = :role"
+
+
+def test_migration_seeds_the_clients_roles_and_permissions(container):
+    with container.session_factory() as session:
+        roles = set(session.execute(text("SELECT name FROM role WHERE is_system_role")).scalars())
+        admin_perms = session.execute(text(GRANTS_OF), {"role": "admin"}).scalar()
+        total = session.execute(text("SELECT count(*) FROM permission")).scalar()
+        guest = session.execute(
+            text(
+                "SELECT count(*) FROM role_permission rp JOIN role r ON r.id = rp.role_id WHERE r.name = 'guest'"
+            )
+        ).scalar()
+    assert roles == {"admin", "staff", "user", "guest"}
+    assert admin_perms == total == 12
+    assert guest == 0
+
+
+def test_permissions_are_denied_by_default(client, container):
+    guest = signed_in(client)
+    grant_roles(container, guest, "guest")
+    response = client.get("/api/v1/users", headers=guest.auth)
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "ACC_001"
+
+
+def test_a_revoked_role_stops_working_on_the_very_next_request(client, container):
+    signed_in(client)  # someone else to see
+    staff = staff_with_mfa(client, container, "staff")
+    assert client.get("/api/v1/users", headers=staff.auth).get_json()["meta"]["total"] == 2  # scope: all
+    assert container.redis.exists(f"rbac:grants:{staff.id}")  # cached
+    grant_roles(container, staff, "user")
+    listed = client.get("/api/v1/users", headers=staff.auth).get_json()
+    assert listed["meta"]["total"] == 1  # scope: own - the cache did not serve stale grants
+
+
+def test_staff_without_an_mfa_session_must_enrol_first(client, container):
+    staff = signed_in(client)
+    grant_roles(container, staff, "staff")
+    response = client.get("/api/v1/users", headers=staff.auth)
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "AUTH_006"
