@@ -111,9 +111,16 @@ def create_admin(
         email, password = "admin@elcorp.local", secrets.token_urlsafe(15) + "-Aa1!"
     if not email or not password:
         raise click.UsageError("--email and --password are required (or --demo)")
-    created, user_id = accounts.ensure_admin(
-        email=email, password=password, username=username, full_name=full_name
-    )
+    from elcorp.shared.domain.errors import DomainError
+
+    try:
+        created, user_id = accounts.ensure_admin(
+            email=email, password=password, username=username, full_name=full_name
+        )
+    except DomainError as exc:
+        reasons = "; ".join(f"{d['field']}: {d['message']}" for d in exc.details or [] if isinstance(d, dict))
+        click.echo(f"error: {exc.message}" + (f" ({reasons})" if reasons else ""), err=True)
+        sys.exit(2)
     if demo:
         click.echo(
             "\n  Demo administrator (shown once; MFA enrolment is required before admin actions):\n"

@@ -14,11 +14,7 @@ def test_migration_seeds_the_clients_roles_and_permissions(container):
         roles = set(session.execute(text("SELECT name FROM role WHERE is_system_role")).scalars())
         admin_perms = session.execute(text(GRANTS_OF), {"role": "admin"}).scalar()
         total = session.execute(text("SELECT count(*) FROM permission")).scalar()
-        guest = session.execute(
-            text(
-                "SELECT count(*) FROM role_permission rp JOIN role r ON r.id = rp.role_id WHERE r.name = 'guest'"
-            )
-        ).scalar()
+        guest = session.execute(text(GRANTS_OF), {"role": "guest"}).scalar()
     assert roles == {"admin", "staff", "user", "guest"}
     assert admin_perms == total == 12
     assert guest == 0
