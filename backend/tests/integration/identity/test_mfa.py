@@ -304,3 +304,19 @@ def test_backup_codes_are_not_stored_in_clear(client, container):
         for stored in hashes:
             assert code.lower() not in stored.lower()
             assert bare not in stored.lower()
+
+
+def test_a_pending_mfa_login_cannot_be_completed_once_the_account_is_locked(client, container):
+    from support.identity import enable_mfa, login, signed_in, totp_now
+
+    user = signed_in(client)
+    enable_mfa(client, user)
+    pending = login(client, user).get_json()["data"]["mfa_token"]
+    for _ in range(5):
+        login(client, user, password="Wrong-Password-99!")
+    response = client.post(
+        "/api/v1/auth/mfa/verify",
+        json={"mfa_token": pending, "code": totp_now(user.totp_secret, offset_steps=1)},
+    )
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "AUTH_001"

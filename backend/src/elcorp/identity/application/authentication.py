@@ -122,6 +122,9 @@ class Authentication:
             user = uow.users.get(pending.user_id)
             if user is None or not user.can_sign_in or not user.mfa_enabled:
                 raise TokenInvalid()
+            if d.throttle.is_locked(user.id):  # locked since the password step (e.g. other guesses)
+                d.challenges.take(mfa_token)
+                raise InvalidCredentials()
             if not self.second_factor_ok(uow, user, code):
                 d.challenges.fail(mfa_token)
                 self._failed(uow, user, ip, reason="wrong second factor", count=True)
