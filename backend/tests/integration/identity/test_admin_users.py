@@ -249,6 +249,21 @@ def test_unlock_restores_sign_in(client, container):
     assert login(client, user).status_code == 200
 
 
+def test_unlock_lifts_a_lockout_and_tells_the_user_by_email(client, container, settings):
+    admin = staff_with_mfa(client, container, "admin")
+    user = register(client)
+    for _ in range(5):
+        login(client, user, password="Wrong-Password-99!")
+    assert login(client, user).status_code == 401
+
+    assert client.post(f"/api/v1/users/{user.id}/unlock", headers=admin.auth).status_code == 200
+
+    assert login(client, user).status_code == 200
+    container.outbox.dispatch_pending()
+    mails = [p.read_text() for p in (settings.VAR_DIR / "mail").glob("*.eml")]
+    assert any(user.email in m and "unlocked your Elcorp account" in m for m in mails)
+
+
 # -- delete and restore -------------------------------------------------------------------
 def test_deleting_a_user_blocks_sign_in_and_ends_their_sessions(client, container):
     admin = staff_with_mfa(client, container, "admin")

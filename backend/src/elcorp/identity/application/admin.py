@@ -14,6 +14,7 @@ from elcorp.identity.application.authentication import Authentication, audit
 from elcorp.identity.application.deps import IdentityDeps
 from elcorp.identity.application.ports import IdentityUnitOfWork
 from elcorp.identity.application.results import Principal, UserView
+from elcorp.identity.domain.events import SecurityNotice
 from elcorp.identity.domain.user import User, UserStatus
 from elcorp.shared.application.audit import Changes
 from elcorp.shared.application.pagination import Page, PageRequest
@@ -189,6 +190,7 @@ class UserAdministration:
             user.unlock(self.d.clock.now())
             uow.users.save(user)
             self.d.throttle.clear(user.id)
+            uow.publish(SecurityNotice(user_id=user.id, kind="account_unlocked"))
             audit(
                 uow,
                 "user.unlocked",

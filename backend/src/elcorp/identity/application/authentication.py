@@ -59,30 +59,30 @@ class Authentication:
         user_agent: str | None,
     ) -> TokenPair | MfaChallenge:
         d = self.d
-        retry_after = d.throttle.ip_retry_after(ip)
-        if retry_after is not None:
-            raise LoginThrottled(retry_after)
         with d.uow() as uow:
             user = uow.users.by_login(login)
+            checks = d.throttle.preflight(ip, user.id if user else None)
+            if checks.ip_retry_after is not None:
+                raise LoginThrottled(checks.ip_retry_after)
             if user is None:
                 d.hasher.burn(password)  # the same Argon2 cost as a real account
                 d.throttle.record_failure(None, ip)
                 audit(uow, "auth.login_failed", None, None, reason="unknown account")
                 uow.commit()
                 raise InvalidCredentials()
-            locked = d.throttle.is_locked(user.id)
-            password_ok = d.hasher.verify(user.password_hash, password)
-            if locked or not password_ok or not user.can_sign_in:
+            password_ok = d.hasher.verify(user.password_hash, password)  # always, even when locked
+            if checks.locked or not password_ok or not user.can_sign_in:
                 self._failed(
                     uow,
                     user,
                     ip,
-                    reason="locked" if locked else "wrong password or inactive",
-                    count=not locked,
+                    reason="locked" if checks.locked else "wrong password or inactive",
+                    count=not checks.locked,
                 )
                 uow.commit()
                 raise InvalidCredentials()
-            d.throttle.record_success(user.id)
+            if checks.has_failures:
+                d.throttle.record_success(user.id)
             if d.hasher.needs_rehash(user.password_hash):
                 user.password_hash = d.hasher.hash(password)  # parameters changed: upgrade quietly
                 uow.users.save(user)

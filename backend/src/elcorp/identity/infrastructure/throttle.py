@@ -21,6 +21,13 @@ LOCK_HISTORY_SECONDS = 24 * HOUR
 
 
 @dataclass(frozen=True, slots=True)
+class Preflight:
+    ip_retry_after: int | None
+    locked: bool
+    has_failures: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ThrottleRules:
     max_consecutive: int = 5
     lock_base_seconds: int = 60
@@ -42,18 +49,27 @@ class RedisLoginThrottle:
         self._redis = client
         self._rules = rules
 
-    def ip_retry_after(self, ip: str | None) -> int | None:
-        """Seconds to wait if this IP has failed too often, else None."""
-        if not ip:
-            return None
-        key = f"login:ipfail:{ip}"
+    def preflight(self, ip: str | None, user_id: uuid.UUID | None) -> Preflight:
+        """Everything a login needs to know before checking the password, in one round trip."""
+        ip_key = f"login:ipfail:{ip}" if ip else "login:ipfail:-"
         try:
-            count, ttl = self._redis.pipeline().get(key).ttl(key).execute()
+            pipe = self._redis.pipeline(transaction=False).get(ip_key).ttl(ip_key)
+            if user_id is not None:
+                pipe.exists(f"login:lock:{user_id}").exists(
+                    f"login:fail:{user_id}", f"login:hourfail:{user_id}"
+                )
+            results = pipe.execute()
         except redis.RedisError as exc:
             raise ServiceUnavailable() from exc
-        if count is not None and int(count) >= self._rules.ip_max_failures:
-            return max(int(ttl), 1)
-        return None
+        count, ttl = results[0], results[1]
+        retry_after = (
+            max(int(ttl), 1)
+            if ip and count is not None and int(count) >= self._rules.ip_max_failures
+            else None
+        )
+        if user_id is None:
+            return Preflight(retry_after, locked=False, has_failures=False)
+        return Preflight(retry_after, locked=bool(results[2]), has_failures=bool(results[3]))
 
     def is_locked(self, user_id: uuid.UUID) -> bool:
         try:
