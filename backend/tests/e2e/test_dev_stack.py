@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -17,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -91,10 +93,11 @@ class DevStack:
         self.log.close()
         return left
 
-    def output(self) -> str:
+    def output(self, tail: int | None = 4000) -> str:
         if not self.log.closed:
             self.log.flush()
-        return Path(self.log.name).read_text(errors="replace")[-4000:]
+        text = Path(self.log.name).read_text(errors="replace")
+        return text[-tail:] if tail else text
 
 
 def assert_platform_serves(stack: DevStack) -> None:
@@ -120,6 +123,29 @@ def assert_worker_consumes(redis_url: str) -> None:
         client.close()
 
 
+def post(url: str, body: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+def assert_demo_admin_can_sign_in(stack: DevStack) -> None:
+    output = stack.output(tail=None)
+    email = re.search(r"email:\s+(\S+)", output).group(1)
+    password = re.search(r"password:\s+(\S+)", output).group(1)
+    status, body = post(
+        f"{stack.base}/api/v1/auth/login",
+        {"email": email, "password": password, "device_id": str(uuid.uuid4())},
+    )
+    assert status == 200, body
+    assert body["data"]["token_type"] == "Bearer"
+
+
 def test_make_run_on_embedded_servers(tmp_path):
     var_dir = tmp_path / "var"
     os.chmod(tmp_path, 0o755)
@@ -130,12 +156,13 @@ def test_make_run_on_embedded_servers(tmp_path):
         assert_platform_serves(stack)
         assert (var_dir / "postgres" / "PG_VERSION").exists()
         assert_worker_consumes(f"unix://{var_dir / 'redis' / 'redis.sock'}?db=0")
-        assert "Press Ctrl-C" in stack.output()
+        assert "Press Ctrl-C" in stack.output(tail=None)
+        assert_demo_admin_can_sign_in(stack)
     finally:
         left = stack.ctrl_c()
     assert left == [], f"processes left after Ctrl-C: {left}\n{stack.output()}"
     assert not (var_dir / "postgres" / "postmaster.pid").exists(), "embedded PostgreSQL still running"
-    assert "stopped:" in stack.output()
+    assert "stopped:" in stack.output(tail=None)
 
 
 def test_make_run_uses_external_servers_when_urls_are_set(tmp_path):
@@ -156,7 +183,7 @@ def test_make_run_uses_external_servers_when_urls_are_set(tmp_path):
             engine.dispose()
             assert not (var_dir / "postgres").exists()
             assert not (var_dir / "redis").exists()
-            assert "external (DATABASE_URL)" in stack.output()
+            assert "external (DATABASE_URL)" in stack.output(tail=None)
         finally:
             left = stack.ctrl_c()
         assert left == [], f"processes left after Ctrl-C: {left}\n{stack.output()}"
