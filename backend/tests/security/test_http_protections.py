@@ -128,3 +128,23 @@ def test_malformed_bodies_count_against_the_rate_limit(limited):
         assert response.status_code == 400
     response = limited.post("/api/v1/probe/echo", data="{not json", content_type="application/json")
     assert response.status_code == 429
+
+
+def test_authenticated_callers_are_limited_per_user_not_per_ip(
+    settings, engine, session_factory, redis_client
+):
+    from support.identity import signed_in
+
+    client = build_client(
+        settings,
+        engine,
+        session_factory,
+        redis_client,
+        RATE_LIMIT_AUTHENTICATED="3/minute",
+        RATE_LIMIT_ANONYMOUS="1000/minute",
+    )
+    alice, bob = signed_in(client), signed_in(client)  # same IP
+    for _ in range(3):
+        assert client.get("/api/v1/me", headers=alice.auth).status_code == 200
+    assert client.get("/api/v1/me", headers=alice.auth).status_code == 429
+    assert client.get("/api/v1/me", headers=bob.auth).status_code == 200

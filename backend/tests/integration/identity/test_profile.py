@@ -44,7 +44,12 @@ def test_profile_update_changes_only_name_phone_and_organization(client, contain
     response = client.patch(
         "/api/v1/me",
         headers=user.auth,
-        json={"full_name": "Ndapewa N. Shikongo", "phone": "+264 81 222 3344", "organization": "NamPost"},
+        json={
+            "full_name": "Ndapewa N. Shikongo",
+            "phone": "+264 81 222 3344",
+            "organization": "NamPost",
+            "current_password": STRONG_PASSWORD,
+        },
     )
     assert response.status_code == 200
     data = response.get_json()["data"]
@@ -126,3 +131,18 @@ def test_password_history_blocks_reuse_of_the_last_five(client):
         json={"current_password": current, "new_password": passwords[0]},
     )
     assert allowed.status_code == 200
+
+
+def test_changing_the_phone_needs_the_current_password(client):
+    user = signed_in(client)
+    missing = client.patch("/api/v1/me", headers=user.auth, json={"phone": "+264 81 999 0001"})
+    assert missing.status_code == 422
+    assert missing.get_json()["error"]["details"][0]["field"] == "current_password"
+    wrong = client.patch(
+        "/api/v1/me",
+        headers=user.auth,
+        json={"phone": "+264 81 999 0001", "current_password": "Nope-Nope-123!"},
+    )
+    assert wrong.status_code == 401
+    name_only = client.patch("/api/v1/me", headers=user.auth, json={"full_name": "Ndapewa Shikongo-Iita"})
+    assert name_only.status_code == 200

@@ -16,7 +16,7 @@ from elcorp.identity.domain.events import PasswordResetRequested, SecurityNotice
 from elcorp.identity.domain.user import User, normalize_username, validate_full_name
 from elcorp.shared.application.audit import Changes
 from elcorp.shared.domain.email import EmailAddress
-from elcorp.shared.domain.errors import AlreadyExists, NotFound
+from elcorp.shared.domain.errors import AlreadyExists, NotFound, ValidationFailed
 from elcorp.shared.domain.phone import PhoneNumber
 
 EMAIL_VERIFY, PASSWORD_RESET = "email_verify", "password_reset"
@@ -230,10 +230,26 @@ class Accounts:
         return user_view(user, sorted(self.d.access.grants_for(user.id).roles))
 
     def update_profile(
-        self, principal: Principal, *, full_name: str | None, phone: str | None, organization: str | None
+        self,
+        principal: Principal,
+        *,
+        full_name: str | None,
+        phone: str | None,
+        organization: str | None,
+        current_password: str | None = None,
     ) -> UserView:
         with self.d.uow() as uow:
             user = self._require(uow, principal.user_id)
+            if phone is not None and (user.phone is None or PhoneNumber.parse(phone) != user.phone):
+                # DESIGN.md section 6: changing a recovery channel needs the current password.
+                if not current_password:
+                    raise ValidationFailed(
+                        details=[
+                            {"field": "current_password", "message": "is required to change the phone number"}
+                        ]
+                    )
+                if not self.d.hasher.verify(user.password_hash, current_password):
+                    raise InvalidCredentials("The current password is incorrect")
             view = self.apply_profile(
                 uow, user, principal.user_id, full_name=full_name, phone=phone, organization=organization
             )

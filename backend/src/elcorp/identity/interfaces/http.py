@@ -189,7 +189,11 @@ def me() -> Response:
 @authenticated
 def update_me(body: s.ProfileBody) -> Response:
     view = services().accounts.update_profile(
-        principal(), full_name=body.full_name, phone=body.phone, organization=body.organization
+        principal(),
+        full_name=body.full_name,
+        phone=body.phone,
+        organization=body.organization,
+        current_password=body.current_password,
     )
     return envelope.success(user_json(view))
 

@@ -78,6 +78,9 @@ class ProfileBody(Strict):
     full_name: str | None = Field(default=None, min_length=2, max_length=100)
     phone: str | None = Field(default=None, min_length=5, max_length=32)
     organization: str | None = Field(default=None, max_length=120)
+    current_password: str | None = Field(
+        default=None, max_length=4096, description="Needed to change the phone"
+    )
 
 
 class ChangePasswordBody(Strict):
