@@ -20,13 +20,15 @@ from elcorp.identity.domain.events import (
 from elcorp.shared.domain.events import DomainEvent
 
 NOTICES = {
-    "password_changed": "Your Elcorp password was changed. Your other devices were signed out.",
-    "password_reset": "Your Elcorp password was reset. All your devices were signed out.",
+    "password_changed": "Your Elcorp password was changed. Your other devices were signed out.",  # nosec B105
+    "password_reset": "Your Elcorp password was reset. All your devices were signed out.",  # nosec B105
     "account_unlocked": "An administrator unlocked your Elcorp account; you can sign in again.",
     "mfa_enabled": "Two-factor authentication is now on for your Elcorp account.",
     "mfa_disabled": "Two-factor authentication was turned off for your Elcorp account.",
-    "refresh_token_reused": "A sign-in token of one of your devices was used twice, which can mean it was "
-    "stolen. That device was signed out; sign in again and change your password if this was not you.",
+    "refresh_token_reused": (  # nosec B105
+        "A sign-in token of one of your devices was used twice, which can mean it was stolen. "
+        "That device was signed out; sign in again and change your password if this was not you."
+    ),
 }
 FOOTER = "\n\nIf this was not you, contact Elcorp support at once.\n"
 

@@ -144,7 +144,7 @@ def forgot_password(body: s.ForgotBody) -> Response:
 @api.post("/auth/password/reset", security=PUBLIC)
 def reset_password(body: s.ResetBody) -> Response:
     services().accounts.reset_password(body.token, body.new_password)
-    return envelope.success({"password_reset": True})
+    return envelope.success({"password_reset": True})  # nosec B105
 
 
 # -- MFA ----------------------------------------------------------------------------------
@@ -204,7 +204,7 @@ def change_password(body: s.ChangePasswordBody) -> Response:
     services().accounts.change_password(
         principal(), current_password=body.current_password, new_password=body.new_password
     )
-    return envelope.success({"password_changed": True, "other_devices_signed_out": True})
+    return envelope.success({"password_changed": True, "other_devices_signed_out": True})  # nosec B105
 
 
 @api.get("/me/devices")
