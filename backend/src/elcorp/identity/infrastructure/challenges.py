@@ -38,7 +38,8 @@ class RedisMfaChallenges:
         token = secrets.token_urlsafe(32)
         key = self._key(token)
         try:
-            self._redis.pipeline().hset(
+            pipe = self._redis.pipeline()
+            pipe.hset(
                 key,
                 mapping={
                     "user_id": str(user_id),
@@ -46,7 +47,9 @@ class RedisMfaChallenges:
                     "device_name": device_name or "",
                     "failures": 0,
                 },
-            ).expire(key, self._ttl).execute()
+            )
+            pipe.expire(key, self._ttl)
+            pipe.execute()
         except redis.RedisError as exc:
             raise ServiceUnavailable() from exc
         return token
@@ -60,8 +63,10 @@ class RedisMfaChallenges:
             raise ServiceUnavailable() from exc
         if not data:
             return None
-        name = data.get(b"device_name", b"").decode() or None
-        return Pending(uuid.UUID(data[b"user_id"].decode()), uuid.UUID(data[b"device_id"].decode()), name)
+        fields = {_text(k): _text(v) for k, v in data.items()}
+        return Pending(
+            uuid.UUID(fields["user_id"]), uuid.UUID(fields["device_id"]), fields.get("device_name") or None
+        )
 
     def fail(self, token: str) -> None:
         key = self._key(token)
@@ -76,3 +81,7 @@ class RedisMfaChallenges:
             return bool(self._redis.delete(self._key(token)))
         except redis.RedisError as exc:
             raise ServiceUnavailable() from exc
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

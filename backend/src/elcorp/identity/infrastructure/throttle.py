@@ -53,11 +53,12 @@ class RedisLoginThrottle:
         """Everything a login needs to know before checking the password, in one round trip."""
         ip_key = f"login:ipfail:{ip}" if ip else "login:ipfail:-"
         try:
-            pipe = self._redis.pipeline(transaction=False).get(ip_key).ttl(ip_key)
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.get(ip_key)
+            pipe.ttl(ip_key)
             if user_id is not None:
-                pipe.exists(f"login:lock:{user_id}").exists(
-                    f"login:fail:{user_id}", f"login:hourfail:{user_id}"
-                )
+                pipe.exists(f"login:lock:{user_id}")
+                pipe.exists(f"login:fail:{user_id}", f"login:hourfail:{user_id}")
             results = pipe.execute()
         except redis.RedisError as exc:
             raise ServiceUnavailable() from exc
@@ -86,13 +87,17 @@ class RedisLoginThrottle:
             pipe = self._redis.pipeline()
             if ip:
                 ip_key = f"login:ipfail:{ip}"
-                pipe.set(ip_key, 0, ex=rules.ip_window_seconds, nx=True).incr(ip_key)
+                pipe.set(ip_key, 0, ex=rules.ip_window_seconds, nx=True)
+                pipe.incr(ip_key)
             if user_id is None:
                 pipe.execute()
                 return None
             consecutive, hourly = f"login:fail:{user_id}", f"login:hourfail:{user_id}"
-            pipe.incr(consecutive).expire(consecutive, HOUR)
-            pipe.set(hourly, 0, ex=HOUR, nx=True).incr(hourly).ttl(hourly)
+            pipe.incr(consecutive)
+            pipe.expire(consecutive, HOUR)
+            pipe.set(hourly, 0, ex=HOUR, nx=True)
+            pipe.incr(hourly)
+            pipe.ttl(hourly)
             results = pipe.execute()
             fails, hour_fails, hour_ttl = results[-5], results[-2], results[-1]
             if fails >= rules.max_consecutive:
@@ -103,9 +108,10 @@ class RedisLoginThrottle:
                 seconds = max(int(hour_ttl), 1)
             else:
                 return None
-            self._redis.pipeline().set(f"login:lock:{user_id}", b"1", ex=seconds).delete(
-                consecutive
-            ).execute()
+            lock = self._redis.pipeline()
+            lock.set(f"login:lock:{user_id}", b"1", ex=seconds)
+            lock.delete(consecutive)
+            lock.execute()
             return seconds
         except redis.RedisError as exc:
             raise ServiceUnavailable() from exc
