@@ -325,10 +325,19 @@ class Accounts:
         address = EmailAddress(email)  # a malformed address is a 422, which reveals nothing
         with self.d.uow() as uow:
             user = uow.users.by_login(address.normalized)
-            if user is not None and user.can_sign_in:
+            known = user is not None and user.can_sign_in
+            if user is not None and known:
                 uow.publish(PasswordResetRequested(user_id=user.id))
-                audit(uow, "user.password_reset_requested", None, user.id)
-                uow.commit()
+            # The same writes either way (an audit row and a commit), so the response time
+            # does not tell whether the address has an account; the email is sent later.
+            audit(
+                uow,
+                "user.password_reset_requested",
+                None,
+                user.id if known and user else None,
+                reason=None if known else "no active account for the address",
+            )
+            uow.commit()
 
     def send_reset_email(self, user_id: uuid.UUID) -> tuple[str, str] | None:
         with self.d.uow() as uow:
