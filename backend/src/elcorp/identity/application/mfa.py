@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from elcorp.identity.application.authentication import Authentication, audit
 from elcorp.identity.application.deps import IdentityDeps
+from elcorp.identity.application.ports import IdentityUnitOfWork
 from elcorp.identity.application.results import Principal
 from elcorp.identity.domain.errors import InvalidCredentials, InvalidMfaCode, MfaAlreadyEnabled, MfaNotEnabled
 from elcorp.identity.domain.events import SecurityNotice
+from elcorp.identity.domain.user import User
 from elcorp.shared.application.audit import Changes
 from elcorp.shared.domain.errors import NotFound
 
@@ -65,16 +67,21 @@ class TwoFactor:
             uow.commit()
             return codes
 
+    def _enrolled_user(self, uow: IdentityUnitOfWork, principal: Principal, password: str) -> User:
+        """The caller's account, locked for update, with MFA on and the password re-proved."""
+        user = uow.users.get(principal.user_id, for_update=True)
+        if user is None:
+            raise NotFound("Account not found")
+        if not user.mfa_enabled:
+            raise MfaNotEnabled()
+        if not self.d.hasher.verify(user.password_hash, password):
+            raise InvalidCredentials("The password is incorrect")
+        return user
+
     def disable(self, principal: Principal, *, password: str, code: str) -> None:
         d = self.d
         with d.uow() as uow:
-            user = uow.users.get(principal.user_id, for_update=True)
-            if user is None:
-                raise NotFound("Account not found")
-            if not user.mfa_enabled:
-                raise MfaNotEnabled()
-            if not d.hasher.verify(user.password_hash, password):
-                raise InvalidCredentials("The password is incorrect")
+            user = self._enrolled_user(uow, principal, password)
             if not self.auth.second_factor_ok(uow, user, code):
                 raise InvalidMfaCode()
             uow.mfa.deactivate(user.id)
@@ -91,15 +98,8 @@ class TwoFactor:
             uow.commit()
 
     def regenerate_backup_codes(self, principal: Principal, *, password: str) -> list[str]:
-        d = self.d
-        with d.uow() as uow:
-            user = uow.users.get(principal.user_id, for_update=True)
-            if user is None:
-                raise NotFound("Account not found")
-            if not user.mfa_enabled:
-                raise MfaNotEnabled()
-            if not d.hasher.verify(user.password_hash, password):
-                raise InvalidCredentials("The password is incorrect")
+        with self.d.uow() as uow:
+            user = self._enrolled_user(uow, principal, password)
             codes = uow.mfa.replace_backup_codes(user.id)
             audit(uow, "auth.backup_codes_regenerated", user.id, user.id)
             uow.commit()

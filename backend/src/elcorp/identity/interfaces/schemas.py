@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -123,18 +122,3 @@ class AdminUpdateUserBody(Strict):
 
 class DeleteUserBody(Strict):
     reason: str | None = Field(default=None, max_length=500)
-
-
-class UserOut(BaseModel):
-    id: uuid.UUID
-    username: str
-    email: str
-    full_name: str
-    phone: str | None
-    organization: str | None
-    roles: list[str]
-    status: str
-    mfa_enabled: bool
-    email_verified: bool
-    wallet_address: uuid.UUID
-    created_at: datetime
