@@ -176,7 +176,13 @@ def build_identity(
         if settings.EMAIL_BACKEND == "smtp"
         else FileEmailSender(settings.VAR_DIR / "mail", settings.EMAIL_FROM)
     )
-    mailer = IdentityMailer(accounts=accounts, sender=sender, public_base_url=settings.PUBLIC_BASE_URL)
+    mailer = IdentityMailer(
+        accounts=accounts,
+        sender=sender,
+        public_base_url=settings.PUBLIC_BASE_URL,
+        verification_hours=max(1, settings.EMAIL_VERIFICATION_TTL_SECONDS // 3600),
+        reset_minutes=max(1, settings.PASSWORD_RESET_TTL_SECONDS // 60),
+    )
     return services, gate, mailer
 
 

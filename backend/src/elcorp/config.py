@@ -203,6 +203,11 @@ class Settings(BaseSettings):
             problems.append("REDIS_URL is required in production")
         if _is_placeholder(self.SECRET_KEY):
             problems.append("SECRET_KEY must be set to a real secret (at least 32 characters)")
+        if any(
+            _is_placeholder(SecretStr(item.get_secret_value().partition(":")[2]))
+            for item in self.JWT_SIGNING_KEYS
+        ):
+            problems.append("JWT_SIGNING_KEYS secrets must be real (at least 32 characters each)")
         if _is_placeholder(self.LOOKUP_HASH_KEY):
             problems.append("LOOKUP_HASH_KEY must be set to a real secret (at least 32 characters)")
         if self.ARGON2_TIME_COST < 2 or self.ARGON2_MEMORY_KIB < 19_456:

@@ -79,3 +79,11 @@ def test_docs_page_and_its_assets_are_served_locally_under_a_strict_csp(client):
     assert "<script>" not in html  # no inline script
     assert client.get("/api/docs/assets/js/swagger-ui-bundle.js").status_code == 200
     assert client.get("/api/docs/init.js").status_code == 200
+
+
+def test_openapi_marks_only_protected_routes_as_needing_a_bearer_token(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert "security" not in paths["/api/v1/auth/login"]["post"]
+    assert "security" not in paths["/api/v1/auth/register"]["post"]
+    assert paths["/api/v1/me"]["get"]["security"] == [{"bearerAuth": []}]
+    assert paths["/api/v1/users"]["get"]["security"] == [{"bearerAuth": []}]

@@ -90,7 +90,9 @@ def enable_mfa(client, user: Account) -> list[str]:
     assert setup.status_code == 200, setup.get_json()
     user.totp_secret = setup.get_json()["data"]["secret"]
     enabled = client.post(
-        "/api/v1/auth/mfa/enable", headers=user.auth, json={"code": totp_now(user.totp_secret)}
+        "/api/v1/auth/mfa/enable",
+        headers=user.auth,
+        json={"code": totp_now(user.totp_secret), "password": user.password},
     )
     assert enabled.status_code == 200, enabled.get_json()
     return enabled.get_json()["data"]["backup_codes"]

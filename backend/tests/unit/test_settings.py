@@ -33,6 +33,9 @@ def test_safe_production_settings_pass():
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"FIELD_ENCRYPTION_KEYS": ""}, "FIELD_ENCRYPTION_KEYS"),
         ({"FIELD_ENCRYPTION_KEYS": "change-me"}, "FIELD_ENCRYPTION_KEYS"),
+        ({"JWT_SIGNING_KEYS": "k1:short"}, "JWT_SIGNING_KEYS"),
+        ({"LOOKUP_HASH_KEY": "change-me"}, "LOOKUP_HASH_KEY"),
+        ({"ARGON2_MEMORY_KIB": 8192}, "ARGON2"),
     ],
 )
 def test_production_refuses_unsafe_settings(override, fragment):

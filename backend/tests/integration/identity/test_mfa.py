@@ -59,7 +59,11 @@ def test_enable_with_a_wrong_code_is_refused_and_mfa_stays_off(client):
     user = signed_in(client)
     secret = client.post("/api/v1/auth/mfa/setup", headers=user.auth).get_json()["data"]["secret"]
 
-    response = client.post("/api/v1/auth/mfa/enable", headers=user.auth, json={"code": wrong_code(secret)})
+    response = client.post(
+        "/api/v1/auth/mfa/enable",
+        headers=user.auth,
+        json={"code": wrong_code(secret), "password": user.password},
+    )
 
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "AUTH_005"
@@ -320,3 +324,31 @@ def test_a_pending_mfa_login_cannot_be_completed_once_the_account_is_locked(clie
     )
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "AUTH_001"
+
+
+def test_enabling_mfa_needs_the_password_so_a_stolen_token_cannot_lock_the_owner_out(client):
+    from support.identity import signed_in, totp_now
+
+    user = signed_in(client)
+    secret = client.post("/api/v1/auth/mfa/setup", headers=user.auth).get_json()["data"]["secret"]
+    without = client.post("/api/v1/auth/mfa/enable", headers=user.auth, json={"code": totp_now(secret)})
+    assert without.status_code == 422
+    wrong = client.post(
+        "/api/v1/auth/mfa/enable",
+        headers=user.auth,
+        json={"code": totp_now(secret), "password": "Guess-Guess-1!"},
+    )
+    assert wrong.status_code == 401
+    assert client.get("/api/v1/me", headers=user.auth).get_json()["data"]["mfa_enabled"] is False
+
+
+def test_guessing_codes_with_a_known_password_still_locks_the_account(client, redis_client):
+    from support.identity import enable_mfa, login, signed_in
+
+    user = signed_in(client)
+    enable_mfa(client, user)
+    for _ in range(5):
+        token = login(client, user).get_json()["data"]["mfa_token"]  # the password is right each time
+        client.post("/api/v1/auth/mfa/verify", json={"mfa_token": token, "code": "000000"})
+    assert redis_client.exists(f"login:lock:{user.id}")
+    assert login(client, user).status_code == 401

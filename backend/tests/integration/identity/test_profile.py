@@ -146,3 +146,20 @@ def test_changing_the_phone_needs_the_current_password(client):
     assert wrong.status_code == 401
     name_only = client.patch("/api/v1/me", headers=user.auth, json={"full_name": "Ndapewa Shikongo-Iita"})
     assert name_only.status_code == 200
+
+
+def test_wrong_current_passwords_count_towards_the_lockout(client, redis_client):
+    user = signed_in(client)
+    for _ in range(5):
+        client.patch(
+            "/api/v1/me/password",
+            headers=user.auth,
+            json={"current_password": "Guess-Guess-1!", "new_password": OTHER_PASSWORD},
+        )
+    assert redis_client.exists(f"login:lock:{user.id}")
+    locked = client.patch(
+        "/api/v1/me/password",
+        headers=user.auth,
+        json={"current_password": STRONG_PASSWORD, "new_password": OTHER_PASSWORD},
+    )
+    assert locked.status_code == 401  # even the right password, while locked

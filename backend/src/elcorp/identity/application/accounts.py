@@ -11,7 +11,7 @@ from elcorp.identity.application.authentication import Authentication, audit
 from elcorp.identity.application.deps import IdentityDeps
 from elcorp.identity.application.ports import IdentityUnitOfWork
 from elcorp.identity.application.results import DeviceInfo, Principal, UserView
-from elcorp.identity.domain.errors import InvalidCredentials, InvalidLinkToken, PasswordReused
+from elcorp.identity.domain.errors import InvalidLinkToken, PasswordReused
 from elcorp.identity.domain.events import PasswordResetRequested, SecurityNotice, UserRegistered
 from elcorp.identity.domain.user import User, normalize_username, validate_full_name
 from elcorp.shared.application.audit import Changes
@@ -248,8 +248,7 @@ class Accounts:
                             {"field": "current_password", "message": "is required to change the phone number"}
                         ]
                     )
-                if not self.d.hasher.verify(user.password_hash, current_password):
-                    raise InvalidCredentials("The current password is incorrect")
+                self.auth.reprove_password(uow, user, current_password)
             view = self.apply_profile(
                 uow, user, principal.user_id, full_name=full_name, phone=phone, organization=organization
             )
@@ -292,10 +291,7 @@ class Accounts:
         d.policy.check_length(new_password)
         with d.uow() as uow:
             user = self._require(uow, principal.user_id)
-            if not d.hasher.verify(user.password_hash, current_password):
-                audit(uow, "user.password_change_failed", user.id, user.id, reason="wrong current password")
-                uow.commit()
-                raise InvalidCredentials("The current password is incorrect")
+            self.auth.reprove_password(uow, user, current_password)
             self._set_password(uow, user, new_password)
             self.auth.end_sessions(uow, user.id, d.clock.now(), keep_device=principal.device_id)
             audit(uow, "user.password_changed", user.id, user.id, reason="other devices signed out")

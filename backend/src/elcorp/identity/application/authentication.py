@@ -81,7 +81,9 @@ class Authentication:
                 )
                 uow.commit()
                 raise InvalidCredentials()
-            if checks.has_failures:
+            if checks.has_failures and not user.mfa_enabled:
+                # With MFA on, the counters are reset only after the second factor, so guessing
+                # codes with a known password keeps growing the lockout.
                 d.throttle.record_success(user.id)
             if d.hasher.needs_rehash(user.password_hash):
                 user.password_hash = d.hasher.hash(password)  # parameters changed: upgrade quietly
@@ -145,6 +147,16 @@ class Authentication:
             )
             uow.commit()
             return pair
+
+    def reprove_password(
+        self, uow: IdentityUnitOfWork, user: User, password: str, ip: str | None = None
+    ) -> None:
+        """A signed-in caller re-enters the password before a sensitive change. Wrong guesses
+        count like failed logins (a stolen access token cannot be used to guess it)."""
+        if self.d.throttle.is_locked(user.id) or not self.d.hasher.verify(user.password_hash, password):
+            self._failed(uow, user, ip, reason="wrong current password", count=True)
+            uow.commit()
+            raise InvalidCredentials("The current password is incorrect")
 
     def second_factor_ok(self, uow: IdentityUnitOfWork, user: User, code: str) -> bool:
         """A TOTP code (accepted once per time step) or an unused backup code."""

@@ -8,7 +8,7 @@ from elcorp.identity.application.authentication import Authentication, audit
 from elcorp.identity.application.deps import IdentityDeps
 from elcorp.identity.application.ports import IdentityUnitOfWork
 from elcorp.identity.application.results import Principal
-from elcorp.identity.domain.errors import InvalidCredentials, InvalidMfaCode, MfaAlreadyEnabled, MfaNotEnabled
+from elcorp.identity.domain.errors import InvalidMfaCode, MfaAlreadyEnabled, MfaNotEnabled
 from elcorp.identity.domain.events import SecurityNotice
 from elcorp.identity.domain.user import User
 from elcorp.shared.application.audit import Changes
@@ -44,8 +44,10 @@ class TwoFactor:
         uri = d.totp.provisioning_uri(secret, user.email.value)
         return MfaSetup(secret=secret, otpauth_uri=uri, qr_svg=d.totp.qr_svg(uri))
 
-    def enable(self, principal: Principal, code: str) -> list[str]:
-        """Confirm enrolment with a first code; returns 10 backup codes, shown once."""
+    def enable(self, principal: Principal, code: str, *, password: str) -> list[str]:
+        """Confirm enrolment with a first code and the password (DESIGN.md section 6: an MFA
+        change needs it, or a stolen token could lock the owner out); returns 10 backup
+        codes, shown once."""
         d = self.d
         with d.uow() as uow:
             user = uow.users.get(principal.user_id, for_update=True)
@@ -53,6 +55,7 @@ class TwoFactor:
                 raise NotFound("Account not found")
             if user.mfa_enabled:
                 raise MfaAlreadyEnabled()
+            self.auth.reprove_password(uow, user, password)
             _, pending = uow.mfa.secrets_of(user.id)
             if pending is None:
                 raise MfaNotEnabled("Start with POST /api/v1/auth/mfa/setup")
@@ -74,8 +77,7 @@ class TwoFactor:
             raise NotFound("Account not found")
         if not user.mfa_enabled:
             raise MfaNotEnabled()
-        if not self.d.hasher.verify(user.password_hash, password):
-            raise InvalidCredentials("The password is incorrect")
+        self.auth.reprove_password(uow, user, password)
         return user
 
     def disable(self, principal: Principal, *, password: str, code: str) -> None:

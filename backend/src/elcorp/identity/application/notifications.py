@@ -38,6 +38,8 @@ class IdentityMailer:
     accounts: Accounts
     sender: EmailSender
     public_base_url: str
+    verification_hours: int = 24
+    reset_minutes: int = 30
 
     def _address(self, user_id: uuid.UUID) -> str | None:
         return self.accounts.address_of(user_id)
@@ -54,7 +56,8 @@ class IdentityMailer:
         self.sender.send(
             address,
             "Confirm your email address",
-            "Welcome to Elcorp Namibia.\n\nConfirm your email address with this code within 24 hours:\n\n"
+            "Welcome to Elcorp Namibia.\n\nConfirm your email address with this code within "
+            f"{self.verification_hours} hours:\n\n"
             f"    {token}\n\nApps send it to {self.public_base_url}/api/v1/auth/verify-email as "
             '{"token": "<code>"}.' + FOOTER,
         )
@@ -69,7 +72,8 @@ class IdentityMailer:
         self.sender.send(
             address,
             "Reset your password",
-            "Someone asked to reset the password of your Elcorp account. Use this code within 30 minutes:\n\n"
+            "Someone asked to reset the password of your Elcorp account. Use this code "
+            f"within {self.reset_minutes} minutes:\n\n"
             f"    {token}\n\nApps send it with your new password to {self.public_base_url}"
             "/api/v1/auth/password/reset. If you did not ask for this, ignore this email." + FOOTER,
         )

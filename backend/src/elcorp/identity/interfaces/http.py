@@ -14,14 +14,13 @@ from elcorp.shared.application.pagination import PageRequest
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.domain.errors import ValidationFailed
 from elcorp.shared.interfaces import envelope
-from elcorp.shared.interfaces.api import context_blueprint
+from elcorp.shared.interfaces.api import BEARER, context_blueprint
 from elcorp.shared.interfaces.auth import authenticated, current_caller, require_permission
 
 api = context_blueprint(
     "identity",
     "users, credentials, devices and refresh tokens, MFA, password reset, email verification, profile",
 )
-PUBLIC: list[dict[str, list[str]]] = []  # OpenAPI: no bearer token needed
 
 
 def services() -> IdentityServices:
@@ -73,7 +72,7 @@ def client_ip() -> str | None:
 
 
 # -- registration and sign-in -----------------------------------------------------------------
-@api.post("/auth/register", security=PUBLIC)
+@api.post("/auth/register")
 def register(body: s.RegisterBody) -> Response:
     view = services().accounts.register(
         username=body.username,
@@ -86,13 +85,13 @@ def register(body: s.RegisterBody) -> Response:
     return envelope.success(user_json(view), status=201)
 
 
-@api.post("/auth/verify-email", security=PUBLIC)
+@api.post("/auth/verify-email")
 def verify_email(body: s.TokenBody) -> Response:
     services().accounts.verify_email(body.token)
     return envelope.success({"email_verified": True})
 
 
-@api.post("/auth/login", security=PUBLIC)
+@api.post("/auth/login")
 def login(body: s.LoginBody) -> Response:
     identifier = body.email or body.username
     if not identifier or (body.email and body.username):
@@ -108,7 +107,7 @@ def login(body: s.LoginBody) -> Response:
     return token_response(result)
 
 
-@api.post("/auth/mfa/verify", security=PUBLIC)
+@api.post("/auth/mfa/verify")
 def mfa_verify(body: s.MfaVerifyBody) -> Response:
     result = services().auth.verify_mfa(
         mfa_token=body.mfa_token, code=body.code, ip=client_ip(), user_agent=request.headers.get("User-Agent")
@@ -116,7 +115,7 @@ def mfa_verify(body: s.MfaVerifyBody) -> Response:
     return token_response(result)
 
 
-@api.post("/auth/refresh", security=PUBLIC)
+@api.post("/auth/refresh")
 def refresh(body: s.RefreshBody) -> Response:
     result = services().auth.refresh(
         refresh_token=body.refresh_token, ip=client_ip(), user_agent=request.headers.get("User-Agent")
@@ -124,7 +123,7 @@ def refresh(body: s.RefreshBody) -> Response:
     return token_response(result)
 
 
-@api.post("/auth/logout")
+@api.post("/auth/logout", security=BEARER)
 @authenticated
 def logout(body: s.LogoutBody) -> Response:
     services().auth.logout(principal(), all_devices=body.all_devices)
@@ -132,7 +131,7 @@ def logout(body: s.LogoutBody) -> Response:
 
 
 # -- recovery -----------------------------------------------------------------------------
-@api.post("/auth/password/forgot", security=PUBLIC)
+@api.post("/auth/password/forgot")
 def forgot_password(body: s.ForgotBody) -> Response:
     services().accounts.forgot_password(body.email)
     # The same answer whether or not the address has an account (no enumeration).
@@ -141,14 +140,14 @@ def forgot_password(body: s.ForgotBody) -> Response:
     )
 
 
-@api.post("/auth/password/reset", security=PUBLIC)
+@api.post("/auth/password/reset")
 def reset_password(body: s.ResetBody) -> Response:
     services().accounts.reset_password(body.token, body.new_password)
     return envelope.success({"password_reset": True})  # nosec B105
 
 
 # -- MFA ----------------------------------------------------------------------------------
-@api.post("/auth/mfa/setup")
+@api.post("/auth/mfa/setup", security=BEARER)
 @authenticated
 def mfa_setup() -> Response:
     setup = services().mfa.setup(principal())
@@ -157,21 +156,21 @@ def mfa_setup() -> Response:
     )
 
 
-@api.post("/auth/mfa/enable")
+@api.post("/auth/mfa/enable", security=BEARER)
 @authenticated
-def mfa_enable(body: s.CodeBody) -> Response:
-    codes = services().mfa.enable(principal(), body.code)
+def mfa_enable(body: s.MfaEnableBody) -> Response:
+    codes = services().mfa.enable(principal(), body.code, password=body.password)
     return envelope.success({"mfa_enabled": True, "backup_codes": codes})
 
 
-@api.post("/auth/mfa/disable")
+@api.post("/auth/mfa/disable", security=BEARER)
 @authenticated
 def mfa_disable(body: s.MfaDisableBody) -> Response:
     services().mfa.disable(principal(), password=body.password, code=body.code)
     return envelope.success({"mfa_enabled": False})
 
 
-@api.post("/auth/mfa/backup-codes")
+@api.post("/auth/mfa/backup-codes", security=BEARER)
 @authenticated
 def mfa_backup_codes(body: s.PasswordBody) -> Response:
     codes = services().mfa.regenerate_backup_codes(principal(), password=body.password)
@@ -179,13 +178,13 @@ def mfa_backup_codes(body: s.PasswordBody) -> Response:
 
 
 # -- me -----------------------------------------------------------------------------------
-@api.get("/me")
+@api.get("/me", security=BEARER)
 @authenticated
 def me() -> Response:
     return envelope.success(user_json(services().accounts.me(principal())))
 
 
-@api.patch("/me")
+@api.patch("/me", security=BEARER)
 @authenticated
 def update_me(body: s.ProfileBody) -> Response:
     view = services().accounts.update_profile(
@@ -198,7 +197,7 @@ def update_me(body: s.ProfileBody) -> Response:
     return envelope.success(user_json(view))
 
 
-@api.patch("/me/password")
+@api.patch("/me/password", security=BEARER)
 @authenticated
 def change_password(body: s.ChangePasswordBody) -> Response:
     services().accounts.change_password(
@@ -207,14 +206,14 @@ def change_password(body: s.ChangePasswordBody) -> Response:
     return envelope.success({"password_changed": True, "other_devices_signed_out": True})  # nosec B105
 
 
-@api.get("/me/devices")
+@api.get("/me/devices", security=BEARER)
 @authenticated
 def my_devices() -> Response:
     devices = services().accounts.devices(principal())
     return envelope.success([device_json(d) for d in devices], meta={"total": len(devices)})
 
 
-@api.delete("/me/devices/<uuid:device_id>")
+@api.delete("/me/devices/<uuid:device_id>", security=BEARER)
 @authenticated
 def revoke_device(path: s.DevicePath) -> Response:
     services().accounts.revoke_device(principal(), path.device_id)
@@ -222,7 +221,7 @@ def revoke_device(path: s.DevicePath) -> Response:
 
 
 # -- administration -----------------------------------------------------------------------
-@api.get("/users")
+@api.get("/users", security=BEARER)
 @require_permission("user:read")
 def list_users(query: s.UserListQuery) -> Response:
     page = services().admin.list_users(
@@ -236,7 +235,7 @@ def list_users(query: s.UserListQuery) -> Response:
     return envelope.success([user_json(u) for u in page.items], meta=page.meta)
 
 
-@api.post("/users")
+@api.post("/users", security=BEARER)
 @require_permission("user:create")
 def create_user(body: s.AdminCreateUserBody) -> Response:
     view = services().admin.create_user(
@@ -252,13 +251,13 @@ def create_user(body: s.AdminCreateUserBody) -> Response:
     return envelope.success(user_json(view), status=201)
 
 
-@api.get("/users/<uuid:user_id>")
+@api.get("/users/<uuid:user_id>", security=BEARER)
 @require_permission("user:read")
 def get_user(path: s.UserPath) -> Response:
     return envelope.success(user_json(services().admin.get_user(principal(), path.user_id)))
 
 
-@api.patch("/users/<uuid:user_id>")
+@api.patch("/users/<uuid:user_id>", security=BEARER)
 @require_permission("user:update")
 def update_user(path: s.UserPath, body: s.AdminUpdateUserBody) -> Response:
     view = services().admin.update_user(
@@ -272,7 +271,7 @@ def update_user(path: s.UserPath, body: s.AdminUpdateUserBody) -> Response:
     return envelope.success(user_json(view))
 
 
-@api.delete("/users/<uuid:user_id>")
+@api.delete("/users/<uuid:user_id>", security=BEARER)
 @require_permission("user:delete")
 def delete_user(path: s.UserPath) -> Response:
     reason = request.args.get("reason")
@@ -280,13 +279,13 @@ def delete_user(path: s.UserPath) -> Response:
     return envelope.success({"deleted": True, "id": str(path.user_id)})
 
 
-@api.post("/users/<uuid:user_id>/restore")
+@api.post("/users/<uuid:user_id>/restore", security=BEARER)
 @require_permission("user:delete")
 def restore_user(path: s.UserPath) -> Response:
     return envelope.success(user_json(services().admin.restore_user(principal(), path.user_id)))
 
 
-@api.post("/users/<uuid:user_id>/unlock")
+@api.post("/users/<uuid:user_id>/unlock", security=BEARER)
 @require_permission("user:update")
 def unlock_user(path: s.UserPath) -> Response:
     return envelope.success(user_json(services().admin.unlock_user(principal(), path.user_id)))

@@ -51,8 +51,9 @@ class LogoutBody(Strict):
     all_devices: bool = False
 
 
-class CodeBody(Strict):
+class MfaEnableBody(Strict):
     code: str = Field(min_length=6, max_length=16)
+    password: str = PASSWORD
 
 
 class PasswordBody(Strict):

@@ -14,5 +14,8 @@ def context_blueprint(name: str, description: str) -> APIBlueprint:
         f"elcorp.{name}.interfaces.http",
         url_prefix=API_V1,
         abp_tags=[Tag(name=name, description=description)],
-        abp_security=[{"bearerAuth": []}],
     )
+
+
+# OpenAPI: routes that need a token say so with `security=BEARER`; public ones say nothing.
+BEARER: list[dict[str, list[str]]] = [{"bearerAuth": []}]
