@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Load reference data (roles, permissions, ...) idempotently (same as `elcorp seed`)."""
+"""Load reference data idempotently (same as `elcorp seed`).
+
+The system roles and the permission catalogue are created by migration 0002 (so every
+database has them, whichever way it was migrated); this runs the other seeders, if any.
+"""
 
 import sys
 
