@@ -126,8 +126,16 @@ def run_dev_stack(*, host: str, port: int) -> int:
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
 
         _publish_stack(var, env)
-        for step in (["migrate"], ["seed"], ["create-admin", "--demo"]):
+        for step in (["migrate"], ["seed"]):
             subprocess.run([sys.executable, "-m", "elcorp.cli", *step], env=env, check=True)  # noqa: S603
+        # Shown again in the summary below, so the one-time password does not scroll away.
+        demo_admin = subprocess.run(
+            [sys.executable, "-m", "elcorp.cli", "create-admin", "--demo"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.rstrip()
 
         python = sys.executable
         commands = {
@@ -190,6 +198,8 @@ def run_dev_stack(*, host: str, port: int) -> int:
                         f"  PostgreSQL   {database_note}",
                         f"  Redis        {redis_note}",
                         "  Worker, beat Celery worker and beat running",
+                        demo_admin,
+                        "",
                         "Press Ctrl-C to stop everything.",
                         "",
                     ]
