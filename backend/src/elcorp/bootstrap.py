@@ -10,11 +10,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import redis
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from elcorp.compliance.infrastructure.audit_store import SqlAuditTrail
+from elcorp.compliance.infrastructure.sequencer import AuditSequencer
+from elcorp.compliance.infrastructure.signing import CheckpointSigner
 from elcorp.config import Settings
 from elcorp.governance.application.api import AccessControl, Grants
 from elcorp.governance.infrastructure.grants import RedisGrantsCache, SqlGrantsStore
@@ -70,6 +74,8 @@ class Container:
     identity: IdentityServices
     authorizer: PermissionGate
     mailer: IdentityMailer
+    audit_sequencer: AuditSequencer
+    audit_trail: SqlAuditTrail
     extras: dict[str, object] = field(default_factory=dict)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
@@ -218,6 +224,15 @@ def bootstrap(
 
     access = AccessControl(load_grants, RedisGrantsCache(redis_client))
     identity, gate, mailer = build_identity(settings, sessions, redis_client, cipher, access)
+    signer = CheckpointSigner(settings.audit_signing_keys())
+    sequencer = AuditSequencer(
+        sessions,
+        signer,
+        batch_size=settings.AUDIT_SEQUENCER_BATCH,
+        lookback=timedelta(seconds=settings.AUDIT_SEQUENCER_LOOKBACK_SECONDS),
+        checkpoint_every_entries=settings.AUDIT_CHECKPOINT_EVERY_ENTRIES,
+        checkpoint_every_seconds=settings.AUDIT_CHECKPOINT_EVERY_SECONDS,
+    )
     container = Container(
         settings=settings,
         engine=engine,
@@ -225,12 +240,20 @@ def bootstrap(
         redis=redis_client,
         bus=bus,
         cipher=cipher,
-        readiness=ReadinessProbe(engine, redis_client, migration_heads(settings.MIGRATIONS_DIR)),
+        readiness=ReadinessProbe(
+            engine,
+            redis_client,
+            migration_heads(settings.MIGRATIONS_DIR),
+            audit_lag=sequencer.lag,
+            max_audit_lag_seconds=settings.AUDIT_MAX_LAG_SECONDS,
+        ),
         outbox=OutboxDispatcher(sessions, bus, max_attempts=settings.OUTBOX_MAX_ATTEMPTS),
         access=access,
         identity=identity,
         authorizer=gate,
         mailer=mailer,
+        audit_sequencer=sequencer,
+        audit_trail=SqlAuditTrail(sessions, signer),
     )
     register_event_handlers(bus, container)
     return container

@@ -100,6 +100,17 @@ class Settings(BaseSettings):
     LOGIN_ACCOUNT_MAX_FAILURES_PER_HOUR: int = Field(default=10, ge=1)
     LOGIN_IP_MAX_FAILURES: str = "100/hour"
 
+    # Audit trail. AUDIT_SIGNING_KEYS: comma-separated `kid:base64(32-byte Ed25519 seed)`, the
+    # first signs checkpoints, all are published. Empty outside production: derived from SECRET_KEY.
+    AUDIT_SIGNING_KEYS: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    AUDIT_SEQUENCER_INTERVAL_SECONDS: float = Field(default=1.0, gt=0)
+    AUDIT_SEQUENCER_BATCH: int = Field(default=1000, ge=1, le=100_000)
+    # Longer than any transaction can stay open (entries commit out of time order).
+    AUDIT_SEQUENCER_LOOKBACK_SECONDS: int = Field(default=3600, ge=60)
+    AUDIT_CHECKPOINT_EVERY_ENTRIES: int = Field(default=1000, ge=1)
+    AUDIT_CHECKPOINT_EVERY_SECONDS: int = Field(default=300, ge=1)
+    AUDIT_MAX_LAG_SECONDS: int = Field(default=60, ge=1)  # /ready fails beyond this
+
     # Email
     EMAIL_BACKEND: Literal["file", "smtp"] = "file"
     EMAIL_FROM: str = "Elcorp Namibia <no-reply@elcorp.na>"
@@ -134,7 +145,7 @@ class Settings(BaseSettings):
     VAR_DIR: Path = REPO_ROOT / "var"
     MIGRATIONS_DIR: Path = REPO_ROOT / "backend" / "migrations"
 
-    @field_validator("FIELD_ENCRYPTION_KEYS", "JWT_SIGNING_KEYS", mode="before")
+    @field_validator("FIELD_ENCRYPTION_KEYS", "JWT_SIGNING_KEYS", "AUDIT_SIGNING_KEYS", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):
@@ -169,6 +180,23 @@ class Settings(BaseSettings):
                 stored.get("LOOKUP_HASH_KEY") or _derive(stored["SECRET_KEY"], "lookup-hash")
             )
         return self
+
+    def audit_signing_keys(self) -> list[tuple[str, bytes]]:
+        """(kid, 32-byte Ed25519 seed) pairs, signing key first."""
+        pairs = []
+        for item in self.AUDIT_SIGNING_KEYS:
+            kid, sep, encoded = item.get_secret_value().partition(":")
+            try:
+                seed = base64.b64decode(encoded, validate=True) if sep else b""
+            except ValueError:
+                seed = b""
+            if not kid or len(seed) != 32:
+                raise ConfigurationError("AUDIT_SIGNING_KEYS entries must look like kid:base64(32 bytes)")
+            pairs.append((kid.strip(), seed))
+        if not pairs:
+            derived = hmac.new(self.SECRET_KEY.get_secret_value().encode(), b"audit-signing", hashlib.sha256)
+            pairs = [("ak1", derived.digest())]
+        return pairs
 
     def jwt_keys(self) -> list[tuple[str, str]]:
         """(kid, secret) pairs, signing key first."""
@@ -208,6 +236,8 @@ class Settings(BaseSettings):
             for item in self.JWT_SIGNING_KEYS
         ):
             problems.append("JWT_SIGNING_KEYS secrets must be real (at least 32 characters each)")
+        if not self.AUDIT_SIGNING_KEYS:
+            problems.append("AUDIT_SIGNING_KEYS must hold at least one Ed25519 key (elcorp audit new-key)")
         if _is_placeholder(self.LOOKUP_HASH_KEY):
             problems.append("LOOKUP_HASH_KEY must be set to a real secret (at least 32 characters)")
         if self.ARGON2_TIME_COST < 2 or self.ARGON2_MEMORY_KIB < 19_456:

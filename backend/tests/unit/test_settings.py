@@ -1,3 +1,5 @@
+import base64
+
 import pytest
 from cryptography.fernet import Fernet
 
@@ -14,6 +16,7 @@ def production(**overrides):
         "SECRET_KEY": REAL_SECRET,
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "LOOKUP_HASH_KEY": "Zr8pW2mQ5vT9xL3nB7cK1dF6gH4jS0aE8yU2iO5",
+        "AUDIT_SIGNING_KEYS": "ak1:" + base64.b64encode(bytes(range(32))).decode(),
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)
@@ -36,6 +39,7 @@ def test_safe_production_settings_pass():
         ({"JWT_SIGNING_KEYS": "k1:short"}, "JWT_SIGNING_KEYS"),
         ({"LOOKUP_HASH_KEY": "change-me"}, "LOOKUP_HASH_KEY"),
         ({"ARGON2_MEMORY_KIB": 8192}, "ARGON2"),
+        ({"AUDIT_SIGNING_KEYS": ""}, "AUDIT_SIGNING_KEYS"),
     ],
 )
 def test_production_refuses_unsafe_settings(override, fragment):

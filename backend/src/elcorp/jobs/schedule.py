@@ -9,7 +9,17 @@ from elcorp.config import Settings
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     interval = settings.OUTBOX_DISPATCH_INTERVAL_SECONDS
+    audit_interval = settings.AUDIT_SEQUENCER_INTERVAL_SECONDS
     return {
+        "audit-sequence": {
+            "task": "elcorp.audit.sequence",
+            "schedule": audit_interval,
+            "options": {"expires": max(audit_interval * 5, 5.0)},
+        },
+        "audit-partitions": {
+            "task": "elcorp.audit.ensure_partitions",
+            "schedule": 6 * 3600.0,
+        },
         "outbox-dispatch": {
             "task": "elcorp.outbox.dispatch",
             "schedule": interval,

@@ -56,3 +56,35 @@ def ping(payload: Any = None) -> dict[str, Any]:
     with _container().engine.connect() as conn:
         conn.execute(text("SELECT 1"))
     return {"pong": payload}
+
+
+@shared_task(
+    name="elcorp.audit.sequence",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=30,
+    max_retries=3,
+    ignore_result=True,
+)
+def sequence_audit_log() -> dict[str, int]:
+    """Chain committed audit entries and sign a checkpoint when one is due."""
+    run = _container().audit_sequencer.run()
+    if run.sequenced:
+        logger.info(
+            "audit.sequenced", sequenced=run.sequenced, head=run.head_seq, checkpoint=run.checkpointed
+        )
+    return {"sequenced": run.sequenced, "head_seq": run.head_seq}
+
+
+@shared_task(
+    name="elcorp.audit.ensure_partitions", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=5
+)
+def ensure_audit_partitions(months_ahead: int = 3) -> list[str]:
+    """Create next months' audit_log partitions ahead of time (inserts need one)."""
+    sql = text(
+        "SELECT audit_log_create_partition("
+        "(date_trunc('month', now()) + make_interval(months => g))::date) FROM generate_series(0, :n) AS g"
+    )
+    with _container().engine.begin() as conn:
+        names: list[str] = list(conn.execute(sql, {"n": months_ahead}).scalars())
+    return list(names)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,13 +28,35 @@ def migration_heads(migrations_dir: Path) -> frozenset[str]:
 
 
 class ReadinessProbe:
-    def __init__(self, engine: Engine, redis_client: redis.Redis, heads: frozenset[str]) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        redis_client: redis.Redis,
+        heads: frozenset[str],
+        *,
+        audit_lag: Callable[[], tuple[int, float]] | None = None,
+        max_audit_lag_seconds: float = 60,
+    ) -> None:
         self._engine = engine
         self._redis = redis_client
         self._heads = heads
+        self._audit_lag = audit_lag
+        self._max_lag = max_audit_lag_seconds
 
     def run(self) -> list[CheckResult]:
-        return [self._database_and_schema(), self._redis_check()]
+        results = [self._database_and_schema(), self._redis_check()]
+        if self._audit_lag is not None and results[0].ok:
+            results.append(self._audit_sequencer(self._audit_lag))
+        return results
+
+    def _audit_sequencer(self, measure: Callable[[], tuple[int, float]]) -> CheckResult:
+        """Entries waiting for the sequencer, and how long the oldest has waited."""
+        try:
+            waiting, age = measure()
+        except SQLAlchemyError:
+            return CheckResult("audit_sequencer", False, "lag could not be measured")
+        detail = f"{waiting} waiting, oldest {age:.1f}s"
+        return CheckResult("audit_sequencer", age <= self._max_lag, detail)
 
     def _database_and_schema(self) -> CheckResult:
         try:

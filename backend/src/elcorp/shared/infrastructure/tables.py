@@ -41,11 +41,12 @@ outbox_message = Table(
     comment="Transactional outbox: events stored with the change that raised them.",
 )
 
+# Partitioned by month on occurred_at (migration 0003), hence the two-column primary key.
 audit_log = Table(
     "audit_log",
     metadata,
     Column("id", Uuid, primary_key=True, server_default=text("gen_random_uuid()")),
-    Column("occurred_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("occurred_at", DateTime(timezone=True), primary_key=True, server_default=func.now()),
     Column("action", Text, nullable=False),
     Column("actor_id", Text, nullable=False),
     Column("actor_roles", ARRAY(Text), nullable=False, server_default=text("'{}'")),
@@ -59,5 +60,6 @@ audit_log = Table(
     Index("ix_audit_log_occurred_at", "occurred_at"),
     Index("ix_audit_log_resource", "resource_type", "resource_id"),
     Index("ix_audit_log_actor_id", "actor_id"),
+    Index("ix_audit_log_request_id", "request_id"),
     comment="Append-only audit trail; UPDATE, DELETE and TRUNCATE are refused by triggers.",
 )

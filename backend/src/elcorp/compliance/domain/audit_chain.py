@@ -1,0 +1,89 @@
+"""The audit chain's format: how an entry is serialised and hashed, and how a chain is
+checked. docs/AUDIT_FORMAT.md states the same rules for auditors; the standalone
+scripts/verify_audit_export.py re-implements them with the standard library only.
+
+entry_hash  = SHA-256(canonical_json(entry))                       (hex)
+chain hash  = SHA-256(prev_chain_hash_bytes || canonical_json(entry))  (hex)
+prev of #1  = 32 zero bytes
+canonical_json = RFC 8785 (JSON Canonicalization Scheme), UTF-8.
+
+`rfc8785` is a pure serialisation library (no I/O), allowed in the domain like `decimal`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import rfc8785
+
+GENESIS = bytes(32)
+FORMAT_VERSION = 1
+ENTRY_FIELDS = (
+    "id",
+    "occurred_at",
+    "action",
+    "actor_id",
+    "actor_roles",
+    "resource_type",
+    "resource_id",
+    "changes",
+    "reason",
+    "ip",
+    "user_agent",
+    "request_id",
+)
+
+
+def canonical_json(entry: Mapping[str, Any]) -> bytes:
+    """The entry's fields (exactly ENTRY_FIELDS) in RFC 8785 form."""
+    return rfc8785.dumps({name: entry[name] for name in ENTRY_FIELDS})
+
+
+def chain_hash(previous_hash: str | None, entry: Mapping[str, Any]) -> str:
+    prev = bytes.fromhex(previous_hash) if previous_hash else GENESIS
+    return hashlib.sha256(prev + canonical_json(entry)).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ChainedEntry:
+    seq: int
+    hash: str
+    entry: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ChainProblem:
+    seq: int
+    reason: str
+
+
+def verify_chain(
+    entries: Iterable[ChainedEntry], *, previous_hash: str | None = None, first_seq: int = 1
+) -> tuple[int, str | None, ChainProblem | None]:
+    """Walk a run of chained entries: (count checked, last hash, first problem or None)."""
+    expected_seq = first_seq
+    prev = previous_hash
+    count = 0
+    for item in entries:
+        if item.seq != expected_seq:
+            reason = "missing entries" if item.seq > expected_seq else "entries out of order or repeated"
+            return count, prev, ChainProblem(item.seq, f"{reason}: expected sequence {expected_seq}")
+        computed = chain_hash(prev, item.entry)
+        if computed != item.hash:
+            return (
+                count,
+                prev,
+                ChainProblem(item.seq, "hash mismatch: the entry or its predecessor was altered"),
+            )
+        prev = item.hash
+        expected_seq += 1
+        count += 1
+    return count, prev, None
+
+
+def checkpoint_message(size: int, head_hash: str, timestamp: str) -> bytes:
+    """What a checkpoint signature covers (canonical JSON of the three fields)."""
+    return rfc8785.dumps({"size": size, "head_hash": head_hash, "timestamp": timestamp, "v": FORMAT_VERSION})

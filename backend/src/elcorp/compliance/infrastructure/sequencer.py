@@ -1,0 +1,146 @@
+"""The audit sequencer: chains committed audit entries, outside the business transactions.
+
+Business transactions only INSERT into audit_log (no shared row, no lock, no counter), so
+they never serialise on the chain. One sequencer at a time (a transaction-scoped advisory
+lock) takes committed, unchained entries in batches, gives each the next sequence number
+and its chain hash, and appends them to audit_chain - never an UPDATE of audit_log.
+Rolled-back entries never become visible, so they are never chained.
+
+Entries can commit out of time order; the sequencer looks back LOOKBACK behind the newest
+chained entry, which must exceed the longest a transaction can stay open.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, exists, func, insert, select
+from sqlalchemy.orm import Session
+
+from elcorp.compliance.domain.audit_chain import chain_hash, checkpoint_message
+from elcorp.compliance.infrastructure.entries import entry_from_row, timestamp
+from elcorp.compliance.infrastructure.signing import CheckpointSigner
+from elcorp.compliance.infrastructure.tables import audit_chain, audit_checkpoint
+from elcorp.shared.infrastructure.tables import audit_log
+
+logger = logging.getLogger(__name__)
+
+SEQUENCER_LOCK = 0x656C_636F_7270_0A01  # pg advisory lock key: one sequencer at a time
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class SequencerRun:
+    sequenced: int
+    head_seq: int
+    checkpointed: bool
+    skipped: bool = False  # another sequencer held the lock
+
+
+class AuditSequencer:
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        signer: CheckpointSigner,
+        *,
+        batch_size: int = 1000,
+        lookback: timedelta = timedelta(hours=1),
+        checkpoint_every_entries: int = 1000,
+        checkpoint_every_seconds: int = 300,
+    ) -> None:
+        self._sessions = session_factory
+        self._signer = signer
+        self._batch = batch_size
+        self._lookback = lookback
+        self._cp_entries = checkpoint_every_entries
+        self._cp_seconds = checkpoint_every_seconds
+
+    def _unchained(self, since: datetime) -> Select[Any]:
+        return (
+            select(audit_log)
+            .where(
+                audit_log.c.occurred_at >= since,
+                ~exists().where(audit_chain.c.entry_id == audit_log.c.id),
+            )
+            .order_by(audit_log.c.occurred_at, audit_log.c.id)
+        )
+
+    def run_once(self) -> SequencerRun:
+        """Chain one batch (and sign a checkpoint when one is due)."""
+        with self._sessions() as session, session.begin():
+            if not session.execute(select(func.pg_try_advisory_xact_lock(SEQUENCER_LOCK))).scalar():
+                return SequencerRun(0, 0, False, skipped=True)
+            head = session.execute(
+                select(audit_chain.c.seq, audit_chain.c.hash).order_by(audit_chain.c.seq.desc()).limit(1)
+            ).first()
+            newest = session.execute(select(func.max(audit_chain.c.entry_occurred_at))).scalar()
+            since = (newest or EPOCH) - self._lookback
+            rows = session.execute(self._unchained(since).limit(self._batch)).all()
+            seq, prev = (head.seq, head.hash) if head else (0, None)
+            links = []
+            for row in rows:
+                seq += 1
+                prev = chain_hash(prev, entry_from_row(row))
+                links.append(
+                    {"seq": seq, "entry_id": row.id, "entry_occurred_at": row.occurred_at, "hash": prev}
+                )
+            if links:
+                session.execute(insert(audit_chain), links)
+            checkpointed = self._checkpoint_if_due(session, seq, prev)
+        return SequencerRun(len(links), seq, checkpointed)
+
+    def run(self, max_batches: int = 100) -> SequencerRun:
+        """Drain what is waiting, batch by batch."""
+        total, last = 0, SequencerRun(0, 0, False)
+        for _ in range(max_batches):
+            last = self.run_once()
+            total += last.sequenced
+            if last.skipped or last.sequenced < self._batch:
+                break
+        return SequencerRun(total, last.head_seq, last.checkpointed, last.skipped)
+
+    def _checkpoint_if_due(self, session: Session, size: int, head_hash: str | None) -> bool:
+        if size == 0 or head_hash is None:
+            return False
+        last = session.execute(
+            select(audit_checkpoint.c.size, audit_checkpoint.c.signed_at)
+            .order_by(audit_checkpoint.c.size.desc())
+            .limit(1)
+        ).first()
+        now = datetime.now(UTC)
+        if last is not None:
+            if last.size >= size:
+                return False
+            due = size - last.size >= self._cp_entries or now - last.signed_at >= timedelta(
+                seconds=self._cp_seconds
+            )
+            if not due:
+                return False
+        stamp = timestamp(now)
+        kid, signature = self._signer.sign(checkpoint_message(size, head_hash, stamp))
+        session.execute(
+            insert(audit_checkpoint).values(
+                size=size, head_hash=head_hash, signed_at=now, key_id=kid, signature=signature
+            )
+        )
+        return True
+
+    def lag(self) -> tuple[int, float]:
+        """(entries waiting, age in seconds of the oldest one) - for /ready and /metrics."""
+        with self._sessions() as session:
+            newest = session.execute(select(func.max(audit_chain.c.entry_occurred_at))).scalar()
+            since = (newest or EPOCH) - self._lookback
+            waiting = self._unchained(since).order_by(None).subquery()
+            row = session.execute(
+                select(func.count().label("n"), func.min(waiting.c.occurred_at).label("oldest")).select_from(
+                    waiting
+                )
+            ).one()
+        count: int = row.n
+        oldest: datetime | None = row.oldest
+        age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+        return count, max(age, 0.0)

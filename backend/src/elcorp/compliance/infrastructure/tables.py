@@ -1,0 +1,28 @@
+"""Compliance tables: the audit chain and its signed checkpoints (audit_log itself is the
+kernel's, written through the audit port)."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, DateTime, Table, Text, Uuid, func
+
+from elcorp.shared.infrastructure.db import metadata
+
+audit_chain = Table(
+    "audit_chain",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("entry_id", Uuid, nullable=False, unique=True),
+    Column("entry_occurred_at", DateTime(timezone=True), nullable=False),
+    Column("hash", Text, nullable=False),
+    Column("sequenced_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+audit_checkpoint = Table(
+    "audit_checkpoint",
+    metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("head_hash", Text, nullable=False),
+    Column("signed_at", DateTime(timezone=True), nullable=False),
+    Column("key_id", Text, nullable=False),
+    Column("signature", Text, nullable=False),
+)

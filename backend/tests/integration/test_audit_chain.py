@@ -1,0 +1,165 @@
+"""The audit trail: immutable partitions, sequencing exactly once, checkpoints, verification,
+query API."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from elcorp.compliance.infrastructure.sequencer import AuditSequencer
+from elcorp.compliance.infrastructure.signing import CheckpointSigner
+from elcorp.shared.application.audit import Actor, Changes, Resource
+from support.identity import signed_in, staff_with_mfa
+
+
+def record(container, n: int, *, commit: bool = True, action: str = "test.action") -> None:
+    for i in range(n):
+        with container.uow() as uow:
+            uow.audit.record(
+                action, Actor(id=f"user-{i}"), Resource("thing", str(i)), Changes(after={"i": i})
+            )
+            if commit:
+                uow.commit()
+
+
+def chained_count(container) -> int:
+    with container.session_factory() as session:
+        return session.execute(text("SELECT count(*) FROM audit_chain")).scalar_one()
+
+
+def partition_name(container) -> str:
+    with container.session_factory() as session:
+        return session.execute(text("SELECT 'audit_log_' || to_char(now(), 'YYYY_MM')")).scalar_one()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE {t} SET {c} = {c}",
+        "DELETE FROM {t}",
+        "TRUNCATE {t}",
+    ],
+)
+@pytest.mark.parametrize("table", ["audit_log", "partition", "audit_chain", "audit_checkpoint"])
+def test_audit_tables_and_partitions_refuse_update_delete_truncate(container, statement, table):
+    record(container, 2)
+    container.audit_sequencer.run()
+    name = partition_name(container) if table == "partition" else table
+    column = {"audit_chain": "hash", "audit_checkpoint": "signature"}.get(table, "action")
+    with container.session_factory() as session, pytest.raises(DBAPIError, match="append-only"):
+        session.execute(text(statement.format(t=name, c=column)))
+
+
+def test_committed_entries_are_chained_exactly_once_and_rolled_back_ones_never(container):
+    record(container, 5)
+    record(container, 3, commit=False, action="test.rolled_back")
+    first = container.audit_sequencer.run()
+    again = container.audit_sequencer.run()
+    assert first.sequenced == 5
+    assert again.sequenced == 0
+    with container.session_factory() as session:
+        rolled = session.execute(
+            text("SELECT count(*) FROM audit_log WHERE action = 'test.rolled_back'")
+        ).scalar_one()
+        seqs = session.execute(text("SELECT seq FROM audit_chain ORDER BY seq")).scalars().all()
+    assert rolled == 0
+    assert seqs == list(range(1, 6))
+
+
+def test_the_chain_verifies_and_a_checkpoint_is_signed(container):
+    record(container, 7)
+    run = container.audit_sequencer.run()
+    assert run.checkpointed
+    report = container.audit_trail.verify()
+    assert report.ok, report.problems
+    assert report.checked == 7
+    assert report.checkpoints_checked == 1
+
+
+def test_a_privileged_edit_behind_the_triggers_back_is_detected(container):
+    """What a superuser could do: disable the trigger and rewrite history. The chain
+    catches it, naming the entry."""
+    record(container, 6)
+    container.audit_sequencer.run()
+    with container.session_factory() as session:
+        session.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete"))
+        target = session.execute(text("SELECT entry_id FROM audit_chain WHERE seq = 4")).scalar_one()
+        session.execute(text("UPDATE audit_log SET reason = 'rewritten' WHERE id = :id"), {"id": target})
+        session.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update_delete"))
+        session.commit()
+    report = container.audit_trail.verify()
+    assert not report.ok
+    assert report.problems[0]["seq"] == 4
+    assert "hash mismatch" in report.problems[0]["reason"]
+
+
+def test_a_checkpoint_signed_with_another_key_is_reported(container):
+    record(container, 3)
+    other = CheckpointSigner([(container.settings.audit_signing_keys()[0][0], bytes(range(32)))])
+    AuditSequencer(container.session_factory, other, checkpoint_every_entries=1).run()
+    report = container.audit_trail.verify()
+    assert not report.ok
+    assert "signature invalid" in report.problems[0]["reason"]
+
+
+def test_entries_that_commit_late_are_still_chained(container):
+    record(container, 2)
+    container.audit_sequencer.run()
+    with container.session_factory() as session:  # an entry stamped earlier, committed now
+        session.execute(
+            text(
+                "INSERT INTO audit_log (occurred_at, action, actor_id, resource_type) "
+                "VALUES (now() - interval '5 minutes', 'test.late', 'user-x', 'thing')"
+            )
+        )
+        session.commit()
+    assert container.audit_sequencer.run().sequenced == 1
+    assert container.audit_trail.verify().ok
+
+
+def test_ready_reports_the_sequencer_lag(client, container):
+    record(container, 2)
+    checks = client.get("/ready").get_json()["data"]["checks"]
+    assert checks["audit_sequencer"]["ok"] is True
+    assert checks["audit_sequencer"]["detail"].startswith("2 waiting")
+    container.audit_sequencer.run()
+    assert (
+        client.get("/ready").get_json()["data"]["checks"]["audit_sequencer"]["detail"].startswith("0 waiting")
+    )
+
+
+def test_audit_log_api_needs_audit_view(client, container):
+    user = signed_in(client)
+    response = client.get("/api/v1/audit-logs", headers=user.auth)
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "ACC_001"
+
+
+def test_audit_log_api_filters_and_pages_with_a_cursor(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    record(container, 5, action="test.paged")
+    container.audit_sequencer.run()
+    first = client.get("/api/v1/audit-logs?action=test.paged&limit=3", headers=admin.auth).get_json()
+    assert len(first["data"]) == 3
+    assert all(item["action"] == "test.paged" and item["seq"] for item in first["data"])
+    cursor = first["meta"]["next_cursor"]
+    rest = client.get(
+        f"/api/v1/audit-logs?action=test.paged&limit=3&cursor={cursor}", headers=admin.auth
+    ).get_json()
+    assert len(rest["data"]) == 2
+    assert rest["meta"]["next_cursor"] is None
+    ids = [e["id"] for e in first["data"] + rest["data"]]
+    assert len(set(ids)) == 5
+
+
+def test_verify_checkpoints_and_public_keys_endpoints(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    record(container, 4)
+    container.audit_sequencer.run()
+    verify = client.get("/api/v1/audit-logs/verify", headers=admin.auth).get_json()["data"]
+    assert verify["ok"] is True
+    checkpoints = client.get("/api/v1/audit-logs/checkpoints", headers=admin.auth).get_json()["data"]
+    keys = client.get("/api/v1/audit-logs/public-keys", headers=admin.auth).get_json()["data"]
+    assert checkpoints[0]["key_id"] in {k["key_id"] for k in keys}
+    assert keys[0]["algorithm"] == "Ed25519"
