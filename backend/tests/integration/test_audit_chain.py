@@ -163,3 +163,43 @@ def test_verify_checkpoints_and_public_keys_endpoints(client, container):
     keys = client.get("/api/v1/audit-logs/public-keys", headers=admin.auth).get_json()["data"]
     assert checkpoints[0]["key_id"] in {k["key_id"] for k in keys}
     assert keys[0]["algorithm"] == "Ed25519"
+
+
+def test_a_failed_verification_raises_the_alarm(container):
+    from elcorp.compliance.infrastructure.monitoring import VERIFICATION_FAILURES, observe_verification
+
+    record(container, 3)
+    container.audit_sequencer.run()
+    with container.session_factory() as session:
+        session.execute(text("ALTER TABLE audit_chain DISABLE TRIGGER audit_chain_no_update_delete"))
+        session.execute(text("UPDATE audit_chain SET hash = repeat('0', 64) WHERE seq = 2"))
+        session.execute(text("ALTER TABLE audit_chain ENABLE TRIGGER audit_chain_no_update_delete"))
+        session.commit()
+    before = VERIFICATION_FAILURES._value.get()
+    report = container.audit_trail.verify()
+    with container.uow() as uow:
+        observe_verification(uow, report)
+    assert VERIFICATION_FAILURES._value.get() == before + 1
+    with container.session_factory() as session:
+        event = session.execute(
+            text("SELECT payload FROM outbox_message WHERE event_type = 'compliance.AuditVerificationFailed'")
+        ).scalar_one()
+        audited = session.execute(
+            text("SELECT count(*) FROM audit_log WHERE action = 'audit.verification_failed'")
+        ).scalar_one()
+    assert event["first_bad_seq"] == 2
+    assert audited == 1
+
+
+def test_a_stalled_sequencer_raises_the_alarm(container):
+    from elcorp.compliance.infrastructure.monitoring import observe_lag
+
+    record(container, 2)
+    waiting, age = container.audit_sequencer.lag()
+    with container.uow() as uow:
+        assert observe_lag(uow, waiting, age, max_lag_seconds=-1) is True
+    with container.session_factory() as session:
+        payload = session.execute(
+            text("SELECT payload FROM outbox_message WHERE event_type = 'compliance.AuditSequencerStalled'")
+        ).scalar_one()
+    assert payload["waiting"] == 2

@@ -16,6 +16,8 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "schedule": audit_interval,
             "options": {"expires": max(audit_interval * 5, 5.0)},
         },
+        "audit-watch": {"task": "elcorp.audit.watch", "schedule": 60.0},
+        "audit-verify": {"task": "elcorp.audit.verify", "schedule": 24 * 3600.0},
         "audit-partitions": {
             "task": "elcorp.audit.ensure_partitions",
             "schedule": 6 * 3600.0,

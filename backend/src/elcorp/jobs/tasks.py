@@ -88,3 +88,29 @@ def ensure_audit_partitions(months_ahead: int = 3) -> list[str]:
     with _container().engine.begin() as conn:
         names: list[str] = list(conn.execute(sql, {"n": months_ahead}).scalars())
     return list(names)
+
+
+@shared_task(
+    name="elcorp.audit.watch", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3, ignore_result=True
+)
+def watch_audit_sequencer() -> dict[str, float]:
+    """Sequencer lag to /metrics; an alarm (error log + event) when it stalls."""
+    from elcorp.compliance.infrastructure.monitoring import observe_lag
+
+    container = _container()
+    waiting, age = container.audit_sequencer.lag()
+    with container.uow() as uow:
+        observe_lag(uow, waiting, age, container.settings.AUDIT_MAX_LAG_SECONDS)
+    return {"waiting": waiting, "oldest_age_seconds": age}
+
+
+@shared_task(name="elcorp.audit.verify", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def verify_audit_chain() -> dict[str, object]:
+    """Recompute the whole chain and check every checkpoint (daily); alarm on failure."""
+    from elcorp.compliance.infrastructure.monitoring import observe_verification
+
+    container = _container()
+    report = container.audit_trail.verify()
+    with container.uow() as uow:
+        observe_verification(uow, report)
+    return {"ok": report.ok, "checked": report.checked, "problems": report.problems[:1]}
