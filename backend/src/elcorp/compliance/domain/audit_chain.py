@@ -13,6 +13,7 @@ canonical_json = RFC 8785 (JSON Canonicalization Scheme), UTF-8.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +40,38 @@ ENTRY_FIELDS = (
 
 def canonical_json(entry: Mapping[str, Any]) -> bytes:
     """The entry's fields (exactly ENTRY_FIELDS) in RFC 8785 form."""
-    return rfc8785.dumps({name: entry[name] for name in ENTRY_FIELDS})
+    return canonical({name: entry[name] for name in ENTRY_FIELDS})
+
+
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def canonical(value: Any) -> bytes:
+    """RFC 8785 bytes of a JSON value.
+
+    For values without floats, huge integers or keys outside the Basic Multilingual Plane,
+    RFC 8785 and `json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False)`
+    produce the same bytes (same escapes, same key order), and the latter runs in C about
+    six times faster - it matters when verifying millions of entries. Anything else goes
+    through the `rfc8785` package. A property test checks the two agree.
+    """
+    if _plain(value):
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return rfc8785.dumps(value)
+
+
+def _plain(value: Any) -> bool:
+    if value is None or isinstance(value, bool | str):
+        return True
+    if isinstance(value, int):
+        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(
+            isinstance(k, str) and max(k, default=" ") <= "\uffff" and _plain(v) for k, v in value.items()
+        )
+    return False
 
 
 def chain_hash(previous_hash: str | None, entry: Mapping[str, Any]) -> str:
@@ -86,4 +118,4 @@ def verify_chain(
 
 def checkpoint_message(size: int, head_hash: str, timestamp: str) -> bytes:
     """What a checkpoint signature covers (canonical JSON of the three fields)."""
-    return rfc8785.dumps({"size": size, "head_hash": head_hash, "timestamp": timestamp, "v": FORMAT_VERSION})
+    return canonical({"size": size, "head_hash": head_hash, "timestamp": timestamp, "v": FORMAT_VERSION})

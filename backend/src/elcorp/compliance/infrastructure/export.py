@@ -1,0 +1,198 @@
+"""Audit-log export: a run of the chain streamed as JSON Lines or CSV, plus its manifest.
+
+The data are produced chunk by chunk from one server-side cursor, so memory stays constant
+however long the range is. The manifest (available once the chunks are exhausted) records
+the range, the hash before the first entry and of the last one, the SHA-256 of every byte
+emitted, and the signed checkpoints inside the range, so that scripts/verify_audit_export.py
+can check the export offline. docs/AUDIT_FORMAT.md describes both files.
+
+Chunks are text; write them as UTF-8 without newline translation
+(`open(path, "w", encoding="utf-8", newline="")`), since `data_sha256` covers those bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from elcorp.compliance.domain.audit_chain import FORMAT_VERSION, GENESIS, canonical_json
+from elcorp.compliance.infrastructure.entries import chained_entries, entry_from_row, timestamp
+from elcorp.compliance.infrastructure.tables import audit_chain, audit_checkpoint
+
+ExportFormat = Literal["jsonl", "csv"]
+FORMATS: tuple[ExportFormat, ...] = ("jsonl", "csv")
+MANIFEST_FORMAT = "elcorp-audit-export"
+CSV_HEADER = ("seq", "hash", "entry_json")
+YIELD_PER = 5000
+LINES_PER_CHUNK = 1000
+
+
+def jsonl_line(seq: int, hash_hex: str, entry: Mapping[str, Any]) -> str:
+    """One JSON Lines record: compact, keys sorted, non-ASCII as is."""
+    record = {"seq": seq, "hash": hash_hex, "entry": entry}
+    return json.dumps(record, separators=(",", ":"), ensure_ascii=False, sort_keys=True) + "\n"
+
+
+class AuditExport:
+    """One export of sequence numbers first_seq..last_seq (last_seq None: the chain head now).
+
+    `chunks()` yields the data; `manifest()` describes them once `chunks()` is exhausted.
+    The session is only read from; the caller owns it (and its transaction).
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        public_keys: Mapping[str, str],
+        fmt: ExportFormat = "jsonl",
+        first_seq: int = 1,
+        last_seq: int | None = None,
+        *,
+        yield_per: int = YIELD_PER,
+        lines_per_chunk: int = LINES_PER_CHUNK,
+    ) -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+        if first_seq < 1:
+            raise ValueError("first_seq must be 1 or more")
+        if last_seq is not None and last_seq < first_seq - 1:
+            raise ValueError("last_seq must not be below first_seq - 1")
+        if yield_per < 1 or lines_per_chunk < 1:
+            raise ValueError("yield_per and lines_per_chunk must be positive")
+        self._session = session
+        self._public_keys = dict(public_keys)
+        self._fmt: ExportFormat = fmt
+        self._requested = (first_seq, last_seq)
+        self._yield_per = yield_per
+        self._lines_per_chunk = lines_per_chunk
+        self._manifest: dict[str, Any] | None = None
+        self._started = False
+
+    def __iter__(self) -> Iterator[str]:
+        return self.chunks()
+
+    def chunks(self) -> Iterator[str]:
+        """The export's text, a bounded number of lines per chunk (single use)."""
+        if self._started:
+            raise RuntimeError("an AuditExport can be streamed only once")
+        self._started = True
+        first_seq, requested_last = self._requested
+        head: int = self._session.execute(select(func.coalesce(func.max(audit_chain.c.seq), 0))).scalar_one()
+        if first_seq > head + 1:
+            raise ValueError(f"first_seq {first_seq} is beyond the chain head ({head})")
+        last_seq = head if requested_last is None else min(requested_last, head)
+        previous_hash = self._hash_before(first_seq)
+        checkpoints = self._checkpoints(first_seq, last_seq)  # read before the cursor opens
+
+        digest = hashlib.sha256()
+        count, last_emitted, last_hash = 0, first_seq - 1, previous_hash
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        lines = 0
+
+        def flush() -> str:
+            text = buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            digest.update(text.encode("utf-8"))
+            return text
+
+        if self._fmt == "csv":
+            writer.writerow(CSV_HEADER)
+            lines += 1
+        query = chained_entries(first_seq, last_seq).execution_options(yield_per=self._yield_per)
+        result = self._session.execute(query)
+        try:
+            for row in result:
+                entry = entry_from_row(row)
+                if self._fmt == "jsonl":
+                    buffer.write(jsonl_line(row.seq, row.hash, entry))
+                else:
+                    writer.writerow((row.seq, row.hash, canonical_json(entry).decode("utf-8")))
+                count, last_emitted, last_hash = count + 1, row.seq, row.hash
+                lines += 1
+                if lines >= self._lines_per_chunk:
+                    yield flush()
+                    lines = 0
+        finally:  # also when the consumer stops early: release the server-side cursor
+            result.close()
+        if buffer.tell():
+            yield flush()
+
+        self._manifest = {
+            "format": MANIFEST_FORMAT,
+            "version": FORMAT_VERSION,
+            "data_format": self._fmt,
+            "count": count,
+            "first_seq": first_seq,
+            "last_seq": last_emitted,
+            "previous_hash": previous_hash,
+            "last_hash": last_hash,
+            "data_sha256": digest.hexdigest(),
+            "filters": {"first_seq": first_seq, "last_seq": requested_last},
+            "generated_at": timestamp(datetime.now(UTC)),
+            "checkpoints": checkpoints,
+            "public_keys": self._public_keys,
+        }
+
+    def manifest(self) -> dict[str, Any]:
+        if self._manifest is None:
+            raise RuntimeError("the manifest is known only once chunks() has been exhausted")
+        return self._manifest
+
+    def _hash_before(self, first_seq: int) -> str:
+        if first_seq == 1:
+            return GENESIS.hex()
+        found: str | None = self._session.execute(
+            select(audit_chain.c.hash).where(audit_chain.c.seq == first_seq - 1)
+        ).scalar()
+        if found is None:
+            raise ValueError(f"no chained entry {first_seq - 1} to start the export from")
+        return found
+
+    def _checkpoints(self, first_seq: int, last_seq: int) -> list[dict[str, Any]]:
+        rows = self._session.execute(
+            select(audit_checkpoint)
+            .where(audit_checkpoint.c.size.between(first_seq, last_seq))
+            .order_by(audit_checkpoint.c.size)
+        ).all()
+        return [
+            {
+                "size": r.size,
+                "head_hash": r.head_hash,
+                "timestamp": timestamp(r.signed_at),
+                "key_id": r.key_id,
+                "signature": r.signature,
+            }
+            for r in rows
+        ]
+
+
+def export_lines(
+    session: Session,
+    *,
+    fmt: ExportFormat = "jsonl",
+    first_seq: int = 1,
+    last_seq: int | None = None,
+    public_keys: Mapping[str, str] | None = None,
+    yield_per: int = YIELD_PER,
+    lines_per_chunk: int = LINES_PER_CHUNK,
+) -> AuditExport:
+    """An export to iterate (text chunks), then ask for its `manifest()`."""
+    return AuditExport(
+        session,
+        public_keys or {},
+        fmt,
+        first_seq,
+        last_seq,
+        yield_per=yield_per,
+        lines_per_chunk=lines_per_chunk,
+    )
