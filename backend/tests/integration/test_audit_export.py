@@ -1,0 +1,366 @@
+"""Audit-log export and its offline verifier (scripts/verify_audit_export.py, run as an
+auditor would: a separate process with only the files and the public key)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import importlib.util
+import inspect
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import rfc8785
+
+from elcorp.compliance.infrastructure.export import AuditExport, export_lines
+from elcorp.compliance.infrastructure.sequencer import AuditSequencer
+from elcorp.compliance.infrastructure.signing import CheckpointSigner
+from elcorp.config import REPO_ROOT
+from elcorp.shared.application.audit import Actor, Changes, Resource
+
+SCRIPT = REPO_ROOT / "scripts" / "verify_audit_export.py"
+CHECKPOINTS = (12, 22, 30)  # where build_chain leaves signed checkpoints
+
+
+def load_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("verify_audit_export", SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+verifier = load_script()
+
+
+def record(container, start: int, n: int) -> None:
+    """Entries whose values exercise canonical JSON and CSV quoting."""
+    for i in range(start, start + n):
+        with container.uow() as uow:
+            uow.audit.record(
+                "test.export",
+                Actor(id=f"user-{i}", roles=("clerk", "auditor")),
+                Resource("thing", str(i)),
+                Changes(
+                    before={"amount": i * 1.5, "note": 'naïve, "quoted"\nline'},
+                    after={"amount": i, "ok": i % 2 == 0, "tags": ["a", "€"], "ratio": i / 7},
+                ),
+                reason=f"reason {i}, with a comma" if i % 3 else None,
+            )
+            uow.commit()
+
+
+def build_chain(container) -> CheckpointSigner:
+    """30 chained entries with checkpoints at 12, 22 and 30."""
+    signer = CheckpointSigner(container.settings.audit_signing_keys())
+    record(container, 0, 12)
+    assert container.audit_sequencer.run().checkpointed  # the first run always signs
+    eager = AuditSequencer(container.session_factory, signer, checkpoint_every_entries=1)
+    record(container, 12, 10)
+    assert eager.run().checkpointed
+    record(container, 22, 8)
+    assert eager.run().checkpointed
+    return signer
+
+
+def export(container, signer, directory: Path, fmt: str = "jsonl", **kwargs) -> tuple[Path, Path, int]:
+    """Write the export and its manifest; return (data, manifest, number of chunks)."""
+    data, manifest = directory / f"audit.{fmt}", directory / f"audit.{fmt}.manifest.json"
+    with container.session_factory() as session:
+        job = export_lines(session, fmt=fmt, public_keys=signer.public_keys(), **kwargs)
+        chunks = 0
+        with data.open("w", encoding="utf-8", newline="") as out:
+            for chunk in job:
+                out.write(chunk)
+                chunks += 1
+        manifest.write_text(json.dumps(job.manifest(), indent=2), encoding="utf-8")
+    return data, manifest, chunks
+
+
+def verify(data: Path, manifest: Path, keys: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, str(SCRIPT), str(data), str(manifest)]
+    for kid, key in keys.items():
+        argv += ["--public-key", f"{kid}={key}"]
+    return subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False)
+
+
+def assert_fails(result: subprocess.CompletedProcess[str], *expected: str) -> None:
+    assert result.returncode == 1, result.stdout + result.stderr
+    for text in expected:
+        assert text in result.stdout, result.stdout
+
+
+def data_lines(path: Path) -> list[bytes]:
+    return path.read_bytes().split(b"\n")[:-1]  # every line ends with a newline
+
+
+def write_lines(path: Path, lines: list[bytes]) -> None:
+    path.write_bytes(b"".join(line + b"\n" for line in lines))
+
+
+def edit_manifest(path: Path, **changes: object) -> None:
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest.update(changes)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def refresh_digest(manifest: Path, data: Path) -> None:
+    """What a forger who also edits the manifest does: make data_sha256 match again."""
+    edit_manifest(manifest, data_sha256=hashlib.sha256(data.read_bytes()).hexdigest())
+
+
+@pytest.fixture
+def chain(container) -> CheckpointSigner:
+    return build_chain(container)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_an_untouched_export_verifies(container, chain, tmp_path, fmt):
+    data, manifest, _ = export(container, chain, tmp_path, fmt)
+    result = verify(data, manifest, chain.public_keys())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "OK: 30 entries, 3 checkpoints"
+    written = json.loads(manifest.read_text())
+    assert written["format"] == "elcorp-audit-export"
+    assert written["data_format"] == fmt
+    assert (written["count"], written["first_seq"], written["last_seq"]) == (30, 1, 30)
+    assert written["previous_hash"] == "0" * 64
+    assert [cp["size"] for cp in written["checkpoints"]] == list(CHECKPOINTS)
+    assert written["public_keys"] == chain.public_keys()
+    assert written["data_sha256"] == hashlib.sha256(data.read_bytes()).hexdigest()
+
+
+def test_jsonl_lines_hold_seq_hash_and_the_exact_entry(container, chain, tmp_path):
+    data, _, _ = export(container, chain, tmp_path)
+    lines = [json.loads(line) for line in data_lines(data)]
+    assert [line["seq"] for line in lines] == list(range(1, 31))
+    first = lines[0]
+    assert set(first) == {"seq", "hash", "entry"}
+    assert first["entry"]["actor_roles"] == ["clerk", "auditor"]
+    assert first["entry"]["changes"]["before"]["note"] == 'naïve, "quoted"\nline'
+    assert first["entry"]["occurred_at"].endswith("Z")
+    assert "naïve" in data.read_text(encoding="utf-8")  # non-ASCII kept as UTF-8
+    assert first["hash"] == hashlib.sha256(bytes(32) + rfc8785.dumps(first["entry"])).hexdigest()
+
+
+def test_csv_entry_json_is_the_hashed_canonical_form(container, chain, tmp_path):
+    data, _, _ = export(container, chain, tmp_path, "csv")
+    rows = list(csv.reader(data.open(encoding="utf-8", newline="")))
+    assert rows[0] == ["seq", "hash", "entry_json"]
+    seq, hash_hex, entry_json = rows[1]
+    assert seq == "1"
+    assert rfc8785.dumps(json.loads(entry_json)) == entry_json.encode("utf-8")
+    assert hash_hex == hashlib.sha256(bytes(32) + entry_json.encode("utf-8")).hexdigest()
+
+
+def test_the_export_is_streamed_chunk_by_chunk(container, chain, tmp_path):
+    with container.session_factory() as session:
+        job = AuditExport(session, chain.public_keys(), "jsonl", yield_per=5, lines_per_chunk=4)
+        chunks = job.chunks()
+        assert inspect.isgenerator(chunks)
+        with pytest.raises(RuntimeError):
+            job.manifest()  # not known before the data are out
+        sizes = [chunk.count("\n") for chunk in chunks]
+    assert sizes == [4] * 7 + [2]
+    assert job.manifest()["count"] == 30
+    _, _, csv_chunks = export(container, chain, tmp_path, "csv", lines_per_chunk=4)
+    assert csv_chunks == 8  # header + 30 rows
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+@pytest.mark.parametrize("forger_fixes_digest", [False, True])
+def test_a_changed_byte_names_the_entry(container, chain, tmp_path, fmt, forger_fixes_digest):
+    data, manifest, _ = export(container, chain, tmp_path, fmt)
+    lines = data_lines(data)
+    index = next(i for i, line in enumerate(lines) if b'"user-6"' in line)  # seq 7
+    lines[index] = lines[index].replace(b"user-6", b"user-7")
+    write_lines(data, lines)
+    if forger_fixes_digest:
+        refresh_digest(manifest, data)
+    result = verify(data, manifest, chain.public_keys())
+    line_no = 7 if fmt == "jsonl" else 8  # the CSV header is line 1
+    assert_fails(result, f"line {line_no} (seq 7)", "hash mismatch")
+    assert ("data_sha256" in result.stdout) is not forger_fixes_digest
+
+
+def test_a_deleted_entry_is_found(container, chain, tmp_path):
+    data, manifest, _ = export(container, chain, tmp_path)
+    lines = data_lines(data)
+    del lines[9]  # seq 10
+    write_lines(data, lines)
+    refresh_digest(manifest, data)
+    assert_fails(verify(data, manifest, chain.public_keys()), "line 10 (seq 11)", "expected seq 10")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_swapped_entries_are_found(container, chain, tmp_path, fmt):
+    data, manifest, _ = export(container, chain, tmp_path, fmt)
+    lines = data_lines(data)
+    offset = 0 if fmt == "jsonl" else 1
+    lines[3 + offset], lines[4 + offset] = lines[4 + offset], lines[3 + offset]  # seq 4 and 5
+    write_lines(data, lines)
+    refresh_digest(manifest, data)
+    assert_fails(verify(data, manifest, chain.public_keys()), f"line {4 + offset} (seq 5)", "expected seq 4")
+
+
+def forged_line(after: bytes) -> bytes:
+    """A new entry after the given line, with a hash correctly chained from it."""
+    previous = json.loads(after)
+    entry = {**previous["entry"], "id": "00000000-0000-4000-8000-000000000000", "action": "test.forged"}
+    seq = previous["seq"] + 1
+    record = {"seq": seq, "hash": verifier.chain_hash(previous["hash"], entry), "entry": entry}
+    return json.dumps(record, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def test_an_inserted_self_consistent_entry_is_found(container, chain, tmp_path):
+    data, manifest, _ = export(container, chain, tmp_path)
+    lines = data_lines(data)
+    lines.insert(15, forged_line(lines[14]))  # a forged seq 16 after the real seq 15
+    write_lines(data, lines)
+    refresh_digest(manifest, data)
+    assert_fails(verify(data, manifest, chain.public_keys()), "line 17 (seq 16)", "expected seq 17")
+
+
+def test_history_rewritten_with_recomputed_hashes_fails_at_the_next_checkpoint(container, chain, tmp_path):
+    """Insert an entry and renumber and rehash every later one, manifest included: the chain
+    is consistent again, but the signed checkpoint at 22 no longer matches."""
+    data, manifest, _ = export(container, chain, tmp_path)
+    lines = data_lines(data)
+    rewritten = [*lines[:15], forged_line(lines[14])]
+    for line in lines[15:]:
+        previous = json.loads(rewritten[-1])
+        record = json.loads(line)
+        record["seq"] = previous["seq"] + 1
+        record["hash"] = verifier.chain_hash(previous["hash"], record["entry"])
+        rewritten.append(json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+    write_lines(data, rewritten)
+    last = json.loads(rewritten[-1])
+    edit_manifest(manifest, count=31, last_seq=31, last_hash=last["hash"])
+    refresh_digest(manifest, data)
+    assert_fails(
+        verify(data, manifest, chain.public_keys()), "checkpoint at line 22 (seq 22)", "head_hash differs"
+    )
+
+
+def test_an_appended_entry_is_found_by_the_manifest(container, chain, tmp_path):
+    data, manifest, _ = export(container, chain, tmp_path)
+    lines = data_lines(data)
+    write_lines(data, [*lines, forged_line(lines[-1])])
+    refresh_digest(manifest, data)
+    assert_fails(verify(data, manifest, chain.public_keys()), "manifest count is 30 but the export gives 31")
+
+
+def test_entries_after_the_last_checkpoint_are_reported_as_unsigned(container, chain, tmp_path):
+    """The limit of any offline check: what no checkpoint covers yet can be appended by
+    whoever rewrites the manifest too. The verifier says so."""
+    data, manifest, _ = export(container, chain, tmp_path)
+    lines = data_lines(data)
+    extra = forged_line(lines[-1])
+    write_lines(data, [*lines, extra])
+    edit_manifest(manifest, count=31, last_seq=31, last_hash=json.loads(extra)["hash"])
+    refresh_digest(manifest, data)
+    result = verify(data, manifest, chain.public_keys())
+    assert result.returncode == 0
+    assert "entries 31..31 come after the last checkpoint" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"count": 29}, "manifest count is 29 but the export gives 30"),
+        ({"last_hash": "ab" * 32}, "manifest last_hash"),
+        ({"previous_hash": "ab" * 32}, "an export from seq 1 must start from the genesis hash"),
+        ({"first_seq": 2}, "line 1 (seq 1): expected seq 2"),
+        ({"data_sha256": "00" * 32}, "data_sha256"),
+    ],
+)
+def test_an_altered_manifest_fails(container, chain, tmp_path, changes, expected):
+    data, manifest, _ = export(container, chain, tmp_path)
+    edit_manifest(manifest, **changes)
+    assert_fails(verify(data, manifest, chain.public_keys()), expected)
+
+
+def test_an_altered_checkpoint_fails(container, chain, tmp_path):
+    data, manifest, _ = export(container, chain, tmp_path)
+    checkpoints = json.loads(manifest.read_text())["checkpoints"]
+    checkpoints[1]["timestamp"] = "2020-01-01T00:00:00.000000Z"
+    edit_manifest(manifest, checkpoints=checkpoints)
+    assert_fails(verify(data, manifest, chain.public_keys()), "(seq 22)", "signature does not verify")
+
+
+def test_a_wrong_or_missing_public_key_fails(container, chain, tmp_path):
+    data, manifest, _ = export(container, chain, tmp_path)
+    kid = chain.current_kid
+    stranger = CheckpointSigner([(kid, bytes(range(32)))]).public_keys()
+    assert_fails(
+        verify(data, manifest, stranger), "checkpoint at line 12 (seq 12)", "signature does not verify"
+    )
+    assert_fails(verify(data, manifest, {"other": stranger[kid]}), "no such public key was given")
+    # The copy of the keys inside the manifest is not trusted.
+    edit_manifest(manifest, public_keys=stranger)
+    assert verify(data, manifest, chain.public_keys()).returncode == 0
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_range_export_verifies(container, chain, tmp_path, fmt):
+    data, manifest, _ = export(container, chain, tmp_path, fmt, first_seq=5, last_seq=20)
+    written = json.loads(manifest.read_text())
+    assert (written["count"], written["first_seq"], written["last_seq"]) == (16, 5, 20)
+    assert written["previous_hash"] != "0" * 64
+    assert [cp["size"] for cp in written["checkpoints"]] == [12]
+    result = verify(data, manifest, chain.public_keys())
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip() == "OK: 16 entries, 1 checkpoints"
+    assert "entries 13..20 come after the last checkpoint" in result.stderr
+
+
+def test_a_range_without_checkpoints_still_verifies_its_chain(container, chain, tmp_path):
+    data, manifest, _ = export(container, chain, tmp_path, first_seq=13, last_seq=21)
+    assert json.loads(manifest.read_text())["checkpoints"] == []
+    result = verify(data, manifest, chain.public_keys())
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip() == "OK: 9 entries, 0 checkpoints"
+    lines = data_lines(data)
+    lines[2] = lines[2].replace(b"test.export", b"test.exporT")
+    write_lines(data, lines)
+    refresh_digest(manifest, data)
+    assert_fails(verify(data, manifest, chain.public_keys()), "line 3 (seq 15)", "hash mismatch")
+
+
+def test_an_open_ended_export_stops_at_the_head_and_bad_ranges_are_refused(container, chain, tmp_path):
+    _, manifest, _ = export(container, chain, tmp_path, first_seq=25, last_seq=1000)
+    assert json.loads(manifest.read_text())["last_seq"] == 30
+    with container.session_factory() as session:
+        with pytest.raises(ValueError, match="beyond the chain head"):
+            list(AuditExport(session, {}, "jsonl", first_seq=40).chunks())
+        with pytest.raises(ValueError, match="format"):
+            AuditExport(session, {}, "xml")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        0.0,
+        -0.0,
+        1.0,
+        0.1,
+        -1.5,
+        1e21,
+        1e20,
+        1e-7,
+        1e-6,
+        5e-324,
+        1.7976931348623157e308,
+        333333333.3333333,
+        2**53 - 1,
+        -(2**53 - 1),
+        {"b": [None, True, False], "a": 'x\u2028\x7f\x01"\\\b\f\n\r\t é€😀', "€": 1, "😀": 2, "דּ": 3, "": {}},
+    ],
+)
+def test_the_verifiers_canonical_json_matches_rfc8785(value):
+    assert verifier.canonical_json(value) == rfc8785.dumps(value)
