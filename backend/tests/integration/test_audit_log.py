@@ -58,3 +58,23 @@ def test_audit_log_refuses_update_delete_and_truncate(container, statement):
     with container.session_factory() as session, pytest.raises(DBAPIError, match="append-only"):
         session.execute(text(statement))
     assert count_entries(container.session_factory, "user.login") == 1
+
+
+def test_values_outside_i_json_are_stored_as_strings_so_the_chain_never_blocks(container):
+    from decimal import Decimal
+
+    with container.uow() as uow:
+        uow.audit.record(
+            "odd.values",
+            Actor(id="u"),
+            Resource("thing", "1"),
+            Changes(after={"big": 2**60, "nan": float("nan"), "amount": Decimal("12.50"), "ok": 7}),
+        )
+        uow.commit()
+    with container.session_factory() as session:
+        changes = session.execute(
+            select(audit_log.c.changes).where(audit_log.c.action == "odd.values")
+        ).scalar_one()
+    assert changes["after"] == {"big": str(2**60), "nan": "nan", "amount": "12.50", "ok": 7}
+    assert container.audit_sequencer.run().sequenced >= 1
+    assert container.audit_trail.verify().ok

@@ -82,7 +82,7 @@ class SqlAuditTrail:
             head = session.execute(
                 select(audit_chain.c.seq).order_by(audit_chain.c.seq.desc()).limit(1)
             ).scalar()
-            last = min(last_seq, head) if (last_seq and head) else (head or 0)
+            last = min(last_seq, head or 0) if last_seq is not None else (head or 0)
             previous = None
             if first_seq > 1:
                 previous = session.execute(

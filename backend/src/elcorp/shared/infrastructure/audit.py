@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
@@ -37,10 +41,32 @@ class SqlAuditLog:
                 actor_roles=list(actor.roles),
                 resource_type=resource.type,
                 resource_id=resource.id,
-                changes={"before": diff.before, "after": diff.after},
+                changes=json_safe({"before": diff.before, "after": diff.after}),
                 reason=reason,
                 ip=ctx.ip,
                 user_agent=(ctx.user_agent or "")[:MAX_USER_AGENT] or None,
                 request_id=ctx.request_id,
             )
         )
+
+
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
+def json_safe(value: Any) -> Any:
+    """What audit entries may hold: JSON that every verifier reads the same way (RFC 8785 /
+    I-JSON). Integers beyond 2^53, non-finite floats, Decimals, UUIDs and times become
+    strings, so one odd value can never stop the sequencer."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return value if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER else str(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_safe(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)  # Decimal, UUID, enums ...
