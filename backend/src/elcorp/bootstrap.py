@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from elcorp.compliance.infrastructure.audit_store import SqlAuditTrail
+from elcorp.compliance.infrastructure.export import SqlAuditExports
 from elcorp.compliance.infrastructure.sequencer import AuditSequencer
 from elcorp.compliance.infrastructure.signing import CheckpointSigner
 from elcorp.config import Settings
@@ -76,6 +77,7 @@ class Container:
     mailer: IdentityMailer
     audit_sequencer: AuditSequencer
     audit_trail: SqlAuditTrail
+    audit_exports: SqlAuditExports
     extras: dict[str, object] = field(default_factory=dict)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
@@ -254,6 +256,7 @@ def bootstrap(
         mailer=mailer,
         audit_sequencer=sequencer,
         audit_trail=SqlAuditTrail(sessions, signer),
+        audit_exports=SqlAuditExports(sessions, lambda: SqlAlchemyUnitOfWork(sessions), signer.public_keys),
     )
     register_event_handlers(bus, container)
     return container

@@ -203,3 +203,46 @@ def test_a_stalled_sequencer_raises_the_alarm(container):
             text("SELECT payload FROM outbox_message WHERE event_type = 'compliance.AuditSequencerStalled'")
         ).scalar_one()
     assert payload["waiting"] == 2
+
+
+def test_export_through_the_api_verifies_offline_and_is_audited(client, container, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from elcorp.config import REPO_ROOT
+
+    admin = staff_with_mfa(client, container, "admin")
+    record(container, 6)
+    container.audit_sequencer.run()
+    response = client.get("/api/v1/audit-logs/export?format=jsonl", headers=admin.auth)
+    assert response.status_code == 200
+    assert response.mimetype == "application/x-ndjson"
+    export_id = response.headers["X-Export-Id"]
+    data = tmp_path / "export.jsonl"
+    data.write_bytes(response.get_data())
+    manifest = client.get(f"/api/v1/audit-logs/exports/{export_id}/manifest", headers=admin.auth)
+    assert manifest.status_code == 200
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest.get_json()["data"]))
+    keys = client.get("/api/v1/audit-logs/public-keys", headers=admin.auth).get_json()["data"]
+    args = [f"--public-key={k['key_id']}={k['public_key']}" for k in keys]
+    result = subprocess.run(
+        [sys.executable, "scripts/verify_audit_export.py", str(data), str(tmp_path / "manifest.json"), *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    with container.session_factory() as session:
+        audited = session.execute(
+            text("SELECT count(*) FROM audit_log WHERE action = 'audit.exported' AND resource_id = :id"),
+            {"id": export_id},
+        ).scalar_one()
+    assert audited == 1
+
+
+def test_export_needs_audit_export(client, container):
+    staff = staff_with_mfa(client, container, "staff")  # audit:view only
+    assert client.get("/api/v1/audit-logs/export", headers=staff.auth).status_code == 403
+    assert client.get("/api/v1/audit-logs", headers=staff.auth).status_code == 200

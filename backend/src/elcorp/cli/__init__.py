@@ -165,6 +165,31 @@ def audit_verify(from_seq: int, to_seq: int | None) -> None:
     )
 
 
+@audit.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--from-seq", type=int, default=1, show_default=True)
+@click.option("--to-seq", type=int, default=None)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="Data file; the manifest goes to OUT.manifest.json",
+)
+def audit_export(fmt: str, from_seq: int, to_seq: int | None, out: str) -> None:
+    """Export a run of the chain for offline verification (scripts/verify_audit_export.py)."""
+    from elcorp.bootstrap import bootstrap
+
+    container = bootstrap(_settings())
+    started = container.audit_exports.start("system:cli", fmt, from_seq, to_seq)
+    with open(out, "w", encoding="utf-8", newline="") as handle:
+        for chunk in started.chunks:
+            handle.write(chunk)
+    manifest = container.audit_exports.manifest(started.id)
+    with open(f"{out}.manifest.json", "w", encoding="utf-8") as handle:
+        json.dump(manifest, handle, indent=2)
+    click.echo(f"exported {manifest['count'] if manifest else 0} entries to {out} (+ .manifest.json)")
+
+
 @audit.command("new-key")
 @click.option("--kid", default=None, help="Key id (default: ak-<date>).")
 def audit_new_key(kid: str | None) -> None:

@@ -6,6 +6,7 @@ Read-side ports: the PostgreSQL adapter is compliance.infrastructure.audit_store
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -59,3 +60,18 @@ class AuditTrail(Protocol):
     def checkpoints(self, *, after_size: int | None, limit: int) -> list[Checkpoint]: ...
 
     def public_keys(self) -> dict[str, str]: ...
+
+
+@dataclass(frozen=True)
+class StartedExport:
+    id: uuid.UUID
+    format: str
+    chunks: Iterator[str]
+
+
+class AuditExports(Protocol):
+    def start(self, requested_by: str, fmt: str, first_seq: int, last_seq: int | None) -> StartedExport:
+        """Audit the export, then stream it; its manifest is stored when the stream ends."""
+        ...
+
+    def manifest(self, export_id: uuid.UUID) -> dict[str, Any] | None: ...

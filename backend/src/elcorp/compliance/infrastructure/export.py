@@ -16,16 +16,21 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Iterator, Mapping
+import uuid
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from elcorp.compliance.application.audit_trail import StartedExport
 from elcorp.compliance.domain.audit_chain import FORMAT_VERSION, GENESIS, canonical_json
 from elcorp.compliance.infrastructure.entries import chained_entries, entry_from_row, timestamp
-from elcorp.compliance.infrastructure.tables import audit_chain, audit_checkpoint
+from elcorp.compliance.infrastructure.tables import audit_chain, audit_checkpoint, audit_export
+from elcorp.shared.application.audit import Actor, Changes, Resource
+from elcorp.shared.application.unit_of_work import UnitOfWork
+from elcorp.shared.domain.errors import ValidationFailed
 
 ExportFormat = Literal["jsonl", "csv"]
 FORMATS: tuple[ExportFormat, ...] = ("jsonl", "csv")
@@ -196,3 +201,64 @@ def export_lines(
         yield_per=yield_per,
         lines_per_chunk=lines_per_chunk,
     )
+
+
+class SqlAuditExports:
+    """Exports through the API: audited when they start, manifest stored when they end."""
+
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        uow: Callable[[], UnitOfWork],
+        public_keys: Callable[[], Mapping[str, str]],
+    ) -> None:
+        self._sessions = session_factory
+        self._uow = uow
+        self._public_keys = public_keys
+
+    def start(self, requested_by: str, fmt: str, first_seq: int, last_seq: int | None) -> StartedExport:
+        if fmt not in FORMATS:
+            raise ValidationFailed(details=[{"field": "format", "message": "use jsonl or csv"}])
+        export_id = uuid.uuid4()
+        # Audited before any data is read (and even if the range turns out to be invalid).
+        with self._uow() as uow:
+            uow.audit.record(
+                "audit.exported",
+                Actor(id=requested_by),
+                Resource("audit_export", str(export_id)),
+                Changes(after={"format": fmt, "first_seq": first_seq, "last_seq": last_seq}),
+            )
+            uow.commit()
+        session = self._sessions()
+        try:
+            export = AuditExport(session, self._public_keys(), fmt, first_seq, last_seq)
+            chunks = export.chunks()
+            first_chunk = next(chunks, "")  # fails here (a 4xx) if the range is wrong
+        except ValueError as exc:
+            session.close()
+            raise ValidationFailed(details=[{"field": "from_seq", "message": str(exc)}]) from exc
+
+        def stream() -> Iterator[str]:
+            try:
+                if first_chunk:
+                    yield first_chunk
+                yield from chunks
+                session.close()  # done reading before the manifest is written
+                with self._sessions() as writer:
+                    writer.execute(
+                        insert(audit_export).values(
+                            id=export_id, requested_by=requested_by, format=fmt, manifest=export.manifest()
+                        )
+                    )
+                    writer.commit()
+            finally:
+                session.close()
+
+        return StartedExport(export_id, fmt, stream())
+
+    def manifest(self, export_id: uuid.UUID) -> dict[str, Any] | None:
+        with self._sessions() as session:
+            found: dict[str, Any] | None = session.execute(
+                select(audit_export.c.manifest).where(audit_export.c.id == export_id)
+            ).scalar()
+        return found

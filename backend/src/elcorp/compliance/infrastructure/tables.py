@@ -4,6 +4,7 @@ kernel's, written through the audit port)."""
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, DateTime, Table, Text, Uuid, func
+from sqlalchemy.dialects.postgresql import JSONB
 
 from elcorp.shared.infrastructure.db import metadata
 
@@ -25,4 +26,14 @@ audit_checkpoint = Table(
     Column("signed_at", DateTime(timezone=True), nullable=False),
     Column("key_id", Text, nullable=False),
     Column("signature", Text, nullable=False),
+)
+
+audit_export = Table(
+    "audit_export",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("requested_by", Text, nullable=False),
+    Column("format", Text, nullable=False),
+    Column("manifest", JSONB, nullable=False),
+    Column("completed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

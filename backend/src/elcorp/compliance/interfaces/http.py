@@ -8,13 +8,19 @@ from datetime import datetime
 
 from flask import Response, current_app
 
-from elcorp.compliance.application.audit_trail import AuditFilter, AuditRecord, AuditTrail
-from elcorp.compliance.interfaces.schemas import AuditQuery, CheckpointQuery, VerifyQuery
+from elcorp.compliance.application.audit_trail import AuditExports, AuditFilter, AuditRecord, AuditTrail
+from elcorp.compliance.interfaces.schemas import (
+    AuditQuery,
+    CheckpointQuery,
+    ExportPath,
+    ExportQuery,
+    VerifyQuery,
+)
 from elcorp.shared.application.pagination import decode_cursor, encode_cursor
-from elcorp.shared.domain.errors import ValidationFailed
+from elcorp.shared.domain.errors import NotFound, ValidationFailed
 from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import BEARER, context_blueprint
-from elcorp.shared.interfaces.auth import require_permission
+from elcorp.shared.interfaces.auth import current_caller, require_permission
 
 api = context_blueprint(
     "compliance",
@@ -81,3 +87,35 @@ def audit_public_keys() -> Response:
     return envelope.success(
         [{"key_id": kid, "algorithm": "Ed25519", "public_key": key} for kid, key in keys.items()]
     )
+
+
+CONTENT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv"}
+
+
+@api.get("/audit-logs/export", security=BEARER)
+@require_permission("audit:export")
+def export_audit_logs(query: ExportQuery) -> Response:
+    """Stream a run of the chain; its manifest is at /audit-logs/exports/{X-Export-Id}/manifest
+    once the download has finished."""
+    exports: AuditExports = current_app.extensions["elcorp.audit_exports"]
+    started = exports.start(str(current_caller().user_id), query.format, query.first_seq, query.last_seq)
+    filename = f"audit-{started.id}.{query.format}"
+    return Response(
+        (chunk.encode() for chunk in started.chunks),
+        mimetype=CONTENT_TYPES[query.format],
+        headers={
+            "X-Export-Id": str(started.id),
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@api.get("/audit-logs/exports/<uuid:export_id>/manifest", security=BEARER)
+@require_permission("audit:export")
+def export_manifest(path: ExportPath) -> Response:
+    exports: AuditExports = current_app.extensions["elcorp.audit_exports"]
+    manifest = exports.manifest(path.export_id)
+    if manifest is None:
+        raise NotFound("No completed export with this id")
+    return envelope.success(manifest)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,3 +32,15 @@ class CheckpointQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     before_size: int | None = Field(default=None, ge=1)
     limit: int = Field(default=50, ge=1, le=100)
+
+
+class ExportQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    format: Literal["jsonl", "csv"] = "jsonl"
+    first_seq: int = Field(default=1, ge=1, alias="from_seq")
+    last_seq: int | None = Field(default=None, ge=1, alias="to_seq")
+
+
+class ExportPath(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    export_id: uuid.UUID
