@@ -61,18 +61,20 @@ def canonical(value: Any) -> bytes:
 
 
 def _plain(value: Any) -> bool:
-    if value is None or isinstance(value, bool | str):
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
         return True
-    if isinstance(value, int):
-        return -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER
-    if isinstance(value, list):
+    if kind is int:
+        return bool(-MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
+    if kind is list:
         return all(_plain(v) for v in value)
-    if isinstance(value, dict):
-        return all(
-            isinstance(k, str) and max(k, default=" ") <= "\uffff" and _plain(v) for k, v in value.items()
-        )
+    if kind is dict:
+        for key, item in value.items():
+            # ASCII keys sort the same by code point and by UTF-16 unit; others are checked.
+            if type(key) is not str or (not key.isascii() and max(key) > "\uffff") or not _plain(item):
+                return False
+        return True
     return False
-
 
 def chain_hash(previous_hash: str | None, entry: Mapping[str, Any]) -> str:
     prev = bytes.fromhex(previous_hash) if previous_hash else GENESIS
