@@ -16,6 +16,7 @@ import redis
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from elcorp.compliance.infrastructure.archive import AuditArchiver
 from elcorp.compliance.infrastructure.audit_store import SqlAuditTrail
 from elcorp.compliance.infrastructure.export import SqlAuditExports
 from elcorp.compliance.infrastructure.sequencer import AuditSequencer
@@ -78,6 +79,7 @@ class Container:
     audit_sequencer: AuditSequencer
     audit_trail: SqlAuditTrail
     audit_exports: SqlAuditExports
+    audit_archiver: AuditArchiver
     extras: dict[str, object] = field(default_factory=dict)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
@@ -257,6 +259,12 @@ def bootstrap(
         audit_sequencer=sequencer,
         audit_trail=SqlAuditTrail(sessions, signer),
         audit_exports=SqlAuditExports(sessions, lambda: SqlAlchemyUnitOfWork(sessions), signer.public_keys),
+        audit_archiver=AuditArchiver(
+            sessions,
+            lambda: SqlAlchemyUnitOfWork(sessions),
+            signer,
+            lookback=timedelta(seconds=settings.AUDIT_SEQUENCER_LOOKBACK_SECONDS),
+        ),
     )
     register_event_handlers(bus, container)
     return container

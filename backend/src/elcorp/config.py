@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     AUDIT_CHECKPOINT_EVERY_ENTRIES: int = Field(default=1000, ge=1)
     AUDIT_CHECKPOINT_EVERY_SECONDS: int = Field(default=300, ge=1)
     AUDIT_MAX_LAG_SECONDS: int = Field(default=60, ge=1)  # /ready fails beyond this
+    # Months kept online; older ones are exported, verified and detached by the monthly job.
+    AUDIT_ONLINE_MONTHS: int = Field(default=3, ge=1)
+    AUDIT_ARCHIVE_DIR: Path | None = None  # default: VAR_DIR/audit-archive
 
     # Email
     EMAIL_BACKEND: Literal["file", "smtp"] = "file"

@@ -190,6 +190,43 @@ def audit_export(fmt: str, from_seq: int, to_seq: int | None, out: str) -> None:
     click.echo(f"exported {manifest['count'] if manifest else 0} entries to {out} (+ .manifest.json)")
 
 
+@audit.command("archive")
+@click.option("--before", "before", required=True, help="YYYY-MM: archive every month before this one.")
+@click.option(
+    "--to",
+    "directory",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Default: AUDIT_ARCHIVE_DIR or VAR_DIR/audit-archive.",
+)
+def audit_archive(before: str, directory: str | None) -> None:
+    """Export, verify and detach the audit partitions before a month (never deletes)."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from elcorp.bootstrap import bootstrap
+    from elcorp.shared.domain.errors import DomainError
+
+    month = datetime.strptime(before, "%Y-%m").date()  # noqa: DTZ007 - a calendar month, no time
+    settings = _settings()
+    target = (
+        Path(directory) if directory else (settings.AUDIT_ARCHIVE_DIR or settings.VAR_DIR / "audit-archive")
+    )
+    try:
+        result = bootstrap(settings).audit_archiver.archive(month, target, requested_by="system:cli")
+    except DomainError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(2)
+    summary = {
+        "first_seq": result.first_seq,
+        "last_seq": result.last_seq,
+        "file": str(result.file) if result.file else None,
+        "detached": result.detached,
+        "kept": result.kept,
+    }
+    click.echo(json.dumps(summary))
+
+
 @audit.command("new-key")
 @click.option("--kid", default=None, help="Key id (default: ak-<date>).")
 def audit_new_key(kid: str | None) -> None:

@@ -18,6 +18,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         },
         "audit-watch": {"task": "elcorp.audit.watch", "schedule": 60.0},
         "audit-verify": {"task": "elcorp.audit.verify", "schedule": 24 * 3600.0},
+        "audit-archive": {"task": "elcorp.audit.archive", "schedule": 30 * 24 * 3600.0},
         "audit-partitions": {
             "task": "elcorp.audit.ensure_partitions",
             "schedule": 6 * 3600.0,

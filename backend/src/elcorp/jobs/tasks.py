@@ -114,3 +114,21 @@ def verify_audit_chain() -> dict[str, object]:
     with container.uow() as uow:
         observe_verification(uow, report)
     return {"ok": report.ok, "checked": report.checked, "problems": report.problems[:1]}
+
+
+@shared_task(name="elcorp.audit.archive", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def archive_audit_log() -> dict[str, object]:
+    """Monthly: archive (export, verify, detach) the months older than AUDIT_ONLINE_MONTHS."""
+    from datetime import UTC, datetime
+
+    container = _container()
+    settings = container.settings
+    this_month = datetime.now(UTC).date().replace(day=1)
+    index = this_month.year * 12 + this_month.month - 1 - settings.AUDIT_ONLINE_MONTHS
+    before = this_month.replace(year=index // 12, month=index % 12 + 1)
+    target = settings.AUDIT_ARCHIVE_DIR or settings.VAR_DIR / "audit-archive"
+    result = container.audit_archiver.archive(before, target, requested_by="system:beat")
+    logger.info(
+        "audit.archived", first_seq=result.first_seq, last_seq=result.last_seq, detached=result.detached
+    )
+    return {"last_seq": result.last_seq, "detached": result.detached}

@@ -39,6 +39,7 @@ class VerificationReport:
     head_hash: str | None
     checkpoints_checked: int
     problems: list[dict[str, Any]] = field(default_factory=list)
+    archived_through: int = 0  # entries up to here live in verified archive files
 
 
 @dataclass(frozen=True, slots=True)

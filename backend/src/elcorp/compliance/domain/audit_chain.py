@@ -76,6 +76,7 @@ def _plain(value: Any) -> bool:
         return True
     return False
 
+
 def chain_hash(previous_hash: str | None, entry: Mapping[str, Any]) -> str:
     prev = bytes.fromhex(previous_hash) if previous_hash else GENESIS
     return hashlib.sha256(prev + canonical_json(entry)).hexdigest()

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from elcorp.compliance.application.audit_trail import (
@@ -20,7 +20,7 @@ from elcorp.compliance.application.audit_trail import (
 from elcorp.compliance.domain.audit_chain import ChainedEntry, checkpoint_message, verify_chain
 from elcorp.compliance.infrastructure.entries import chained_entries, entry_from_row, timestamp
 from elcorp.compliance.infrastructure.signing import CheckpointSigner
-from elcorp.compliance.infrastructure.tables import audit_chain, audit_checkpoint
+from elcorp.compliance.infrastructure.tables import audit_archive, audit_chain, audit_checkpoint
 from elcorp.shared.infrastructure.tables import audit_log
 
 logger = logging.getLogger(__name__)
@@ -82,6 +82,10 @@ class SqlAuditTrail:
             head = session.execute(
                 select(audit_chain.c.seq).order_by(audit_chain.c.seq.desc()).limit(1)
             ).scalar()
+            # Archived entries' partitions are detached: they verify offline from their files;
+            # the online check starts at the boundary hash.
+            archived = session.execute(select(func.max(audit_archive.c.last_seq))).scalar() or 0
+            first_seq = max(first_seq, archived + 1)
             last = min(last_seq, head or 0) if last_seq is not None else (head or 0)
             previous = None
             if first_seq > 1:
@@ -124,6 +128,7 @@ class SqlAuditTrail:
             head_hash=head_hash,
             checkpoints_checked=len(checkpoints),
             problems=problems,
+            archived_through=archived,
         )
 
     def checkpoints(self, *, after_size: int | None, limit: int) -> list[Checkpoint]:

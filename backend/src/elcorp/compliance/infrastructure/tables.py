@@ -3,8 +3,8 @@ kernel's, written through the audit port)."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, DateTime, Table, Text, Uuid, func
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import BigInteger, Column, Date, DateTime, Table, Text, Uuid, func, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from elcorp.shared.infrastructure.db import metadata
 
@@ -36,4 +36,17 @@ audit_export = Table(
     Column("format", Text, nullable=False),
     Column("manifest", JSONB, nullable=False),
     Column("completed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+audit_archive = Table(
+    "audit_archive",
+    metadata,
+    Column("first_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("last_seq", BigInteger, nullable=False),
+    Column("before_month", Date, nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("data_sha256", Text, nullable=False),
+    Column("manifest", JSONB, nullable=False),
+    Column("detached_partitions", ARRAY(Text), nullable=False, server_default=text("'{}'")),
+    Column("archived_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )

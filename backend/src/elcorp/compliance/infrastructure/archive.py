@@ -1,0 +1,205 @@
+"""Archival of old audit partitions (replaces the client's sketch, which deleted immutable
+rows): export the run of the chain before a month, verify the file, record it, then DETACH
+the partitions it fully covers. Nothing is ever deleted: a detached partition is an
+ordinary table an operator can dump to cold storage and drop under the retention policy.
+
+The chain table keeps every link, so the log after the archive still verifies from the
+archive's last hash (the "boundary hash" in its manifest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import exists, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from elcorp.compliance.domain.audit_chain import ChainedEntry, checkpoint_message, verify_chain
+from elcorp.compliance.infrastructure.entries import timestamp
+from elcorp.compliance.infrastructure.export import AuditExport
+from elcorp.compliance.infrastructure.signing import CheckpointSigner
+from elcorp.compliance.infrastructure.tables import audit_archive, audit_chain, audit_checkpoint
+from elcorp.shared.application.audit import Actor, Changes, Resource
+from elcorp.shared.application.unit_of_work import UnitOfWork
+from elcorp.shared.domain.errors import Conflict
+from elcorp.shared.infrastructure.tables import audit_log
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveResult:
+    first_seq: int
+    last_seq: int
+    file: Path | None
+    detached: list[str]
+    kept: list[str]  # old partitions still holding entries chained after the boundary
+
+
+def month_start(value: date) -> datetime:
+    return datetime(value.year, value.month, 1, tzinfo=UTC)
+
+
+class AuditArchiver:
+    def __init__(
+        self,
+        session_factory: Callable[[], Session],
+        uow: Callable[[], UnitOfWork],
+        signer: CheckpointSigner,
+        *,
+        lookback: timedelta,
+    ) -> None:
+        self._sessions = session_factory
+        self._uow = uow
+        self._signer = signer
+        self._lookback = lookback
+
+    def archive(self, before: date, directory: Path, *, requested_by: str = "system") -> ArchiveResult:
+        boundary = month_start(before)
+        if boundary > datetime.now(UTC) - self._lookback:
+            raise Conflict("That month is not closed long enough to archive (entries may still commit)")
+        with self._sessions() as session:
+            waiting = session.execute(
+                select(
+                    exists().where(
+                        audit_log.c.occurred_at < boundary,
+                        ~exists().where(audit_chain.c.entry_id == audit_log.c.id),
+                    )
+                )
+            ).scalar()
+            if waiting:
+                raise Conflict("The sequencer has not chained every entry before that month yet")
+            start = (session.execute(select(func.max(audit_archive.c.last_seq))).scalar() or 0) + 1
+            newer = session.execute(
+                select(func.min(audit_chain.c.seq)).where(audit_chain.c.entry_occurred_at >= boundary)
+            ).scalar()
+            head = session.execute(select(func.max(audit_chain.c.seq))).scalar() or 0
+            last = (newer - 1) if newer else head
+        file_path: Path | None = None
+        if last >= start:
+            self._ensure_checkpoint(last)
+            file_path = self._export_and_verify(start, last, directory, before)
+        detached, kept = self._detach_covered(boundary, last)
+        with self._uow() as uow:
+            uow.audit.record(
+                "audit.archived",
+                Actor(id=requested_by),
+                Resource("audit_archive", str(start)),
+                Changes(
+                    after={
+                        "first_seq": start,
+                        "last_seq": last,
+                        "before": before.isoformat(),
+                        "detached": detached,
+                        "kept": kept,
+                    }
+                ),
+            )
+            uow.commit()
+        return ArchiveResult(start, last, file_path, detached, kept)
+
+    def _ensure_checkpoint(self, size: int) -> None:
+        """The archive ends on a signed checkpoint, so it verifies on its own."""
+        with self._sessions() as session, session.begin():
+            if session.execute(
+                select(audit_checkpoint.c.size).where(audit_checkpoint.c.size == size)
+            ).first():
+                return
+            head_hash: str = session.execute(
+                select(audit_chain.c.hash).where(audit_chain.c.seq == size)
+            ).scalar_one()
+            now = datetime.now(UTC)
+            kid, signature = self._signer.sign(checkpoint_message(size, head_hash, timestamp(now)))
+            session.execute(
+                insert(audit_checkpoint).values(
+                    size=size, head_hash=head_hash, signed_at=now, key_id=kid, signature=signature
+                )
+            )
+
+    def _export_and_verify(self, first: int, last: int, directory: Path, before: date) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"audit-{before:%Y-%m}-seq{first}-{last}.jsonl"
+        with self._sessions() as session:
+            export = AuditExport(session, self._signer.public_keys(), "jsonl", first, last)
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                for chunk in export.chunks():
+                    handle.write(chunk)
+            manifest = export.manifest()
+        path.with_suffix(".manifest.json").write_text(json.dumps(manifest, indent=2))
+        self._verify_file(path, manifest)
+        with self._sessions() as session, session.begin():
+            session.execute(
+                insert(audit_archive).values(
+                    first_seq=first,
+                    last_seq=last,
+                    before_month=before.replace(day=1),
+                    file_name=path.name,
+                    data_sha256=manifest["data_sha256"],
+                    manifest=manifest,
+                )
+            )
+        return path
+
+    def _verify_file(self, path: Path, manifest: dict[str, Any]) -> None:
+        """Read the written file back and check it before anything is detached."""
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != manifest["data_sha256"]:
+            raise Conflict("The archive file does not match its manifest; nothing was detached")
+
+        def entries() -> Any:
+            with path.open(encoding="utf-8") as handle:
+                for line in handle:
+                    item = json.loads(line)
+                    yield ChainedEntry(item["seq"], item["hash"], item["entry"])
+
+        count, head, problem = verify_chain(
+            entries(), previous_hash=manifest["previous_hash"], first_seq=manifest["first_seq"]
+        )
+        if problem or count != manifest["count"] or head != manifest["last_hash"]:
+            raise Conflict("The archive file does not verify; nothing was detached")
+        for cp in manifest["checkpoints"]:
+            message = checkpoint_message(cp["size"], cp["head_hash"], cp["timestamp"])
+            if not self._signer.verify(cp["key_id"], message, cp["signature"]):
+                raise Conflict("An archive checkpoint does not verify; nothing was detached")
+
+    def _detach_covered(self, boundary: datetime, last_archived: int) -> tuple[list[str], list[str]]:
+        """DETACH each partition that ends by the boundary and whose entries are all archived."""
+        detached, kept = [], []
+        with self._sessions() as session:
+            partitions: list[str] = list(
+                session.execute(
+                    text(
+                        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                        "JOIN pg_class p ON p.oid = i.inhparent "
+                        "WHERE p.relname = 'audit_log' ORDER BY c.relname"
+                    )
+                )
+                .scalars()
+                .all()
+            )
+        for name in partitions:
+            try:
+                month = datetime.strptime(name, "audit_log_%Y_%m").replace(tzinfo=UTC)
+            except ValueError:
+                continue
+            next_month = (month + timedelta(days=32)).replace(day=1)
+            if next_month > boundary:
+                continue
+            with self._sessions() as session, session.begin():
+                outstanding: int = session.execute(
+                    text(
+                        f'SELECT count(*) FROM "{name}" a WHERE NOT EXISTS ('  # noqa: S608 - a catalogue name
+                        "SELECT 1 FROM audit_chain c WHERE c.entry_id = a.id AND c.seq <= :last)"
+                    ),
+                    {"last": last_archived},
+                ).scalar_one()
+                if outstanding:
+                    kept.append(name)
+                    continue
+                session.execute(text(f'ALTER TABLE audit_log DETACH PARTITION "{name}"'))
+            detached.append(name)
+        return detached, kept
