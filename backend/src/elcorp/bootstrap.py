@@ -228,7 +228,7 @@ def bootstrap(
 
     access = AccessControl(load_grants, RedisGrantsCache(redis_client))
     identity, gate, mailer = build_identity(settings, sessions, redis_client, cipher, access)
-    signer = CheckpointSigner(settings.audit_signing_keys())
+    signer = CheckpointSigner(settings.audit_signing_keys(), settings.audit_retired_public_keys())
     sequencer = AuditSequencer(
         sessions,
         signer,
@@ -257,7 +257,9 @@ def bootstrap(
         authorizer=gate,
         mailer=mailer,
         audit_sequencer=sequencer,
-        audit_trail=SqlAuditTrail(sessions, signer),
+        audit_trail=SqlAuditTrail(
+            sessions, signer, lookback=timedelta(seconds=settings.AUDIT_SEQUENCER_LOOKBACK_SECONDS)
+        ),
         audit_exports=SqlAuditExports(sessions, lambda: SqlAlchemyUnitOfWork(sessions), signer.public_keys),
         audit_archiver=AuditArchiver(
             sessions,

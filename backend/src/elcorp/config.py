@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     # Audit trail. AUDIT_SIGNING_KEYS: comma-separated `kid:base64(32-byte Ed25519 seed)`, the
     # first signs checkpoints, all are published. Empty outside production: derived from SECRET_KEY.
     AUDIT_SIGNING_KEYS: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    # Retired signing keys' public halves (`kid:base64(32-byte public key)`), so the
+    # checkpoints they signed keep verifying after their private keys are removed.
+    AUDIT_RETIRED_PUBLIC_KEYS: Annotated[list[str], NoDecode] = Field(default_factory=list)
     AUDIT_SEQUENCER_INTERVAL_SECONDS: float = Field(default=1.0, gt=0)
     AUDIT_SEQUENCER_BATCH: int = Field(default=1000, ge=1, le=100_000)
     # Longer than any transaction can stay open (entries commit out of time order).
@@ -155,7 +158,7 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("CORS_ORIGINS", "MFA_REQUIRED_ROLES", mode="before")
+    @field_validator("CORS_ORIGINS", "MFA_REQUIRED_ROLES", "AUDIT_RETIRED_PUBLIC_KEYS", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
@@ -200,6 +203,21 @@ class Settings(BaseSettings):
             derived = hmac.new(self.SECRET_KEY.get_secret_value().encode(), b"audit-signing", hashlib.sha256)
             pairs = [("ak1", derived.digest())]
         return pairs
+
+    def audit_retired_public_keys(self) -> dict[str, bytes]:
+        retired = {}
+        for item in self.AUDIT_RETIRED_PUBLIC_KEYS:
+            kid, _, encoded = item.partition(":")
+            try:
+                raw = base64.b64decode(encoded, validate=True)
+            except ValueError:
+                raw = b""
+            if not kid or len(raw) != 32:
+                raise ConfigurationError(
+                    "AUDIT_RETIRED_PUBLIC_KEYS entries must look like kid:base64(32 bytes)"
+                )
+            retired[kid.strip()] = raw
+        return retired
 
     def jwt_keys(self) -> list[tuple[str, str]]:
         """(kid, secret) pairs, signing key first."""

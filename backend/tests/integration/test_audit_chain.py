@@ -246,3 +246,46 @@ def test_export_needs_audit_export(client, container):
     staff = staff_with_mfa(client, container, "staff")  # audit:view only
     assert client.get("/api/v1/audit-logs/export", headers=staff.auth).status_code == 403
     assert client.get("/api/v1/audit-logs", headers=staff.auth).status_code == 200
+
+
+def test_checkpoints_of_a_retired_key_still_verify_from_its_public_half(
+    container, settings, engine, redis_client
+):
+    import base64
+
+    from elcorp.bootstrap import bootstrap
+
+    record(container, 3)
+    container.audit_sequencer.run()  # signed with the current key
+    old_kid = container.settings.audit_signing_keys()[0][0]
+    old_public = container.audit_trail.public_keys()[old_kid]
+    rotated = settings.model_copy(
+        update={
+            "AUDIT_SIGNING_KEYS": [
+                type(settings.SECRET_KEY)("ak2:" + base64.b64encode(bytes(range(32))).decode())
+            ],
+            "AUDIT_RETIRED_PUBLIC_KEYS": [f"{old_kid}:{old_public}"],
+        }
+    )
+    after = bootstrap(
+        rotated, engine=engine, session_factory=container.session_factory, redis_client=redis_client
+    )
+    assert after.audit_trail.verify().ok
+    assert set(after.audit_trail.public_keys()) == {old_kid, "ak2"}
+
+
+def test_entries_committed_after_the_lookback_are_reported_by_verification(container):
+    record(container, 2)
+    container.audit_sequencer.run()
+    with container.session_factory() as session:  # stamped two hours ago, committed only now
+        session.execute(
+            text(
+                "INSERT INTO audit_log (occurred_at, action, actor_id, resource_type) "
+                "VALUES (now() - interval '2 hours', 'test.too_late', 'user-x', 'thing')"
+            )
+        )
+        session.commit()
+    container.audit_sequencer.run()
+    report = container.audit_trail.verify()
+    assert not report.ok
+    assert "never chained" in report.problems[0]["reason"]

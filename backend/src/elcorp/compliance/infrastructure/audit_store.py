@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from elcorp.compliance.application.audit_trail import (
@@ -28,9 +28,12 @@ STREAM_BATCH = 5000
 
 
 class SqlAuditTrail:
-    def __init__(self, session_factory: Callable[[], Session], signer: CheckpointSigner) -> None:
+    def __init__(
+        self, session_factory: Callable[[], Session], signer: CheckpointSigner, *, lookback: timedelta
+    ) -> None:
         self._sessions = session_factory
         self._signer = signer
+        self._lookback = lookback
 
     def search(
         self, criteria: AuditFilter, *, after: tuple[datetime, uuid.UUID] | None, limit: int
@@ -86,6 +89,18 @@ class SqlAuditTrail:
             # the online check starts at the boundary hash.
             archived = session.execute(select(func.max(audit_archive.c.last_seq))).scalar() or 0
             first_seq = max(first_seq, archived + 1)
+            # Entries the sequencer can no longer see (committed later than its lookback).
+            newest = session.execute(select(func.max(audit_chain.c.entry_occurred_at))).scalar()
+            stale = 0
+            if newest is not None:
+                stale = session.execute(
+                    select(func.count())
+                    .select_from(audit_log)
+                    .where(
+                        audit_log.c.occurred_at < newest - self._lookback,
+                        ~exists().where(audit_chain.c.entry_id == audit_log.c.id),
+                    )
+                ).scalar_one()
             last = min(last_seq, head or 0) if last_seq is not None else (head or 0)
             previous = None
             if first_seq > 1:
@@ -112,6 +127,10 @@ class SqlAuditTrail:
             problems.append({"seq": problem_seq, "reason": "chained entry missing from audit_log"})
         elif problem is not None:
             problems.append({"seq": problem.seq, "reason": problem.reason})
+        if stale:
+            problems.append(
+                {"seq": 0, "reason": f"{stale} entries were never chained (committed after the lookback)"}
+            )
         for size, cp in sorted(checkpoints.items()):
             if size in seen and seen[size] != cp.head_hash:
                 problems.append({"seq": size, "reason": "checkpoint head hash differs from the chain"})
