@@ -257,9 +257,7 @@ def bootstrap(
         authorizer=gate,
         mailer=mailer,
         audit_sequencer=sequencer,
-        audit_trail=SqlAuditTrail(
-            sessions, signer, lookback=timedelta(seconds=settings.AUDIT_SEQUENCER_LOOKBACK_SECONDS)
-        ),
+        audit_trail=SqlAuditTrail(sessions, signer),
         audit_exports=SqlAuditExports(sessions, lambda: SqlAlchemyUnitOfWork(sessions), signer.public_keys),
         audit_archiver=AuditArchiver(
             sessions,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from elcorp.compliance.application.audit_trail import (
@@ -19,8 +19,14 @@ from elcorp.compliance.application.audit_trail import (
 )
 from elcorp.compliance.domain.audit_chain import ChainedEntry, checkpoint_message, verify_chain
 from elcorp.compliance.infrastructure.entries import chained_entries, entry_from_row, timestamp
+from elcorp.compliance.infrastructure.sequencer import XID8
 from elcorp.compliance.infrastructure.signing import CheckpointSigner
-from elcorp.compliance.infrastructure.tables import audit_archive, audit_chain, audit_checkpoint
+from elcorp.compliance.infrastructure.tables import (
+    audit_archive,
+    audit_chain,
+    audit_checkpoint,
+    audit_sequencer_state,
+)
 from elcorp.shared.infrastructure.tables import audit_log
 
 logger = logging.getLogger(__name__)
@@ -28,12 +34,9 @@ STREAM_BATCH = 5000
 
 
 class SqlAuditTrail:
-    def __init__(
-        self, session_factory: Callable[[], Session], signer: CheckpointSigner, *, lookback: timedelta
-    ) -> None:
+    def __init__(self, session_factory: Callable[[], Session], signer: CheckpointSigner) -> None:
         self._sessions = session_factory
         self._signer = signer
-        self._lookback = lookback
 
     def search(
         self, criteria: AuditFilter, *, after: tuple[datetime, uuid.UUID] | None, limit: int
@@ -89,18 +92,15 @@ class SqlAuditTrail:
             # the online check starts at the boundary hash.
             archived = session.execute(select(func.max(audit_archive.c.last_seq))).scalar() or 0
             first_seq = max(first_seq, archived + 1)
-            # Entries the sequencer can no longer see (committed later than its lookback).
-            newest = session.execute(select(func.max(audit_chain.c.entry_occurred_at))).scalar()
-            stale = 0
-            if newest is not None:
-                stale = session.execute(
-                    select(func.count())
-                    .select_from(audit_log)
-                    .where(
-                        audit_log.c.occurred_at < newest - self._lookback,
-                        ~exists().where(audit_chain.c.entry_id == audit_log.c.id),
-                    )
-                ).scalar_one()
+            # Defensive: below the sequencer's watermark nothing committed may be unchained.
+            stale = session.execute(
+                select(func.count())
+                .select_from(audit_log)
+                .where(
+                    audit_log.c.txid < cast(select(audit_sequencer_state.c.low_xid).scalar_subquery(), XID8),
+                    ~exists().where(audit_chain.c.entry_id == audit_log.c.id),
+                )
+            ).scalar_one()
             last = min(last_seq, head or 0) if last_seq is not None else (head or 0)
             previous = None
             if first_seq > 1:

@@ -6,8 +6,11 @@ lock) takes committed, unchained entries in batches, gives each the next sequenc
 and its chain hash, and appends them to audit_chain - never an UPDATE of audit_log.
 Rolled-back entries never become visible, so they are never chained.
 
-Entries can commit out of time order; the sequencer looks back LOOKBACK behind the newest
-chained entry, which must exceed the longest a transaction can stay open.
+Entries commit out of order. Each entry records its inserting transaction id (xid8); the
+sequencer keeps a low-water mark below which every entry is chained. Every transaction
+older than the current snapshot's xmin has finished, so once everything visible from the
+mark onwards is chained, the mark moves up to that xmin: each committed entry is chained
+exactly once, and a run only looks at recent transactions' entries.
 """
 
 from __future__ import annotations
@@ -18,19 +21,30 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, func, insert, select
+from sqlalchemy import Select, Text, cast, exists, func, insert, literal, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.types import UserDefinedType
 
 from elcorp.compliance.domain.audit_chain import chain_hash, checkpoint_message
 from elcorp.compliance.infrastructure.entries import entry_from_row, timestamp
 from elcorp.compliance.infrastructure.signing import CheckpointSigner
-from elcorp.compliance.infrastructure.tables import audit_chain, audit_checkpoint
+from elcorp.compliance.infrastructure.tables import audit_chain, audit_checkpoint, audit_sequencer_state
 from elcorp.shared.infrastructure.tables import audit_log
 
 logger = logging.getLogger(__name__)
 
+
+class Xid8(UserDefinedType[str]):
+    """PostgreSQL's 64-bit transaction id type, for casts (values travel as text)."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "xid8"
+
+
+XID8 = Xid8()
 SEQUENCER_LOCK = 0x656C_636F_7270_0A01  # pg advisory lock key: one sequencer at a time
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +73,15 @@ class AuditSequencer:
         self._cp_entries = checkpoint_every_entries
         self._cp_seconds = checkpoint_every_seconds
 
-    def _unchained(self, since: datetime) -> Select[Any]:
+    @staticmethod
+    def _unchained(low_xid: str) -> Select[Any]:
         return (
             select(audit_log)
             .where(
-                audit_log.c.occurred_at >= since,
+                audit_log.c.txid >= cast(literal(low_xid), XID8),
                 ~exists().where(audit_chain.c.entry_id == audit_log.c.id),
             )
-            .order_by(audit_log.c.occurred_at, audit_log.c.id)
+            .order_by(audit_log.c.txid, audit_log.c.occurred_at, audit_log.c.id)
         )
 
     def run_once(self) -> SequencerRun:
@@ -74,12 +89,16 @@ class AuditSequencer:
         with self._sessions() as session, session.begin():
             if not session.execute(select(func.pg_try_advisory_xact_lock(SEQUENCER_LOCK))).scalar():
                 return SequencerRun(0, 0, False, skipped=True)
+            low_xid: str = session.execute(select(audit_sequencer_state.c.low_xid)).scalar_one()
+            # Taken before the read: every transaction below it has finished, so its
+            # committed entries are visible to the read that follows.
+            horizon = session.execute(
+                select(func.pg_snapshot_xmin(func.pg_current_snapshot()).cast(Text))
+            ).scalar_one()
             head = session.execute(
                 select(audit_chain.c.seq, audit_chain.c.hash).order_by(audit_chain.c.seq.desc()).limit(1)
             ).first()
-            newest = session.execute(select(func.max(audit_chain.c.entry_occurred_at))).scalar()
-            since = (newest or EPOCH) - self._lookback
-            rows = session.execute(self._unchained(since).limit(self._batch)).all()
+            rows = session.execute(self._unchained(low_xid).limit(self._batch)).all()
             seq, prev = (head.seq, head.hash) if head else (0, None)
             links = []
             for row in rows:
@@ -90,6 +109,16 @@ class AuditSequencer:
                 )
             if links:
                 session.execute(insert(audit_chain), links)
+            if len(rows) < self._batch:  # everything visible is chained: raise the mark
+                session.execute(
+                    update(audit_sequencer_state)
+                    .where(audit_sequencer_state.c.id == 1)
+                    .values(
+                        low_xid=func.greatest(
+                            cast(audit_sequencer_state.c.low_xid, XID8), cast(literal(horizon), XID8)
+                        )
+                    )
+                )
             checkpointed = self._checkpoint_if_due(session, seq, prev)
         return SequencerRun(len(links), seq, checkpointed)
 
@@ -132,9 +161,8 @@ class AuditSequencer:
     def lag(self) -> tuple[int, float]:
         """(entries waiting, age in seconds of the oldest one) - for /ready and /metrics."""
         with self._sessions() as session:
-            newest = session.execute(select(func.max(audit_chain.c.entry_occurred_at))).scalar()
-            since = (newest or EPOCH) - self._lookback
-            waiting = self._unchained(since).order_by(None).subquery()
+            low_xid: str = session.execute(select(audit_sequencer_state.c.low_xid)).scalar_one()
+            waiting = self._unchained(low_xid).order_by(None).subquery()
             row = session.execute(
                 select(func.count().label("n"), func.min(waiting.c.occurred_at).label("oldest")).select_from(
                     waiting

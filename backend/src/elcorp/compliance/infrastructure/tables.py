@@ -3,7 +3,7 @@ kernel's, written through the audit port)."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, DateTime, Table, Text, Uuid, func, text
+from sqlalchemy import BigInteger, Column, Date, DateTime, SmallInteger, Table, Text, Uuid, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from elcorp.shared.infrastructure.db import metadata
@@ -16,6 +16,15 @@ audit_chain = Table(
     Column("entry_occurred_at", DateTime(timezone=True), nullable=False),
     Column("hash", Text, nullable=False),
     Column("sequenced_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+# One row: every audit entry inserted by a transaction below low_xid is chained (or was
+# rolled back). Updated by the sequencer only.
+audit_sequencer_state = Table(
+    "audit_sequencer_state",
+    metadata,
+    Column("id", SmallInteger, primary_key=True, autoincrement=False),
+    Column("low_xid", Text, nullable=False),  # xid8, read and written as text
 )
 
 audit_checkpoint = Table(

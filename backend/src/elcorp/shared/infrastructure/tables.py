@@ -57,6 +57,8 @@ audit_log = Table(
     Column("ip", Text),
     Column("user_agent", Text),
     Column("request_id", Text),
+    # The inserting transaction (xid8): the audit sequencer's watermark (migration 0006).
+    Column("txid", Text, nullable=False, server_default=text("pg_current_xact_id()")),
     Index("ix_audit_log_occurred_at", "occurred_at"),
     Index("ix_audit_log_resource", "resource_type", "resource_id"),
     Index("ix_audit_log_actor_id", "actor_id"),
