@@ -290,3 +290,18 @@ def test_an_entry_stamped_long_ago_but_committed_now_is_chained_exactly_once(con
     assert container.audit_sequencer.run().sequenced == 1
     assert container.audit_sequencer.run().sequenced == 0
     assert container.audit_trail.verify().ok
+
+
+def test_a_backlog_from_one_big_transaction_is_drained_in_keyed_batches(container):
+    with container.uow() as uow:  # 12 entries, one transaction (one txid)
+        for i in range(12):
+            uow.audit.record("test.bulk", Actor(id="u"), Resource("thing", str(i)))
+        uow.commit()
+    small = AuditSequencer(
+        container.session_factory, CheckpointSigner(container.settings.audit_signing_keys()), batch_size=5
+    )
+    run = small.run()
+    assert run.sequenced == 12
+    assert small.run().sequenced == 0
+    assert small.lag()[0] == 0
+    assert container.audit_trail.verify().ok

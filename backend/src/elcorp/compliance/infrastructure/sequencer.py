@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Text, cast, exists, func, insert, literal, select, update
+from sqlalchemy import Select, Text, cast, exists, func, insert, literal, select, tuple_, update
 from sqlalchemy.orm import Session
 from sqlalchemy.types import UserDefinedType
 
@@ -53,6 +53,7 @@ class SequencerRun:
     head_seq: int
     checkpointed: bool
     skipped: bool = False  # another sequencer held the lock
+    last_key: tuple[Any, ...] | None = None
 
 
 class AuditSequencer:
@@ -84,8 +85,13 @@ class AuditSequencer:
             .order_by(audit_log.c.txid, audit_log.c.occurred_at, audit_log.c.id)
         )
 
-    def run_once(self) -> SequencerRun:
-        """Chain one batch (and sign a checkpoint when one is due)."""
+    def run_once(self, after: tuple[Any, ...] | None = None) -> SequencerRun:
+        """Chain one batch (and sign a checkpoint when one is due).
+
+        `after`: continue behind this (txid, occurred_at, id) key instead of rescanning from
+        the watermark (a long backlog is then read once). Only a full scan from the mark
+        may raise it: a keyed batch cannot see entries committed behind its key.
+        """
         with self._sessions() as session, session.begin():
             if not session.execute(select(func.pg_try_advisory_xact_lock(SEQUENCER_LOCK))).scalar():
                 return SequencerRun(0, 0, False, skipped=True)
@@ -98,7 +104,10 @@ class AuditSequencer:
             head = session.execute(
                 select(audit_chain.c.seq, audit_chain.c.hash).order_by(audit_chain.c.seq.desc()).limit(1)
             ).first()
-            rows = session.execute(self._unchained(low_xid).limit(self._batch)).all()
+            query = self._unchained(low_xid)
+            if after is not None:
+                query = query.where(tuple_(audit_log.c.txid, audit_log.c.occurred_at, audit_log.c.id) > after)
+            rows = session.execute(query.limit(self._batch)).all()
             seq, prev = (head.seq, head.hash) if head else (0, None)
             links = []
             for row in rows:
@@ -109,7 +118,7 @@ class AuditSequencer:
                 )
             if links:
                 session.execute(insert(audit_chain), links)
-            if len(rows) < self._batch:  # everything visible is chained: raise the mark
+            if after is None and len(rows) < self._batch:  # everything visible is chained: raise the mark
                 session.execute(
                     update(audit_sequencer_state)
                     .where(audit_sequencer_state.c.id == 1)
@@ -120,16 +129,25 @@ class AuditSequencer:
                     )
                 )
             checkpointed = self._checkpoint_if_due(session, seq, prev)
-        return SequencerRun(len(links), seq, checkpointed)
+            last_key = (rows[-1].txid, rows[-1].occurred_at, rows[-1].id) if rows else after
+        return SequencerRun(len(links), seq, checkpointed, last_key=last_key)
 
     def run(self, max_batches: int = 100) -> SequencerRun:
-        """Drain what is waiting, batch by batch."""
+        """Drain what is waiting: keyed batches through the backlog, then one full pass from
+        the watermark (which chains late commits and raises the mark)."""
         total, last = 0, SequencerRun(0, 0, False)
+        after: tuple[Any, ...] | None = None
         for _ in range(max_batches):
-            last = self.run_once()
+            last = self.run_once(after)
             total += last.sequenced
-            if last.skipped or last.sequenced < self._batch:
+            if last.skipped:
                 break
+            if last.sequenced < self._batch:
+                if after is None:
+                    break
+                after = None  # the closing full pass
+                continue
+            after = last.last_key
         return SequencerRun(total, last.head_seq, last.checkpointed, last.skipped)
 
     def _checkpoint_if_due(self, session: Session, size: int, head_hash: str | None) -> bool:
