@@ -16,6 +16,7 @@ import redis
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from elcorp.compliance.domain import events as _compliance_events  # noqa: F401 - registers event types
 from elcorp.compliance.infrastructure.archive import AuditArchiver
 from elcorp.compliance.infrastructure.audit_store import SqlAuditTrail
 from elcorp.compliance.infrastructure.export import SqlAuditExports
@@ -233,7 +234,6 @@ def bootstrap(
         sessions,
         signer,
         batch_size=settings.AUDIT_SEQUENCER_BATCH,
-        lookback=timedelta(seconds=settings.AUDIT_SEQUENCER_LOOKBACK_SECONDS),
         checkpoint_every_entries=settings.AUDIT_CHECKPOINT_EVERY_ENTRIES,
         checkpoint_every_seconds=settings.AUDIT_CHECKPOINT_EVERY_SECONDS,
     )

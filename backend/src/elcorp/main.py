@@ -68,7 +68,13 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
             app,
             resources={rf"{API_V1}/*": {"origins": settings.CORS_ORIGINS}},
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
-            expose_headers=["X-Request-ID", "Retry-After", "Repr-Digest"],
+            expose_headers=[
+                "X-Request-ID",
+                "Retry-After",
+                "Repr-Digest",
+                "X-Export-Id",
+                "Content-Disposition",
+            ],
             max_age=600,
         )
 

@@ -60,12 +60,14 @@ def test_archive_exports_verifies_and_detaches_old_partitions(container, tmp_pat
     assert old not in partitions(container)
     with container.session_factory() as session:
         still_there = session.execute(text(f'SELECT count(*) FROM "{old}"')).scalar_one()  # noqa: S608
-        archived = session.execute(text("SELECT first_seq, last_seq FROM audit_archive")).one()
+        archived = session.execute(
+            text("SELECT first_seq, last_seq, detached_partitions FROM audit_archive")
+        ).one()
         audited = session.execute(
             text("SELECT count(*) FROM audit_log WHERE action = 'audit.archived'")
         ).scalar()
     assert still_there == 5  # detached, never deleted
-    assert tuple(archived) == (1, 5)
+    assert tuple(archived) == (1, 5, [old])
     assert audited == 1
 
     report = container.audit_trail.verify()
@@ -111,3 +113,15 @@ def test_nothing_is_archived_while_old_entries_wait_for_the_sequencer(container,
     old_entries(container, months_ago(6), 2)
     with pytest.raises(Conflict, match="sequencer"):
         container.audit_archiver.archive(months_ago(5).date(), tmp_path)
+
+
+def test_an_export_cannot_start_inside_the_archived_range(container, tmp_path):
+    from elcorp.shared.domain.errors import ValidationFailed
+
+    old_entries(container, months_ago(6), 3)
+    container.audit_sequencer.run()
+    container.audit_archiver.archive(months_ago(5).date(), tmp_path)
+    with pytest.raises(ValidationFailed):
+        container.audit_exports.start("tester", "jsonl", 1, None)
+    started = container.audit_exports.start("tester", "jsonl", 4, None)
+    assert "".join(started.chunks) == ""

@@ -41,12 +41,33 @@ def partition_name(container) -> str:
         "TRUNCATE {t}",
     ],
 )
-@pytest.mark.parametrize("table", ["audit_log", "partition", "audit_chain", "audit_checkpoint"])
+@pytest.mark.parametrize(
+    "table", ["audit_log", "partition", "audit_chain", "audit_checkpoint", "audit_export", "audit_archive"]
+)
 def test_audit_tables_and_partitions_refuse_update_delete_truncate(container, statement, table):
     record(container, 2)
     container.audit_sequencer.run()
     name = partition_name(container) if table == "partition" else table
-    column = {"audit_chain": "hash", "audit_checkpoint": "signature"}.get(table, "action")
+    column = {
+        "audit_chain": "hash",
+        "audit_checkpoint": "signature",
+        "audit_export": "format",
+        "audit_archive": "file_name",
+    }.get(table, "action")
+    with container.session_factory() as session:  # a row for the row triggers to refuse
+        if table == "audit_export":
+            session.execute(
+                text("INSERT INTO audit_export VALUES (gen_random_uuid(), 'u', 'jsonl', '{}', now())")
+            )
+        if table == "audit_archive":
+            session.execute(
+                text(
+                    "INSERT INTO audit_archive (first_seq, last_seq, before_month, file_name, data_sha256, "
+                    "manifest) "
+                    "VALUES (1, 1, '2026-01-01', 'f', 'd', '{}')"
+                )
+            )
+        session.commit()
     with container.session_factory() as session, pytest.raises(DBAPIError, match="append-only"):
         session.execute(text(statement.format(t=name, c=column)))
 
@@ -116,6 +137,16 @@ def test_entries_that_commit_late_are_still_chained(container):
         session.commit()
     assert container.audit_sequencer.run().sequenced == 1
     assert container.audit_trail.verify().ok
+
+
+def test_a_stalled_sequencer_is_reported_by_ready_without_making_it_fail(client, container, settings):
+    from elcorp.main import create_app
+
+    record(container, 1)
+    container.readiness._max_lag = -1  # any wait counts as a stall
+    response = create_app(container=container).test_client().get("/ready")
+    assert response.status_code == 200
+    assert response.get_json()["data"]["checks"]["audit_sequencer"]["ok"] is False
 
 
 def test_ready_reports_the_sequencer_lag(client, container):

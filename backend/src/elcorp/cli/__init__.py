@@ -178,9 +178,15 @@ def audit_verify(from_seq: int, to_seq: int | None) -> None:
 def audit_export(fmt: str, from_seq: int, to_seq: int | None, out: str) -> None:
     """Export a run of the chain for offline verification (scripts/verify_audit_export.py)."""
     from elcorp.bootstrap import bootstrap
+    from elcorp.shared.domain.errors import DomainError
 
     container = bootstrap(_settings())
-    started = container.audit_exports.start("system:cli", fmt, from_seq, to_seq)
+    try:
+        started = container.audit_exports.start("system:cli", fmt, from_seq, to_seq)
+    except DomainError as exc:
+        reasons = "; ".join(d["message"] for d in exc.details or [] if isinstance(d, dict))
+        click.echo(f"error: {exc.message}" + (f" ({reasons})" if reasons else ""), err=True)
+        sys.exit(2)
     with open(out, "w", encoding="utf-8", newline="") as handle:
         for chunk in started.chunks:
             handle.write(chunk)

@@ -80,10 +80,24 @@ class AuditArchiver:
             head = session.execute(select(func.max(audit_chain.c.seq))).scalar() or 0
             last = (newer - 1) if newer else head
         file_path: Path | None = None
+        manifest: dict[str, Any] | None = None
         if last >= start:
             self._ensure_checkpoint(last)
-            file_path = self._export_and_verify(start, last, directory, before)
+            file_path, manifest = self._export_and_verify(start, last, directory, before)
         detached, kept = self._detach_covered(boundary, last)
+        if file_path is not None and manifest is not None:
+            with self._sessions() as session, session.begin():
+                session.execute(
+                    insert(audit_archive).values(
+                        first_seq=start,
+                        last_seq=last,
+                        before_month=before.replace(day=1),
+                        file_name=file_path.name,
+                        data_sha256=manifest["data_sha256"],
+                        manifest=manifest,
+                        detached_partitions=detached,
+                    )
+                )
         with self._uow() as uow:
             uow.audit.record(
                 "audit.archived",
@@ -120,7 +134,9 @@ class AuditArchiver:
                 )
             )
 
-    def _export_and_verify(self, first: int, last: int, directory: Path, before: date) -> Path:
+    def _export_and_verify(
+        self, first: int, last: int, directory: Path, before: date
+    ) -> tuple[Path, dict[str, Any]]:
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / f"audit-{before:%Y-%m}-seq{first}-{last}.jsonl"
         with self._sessions() as session:
@@ -131,18 +147,7 @@ class AuditArchiver:
             manifest = export.manifest()
         path.with_suffix(".manifest.json").write_text(json.dumps(manifest, indent=2))
         self._verify_file(path, manifest)
-        with self._sessions() as session, session.begin():
-            session.execute(
-                insert(audit_archive).values(
-                    first_seq=first,
-                    last_seq=last,
-                    before_month=before.replace(day=1),
-                    file_name=path.name,
-                    data_sha256=manifest["data_sha256"],
-                    manifest=manifest,
-                )
-            )
-        return path
+        return path, manifest
 
     def _verify_file(self, path: Path, manifest: dict[str, Any]) -> None:
         """Read the written file back and check it before anything is detached."""

@@ -129,7 +129,10 @@ class SqlAuditTrail:
             problems.append({"seq": problem.seq, "reason": problem.reason})
         if stale:
             problems.append(
-                {"seq": 0, "reason": f"{stale} entries were never chained (committed after the lookback)"}
+                {
+                    "seq": 0,
+                    "reason": f"{stale} committed entries below the sequencer's watermark were never chained",
+                }
             )
         for size, cp in sorted(checkpoints.items()):
             if size in seen and seen[size] != cp.head_hash:

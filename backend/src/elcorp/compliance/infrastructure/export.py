@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from elcorp.compliance.application.audit_trail import StartedExport
 from elcorp.compliance.domain.audit_chain import FORMAT_VERSION, GENESIS, canonical_json
 from elcorp.compliance.infrastructure.entries import chained_entries, entry_from_row, timestamp
-from elcorp.compliance.infrastructure.tables import audit_chain, audit_checkpoint, audit_export
+from elcorp.compliance.infrastructure.tables import audit_archive, audit_chain, audit_checkpoint, audit_export
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.unit_of_work import UnitOfWork
 from elcorp.shared.domain.errors import ValidationFailed
@@ -219,6 +219,17 @@ class SqlAuditExports:
     def start(self, requested_by: str, fmt: str, first_seq: int, last_seq: int | None) -> StartedExport:
         if fmt not in FORMATS:
             raise ValidationFailed(details=[{"field": "format", "message": "use jsonl or csv"}])
+        with self._sessions() as session:
+            archived = session.execute(select(func.max(audit_archive.c.last_seq))).scalar() or 0
+        if first_seq <= archived:
+            raise ValidationFailed(
+                details=[
+                    {
+                        "field": "from_seq",
+                        "message": f"entries up to {archived} are archived; start at {archived + 1}",
+                    }
+                ]
+            )
         export_id = uuid.uuid4()
         # Audited before any data is read (and even if the range turns out to be invalid).
         with self._uow() as uow:

@@ -63,14 +63,12 @@ class AuditSequencer:
         signer: CheckpointSigner,
         *,
         batch_size: int = 1000,
-        lookback: timedelta = timedelta(hours=1),
         checkpoint_every_entries: int = 1000,
         checkpoint_every_seconds: int = 300,
     ) -> None:
         self._sessions = session_factory
         self._signer = signer
         self._batch = batch_size
-        self._lookback = lookback
         self._cp_entries = checkpoint_every_entries
         self._cp_seconds = checkpoint_every_seconds
 

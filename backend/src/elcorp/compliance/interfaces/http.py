@@ -77,7 +77,8 @@ def verify_audit_logs(query: VerifyQuery) -> Response:
 @require_permission("audit:view")
 def audit_checkpoints(query: CheckpointQuery) -> Response:
     items = trail().checkpoints(after_size=query.before_size, limit=query.limit)
-    return envelope.success([dataclasses.asdict(c) for c in items], meta={"total": len(items)})
+    next_before = items[-1].size if len(items) == query.limit else None
+    return envelope.success([dataclasses.asdict(c) for c in items], meta={"next_before_size": next_before})
 
 
 @api.get("/audit-logs/public-keys", security=BEARER)

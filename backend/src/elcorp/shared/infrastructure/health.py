@@ -19,6 +19,9 @@ class CheckResult:
     name: str
     ok: bool
     detail: str
+    # A failing non-critical check is reported but does not make the instance unready
+    # (a stalled audit sequencer must not drain every API pod behind a load balancer).
+    critical: bool = True
 
 
 def migration_heads(migrations_dir: Path) -> frozenset[str]:
@@ -54,9 +57,9 @@ class ReadinessProbe:
         try:
             waiting, age = measure()
         except SQLAlchemyError:
-            return CheckResult("audit_sequencer", False, "lag could not be measured")
+            return CheckResult("audit_sequencer", False, "lag could not be measured", critical=False)
         detail = f"{waiting} waiting, oldest {age:.1f}s"
-        return CheckResult("audit_sequencer", age <= self._max_lag, detail)
+        return CheckResult("audit_sequencer", age <= self._max_lag, detail, critical=False)
 
     def _database_and_schema(self) -> CheckResult:
         try:

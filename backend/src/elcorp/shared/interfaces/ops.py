@@ -22,7 +22,7 @@ def ready() -> Response:
     probe = current_app.extensions["elcorp"].readiness
     results = probe.run()
     checks = {r.name: {"ok": r.ok, "detail": r.detail} for r in results}
-    failing = [r.name for r in results if not r.ok]
+    failing = [r.name for r in results if not r.ok and r.critical]
     if failing:
         return envelope.error(
             ErrorCode.SERVICE_UNAVAILABLE,
