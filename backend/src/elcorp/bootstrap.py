@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 import redis
@@ -81,7 +81,6 @@ class Container:
     audit_trail: SqlAuditTrail
     audit_exports: SqlAuditExports
     audit_archiver: AuditArchiver
-    extras: dict[str, object] = field(default_factory=dict)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         """A fresh unit of work (one per request or job)."""

@@ -14,8 +14,6 @@ from elcorp.identity.domain.user import User
 from elcorp.shared.application.audit import Changes
 from elcorp.shared.domain.errors import NotFound
 
-ISSUER = "Elcorp Namibia"
-
 
 @dataclass(frozen=True, slots=True)
 class MfaSetup:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
 from elcorp.identity.domain.user import User
@@ -58,17 +56,3 @@ class PasswordHasher(Protocol):
     def burn(self, password: str) -> None:
         """Spend one verification's worth of time (unknown users: no timing oracle)."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceSession:
-    user_id: uuid.UUID
-    device_id: uuid.UUID
-    device_name: str | None
-    refresh_jti: str
-    family_id: uuid.UUID
-    family_expires_at: datetime
-    user_agent: str | None
-    ip: str | None
-    last_used_at: datetime
-    revoked_at: datetime | None = None
