@@ -13,6 +13,7 @@ from sqlalchemy import text
 from elcorp.config import REPO_ROOT
 from elcorp.shared.domain.errors import Conflict
 from integration.test_audit_chain import record
+from support.audit import insert_entry
 
 
 def months_ago(n: int) -> datetime:
@@ -25,12 +26,8 @@ def old_entries(container, when: datetime, n: int) -> str:
     with container.session_factory() as session:
         name = session.execute(text("SELECT audit_log_create_partition(:m)"), {"m": when.date()}).scalar_one()
         for i in range(n):
-            session.execute(
-                text(
-                    "INSERT INTO audit_log (occurred_at, action, actor_id, resource_type, resource_id) "
-                    "VALUES (:at, 'old.action', 'user-old', 'thing', :i)"
-                ),
-                {"at": when + timedelta(minutes=i), "i": str(i)},
+            insert_entry(
+                session, when + timedelta(minutes=i), "old.action", actor_id="user-old", resource_id=str(i)
             )
         session.commit()
     return name

@@ -3,6 +3,8 @@ query API."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -10,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from elcorp.compliance.infrastructure.sequencer import AuditSequencer
 from elcorp.compliance.infrastructure.signing import CheckpointSigner
 from elcorp.shared.application.audit import Actor, Changes, Resource
+from support.audit import insert_entry
 from support.identity import signed_in, staff_with_mfa
 
 
@@ -98,21 +101,34 @@ def test_the_chain_verifies_and_a_checkpoint_is_signed(container):
     assert report.checkpoints_checked == 1
 
 
-def test_a_privileged_edit_behind_the_triggers_back_is_detected(container):
-    """What a superuser could do: disable the trigger and rewrite history. The chain
+@pytest.mark.parametrize(
+    ("assignment", "reason"),
+    [
+        # the hashed entry itself, kept canonical so that only the hash can tell
+        ("entry = replace(entry, :null_reason, :forged_reason)", "hash mismatch"),
+        # a searchable copy only: the entry still hashes, the columns no longer repeat it
+        ("actor_id = 'someone-else'", "columns differ from the hashed entry"),
+        ("request_id = 'req-forged'", "columns differ from the hashed entry"),
+    ],
+)
+def test_a_privileged_edit_behind_the_triggers_back_is_detected(container, assignment, reason):
+    """What a superuser could do: disable the trigger and rewrite history. Verification
     catches it, naming the entry."""
     record(container, 6)
     container.audit_sequencer.run()
     with container.session_factory() as session:
         session.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete"))
         target = session.execute(text("SELECT entry_id FROM audit_chain WHERE seq = 4")).scalar_one()
-        session.execute(text("UPDATE audit_log SET reason = 'rewritten' WHERE id = :id"), {"id": target})
+        session.execute(
+            text(f"UPDATE audit_log SET {assignment} WHERE id = :id"),  # noqa: S608
+            {"id": target, "null_reason": '"reason":null', "forged_reason": '"reason":"rewritten"'},
+        )
         session.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update_delete"))
         session.commit()
     report = container.audit_trail.verify()
     assert not report.ok
     assert report.problems[0]["seq"] == 4
-    assert "hash mismatch" in report.problems[0]["reason"]
+    assert reason in report.problems[0]["reason"]
 
 
 def test_a_checkpoint_signed_with_another_key_is_reported(container):
@@ -128,12 +144,7 @@ def test_entries_that_commit_late_are_still_chained(container):
     record(container, 2)
     container.audit_sequencer.run()
     with container.session_factory() as session:  # an entry stamped earlier, committed now
-        session.execute(
-            text(
-                "INSERT INTO audit_log (occurred_at, action, actor_id, resource_type) "
-                "VALUES (now() - interval '5 minutes', 'test.late', 'user-x', 'thing')"
-            )
-        )
+        insert_entry(session, datetime.now(UTC) - timedelta(minutes=5), "test.late")
         session.commit()
     assert container.audit_sequencer.run().sequenced == 1
     assert container.audit_trail.verify().ok
@@ -311,12 +322,7 @@ def test_an_entry_stamped_long_ago_but_committed_now_is_chained_exactly_once(con
     record(container, 2)
     container.audit_sequencer.run()
     with container.session_factory() as session:
-        session.execute(
-            text(
-                "INSERT INTO audit_log (occurred_at, action, actor_id, resource_type) "
-                "VALUES (now() - interval '2 hours', 'test.too_late', 'user-x', 'thing')"
-            )
-        )
+        insert_entry(session, datetime.now(UTC) - timedelta(hours=2), "test.too_late")
         session.commit()
     assert container.audit_sequencer.run().sequenced == 1
     assert container.audit_sequencer.run().sequenced == 0
@@ -336,3 +342,77 @@ def test_a_backlog_from_one_big_transaction_is_drained_in_keyed_batches(containe
     assert small.run().sequenced == 0
     assert small.lag()[0] == 0
     assert container.audit_trail.verify().ok
+
+
+def tamper(container, table: str, statement: str, **params: object) -> None:
+    """A privileged edit behind the append-only trigger's back, committed."""
+    trigger = f"{table}_no_update_delete"
+    with container.session_factory() as session:
+        session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}"))
+        session.execute(text(statement), params)
+        session.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}"))
+        session.commit()
+
+
+def test_a_link_deleted_from_the_chain_is_reported_as_missing_entries(container):
+    record(container, 6)
+    container.audit_sequencer.run()
+    tamper(container, "audit_chain", "DELETE FROM audit_chain WHERE seq = 3")
+    report = container.audit_trail.verify()
+    assert not report.ok
+    assert report.problems[0]["seq"] == 4
+    assert "missing entries" in report.problems[0]["reason"]
+
+
+def test_a_chained_entry_deleted_from_audit_log_is_reported(container):
+    record(container, 6)
+    container.audit_sequencer.run()
+    tamper(
+        container,
+        "audit_log",
+        "DELETE FROM audit_log WHERE id = (SELECT entry_id FROM audit_chain WHERE seq = 3)",
+    )
+    report = container.audit_trail.verify()
+    assert not report.ok
+    assert report.problems[0]["seq"] == 3
+    assert "missing from audit_log" in report.problems[0]["reason"]
+
+
+def test_an_altered_chain_hash_is_reported_as_a_hash_mismatch(container):
+    import hashlib
+
+    record(container, 6)
+    container.audit_sequencer.run()
+    with container.session_factory() as session:
+        stored = session.execute(text("SELECT hash FROM audit_chain WHERE seq = 2")).scalar_one()
+    forged = hashlib.sha256(b"something else").hexdigest()
+    assert forged != stored and len(forged) == 64
+    tamper(container, "audit_chain", "UPDATE audit_chain SET hash = :forged WHERE seq = 2", forged=forged)
+    report = container.audit_trail.verify()
+    assert not report.ok
+    assert report.problems[0]["seq"] == 2
+    assert "hash mismatch" in report.problems[0]["reason"]
+
+
+def test_a_sub_range_verifies_from_the_stored_hash_before_it(container):
+    record(container, 6)
+    container.audit_sequencer.run()
+    middle = container.audit_trail.verify(first_seq=3, last_seq=5)
+    assert middle.ok, middle.problems
+    assert (middle.checked, middle.first_seq, middle.last_seq) == (3, 3, 5)
+
+    tamper(
+        container,
+        "audit_log",
+        "UPDATE audit_log SET entry = replace(entry, :null_reason, :forged_reason) "
+        "WHERE id = (SELECT entry_id FROM audit_chain WHERE seq = 2)",
+        null_reason='"reason":null',
+        forged_reason='"reason":"rewritten"',
+    )
+    after = container.audit_trail.verify(first_seq=4, last_seq=6)
+    assert after.ok, after.problems
+    assert (after.checked, after.first_seq, after.last_seq) == (3, 4, 6)
+    whole = container.audit_trail.verify(first_seq=1, last_seq=6)
+    assert not whole.ok
+    assert whole.problems[0]["seq"] == 2
+    assert "hash mismatch" in whole.problems[0]["reason"]

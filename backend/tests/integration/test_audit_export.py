@@ -160,7 +160,7 @@ def test_csv_entry_json_is_the_hashed_canonical_form(container, chain, tmp_path)
 
 def test_the_export_is_streamed_chunk_by_chunk(container, chain, tmp_path):
     with container.session_factory() as session:
-        job = AuditExport(session, chain.public_keys(), "jsonl", yield_per=5, lines_per_chunk=4)
+        job = AuditExport(session, chain.public_keys(), "jsonl", lines_per_chunk=4)
         chunks = job.chunks()
         assert inspect.isgenerator(chunks)
         with pytest.raises(RuntimeError):
@@ -364,3 +364,69 @@ def test_an_open_ended_export_stops_at_the_head_and_bad_ranges_are_refused(conta
 )
 def test_the_verifiers_canonical_json_matches_rfc8785(value):
     assert verifier.canonical_json(value) == rfc8785.dumps(value)
+
+
+def test_awkward_values_are_exported_byte_for_byte_as_python_writes_them(container, tmp_path):
+    """Quotes, commas, a backslash, control characters, non-ASCII and an emoji: PostgreSQL
+    writes each line exactly as Python's json and csv modules would."""
+    from io import StringIO
+
+    from sqlalchemy import text
+
+    after = {
+        "note": 'she said "no", then left',
+        "path": "C:\\Users\\elcorp",
+        "lines": "first\nsecond\tindented\x01",
+        "place": "Windhoek \u2013 Ōshakati ✓",
+        "mood": "😀 done",
+        "Ōshakati": ["€", {"nested": 'a,"b"'}],
+    }
+    reason = 'approved, "finally" \u2013 ✓ 🎉\\'
+    with container.uow() as uow:
+        uow.audit.record(
+            "test.awkward",
+            Actor(id="user-ä", roles=("clerk",)),
+            Resource("thing", "x,y"),
+            Changes(after=after),
+            reason=reason,
+        )
+        uow.commit()
+    signer = CheckpointSigner(container.settings.audit_signing_keys())
+    assert container.audit_sequencer.run().sequenced >= 1
+    with container.session_factory() as session:
+        rows = session.execute(
+            text(
+                "SELECT k.seq, k.hash, l.entry, l.action FROM audit_chain k "
+                "JOIN audit_log l ON l.id = k.entry_id AND l.occurred_at = k.entry_occurred_at "
+                "ORDER BY k.seq"
+            )
+        ).all()
+    awkward = [json.loads(r.entry) for r in rows if r.action == "test.awkward"]
+    assert len(awkward) == 1
+    assert awkward[0]["changes"]["after"] == after
+    assert awkward[0]["reason"] == reason
+
+    expected_jsonl = "".join(
+        json.dumps(
+            {"entry": json.loads(r.entry), "hash": r.hash, "seq": r.seq},
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        + "\n"
+        for r in rows
+    )
+    buffer = StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(("seq", "hash", "entry_json"))
+    for r in rows:
+        writer.writerow((r.seq, r.hash, r.entry))
+    expected_csv = buffer.getvalue()
+
+    for fmt, expected in (("jsonl", expected_jsonl), ("csv", expected_csv)):
+        data, manifest, _ = export(container, signer, tmp_path, fmt)
+        assert data_lines(data) == expected.encode("utf-8").split(b"\n")[:-1], fmt
+        assert data.read_bytes() == expected.encode("utf-8"), fmt
+        result = verify(data, manifest, signer.public_keys())
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert result.stdout.strip().startswith(f"OK: {len(rows)} entries")

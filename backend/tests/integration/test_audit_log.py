@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC
+
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
@@ -31,12 +34,26 @@ def test_entry_commits_with_the_business_change_and_carries_request_context(cont
         uow.commit()
     with container.session_factory() as session:
         row = session.execute(select(audit_log).where(audit_log.c.action == "role.assigned")).one()
-    assert row.actor_id == "user-1"
-    assert row.actor_roles == ["admin"]
-    assert (row.resource_type, row.resource_id) == ("user", "user-2")
-    assert row.changes == {"before": {"roles": ["user"]}, "after": {"roles": ["user", "staff"]}}
-    assert (row.ip, row.user_agent, row.request_id) == ("196.44.1.7", "ElcorpApp/1.0", "req-12345678")
-    assert row.reason == "new branch manager"
+    entry = json.loads(row.entry)
+    assert entry == {
+        "id": str(row.id),
+        "occurred_at": row.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "action": "role.assigned",
+        "actor_id": "user-1",
+        "actor_roles": ["admin"],
+        "resource_type": "user",
+        "resource_id": "user-2",
+        "changes": {"before": {"roles": ["user"]}, "after": {"roles": ["user", "staff"]}},
+        "reason": "new branch manager",
+        "ip": "196.44.1.7",
+        "user_agent": "ElcorpApp/1.0",
+        "request_id": "req-12345678",
+    }
+    # stored canonical: compact, keys sorted, as hashed
+    assert row.entry == json.dumps(entry, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # the searchable columns repeat the entry
+    assert (row.actor_id, row.resource_type, row.resource_id) == ("user-1", "user", "user-2")
+    assert (row.action, row.request_id) == ("role.assigned", "req-12345678")
     assert row.occurred_at.tzinfo is not None
 
 
@@ -72,9 +89,10 @@ def test_values_outside_i_json_are_stored_as_strings_so_the_chain_never_blocks(c
         )
         uow.commit()
     with container.session_factory() as session:
-        changes = session.execute(
-            select(audit_log.c.changes).where(audit_log.c.action == "odd.values")
+        stored = session.execute(
+            select(audit_log.c.entry).where(audit_log.c.action == "odd.values")
         ).scalar_one()
+    changes = json.loads(stored)["changes"]
     assert changes["after"] == {"big": str(2**60), "nan": "nan", "amount": "12.50", "ok": 7}
     assert container.audit_sequencer.run().sequenced >= 1
     assert container.audit_trail.verify().ok

@@ -60,7 +60,10 @@ def test_profile_update_changes_only_name_phone_and_organization(client, contain
     )
     with container.session_factory() as session:
         changes = session.execute(
-            text("SELECT changes FROM audit_log WHERE action = 'user.profile_updated' AND resource_id = :id"),
+            text(
+                "SELECT entry::jsonb -> 'changes' FROM audit_log "
+                "WHERE action = 'user.profile_updated' AND resource_id = :id"
+            ),
             {"id": user.id},
         ).scalar_one()
     assert changes["after"] == {"fields": ["full_name", "organization", "phone"]}

@@ -20,7 +20,12 @@ from typing import Any
 from sqlalchemy import exists, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from elcorp.compliance.domain.audit_chain import ChainedEntry, checkpoint_message, verify_chain
+from elcorp.compliance.domain.audit_chain import (
+    ChainedEntry,
+    canonical_json,
+    checkpoint_message,
+    verify_chain,
+)
 from elcorp.compliance.infrastructure.entries import timestamp
 from elcorp.compliance.infrastructure.export import AuditExport
 from elcorp.compliance.infrastructure.signing import CheckpointSigner
@@ -151,7 +156,8 @@ class AuditArchiver:
 
     def _verify_file(self, path: Path, manifest: dict[str, Any]) -> None:
         """Read the written file back and check it before anything is detached."""
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with path.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
         if digest != manifest["data_sha256"]:
             raise Conflict("The archive file does not match its manifest; nothing was detached")
 
@@ -159,7 +165,7 @@ class AuditArchiver:
             with path.open(encoding="utf-8") as handle:
                 for line in handle:
                     item = json.loads(line)
-                    yield ChainedEntry(item["seq"], item["hash"], item["entry"])
+                    yield ChainedEntry(item["seq"], item["hash"], canonical_json(item["entry"]))
 
         count, head, problem = verify_chain(
             entries(), previous_hash=manifest["previous_hash"], first_seq=manifest["first_seq"]

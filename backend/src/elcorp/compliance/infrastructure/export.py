@@ -1,6 +1,7 @@
 """Audit-log export: a run of the chain streamed as JSON Lines or CSV, plus its manifest.
 
-The data are produced chunk by chunk from one server-side cursor, so memory stays constant
+PostgreSQL writes each line from the stored canonical entry (no per-entry work in Python)
+and the lines come chunk by chunk from one server-side cursor, so memory stays constant
 however long the range is. The manifest (available once the chunks are exhausted) records
 the range, the hash before the first entry and of the last one, the SHA-256 of every byte
 emitted, and the signed checkpoints inside the range, so that scripts/verify_audit_export.py
@@ -12,38 +13,45 @@ Chunks are text; write them as UTF-8 without newline translation
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from elcorp.compliance.application.audit_trail import StartedExport
-from elcorp.compliance.domain.audit_chain import FORMAT_VERSION, GENESIS, canonical_json
-from elcorp.compliance.infrastructure.entries import chained_entries, entry_from_row, timestamp
+from elcorp.compliance.domain.audit_chain import FORMAT_VERSION, GENESIS
+from elcorp.compliance.infrastructure.entries import joins_log, timestamp
 from elcorp.compliance.infrastructure.tables import audit_archive, audit_chain, audit_checkpoint, audit_export
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.unit_of_work import UnitOfWork
 from elcorp.shared.domain.errors import ValidationFailed
+from elcorp.shared.infrastructure.db import stream_rows
+from elcorp.shared.infrastructure.tables import audit_log
 
 ExportFormat = Literal["jsonl", "csv"]
 FORMATS: tuple[ExportFormat, ...] = ("jsonl", "csv")
 MANIFEST_FORMAT = "elcorp-audit-export"
 CSV_HEADER = ("seq", "hash", "entry_json")
-YIELD_PER = 5000
-LINES_PER_CHUNK = 1000
+LINES_PER_CHUNK = 2000  # lines per yielded chunk, and per fetch from the cursor
 
 
-def jsonl_line(seq: int, hash_hex: str, entry: Mapping[str, Any]) -> str:
-    """One JSON Lines record: compact, keys sorted, non-ASCII as is."""
-    record = {"seq": seq, "hash": hash_hex, "entry": entry}
-    return json.dumps(record, separators=(",", ":"), ensure_ascii=False, sort_keys=True) + "\n"
+def _line_sql(fmt: ExportFormat) -> ColumnElement[str]:
+    """One export line, written by PostgreSQL from the stored entry.
+
+    jsonl: `{"entry":<canonical entry>,"hash":"<hex>","seq":<n>}` (keys sorted, compact);
+    csv: `<seq>,<hash>,"<entry with each " doubled>"` (RFC 4180; the entry always holds
+    quotes, so it is always quoted). Both end with a line feed.
+    """
+    seq, hash_, entry = audit_chain.c.seq, audit_chain.c.hash, audit_log.c.entry
+    if fmt == "jsonl":
+        parts: list[Any] = ['{"entry":', entry, ',"hash":"', hash_, '","seq":', seq, "}\n"]
+    else:
+        parts = [seq, ",", hash_, ',"', func.replace(entry, '"', '""'), '"\n']
+    return func.concat(*(literal(p) if isinstance(p, str) else p for p in parts))
 
 
 class AuditExport:
@@ -61,7 +69,6 @@ class AuditExport:
         first_seq: int = 1,
         last_seq: int | None = None,
         *,
-        yield_per: int = YIELD_PER,
         lines_per_chunk: int = LINES_PER_CHUNK,
     ) -> None:
         if fmt not in FORMATS:
@@ -70,13 +77,12 @@ class AuditExport:
             raise ValueError("first_seq must be 1 or more")
         if last_seq is not None and last_seq < first_seq - 1:
             raise ValueError("last_seq must not be below first_seq - 1")
-        if yield_per < 1 or lines_per_chunk < 1:
-            raise ValueError("yield_per and lines_per_chunk must be positive")
+        if lines_per_chunk < 1:
+            raise ValueError("lines_per_chunk must be positive")
         self._session = session
         self._public_keys = dict(public_keys)
         self._fmt: ExportFormat = fmt
         self._requested = (first_seq, last_seq)
-        self._yield_per = yield_per
         self._lines_per_chunk = lines_per_chunk
         self._manifest: dict[str, Any] | None = None
         self._started = False
@@ -99,38 +105,23 @@ class AuditExport:
 
         digest = hashlib.sha256()
         count, last_emitted, last_hash = 0, first_seq - 1, previous_hash
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        lines = 0
-
-        def flush() -> str:
-            text = buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+        header = ",".join(CSV_HEADER) + "\n" if self._fmt == "csv" else ""
+        query = (
+            select(audit_chain.c.seq, audit_chain.c.hash, _line_sql(self._fmt))
+            .join(audit_log, joins_log())
+            .where(audit_chain.c.seq.between(first_seq, last_seq))
+            .order_by(audit_chain.c.seq)
+        )
+        for rows in stream_rows(self._session, query, batch=self._lines_per_chunk, name="audit_export"):
+            text = header + "".join([row[2] for row in rows])
+            header = ""
             digest.update(text.encode("utf-8"))
-            return text
-
-        if self._fmt == "csv":
-            writer.writerow(CSV_HEADER)
-            lines += 1
-        query = chained_entries(first_seq, last_seq).execution_options(yield_per=self._yield_per)
-        result = self._session.execute(query)
-        try:
-            for row in result:
-                entry = entry_from_row(row)
-                if self._fmt == "jsonl":
-                    buffer.write(jsonl_line(row.seq, row.hash, entry))
-                else:
-                    writer.writerow((row.seq, row.hash, canonical_json(entry).decode("utf-8")))
-                count, last_emitted, last_hash = count + 1, row.seq, row.hash
-                lines += 1
-                if lines >= self._lines_per_chunk:
-                    yield flush()
-                    lines = 0
-        finally:  # also when the consumer stops early: release the server-side cursor
-            result.close()
-        if buffer.tell():
-            yield flush()
+            count += len(rows)
+            last_emitted, last_hash = rows[-1][0], rows[-1][1]
+            yield text
+        if header:  # an empty CSV export is its header
+            digest.update(header.encode("utf-8"))
+            yield header
 
         self._manifest = {
             "format": MANIFEST_FORMAT,
@@ -188,7 +179,6 @@ def export_lines(
     first_seq: int = 1,
     last_seq: int | None = None,
     public_keys: Mapping[str, str] | None = None,
-    yield_per: int = YIELD_PER,
     lines_per_chunk: int = LINES_PER_CHUNK,
 ) -> AuditExport:
     """An export to iterate (text chunks), then ask for its `manifest()`."""
@@ -198,7 +188,6 @@ def export_lines(
         fmt,
         first_seq,
         last_seq,
-        yield_per=yield_per,
         lines_per_chunk=lines_per_chunk,
     )
 

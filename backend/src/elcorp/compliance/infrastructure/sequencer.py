@@ -25,8 +25,8 @@ from sqlalchemy import Select, Text, cast, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 from sqlalchemy.types import UserDefinedType
 
-from elcorp.compliance.domain.audit_chain import chain_hash, checkpoint_message
-from elcorp.compliance.infrastructure.entries import entry_from_row, timestamp
+from elcorp.compliance.domain.audit_chain import checkpoint_message, link_hash
+from elcorp.compliance.infrastructure.entries import timestamp
 from elcorp.compliance.infrastructure.signing import CheckpointSigner
 from elcorp.compliance.infrastructure.tables import audit_chain, audit_checkpoint, audit_sequencer_state
 from elcorp.shared.infrastructure.tables import audit_log
@@ -75,7 +75,7 @@ class AuditSequencer:
     @staticmethod
     def _unchained(low_xid: str) -> Select[Any]:
         return (
-            select(audit_log)
+            select(audit_log.c.id, audit_log.c.occurred_at, audit_log.c.txid, audit_log.c.entry)
             .where(
                 audit_log.c.txid >= cast(literal(low_xid), XID8),
                 ~exists().where(audit_chain.c.entry_id == audit_log.c.id),
@@ -110,7 +110,7 @@ class AuditSequencer:
             links = []
             for row in rows:
                 seq += 1
-                prev = chain_hash(prev, entry_from_row(row))
+                prev = link_hash(prev, row.entry.encode())
                 links.append(
                     {"seq": seq, "entry_id": row.id, "entry_occurred_at": row.occurred_at, "hash": prev}
                 )

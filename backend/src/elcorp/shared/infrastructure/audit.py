@@ -1,20 +1,32 @@
-"""PostgreSQL adapter of the audit port: one INSERT in the caller's transaction."""
+"""PostgreSQL adapter of the audit port: one INSERT in the caller's transaction.
+
+The entry is serialised once, here, to the canonical JSON that the audit chain hashes
+(`entry`); the searchable columns are copied from the same values.
+"""
 
 from __future__ import annotations
 
 import math
+import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from elcorp.shared.application import context
 from elcorp.shared.application.audit import Actor, Changes, Resource
+from elcorp.shared.domain.audit_entry import canonical, entry_timestamp
 from elcorp.shared.domain.clock import utc_now
 from elcorp.shared.infrastructure.tables import audit_log
 
 MAX_USER_AGENT = 512
+# Sent straight to the driver: an audited write is on every business transaction's path,
+# and SQLAlchemy's statement machinery cost more CPU than the INSERT itself (benchmark:
+# backend/benchmarks/audit.py). The table and column names are the model's.
+INSERT_ENTRY = (
+    f"INSERT INTO {audit_log.name} (id, occurred_at, action, actor_id, resource_type, resource_id, "  # noqa: S608
+    "request_id, entry) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+)
 
 
 class SqlAuditLog:
@@ -33,21 +45,38 @@ class SqlAuditLog:
     ) -> None:
         ctx = context.current()
         diff = changes or Changes()
-        self._session.execute(
-            insert(audit_log).values(
-                occurred_at=utc_now(),
-                action=action,
-                actor_id=actor.id,
-                actor_roles=list(actor.roles),
-                resource_type=resource.type,
-                resource_id=resource.id,
-                changes=json_safe({"before": diff.before, "after": diff.after}),
-                reason=reason,
-                ip=ctx.ip,
-                user_agent=(ctx.user_agent or "")[:MAX_USER_AGENT] or None,
-                request_id=ctx.request_id,
+        entry_id, occurred_at = uuid.uuid4(), utc_now()
+        entry = {
+            "id": str(entry_id),
+            "occurred_at": entry_timestamp(occurred_at),
+            "action": action,
+            "actor_id": actor.id,
+            "actor_roles": list(actor.roles),
+            "resource_type": resource.type,
+            "resource_id": resource.id,
+            "changes": json_safe({"before": diff.before, "after": diff.after}),
+            "reason": reason,
+            "ip": ctx.ip,
+            "user_agent": (ctx.user_agent or "")[:MAX_USER_AGENT] or None,
+            "request_id": ctx.request_id,
+        }
+        cursor = self._session.connection().connection.cursor()  # the unit of work's transaction
+        try:
+            cursor.execute(
+                INSERT_ENTRY,
+                (
+                    str(entry_id),
+                    occurred_at,
+                    action,
+                    actor.id,
+                    resource.type,
+                    resource.id,
+                    ctx.request_id,
+                    canonical(entry).decode("utf-8"),
+                ),
             )
-        )
+        finally:
+            cursor.close()
 
 
 MAX_SAFE_INTEGER = 2**53 - 1

@@ -14,7 +14,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import JSONB
 
 from elcorp.shared.infrastructure.db import metadata
 
@@ -41,27 +41,26 @@ outbox_message = Table(
     comment="Transactional outbox: events stored with the change that raised them.",
 )
 
-# Partitioned by month on occurred_at (migration 0003), hence the two-column primary key.
+# Partitioned by month on occurred_at (migration 0003), hence the two-column primary key,
+# which also serves time ranges and the newest-first listing (migration 0009).
+# `entry` is the whole entry as RFC 8785 canonical JSON, the bytes the chain hashes
+# (migration 0009); the other columns repeat some of its fields so they can be searched.
 audit_log = Table(
     "audit_log",
     metadata,
-    Column("id", Uuid, primary_key=True, server_default=text("gen_random_uuid()")),
-    Column("occurred_at", DateTime(timezone=True), primary_key=True, server_default=func.now()),
+    Column("occurred_at", DateTime(timezone=True), primary_key=True),  # primary key (occurred_at, id)
+    Column("id", Uuid, primary_key=True),
     Column("action", Text, nullable=False),
     Column("actor_id", Text, nullable=False),
-    Column("actor_roles", ARRAY(Text), nullable=False, server_default=text("'{}'")),
     Column("resource_type", Text, nullable=False),
     Column("resource_id", Text),
-    Column("changes", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
-    Column("reason", Text),
-    Column("ip", Text),
-    Column("user_agent", Text),
     Column("request_id", Text),
+    Column("entry", Text, nullable=False),
     # The inserting transaction (xid8): the audit sequencer's watermark (migration 0006).
     Column("txid", Text, nullable=False, server_default=text("pg_current_xact_id()")),
-    Index("ix_audit_log_occurred_at", "occurred_at"),
     Index("ix_audit_log_resource", "resource_type", "resource_id"),
     Index("ix_audit_log_actor_id", "actor_id"),
     Index("ix_audit_log_request_id", "request_id"),
+    Index("ix_audit_log_sequencer_order", "txid", "occurred_at", "id"),
     comment="Append-only audit trail; UPDATE, DELETE and TRUNCATE are refused by triggers.",
 )
