@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine
@@ -54,39 +53,19 @@ def build_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def stream_rows(
-    session: Session,
-    statement: Any,
-    *,
-    batch: int = 5000,
-    name: str = "elcorp_stream",
-    prefetch: bool = False,
+    session: Session, statement: Any, *, batch: int = 5000, name: str = "elcorp_stream"
 ) -> Iterator[list[tuple[Any, ...]]]:
     """Rows of a large read, `batch` at a time, from a server-side cursor in the session's
     transaction: constant memory, and plain tuples (no ORM or Row objects) for loops that
     touch millions of rows. `statement` is a SQLAlchemy Core statement with plain
-    parameters (compiled here, bound by the driver).
-
-    prefetch: a helper thread fetches the next batch while the caller works on this one,
-    so PostgreSQL produces rows on one core while Python consumes them on another (the
-    driver releases the GIL while it waits). The cursor is only ever used by one thread.
-    """
+    parameters (compiled here, bound by the driver)."""
     connection = session.connection()
     compiled = statement.compile(dialect=connection.dialect)
     cursor: Any = connection.connection.dbapi_connection.cursor(name=name)  # type: ignore[union-attr]
     try:
         cursor.itersize = batch
         cursor.execute(str(compiled), compiled.params)
-        if not prefetch:
-            while rows := cursor.fetchmany(batch):
-                yield rows
-            return
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix=name) as fetcher:
-            pending = fetcher.submit(cursor.fetchmany, batch)
-            try:
-                while rows := pending.result():
-                    pending = fetcher.submit(cursor.fetchmany, batch)
-                    yield rows
-            finally:  # never close the cursor under a fetch in flight
-                pending.cancel() or pending.exception()
+        while rows := cursor.fetchmany(batch):
+            yield rows
     finally:
         cursor.close()
