@@ -31,10 +31,10 @@ from elcorp.compliance.infrastructure.tables import (
 from elcorp.shared.infrastructure.tables import audit_log
 
 logger = logging.getLogger(__name__)
-ENTRY_TIME_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'  # PostgreSQL's spelling of entry_timestamp()
-
+# `to_char(..., 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` below is PostgreSQL's spelling of
+# elcorp.shared.domain.audit_entry.entry_timestamp().
 LINK_CHECK = text(
-    f"""
+    """
     SELECT
         count(*) AS links,
         min(k.seq) FILTER (WHERE k.seq > :first AND p.seq IS NULL) AS first_gap,
@@ -46,7 +46,7 @@ LINK_CHECK = text(
         min(k.seq) FILTER (
             WHERE NOT l.entry::jsonb @> jsonb_build_object(
                 'id', l.id::text,
-                'occurred_at', to_char(l.occurred_at AT TIME ZONE 'UTC', '{ENTRY_TIME_FORMAT}'),
+                'occurred_at', to_char(l.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                 'action', l.action,
                 'actor_id', l.actor_id,
                 'resource_type', l.resource_type,
@@ -58,7 +58,7 @@ LINK_CHECK = text(
     LEFT JOIN audit_chain p ON p.seq = k.seq - 1 AND p.seq >= :first
     LEFT JOIN audit_log l ON l.id = k.entry_id AND l.occurred_at = k.entry_occurred_at
     WHERE k.seq BETWEEN :first AND :last
-    """  # noqa: S608 - a constant: no value is formatted into it
+    """
 )
 
 

@@ -17,14 +17,13 @@ from elcorp.shared.application import context
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.domain.audit_entry import canonical, entry_timestamp
 from elcorp.shared.domain.clock import utc_now
-from elcorp.shared.infrastructure.tables import audit_log
 
 MAX_USER_AGENT = 512
 # Sent straight to the driver: an audited write is on every business transaction's path,
 # and SQLAlchemy's statement machinery cost more CPU than the INSERT itself (benchmark:
-# backend/benchmarks/audit.py). The table and column names are the model's.
+# backend/benchmarks/audit.py). The columns are those of `tables.audit_log`.
 INSERT_ENTRY = (
-    f"INSERT INTO {audit_log.name} (id, occurred_at, action, actor_id, resource_type, resource_id, "  # noqa: S608
+    "INSERT INTO audit_log (id, occurred_at, action, actor_id, resource_type, resource_id, "
     "request_id, entry) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
 )
 
