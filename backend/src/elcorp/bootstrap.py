@@ -24,9 +24,12 @@ from elcorp.compliance.infrastructure.sequencer import AuditSequencer
 from elcorp.compliance.infrastructure.signing import CheckpointSigner
 from elcorp.config import Settings
 from elcorp.governance.application.api import AccessControl, Grants
+from elcorp.governance.application.roles import RoleAdministration
 from elcorp.governance.infrastructure.grants import RedisGrantsCache, SqlGrantsStore
+from elcorp.governance.infrastructure.unit_of_work import SqlGovernanceUnitOfWork
 from elcorp.identity.application.accounts import Accounts
 from elcorp.identity.application.admin import UserAdministration
+from elcorp.identity.application.api import UserDirectory
 from elcorp.identity.application.authentication import Authentication
 from elcorp.identity.application.authorization import PermissionGate
 from elcorp.identity.application.deps import Ciphers, IdentityDeps
@@ -75,6 +78,7 @@ class Container:
     outbox: OutboxDispatcher
     access: AccessControl
     identity: IdentityServices
+    roles: RoleAdministration
     authorizer: PermissionGate
     mailer: IdentityMailer
     audit_sequencer: AuditSequencer
@@ -115,7 +119,7 @@ def build_identity(
     redis_client: redis.Redis,
     cipher: FieldCipher,
     access: AccessControl,
-) -> tuple[IdentityServices, PermissionGate, IdentityMailer]:
+) -> tuple[IdentityServices, PermissionGate, IdentityMailer, UserDirectory]:
     lookup = LookupHasher(settings.LOOKUP_HASH_KEY.get_secret_value())
     ip_failures, ip_window = parse_rate(settings.LOGIN_IP_MAX_FAILURES)
     deps = IdentityDeps(
@@ -193,7 +197,7 @@ def build_identity(
         verification_hours=max(1, settings.EMAIL_VERIFICATION_TTL_SECONDS // 3600),
         reset_minutes=max(1, settings.PASSWORD_RESET_TTL_SECONDS // 60),
     )
-    return services, gate, mailer
+    return services, gate, mailer, UserDirectory(deps.uow)
 
 
 def bootstrap(
@@ -227,7 +231,8 @@ def bootstrap(
             return SqlGrantsStore(session).load(user_id)
 
     access = AccessControl(load_grants, RedisGrantsCache(redis_client))
-    identity, gate, mailer = build_identity(settings, sessions, redis_client, cipher, access)
+    identity, gate, mailer, directory = build_identity(settings, sessions, redis_client, cipher, access)
+    roles = RoleAdministration(lambda: SqlGovernanceUnitOfWork(sessions), access, directory)
     signer = CheckpointSigner(settings.audit_signing_keys(), settings.audit_retired_public_keys())
     sequencer = AuditSequencer(
         sessions,
@@ -253,6 +258,7 @@ def bootstrap(
         outbox=OutboxDispatcher(sessions, bus, max_attempts=settings.OUTBOX_MAX_ATTEMPTS),
         access=access,
         identity=identity,
+        roles=roles,
         authorizer=gate,
         mailer=mailer,
         audit_sequencer=sequencer,

@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     # Before the rate limiter: a valid token makes the limit per user instead of per IP.
     install_authentication(app, container.identity.auth, container.authorizer)
     app.extensions["elcorp.identity"] = container.identity
+    app.extensions["elcorp.roles"] = container.roles
     app.extensions["elcorp.audit"] = container.audit_trail
     app.extensions["elcorp.audit_exports"] = container.audit_exports
     register_error_handlers(app)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Mapping
 from typing import Protocol
 
-from elcorp.governance.domain.rbac import Grants
+from elcorp.governance.domain.rbac import Grants, PermissionInfo, Role, Scope
+from elcorp.shared.application.unit_of_work import UnitOfWork
 
 
 class GrantsStore(Protocol):
@@ -30,3 +32,46 @@ class GrantsCache(Protocol):
     def put(self, user_id: uuid.UUID, grants: Grants) -> None: ...
 
     def invalidate(self, user_id: uuid.UUID) -> None: ...
+
+
+class RoleStore(GrantsStore, Protocol):
+    """Role administration on top of the grants store: roles, their permissions, the catalogue."""
+
+    def catalogue(self) -> list[PermissionInfo]: ...
+
+    def list_roles(self) -> list[Role]: ...
+
+    def get_role(self, role_id: uuid.UUID, *, for_update: bool = False) -> Role | None: ...
+
+    def roles_named(self, names: Collection[str]) -> list[Role]: ...
+
+    def name_taken(self, name: str) -> bool: ...
+
+    def add_role(self, name: str, description: str | None, permissions: Mapping[str, Scope]) -> uuid.UUID: ...
+
+    def update_role(self, role_id: uuid.UUID, *, name: str, description: str | None) -> None: ...
+
+    def set_permissions(self, role_id: uuid.UUID, permissions: Mapping[str, Scope]) -> None: ...
+
+    def holders(self, role_id: uuid.UUID) -> list[uuid.UUID]: ...
+
+    def delete_role(self, role_id: uuid.UUID) -> list[uuid.UUID]:
+        """Delete the role and its assignments; returns the users who held it."""
+        ...
+
+
+class GovernanceUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def roles(self) -> RoleStore: ...
+
+
+class UserDirectory(Protocol):
+    """What governance needs to know about users (implemented by identity's public API)."""
+
+    def exists(self, user_id: uuid.UUID) -> bool:
+        """Is there such a user, not deleted?"""
+        ...
+
+    def active_among(self, user_ids: Collection[uuid.UUID]) -> frozenset[uuid.UUID]:
+        """Those of `user_ids` whose accounts are active (neither locked nor deleted)."""
+        ...

@@ -7,7 +7,9 @@ Deny by default: a permission that is not granted is refused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import uuid
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -76,6 +78,11 @@ class Grants:
     def scope_of(self, permission: str) -> Scope | None:
         return self.permissions.get(permission)
 
+    def covers(self, permission: str, scope: Scope) -> bool:
+        """Does this holder have `permission` at least as widely as `scope`?"""
+        held = self.permissions.get(permission)
+        return held is Scope.ALL or (held is Scope.OWN and scope is Scope.OWN)
+
     @staticmethod
     def merge(roles: frozenset[str], grants: list[tuple[str, Scope]]) -> Grants:
         merged: dict[str, Scope] = {}
@@ -83,3 +90,29 @@ class Grants:
             if merged.get(name) is not Scope.ALL:
                 merged[name] = scope
         return Grants(roles, merged)
+
+
+# A role name: a lower-case slug (letters, digits, single `-` or `_` between them).
+ROLE_NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+ROLE_NAME_MAX = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A role and what it grants. System roles (the seeded four) are fixed: their name and
+    permissions cannot change and they cannot be deleted."""
+
+    id: uuid.UUID
+    name: str
+    description: str | None
+    is_system_role: bool
+    permissions: dict[str, Scope] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PermissionInfo:
+    """One entry of the stored permission catalogue."""
+
+    name: str
+    category: str
+    description: str | None

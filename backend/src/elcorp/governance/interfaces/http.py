@@ -2,10 +2,102 @@
 
 from __future__ import annotations
 
-from elcorp.shared.interfaces.api import context_blueprint
+from typing import Any
+
+from flask import Response, current_app
+
+from elcorp.governance.application.roles import CatalogueGroup, RoleAdministration
+from elcorp.governance.domain.rbac import Role
+from elcorp.governance.interfaces import schemas as s
+from elcorp.shared.interfaces import envelope
+from elcorp.shared.interfaces.api import BEARER, context_blueprint
+from elcorp.shared.interfaces.auth import current_caller, require_permission
 
 api = context_blueprint(
     "governance",
     "roles and permissions (RBAC), policies (PBAC), organizations and teams, service- "
     "request workflows with approval chains",
 )
+
+
+def roles() -> RoleAdministration:
+    found: RoleAdministration = current_app.extensions["elcorp.roles"]
+    return found
+
+
+def role_json(role: Role) -> dict[str, Any]:
+    return {
+        "id": str(role.id),
+        "name": role.name,
+        "description": role.description,
+        "permissions": sorted(role.permissions),
+        "is_system_role": role.is_system_role,
+    }
+
+
+def group_json(group: CatalogueGroup) -> dict[str, Any]:
+    return {
+        "category": group.category,
+        "permissions": [{"name": p.name, "description": p.description} for p in group.permissions],
+    }
+
+
+# -- roles --------------------------------------------------------------------------------
+@api.get("/roles", security=BEARER)
+@require_permission("role:manage")
+def list_roles() -> Response:
+    found = roles().list_roles()
+    return envelope.success([role_json(r) for r in found], meta={"total": len(found)})
+
+
+@api.post("/roles", security=BEARER)
+@require_permission("role:manage")
+def create_role(body: s.CreateRoleBody) -> Response:
+    role = roles().create_role(
+        current_caller().user_id, name=body.name, description=body.description, permissions=body.permissions
+    )
+    return envelope.success(role_json(role), status=201)
+
+
+@api.get("/roles/<uuid:role_id>", security=BEARER)
+@require_permission("role:manage")
+def get_role(path: s.RolePath) -> Response:
+    return envelope.success(role_json(roles().get_role(path.role_id)))
+
+
+@api.patch("/roles/<uuid:role_id>", security=BEARER)
+@require_permission("role:manage")
+def update_role(path: s.RolePath, body: s.UpdateRoleBody) -> Response:
+    role = roles().update_role(
+        current_caller().user_id,
+        path.role_id,
+        name=body.name,
+        description=body.description,
+        description_set="description" in body.model_fields_set,
+        permissions=body.permissions,
+    )
+    return envelope.success(role_json(role))
+
+
+@api.delete("/roles/<uuid:role_id>", security=BEARER)
+@require_permission("role:manage")
+def delete_role(path: s.RolePath) -> Response:
+    roles().delete_role(current_caller().user_id, path.role_id)
+    return envelope.success({"deleted": True, "id": str(path.role_id)})
+
+
+# -- the catalogue and assignments --------------------------------------------------------
+@api.get("/permissions", security=BEARER)
+@require_permission("role:manage")
+def permission_catalogue() -> Response:
+    groups = roles().catalogue()
+    return envelope.success(
+        [group_json(g) for g in groups], meta={"total": sum(len(g.permissions) for g in groups)}
+    )
+
+
+@api.put("/users/<uuid:user_id>/roles", security=BEARER)
+@require_permission("role:manage")
+def assign_roles(path: s.UserPath, body: s.AssignRolesBody) -> Response:
+    assigned = roles().assign_roles(current_caller().user_id, path.user_id, body.roles)
+    return envelope.success({"user_id": str(path.user_id), "roles": assigned})

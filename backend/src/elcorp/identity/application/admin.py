@@ -7,6 +7,7 @@ their own record (a 404 for anyone else's, so ids cannot be probed).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 
 from elcorp.governance.application.api import ADMIN_ROLE, USER_ROLE, Scope
 from elcorp.identity.application.accounts import Accounts, user_view
@@ -214,13 +215,23 @@ class UserAdministration:
         admins = set(uow.grants.users_with_role(ADMIN_ROLE))
         if user.id not in admins:
             return
-        others, _ = uow.users.search(
-            text=None,
-            status=UserStatus.ACTIVE.value,
-            only_ids=list(admins - {user.id}),
-            include_deleted=False,
-            offset=0,
-            limit=1,
-        )
-        if not others:
+        if not active_among(uow, admins - {user.id}, limit=1):
             raise Conflict(f"Cannot {verb} the last active administrator")
+
+
+def active_among(
+    uow: IdentityUnitOfWork, user_ids: Collection[uuid.UUID], *, limit: int | None = None
+) -> frozenset[uuid.UUID]:
+    """Those of `user_ids` whose accounts are active: neither locked nor deleted (the meaning
+    of "active administrator" for the last-administrator guards)."""
+    if not user_ids:
+        return frozenset()
+    found, _ = uow.users.search(
+        text=None,
+        status=UserStatus.ACTIVE.value,
+        only_ids=list(user_ids),
+        include_deleted=False,
+        offset=0,
+        limit=limit or len(user_ids),
+    )
+    return frozenset(u.id for u in found)

@@ -1,0 +1,240 @@
+"""Role administration: custom roles, the permission catalogue, role assignments.
+
+Guards (see SECURITY.md, "Authorisation"):
+
+- nobody grants or takes away what they do not hold themselves: every permission a change
+  adds to or removes from a role, and every permission of a role being assigned or
+  unassigned, must be held by the caller at least as widely (403 `ACC_001`);
+- system roles keep their name and permissions and cannot be deleted (409 `RES_005`);
+- the last active administrator keeps the `admin` role (409 `RES_005`);
+- deleting a role that is still assigned removes those assignments.
+
+Every change is audited in its own transaction and drops the affected users' cached grants
+before and after commit, so it takes effect on their very next request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+from elcorp.governance.application.api import AccessControl
+from elcorp.governance.application.ports import GovernanceUnitOfWork, UserDirectory
+from elcorp.governance.domain.rbac import ADMIN, ROLE_NAME, ROLE_NAME_MAX, PermissionInfo, Role, Scope
+from elcorp.shared.application.audit import Actor, Changes, Resource
+from elcorp.shared.domain.errors import AccessDenied, AlreadyExists, Conflict, NotFound, ValidationFailed
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueGroup:
+    category: str
+    permissions: list[PermissionInfo]
+
+
+def _role_audit(role: Role) -> dict[str, object]:
+    return {
+        "name": role.name,
+        "description": role.description,
+        "permissions": sorted(role.permissions),
+    }
+
+
+class RoleAdministration:
+    def __init__(
+        self,
+        uow: Callable[[], GovernanceUnitOfWork],
+        access: AccessControl,
+        users: UserDirectory,
+    ) -> None:
+        self._uow = uow
+        self._access = access
+        self._users = users
+
+    # -- reads -----------------------------------------------------------------------------
+    def list_roles(self) -> list[Role]:
+        with self._uow() as uow:
+            return uow.roles.list_roles()
+
+    def get_role(self, role_id: uuid.UUID) -> Role:
+        with self._uow() as uow:
+            return self._get(uow, role_id)
+
+    def catalogue(self) -> list[CatalogueGroup]:
+        with self._uow() as uow:
+            entries = uow.roles.catalogue()
+        groups: dict[str, list[PermissionInfo]] = {}
+        for entry in sorted(entries, key=lambda p: (p.category, p.name)):
+            groups.setdefault(entry.category, []).append(entry)
+        return [CatalogueGroup(category, perms) for category, perms in groups.items()]
+
+    # -- changes ---------------------------------------------------------------------------
+    def create_role(
+        self, actor: uuid.UUID, *, name: str, description: str | None, permissions: Collection[str]
+    ) -> Role:
+        self._check_name(name)
+        with self._uow() as uow:
+            wanted = self._known_permissions(uow, permissions)
+            self._ensure_caller_holds(actor, wanted)
+            if uow.roles.name_taken(name):
+                raise AlreadyExists("A role with this name already exists", details=[{"field": "name"}])
+            role_id = uow.roles.add_role(name, description, wanted)
+            role = self._get(uow, role_id)
+            uow.audit.record(
+                "role.created",
+                self._actor(actor),
+                Resource("role", str(role_id)),
+                Changes(after=_role_audit(role)),
+            )
+            uow.commit()
+        return role
+
+    def update_role(
+        self,
+        actor: uuid.UUID,
+        role_id: uuid.UUID,
+        *,
+        name: str | None,
+        description: str | None,
+        description_set: bool,
+        permissions: Collection[str] | None,
+    ) -> Role:
+        if name is not None:
+            self._check_name(name)
+        with self._uow() as uow:
+            before = self._get(uow, role_id, for_update=True)
+            wanted = self._known_permissions(uow, permissions) if permissions is not None else None
+            renamed = name is not None and name != before.name
+            regranted = wanted is not None and wanted != before.permissions
+            if before.is_system_role and (renamed or regranted):
+                raise Conflict("System roles cannot be renamed or have their permissions changed")
+            if wanted is not None and regranted:
+                changed = {p: s for p, s in wanted.items() if before.permissions.get(p) is not s}
+                changed.update({p: s for p, s in before.permissions.items() if p not in wanted})
+                self._ensure_caller_holds(actor, changed)
+            if renamed and name is not None and uow.roles.name_taken(name):
+                raise AlreadyExists("A role with this name already exists", details=[{"field": "name"}])
+            uow.roles.update_role(
+                role_id,
+                name=name if name is not None else before.name,
+                description=description if description_set else before.description,
+            )
+            holders: list[uuid.UUID] = []
+            if wanted is not None and regranted:
+                uow.roles.set_permissions(role_id, wanted)
+                holders = uow.roles.holders(role_id)
+                self._forget(holders)
+            after = self._get(uow, role_id)
+            uow.audit.record(
+                "role.updated",
+                self._actor(actor),
+                Resource("role", str(role_id)),
+                Changes(_role_audit(before), _role_audit(after)),
+            )
+            uow.commit()
+        self._forget(holders)
+        return after
+
+    def delete_role(self, actor: uuid.UUID, role_id: uuid.UUID) -> None:
+        """Delete a custom role; its assignments go with it (the holders lose its grants)."""
+        with self._uow() as uow:
+            role = self._get(uow, role_id, for_update=True)
+            if role.is_system_role:
+                raise Conflict("System roles cannot be deleted")
+            self._ensure_caller_holds(actor, role.permissions)
+            holders = uow.roles.delete_role(role_id)
+            self._forget(holders)
+            uow.audit.record(
+                "role.deleted",
+                self._actor(actor),
+                Resource("role", str(role_id)),
+                Changes(
+                    before={**_role_audit(role), "holders": sorted(str(u) for u in holders)},
+                ),
+            )
+            uow.commit()
+        self._forget(holders)
+
+    def assign_roles(self, actor: uuid.UUID, user_id: uuid.UUID, roles: Collection[str]) -> list[str]:
+        """Replace the user's roles with `roles`; returns the new, sorted list."""
+        if not self._users.exists(user_id):
+            raise NotFound("User not found")
+        wanted = frozenset(roles)
+        with self._uow() as uow:
+            before = uow.roles.roles_of_many([user_id])[user_id]
+            changed = before ^ wanted
+            if changed:
+                granted: dict[str, Scope] = {}
+                for role in uow.roles.roles_named(changed & uow.roles.known_roles()):
+                    for permission, scope in role.permissions.items():
+                        if granted.get(permission) is not Scope.ALL:
+                            granted[permission] = scope
+                self._ensure_caller_holds(actor, granted)
+            if ADMIN in before and ADMIN not in wanted:
+                others = set(uow.roles.users_with_role(ADMIN)) - {user_id}
+                if not self._users.active_among(others):
+                    raise Conflict("Cannot remove the admin role from the last active administrator")
+            self._access.assign_roles(uow.roles, user_id, wanted, actor)
+            uow.audit.record(
+                "user.roles_assigned",
+                self._actor(actor),
+                Resource("user", str(user_id)),
+                Changes(
+                    before={"roles": sorted(before)},
+                    after={"roles": sorted(wanted), "assigned_by": str(actor)},
+                ),
+            )
+            uow.commit()
+        self._access.forget(user_id)
+        return sorted(wanted)
+
+    # -- helpers ---------------------------------------------------------------------------
+    @staticmethod
+    def _get(uow: GovernanceUnitOfWork, role_id: uuid.UUID, *, for_update: bool = False) -> Role:
+        role = uow.roles.get_role(role_id, for_update=for_update)
+        if role is None:
+            raise NotFound("Role not found")
+        return role
+
+    @staticmethod
+    def _check_name(name: str) -> None:
+        if len(name) > ROLE_NAME_MAX or not ROLE_NAME.fullmatch(name):
+            raise ValidationFailed(
+                details=[
+                    {
+                        "field": "name",
+                        "message": "use lower-case letters and digits, optionally joined by - or _",
+                    }
+                ]
+            )
+
+    @staticmethod
+    def _known_permissions(uow: GovernanceUnitOfWork, names: Iterable[str]) -> dict[str, Scope]:
+        wanted = set(names)
+        unknown = wanted - {p.name for p in uow.roles.catalogue()}
+        if unknown:
+            raise ValidationFailed(
+                details=[
+                    {
+                        "field": "permissions",
+                        "message": f"unknown permission(s): {', '.join(sorted(unknown))}",
+                    }
+                ]
+            )
+        # Custom roles grant with scope `all`; `own` scopes belong to the seeded system roles.
+        return dict.fromkeys(sorted(wanted), Scope.ALL)
+
+    def _ensure_caller_holds(self, actor: uuid.UUID, wanted: Mapping[str, Scope]) -> None:
+        grants = self._access.grants_for(actor)
+        missing = sorted(p for p, scope in wanted.items() if not grants.covers(p, scope))
+        if missing:
+            raise AccessDenied(
+                f"You cannot grant or revoke permissions you do not hold: {', '.join(missing)}"
+            )
+
+    def _actor(self, actor: uuid.UUID) -> Actor:
+        return Actor(id=str(actor), roles=tuple(sorted(self._access.grants_for(actor).roles)))
+
+    def _forget(self, users: Iterable[uuid.UUID]) -> None:
+        for user_id in users:
+            self._access.forget(user_id)

@@ -1,0 +1,17 @@
+"""The governance unit of work: the kernel's SQL unit of work plus the role store."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from elcorp.governance.infrastructure.roles import SqlRoleStore
+from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
+
+
+class SqlGovernanceUnitOfWork(SqlAlchemyUnitOfWork):
+    roles: SqlRoleStore
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        self.roles = SqlRoleStore(self.session)
+        return self

@@ -1,0 +1,30 @@
+"""Identity's public API: what other contexts may call.
+
+Governance's role administration asks here whether a user exists and which administrators
+are active (the composition root hands a `UserDirectory` to governance as its port).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Collection
+
+from elcorp.identity.application.admin import active_among
+from elcorp.identity.application.ports import IdentityUnitOfWork
+
+__all__ = ["UserDirectory"]
+
+
+class UserDirectory:
+    def __init__(self, uow: Callable[[], IdentityUnitOfWork]) -> None:
+        self._uow = uow
+
+    def exists(self, user_id: uuid.UUID) -> bool:
+        """Is there such a user, not deleted?"""
+        with self._uow() as uow:
+            return uow.users.get(user_id) is not None
+
+    def active_among(self, user_ids: Collection[uuid.UUID]) -> frozenset[uuid.UUID]:
+        """Those of `user_ids` whose accounts are active (neither locked nor deleted)."""
+        with self._uow() as uow:
+            return active_among(uow, user_ids)

@@ -1,0 +1,382 @@
+"""Role administration: custom roles, the permission catalogue, role assignments, and the
+guards against privilege escalation."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from support.identity import grant_roles, signed_in, staff_with_mfa
+
+ROLES = "/api/v1/roles"
+
+
+def audit_entries(container, action: str) -> list[dict]:
+    with container.session_factory() as session:
+        return list(
+            session.execute(
+                text("SELECT entry::jsonb FROM audit_log WHERE action = :action ORDER BY occurred_at"),
+                {"action": action},
+            ).scalars()
+        )
+
+
+def role_named(client, admin, name: str) -> dict:
+    found = [r for r in client.get(ROLES, headers=admin.auth).get_json()["data"] if r["name"] == name]
+    assert len(found) == 1
+    return found[0]
+
+
+def create(client, caller, name: str, permissions: list[str], **extra):
+    return client.post(ROLES, headers=caller.auth, json={"name": name, "permissions": permissions, **extra})
+
+
+@pytest.fixture
+def admin(client, container):
+    return staff_with_mfa(client, container, "admin")
+
+
+@pytest.fixture
+def manager(client, container, admin):
+    """A role manager who holds only role:manage and user:read (no MFA role)."""
+    assert create(client, admin, "role-manager", ["role:manage", "user:read"]).status_code == 201
+    user = signed_in(client)
+    grant_roles(container, user, "role-manager")
+    return user
+
+
+# -- reads --------------------------------------------------------------------------------
+def test_lists_the_system_roles_with_sorted_permissions(client, admin):
+    response = client.get(ROLES, headers=admin.auth)
+    assert response.status_code == 200
+    body = response.get_json()
+    by_name = {r["name"]: r for r in body["data"]}
+    assert set(by_name) == {"admin", "staff", "user", "guest"}
+    assert body["meta"] == {"total": 4}
+    assert all(r["is_system_role"] for r in by_name.values())
+    assert set(by_name["admin"]) == {"id", "name", "description", "permissions", "is_system_role"}
+    assert len(by_name["admin"]["permissions"]) == 12
+    assert by_name["admin"]["permissions"] == sorted(by_name["admin"]["permissions"])
+    assert by_name["user"]["permissions"] == ["payment:create", "user:read"]
+    assert by_name["guest"]["permissions"] == []
+
+
+def test_gets_one_role_and_answers_404_for_an_unknown_id(client, admin):
+    staff = role_named(client, admin, "staff")
+    response = client.get(f"{ROLES}/{staff['id']}", headers=admin.auth)
+    assert response.status_code == 200
+    assert response.get_json()["data"] == staff
+    missing = client.get(f"{ROLES}/{uuid.uuid4()}", headers=admin.auth)
+    assert missing.status_code == 404
+    assert missing.get_json()["error"]["code"] == "RES_001"
+
+
+def test_the_permission_catalogue_is_grouped_by_category(client, admin):
+    response = client.get("/api/v1/permissions", headers=admin.auth)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert [g["category"] for g in body["data"]] == ["compliance", "governance", "identity", "payments"]
+    assert body["meta"] == {"total": 12}
+    governance = next(g for g in body["data"] if g["category"] == "governance")
+    assert [p["name"] for p in governance["permissions"]] == ["policy:manage", "role:manage"]
+    assert all(p["description"] for g in body["data"] for p in g["permissions"])
+
+
+ROUTES = [
+    ("get", ROLES, None),
+    ("post", ROLES, {"name": "x-role", "permissions": []}),
+    ("get", f"{ROLES}/{uuid.uuid4()}", None),
+    ("patch", f"{ROLES}/{uuid.uuid4()}", {"description": "x"}),
+    ("delete", f"{ROLES}/{uuid.uuid4()}", None),
+    ("get", "/api/v1/permissions", None),
+    ("put", f"/api/v1/users/{uuid.uuid4()}/roles", {"roles": ["user"]}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), ROUTES)
+def test_every_route_needs_a_token_and_role_manage(client, method, path, body):
+    anonymous = getattr(client, method)(path, json=body)
+    assert anonymous.status_code == 401
+    assert anonymous.get_json()["error"]["code"] == "AUTH_004"
+    customer = signed_in(client)
+    refused = getattr(client, method)(path, headers=customer.auth, json=body)
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "ACC_001"
+
+
+# -- create, change, delete -----------------------------------------------------------------
+def test_create_patch_and_delete_a_custom_role_each_audited(client, container, admin):
+    created = create(client, admin, "auditor", ["audit:view", "user:read"], description="Reads the trail")
+    assert created.status_code == 201, created.get_json()
+    role = created.get_json()["data"]
+    assert role["name"] == "auditor"
+    assert role["description"] == "Reads the trail"
+    assert role["permissions"] == ["audit:view", "user:read"]
+    assert role["is_system_role"] is False
+    uuid.UUID(role["id"])
+
+    patched = client.patch(
+        f"{ROLES}/{role['id']}",
+        headers=admin.auth,
+        json={"name": "trail-reader", "permissions": ["audit:view", "audit:export"]},
+    )
+    assert patched.status_code == 200, patched.get_json()
+    data = patched.get_json()["data"]
+    assert (data["name"], data["description"]) == ("trail-reader", "Reads the trail")  # kept
+    assert data["permissions"] == ["audit:export", "audit:view"]
+    cleared = client.patch(f"{ROLES}/{role['id']}", headers=admin.auth, json={"description": None})
+    assert cleared.get_json()["data"]["description"] is None
+
+    deleted = client.delete(f"{ROLES}/{role['id']}", headers=admin.auth)
+    assert deleted.status_code == 200
+    assert deleted.get_json()["data"] == {"deleted": True, "id": role["id"]}
+    assert client.get(f"{ROLES}/{role['id']}", headers=admin.auth).status_code == 404
+
+    (made,) = audit_entries(container, "role.created")
+    assert made["actor_id"] == admin.id
+    assert made["actor_roles"] == ["admin"]
+    assert (made["resource_type"], made["resource_id"]) == ("role", role["id"])
+    assert made["changes"]["after"]["permissions"] == ["audit:view", "user:read"]
+    first, second = audit_entries(container, "role.updated")
+    assert first["changes"]["before"]["name"] == "auditor"
+    assert first["changes"]["after"] == {
+        "name": "trail-reader",
+        "description": "Reads the trail",
+        "permissions": ["audit:export", "audit:view"],
+    }
+    assert second["changes"]["after"]["description"] is None
+    (gone,) = audit_entries(container, "role.deleted")
+    assert gone["actor_id"] == admin.id
+    assert gone["changes"]["before"]["name"] == "trail-reader"
+
+
+def test_a_duplicate_name_is_409(client, admin):
+    assert create(client, admin, "auditor", []).status_code == 201
+    again = create(client, admin, "auditor", ["audit:view"])
+    assert again.status_code == 409
+    assert again.get_json()["error"]["code"] == "RES_002"
+    system = create(client, admin, "admin", [])
+    assert system.status_code == 409
+    other = create(client, admin, "other", []).get_json()["data"]
+    renamed = client.patch(f"{ROLES}/{other['id']}", headers=admin.auth, json={"name": "auditor"})
+    assert renamed.status_code == 409
+    assert renamed.get_json()["error"]["code"] == "RES_002"
+
+
+def test_an_unknown_permission_is_422_and_nothing_is_stored(client, admin):
+    response = create(client, admin, "auditor", ["audit:view", "vault:open"])
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["status"] == "validation_error"
+    assert body["error"]["details"][0]["field"] == "permissions"
+    assert all(r["name"] != "auditor" for r in client.get(ROLES, headers=admin.auth).get_json()["data"])
+    role = create(client, admin, "auditor", []).get_json()["data"]
+    patched = client.patch(f"{ROLES}/{role['id']}", headers=admin.auth, json={"permissions": ["x:y"]})
+    assert patched.status_code == 422
+
+
+@pytest.mark.parametrize("name", ["Auditor", "a b", "-x", "x-", "ab!", "a", "x" * 65, "über"])
+def test_a_role_name_must_be_a_lower_case_slug(client, admin, name):
+    response = create(client, admin, name, [])
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "VAL_001"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("post", ROLES, {"name": "auditor", "permissions": [], "is_system_role": True}),
+        ("post", ROLES, {"name": "auditor", "permissions": [], "id": str(uuid.uuid4())}),
+        ("patch", "{role}", {"is_system_role": True}),
+        ("patch", "{role}", {"scope": "all"}),
+        ("put", "/api/v1/users/{user}/roles", {"roles": ["user"], "assigned_by": str(uuid.uuid4())}),
+    ],
+)
+def test_unknown_body_fields_are_refused(client, admin, method, path, body):
+    role = create(client, admin, "target", []).get_json()["data"]
+    url = path.format(role=f"{ROLES}/{role['id']}", user=admin.id)
+    response = getattr(client, method)(url, headers=admin.auth, json=body)
+    assert response.status_code == 422
+    assert response.get_json()["status"] == "validation_error"
+    stored = client.get(f"{ROLES}/{role['id']}", headers=admin.auth).get_json()["data"]
+    assert stored["is_system_role"] is False
+    assert client.get("/api/v1/me", headers=admin.auth).get_json()["data"]["roles"] == ["admin"]
+
+
+# -- system roles -------------------------------------------------------------------------
+def test_system_roles_cannot_be_renamed_regranted_or_deleted(client, admin):
+    staff = role_named(client, admin, "staff")
+    url = f"{ROLES}/{staff['id']}"
+    for body in (
+        {"name": "support"},
+        {"permissions": ["user:read"]},
+        {"permissions": staff["permissions"] + ["report:generate"]},
+    ):
+        response = client.patch(url, headers=admin.auth, json=body)
+        assert response.status_code == 409, body
+        assert response.get_json()["error"]["code"] == "RES_005"
+    deleted = client.delete(url, headers=admin.auth)
+    assert deleted.status_code == 409
+    assert deleted.get_json()["error"]["code"] == "RES_005"
+    assert client.get(url, headers=admin.auth).get_json()["data"] == staff
+    # The description is not a grant: it may be reworded.
+    reworded = client.patch(url, headers=admin.auth, json={"description": "Support desk"})
+    assert reworded.status_code == 200
+    assert reworded.get_json()["data"]["permissions"] == staff["permissions"]
+
+
+# -- escalation ---------------------------------------------------------------------------
+def test_a_manager_cannot_create_a_role_with_a_permission_they_lack(client, manager):
+    refused = create(client, manager, "auditor", ["user:read", "audit:view"])
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "ACC_001"
+    allowed = create(client, manager, "reader", ["user:read"])
+    assert allowed.status_code == 201
+
+
+def test_a_manager_cannot_patch_a_permission_they_lack_into_or_out_of_a_role(client, admin, manager):
+    reader = create(client, manager, "reader", ["user:read"]).get_json()["data"]
+    added = client.patch(
+        f"{ROLES}/{reader['id']}", headers=manager.auth, json={"permissions": ["user:read", "audit:view"]}
+    )
+    assert added.status_code == 403
+    assert added.get_json()["error"]["code"] == "ACC_001"
+    auditor = create(client, admin, "auditor", ["audit:view", "user:read"]).get_json()["data"]
+    removed = client.patch(
+        f"{ROLES}/{auditor['id']}", headers=manager.auth, json={"permissions": ["user:read"]}
+    )
+    assert removed.status_code == 403
+    deleted = client.delete(f"{ROLES}/{auditor['id']}", headers=manager.auth)
+    assert deleted.status_code == 403
+    assert client.get(f"{ROLES}/{reader['id']}", headers=admin.auth).get_json()["data"]["permissions"] == [
+        "user:read"
+    ]
+    assert client.get(f"{ROLES}/{auditor['id']}", headers=admin.auth).get_json()["data"]["permissions"] == [
+        "audit:view",
+        "user:read",
+    ]
+
+
+def test_a_manager_cannot_assign_a_role_carrying_a_permission_they_lack(client, container, manager):
+    customer = signed_in(client)
+    url = f"/api/v1/users/{customer.id}/roles"
+    for roles in (["user", "staff"], ["admin"], ["user", "role-manager", "staff"]):
+        refused = client.put(url, headers=manager.auth, json={"roles": roles})
+        assert refused.status_code == 403, roles
+        assert refused.get_json()["error"]["code"] == "ACC_001"
+    # Even a role the manager cannot grant at scope `all`: their user:read would have to be wider.
+    assert client.get("/api/v1/me", headers=customer.auth).get_json()["data"]["roles"] == ["user"]
+    reader = create(client, manager, "reader", ["user:read"]).get_json()["data"]
+    allowed = client.put(url, headers=manager.auth, json={"roles": ["user", reader["name"]]})
+    assert allowed.status_code == 200, allowed.get_json()
+    assert allowed.get_json()["data"] == {"user_id": customer.id, "roles": ["reader", "user"]}
+
+
+def test_removing_a_role_carrying_a_permission_the_manager_lacks_is_refused(client, container, manager):
+    staff = signed_in(client)
+    grant_roles(container, staff, "staff")
+    refused = client.put(f"/api/v1/users/{staff.id}/roles", headers=manager.auth, json={"roles": ["user"]})
+    assert refused.status_code == 403
+
+
+# -- assignment -----------------------------------------------------------------------------
+def test_the_last_active_admin_cannot_lose_the_admin_role(client, container, admin):
+    url = f"/api/v1/users/{admin.id}/roles"
+    refused = client.put(url, headers=admin.auth, json={"roles": ["user"]})
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "RES_005"
+    # A locked second administrator is not an active one.
+    other = signed_in(client)
+    grant_roles(container, other, "admin")
+    locked = client.patch(f"/api/v1/users/{other.id}", headers=admin.auth, json={"status": "locked"})
+    assert locked.status_code == 200
+    assert client.put(url, headers=admin.auth, json={"roles": ["user"]}).status_code == 409
+    client.patch(f"/api/v1/users/{other.id}", headers=admin.auth, json={"status": "active"})
+    stepped_down = client.put(url, headers=admin.auth, json={"roles": ["staff"]})
+    assert stepped_down.status_code == 200, stepped_down.get_json()
+    assert client.get("/api/v1/me", headers=admin.auth).get_json()["data"]["roles"] == ["staff"]
+
+
+def test_assignment_is_audited_with_assigned_by_and_before_after(client, container, admin):
+    customer = signed_in(client)
+    response = client.put(
+        f"/api/v1/users/{customer.id}/roles", headers=admin.auth, json={"roles": ["user", "staff"]}
+    )
+    assert response.status_code == 200
+    assert response.get_json()["data"]["roles"] == ["staff", "user"]
+    (entry,) = audit_entries(container, "user.roles_assigned")
+    assert entry["actor_id"] == admin.id
+    assert (entry["resource_type"], entry["resource_id"]) == ("user", customer.id)
+    assert entry["changes"] == {
+        "before": {"roles": ["user"]},
+        "after": {"roles": ["staff", "user"], "assigned_by": admin.id},
+    }
+    with container.session_factory() as session:
+        assigned_by = set(
+            session.execute(
+                text("SELECT assigned_by::text FROM user_role WHERE user_id = :id"), {"id": customer.id}
+            ).scalars()
+        )
+    assert assigned_by == {admin.id}
+
+
+def test_assignment_to_an_unknown_user_is_404_and_an_unknown_role_422(client, admin):
+    missing = client.put(f"/api/v1/users/{uuid.uuid4()}/roles", headers=admin.auth, json={"roles": ["user"]})
+    assert missing.status_code == 404
+    assert missing.get_json()["error"]["code"] == "RES_001"
+    customer = signed_in(client)
+    unknown = client.put(f"/api/v1/users/{customer.id}/roles", headers=admin.auth, json={"roles": ["wizard"]})
+    assert unknown.status_code == 422
+
+
+# -- effect on the next request -------------------------------------------------------------
+def test_an_assigned_role_works_and_a_revoked_permission_stops_on_the_next_request(client, container, admin):
+    auditor = create(client, admin, "auditor", ["audit:view"]).get_json()["data"]
+    customer = signed_in(client)
+    assert client.get("/api/v1/audit-logs", headers=customer.auth).status_code == 403  # now cached
+    assert container.redis.exists(f"rbac:grants:{customer.id}")
+    assigned = client.put(
+        f"/api/v1/users/{customer.id}/roles", headers=admin.auth, json={"roles": ["user", "auditor"]}
+    )
+    assert assigned.status_code == 200
+    assert client.get("/api/v1/audit-logs", headers=customer.auth).status_code == 200
+    assert container.redis.exists(f"rbac:grants:{customer.id}")
+
+    patched = client.patch(
+        f"{ROLES}/{auditor['id']}", headers=admin.auth, json={"permissions": ["user:read"]}
+    )
+    assert patched.status_code == 200
+    response = client.get("/api/v1/audit-logs", headers=customer.auth)
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "ACC_001"
+
+
+def test_deleting_an_assigned_role_removes_its_assignments_at_once(client, container, admin):
+    auditor = create(client, admin, "auditor", ["audit:view"]).get_json()["data"]
+    customer = signed_in(client)
+    grant_roles(container, customer, "user", "auditor")
+    assert client.get("/api/v1/audit-logs", headers=customer.auth).status_code == 200  # cached
+    deleted = client.delete(f"{ROLES}/{auditor['id']}", headers=admin.auth)
+    assert deleted.status_code == 200
+    assert client.get("/api/v1/audit-logs", headers=customer.auth).status_code == 403
+    assert client.get("/api/v1/me", headers=customer.auth).get_json()["data"]["roles"] == ["user"]
+    (entry,) = audit_entries(container, "role.deleted")
+    assert entry["changes"]["before"]["holders"] == [customer.id]
+
+
+def test_the_routes_are_in_the_openapi_document_with_bearer_security(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    expected = {
+        "/api/v1/roles": {"get", "post"},
+        "/api/v1/roles/{role_id}": {"get", "patch", "delete"},
+        "/api/v1/permissions": {"get"},
+        "/api/v1/users/{user_id}/roles": {"put"},
+    }
+    for path, methods in expected.items():
+        assert methods <= set(paths[path]), path
+        for method in methods:
+            assert paths[path][method]["security"] == [{"bearerAuth": []}]
+    create_schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["CreateRoleBody"]
+    assert create_schema["additionalProperties"] is False
