@@ -24,7 +24,9 @@ from elcorp.compliance.infrastructure.sequencer import AuditSequencer
 from elcorp.compliance.infrastructure.signing import CheckpointSigner
 from elcorp.config import Settings
 from elcorp.governance.application.api import AccessControl, Grants
+from elcorp.governance.application.policies import PolicyAdministration
 from elcorp.governance.application.roles import RoleAdministration
+from elcorp.governance.infrastructure.calendar import CountryHolidayCalendar
 from elcorp.governance.infrastructure.grants import RedisGrantsCache, SqlGrantsStore
 from elcorp.governance.infrastructure.unit_of_work import SqlGovernanceUnitOfWork
 from elcorp.identity.application.accounts import Accounts
@@ -79,6 +81,7 @@ class Container:
     access: AccessControl
     identity: IdentityServices
     roles: RoleAdministration
+    policies: PolicyAdministration
     authorizer: PermissionGate
     mailer: IdentityMailer
     audit_sequencer: AuditSequencer
@@ -233,6 +236,12 @@ def bootstrap(
     access = AccessControl(load_grants, RedisGrantsCache(redis_client))
     identity, gate, mailer, directory = build_identity(settings, sessions, redis_client, cipher, access)
     roles = RoleAdministration(lambda: SqlGovernanceUnitOfWork(sessions), access, directory)
+    policies = PolicyAdministration(
+        lambda: SqlGovernanceUnitOfWork(sessions),
+        access,
+        directory,
+        holidays=CountryHolidayCalendar(settings.BUSINESS_HOLIDAYS_COUNTRY, settings.BUSINESS_HOLIDAYS_EXTRA),
+    )
     signer = CheckpointSigner(settings.audit_signing_keys(), settings.audit_retired_public_keys())
     sequencer = AuditSequencer(
         sessions,
@@ -259,6 +268,7 @@ def bootstrap(
         access=access,
         identity=identity,
         roles=roles,
+        policies=policies,
         authorizer=gate,
         mailer=mailer,
         audit_sequencer=sequencer,

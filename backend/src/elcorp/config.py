@@ -13,6 +13,7 @@ import hmac
 import json
 import os
 import secrets
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -117,6 +118,11 @@ class Settings(BaseSettings):
     AUDIT_ONLINE_MONTHS: int = Field(default=3, ge=1)
     AUDIT_ARCHIVE_DIR: Path | None = None  # default: VAR_DIR/audit-archive
 
+    # Business calendar (the business-hours policy): the country's public holidays from the
+    # `holidays` package, plus proclaimed days as comma-separated ISO dates (2026-11-27,...).
+    BUSINESS_HOLIDAYS_COUNTRY: str = Field(default="NA", min_length=2, max_length=3)
+    BUSINESS_HOLIDAYS_EXTRA: Annotated[list[date], NoDecode] = Field(default_factory=list)
+
     # Email
     EMAIL_BACKEND: Literal["file", "smtp"] = "file"
     EMAIL_FROM: str = "Elcorp Namibia <no-reply@elcorp.na>"
@@ -158,7 +164,13 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("CORS_ORIGINS", "MFA_REQUIRED_ROLES", "AUDIT_RETIRED_PUBLIC_KEYS", mode="before")
+    @field_validator(
+        "CORS_ORIGINS",
+        "MFA_REQUIRED_ROLES",
+        "AUDIT_RETIRED_PUBLIC_KEYS",
+        "BUSINESS_HOLIDAYS_EXTRA",
+        mode="before",
+    )
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):

@@ -61,6 +61,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     install_authentication(app, container.identity.auth, container.authorizer)
     app.extensions["elcorp.identity"] = container.identity
     app.extensions["elcorp.roles"] = container.roles
+    app.extensions["elcorp.policies"] = container.policies
     app.extensions["elcorp.audit"] = container.audit_trail
     app.extensions["elcorp.audit_exports"] = container.audit_exports
     register_error_handlers(app)

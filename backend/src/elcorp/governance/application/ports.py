@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Mapping
-from typing import Protocol
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
 
 from elcorp.governance.domain.rbac import Grants, PermissionInfo, Role, Scope
 from elcorp.shared.application.unit_of_work import UnitOfWork
@@ -60,9 +62,39 @@ class RoleStore(GrantsStore, Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class StoredPolicy:
+    """One row of the policy store: a built-in kind, its JSON parameters, its place in order."""
+
+    name: str
+    kind: str
+    enabled: bool
+    position: int
+    params: dict[str, Any]
+    updated_at: datetime
+    updated_by: uuid.UUID | None
+
+
+class PolicyStore(Protocol):
+    """The administrable PBAC policies (the database)."""
+
+    def list_policies(self) -> list[StoredPolicy]:
+        """Every policy, in evaluation (position) order."""
+        ...
+
+    def get_policy(self, name: str, *, for_update: bool = False) -> StoredPolicy | None: ...
+
+    def update_policy(
+        self, name: str, *, enabled: bool, params: Mapping[str, Any], updated_by: uuid.UUID
+    ) -> None: ...
+
+
 class GovernanceUnitOfWork(UnitOfWork, Protocol):
     @property
     def roles(self) -> RoleStore: ...
+
+    @property
+    def policies(self) -> PolicyStore: ...
 
 
 class UserDirectory(Protocol):

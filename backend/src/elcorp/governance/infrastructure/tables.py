@@ -1,4 +1,5 @@
-"""RBAC tables (the client's governance schema, with UUID keys and a grant scope)."""
+"""Governance tables: RBAC (the client's schema, with UUID keys and a grant scope) and the
+stored PBAC policies."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Integer,
     Table,
     Text,
     UniqueConstraint,
@@ -15,6 +17,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 
 from elcorp.shared.infrastructure.db import metadata
 
@@ -55,4 +58,22 @@ user_role = Table(
     Column("assigned_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("assigned_by", Uuid, ForeignKey("user_account.id", ondelete="SET NULL")),
     UniqueConstraint("user_id", "role_id", name="uq_user_role_user_id_role_id"),
+)
+
+access_policy = Table(
+    "access_policy",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("position", Integer, nullable=False, unique=True),
+    Column("params", JSONB, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_by", Uuid, ForeignKey("user_account.id", ondelete="SET NULL")),
+    CheckConstraint(
+        "kind IN ('ownership', 'organization_scope', 'amount_threshold', "
+        "'segregation_of_duties', 'business_hours', 'data_classification')",
+        name="kind",
+    ),
+    comment="PBAC policies evaluated after RBAC, in position order (governance).",
 )

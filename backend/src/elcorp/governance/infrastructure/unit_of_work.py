@@ -1,17 +1,20 @@
-"""The governance unit of work: the kernel's SQL unit of work plus the role store."""
+"""The governance unit of work: the kernel's SQL unit of work plus the role and policy stores."""
 
 from __future__ import annotations
 
 from typing import Self
 
+from elcorp.governance.infrastructure.policies import SqlPolicyStore
 from elcorp.governance.infrastructure.roles import SqlRoleStore
 from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
 
 
 class SqlGovernanceUnitOfWork(SqlAlchemyUnitOfWork):
     roles: SqlRoleStore
+    policies: SqlPolicyStore
 
     def __enter__(self) -> Self:
         super().__enter__()
         self.roles = SqlRoleStore(self.session)
+        self.policies = SqlPolicyStore(self.session)
         return self

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import Response, current_app
 
+from elcorp.governance.application.policies import PolicyAdministration
+from elcorp.governance.application.ports import StoredPolicy
 from elcorp.governance.application.roles import CatalogueGroup, RoleAdministration
+from elcorp.governance.domain.policies import Classification, Evaluation, Resource
 from elcorp.governance.domain.rbac import Role
 from elcorp.governance.interfaces import schemas as s
+from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import BEARER, context_blueprint
 from elcorp.shared.interfaces.auth import current_caller, require_permission
@@ -22,6 +27,11 @@ api = context_blueprint(
 
 def roles() -> RoleAdministration:
     found: RoleAdministration = current_app.extensions["elcorp.roles"]
+    return found
+
+
+def policies() -> PolicyAdministration:
+    found: PolicyAdministration = current_app.extensions["elcorp.policies"]
     return found
 
 
@@ -101,3 +111,74 @@ def permission_catalogue() -> Response:
 def assign_roles(path: s.UserPath, body: s.AssignRolesBody) -> Response:
     assigned = roles().assign_roles(current_caller().user_id, path.user_id, body.roles)
     return envelope.success({"user_id": str(path.user_id), "roles": assigned})
+
+
+# -- policies (PBAC) ----------------------------------------------------------------------
+def policy_json(policy: StoredPolicy) -> dict[str, Any]:
+    return {
+        "name": policy.name,
+        "kind": policy.kind,
+        "enabled": policy.enabled,
+        "position": policy.position,
+        "params": policy.params,
+        "updated_at": isoformat_z(policy.updated_at),
+        "updated_by": None if policy.updated_by is None else str(policy.updated_by),
+    }
+
+
+def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
+    found = evaluation.to_dict()
+    return {
+        "allowed": evaluation.allowed,
+        "reason": evaluation.reason,
+        "approval_required": evaluation.approval_required,
+        "alert": evaluation.alert,
+        "trace": found["trace"],
+    }
+
+
+@api.get("/policies", security=BEARER)
+@require_permission("policy:manage")
+def list_policies() -> Response:
+    found = policies().list_policies()
+    return envelope.success([policy_json(p) for p in found], meta={"total": len(found)})
+
+
+@api.post("/policies/evaluate", security=BEARER)
+@require_permission("policy:manage")
+def evaluate_policies(body: s.EvaluateBody) -> Response:
+    given = body.resource
+    resource = Resource(
+        type=given.type,
+        id=given.id,
+        owner_id=given.owner_id,
+        organization_id=given.organization_id,
+        classification=Classification(given.classification),
+        maker_id=given.maker_id,
+        amount=None if given.amount is None else Decimal(given.amount),
+        currency=given.currency,
+    )
+    evaluation = policies().evaluate(
+        current_caller().user_id,
+        user_id=body.user_id,
+        action=body.action,
+        resource=resource,
+        at=body.at,
+        emergency_reason=body.emergency_reason,
+    )
+    return envelope.success(evaluation_json(evaluation))
+
+
+@api.get("/policies/<name>", security=BEARER)
+@require_permission("policy:manage")
+def get_policy(path: s.PolicyPath) -> Response:
+    return envelope.success(policy_json(policies().get_policy(path.name)))
+
+
+@api.put("/policies/<name>", security=BEARER)
+@require_permission("policy:manage")
+def update_policy(path: s.PolicyPath, body: s.UpdatePolicyBody) -> Response:
+    policy = policies().update_policy(
+        current_caller().user_id, path.name, enabled=body.enabled, params=body.params
+    )
+    return envelope.success(policy_json(policy))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 ROLE_NAME_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 ROLE_NAME_DOC = "A lower-case slug: letters and digits, optionally joined by - or _"
@@ -41,3 +42,42 @@ class UpdateRoleBody(Strict):
 
 class AssignRolesBody(Strict):
     roles: list[str] = Field(max_length=50, description="The user's complete set of role names")
+
+
+# -- policies -----------------------------------------------------------------------------
+POLICY_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
+PERMISSION_PATTERN = r"^[a-z][a-z0-9_]*:[a-z][a-z0-9_]*$"
+DECIMAL_PATTERN = r"^-?\d{1,12}(\.\d{1,8})?$"
+
+
+class PolicyPath(Strict):
+    name: str = Field(pattern=POLICY_NAME_PATTERN, description="The policy's name, e.g. `business_hours`")
+
+
+class UpdatePolicyBody(Strict):
+    enabled: bool | None = Field(default=None, description="Switch the policy on or off")
+    params: dict[str, Any] | None = Field(
+        default=None,
+        description="The policy's complete parameters (see docs/SECURITY.md); amounts as decimal strings",
+    )
+
+
+class EvaluateResourceBody(Strict):
+    type: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$", description="e.g. `payment`")
+    id: uuid.UUID | None = None
+    owner_id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    classification: Literal["public", "internal", "confidential", "restricted"] = "internal"
+    maker_id: uuid.UUID | None = Field(default=None, description="Who created the resource (maker-checker)")
+    amount: str | None = Field(default=None, pattern=DECIMAL_PATTERN, description='A decimal string, "12.50"')
+    currency: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code")
+
+
+class EvaluateBody(Strict):
+    user_id: uuid.UUID = Field(description="Whose access is evaluated")
+    action: str = Field(
+        max_length=100, pattern=PERMISSION_PATTERN, description="A permission name, `resource:action`"
+    )
+    resource: EvaluateResourceBody
+    at: AwareDatetime | None = Field(default=None, description="When (ISO 8601 with offset); default now")
+    emergency_reason: str | None = Field(default=None, max_length=500)
