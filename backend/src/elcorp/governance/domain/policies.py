@@ -310,6 +310,14 @@ class _Fields:
             raise ValidationFailed("Invalid policy parameters", details=self.errors)
 
 
+def _actions_only(data: object) -> frozenset[str]:
+    """The parameters of a policy whose only setting is the list of actions it covers."""
+    fields = _Fields(data, {"actions"})
+    actions = fields.strings("actions", frozenset())
+    fields.done()
+    return actions
+
+
 # --------------------------------------------------------------------------- ownership
 
 
@@ -325,10 +333,7 @@ class OwnershipParams:
 
     @classmethod
     def from_dict(cls, data: object) -> OwnershipParams:
-        fields = _Fields(data, {"actions"})
-        actions = fields.strings("actions", frozenset())
-        fields.done()
-        return cls(actions)
+        return cls(_actions_only(data))
 
     def to_dict(self) -> dict[str, object]:
         return {"actions": sorted(self.actions)}
@@ -506,10 +511,7 @@ class SegregationOfDutiesParams:
 
     @classmethod
     def from_dict(cls, data: object) -> SegregationOfDutiesParams:
-        fields = _Fields(data, {"actions"})
-        actions = fields.strings("actions", frozenset())
-        fields.done()
-        return cls(actions)
+        return cls(_actions_only(data))
 
     def to_dict(self) -> dict[str, object]:
         return {"actions": sorted(self.actions)}
