@@ -11,7 +11,7 @@ from elcorp.compliance.domain.audit_chain import (
     ChainedEntry,
     canonical,
     canonical_json,
-    chain_hash,
+    link_hash,
     verify_chain,
 )
 from elcorp.shared.domain.audit_entry import entry_timestamp
@@ -60,7 +60,7 @@ def entry(n: int) -> dict:
 def chain(n: int) -> list[ChainedEntry]:
     items, prev = [], None
     for i in range(1, n + 1):
-        prev = chain_hash(prev, entry(i))
+        prev = link_hash(prev, canonical_json(entry(i)))
         items.append(ChainedEntry(i, prev, canonical_json(entry(i))))
     return items
 

@@ -12,9 +12,8 @@ canonical_json = RFC 8785 (JSON Canonicalization Scheme), UTF-8: the entry's sto
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from elcorp.shared.domain.audit_entry import ENTRY_FIELDS as ENTRY_FIELDS
 from elcorp.shared.domain.audit_entry import canonical as canonical
@@ -22,10 +21,6 @@ from elcorp.shared.domain.audit_entry import canonical_json as canonical_json
 
 GENESIS = bytes(32)
 FORMAT_VERSION = 1
-
-
-def chain_hash(previous_hash: str | None, entry: Mapping[str, Any]) -> str:
-    return link_hash(previous_hash, canonical_json(entry))
 
 
 def link_hash(previous_hash: str | None, entry_json: bytes) -> str:

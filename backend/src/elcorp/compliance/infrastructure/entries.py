@@ -14,10 +14,12 @@ from elcorp.shared.infrastructure.tables import audit_log
 __all__ = ["entry_from_row", "joins_log", "timestamp"]
 
 
-def joins_log(chain: Any = audit_chain) -> ColumnElement[bool]:
-    """The join of chain links (audit_chain or a subquery of it) to their audit_log rows,
-    on the whole primary key so that PostgreSQL prunes partitions."""
-    return (audit_log.c.id == chain.c.entry_id) & (audit_log.c.occurred_at == chain.c.entry_occurred_at)
+def joins_log() -> ColumnElement[bool]:
+    """The join of chain links to their audit_log rows, on the whole primary key so that
+    PostgreSQL prunes partitions."""
+    return (audit_log.c.id == audit_chain.c.entry_id) & (
+        audit_log.c.occurred_at == audit_chain.c.entry_occurred_at
+    )
 
 
 def entry_from_row(row: Any) -> dict[str, Any]:

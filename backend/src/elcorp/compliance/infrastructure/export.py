@@ -29,14 +29,13 @@ from elcorp.compliance.infrastructure.tables import audit_archive, audit_chain, 
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.unit_of_work import UnitOfWork
 from elcorp.shared.domain.errors import ValidationFailed
-from elcorp.shared.infrastructure.db import stream_rows
 from elcorp.shared.infrastructure.tables import audit_log
 
 ExportFormat = Literal["jsonl", "csv"]
 FORMATS: tuple[ExportFormat, ...] = ("jsonl", "csv")
 MANIFEST_FORMAT = "elcorp-audit-export"
 CSV_HEADER = ("seq", "hash", "entry_json")
-LINES_PER_CHUNK = 2000  # lines per yielded chunk, and per fetch from the cursor
+LINES_PER_CHUNK = 2000  # lines per yielded chunk, and per fetch from the server-side cursor
 
 
 def _line_sql(fmt: ExportFormat) -> ColumnElement[str]:
@@ -112,13 +111,17 @@ class AuditExport:
             .where(audit_chain.c.seq.between(first_seq, last_seq))
             .order_by(audit_chain.c.seq)
         )
-        for rows in stream_rows(self._session, query, batch=self._lines_per_chunk, name="audit_export"):
-            text = header + "".join([row[2] for row in rows])
-            header = ""
-            digest.update(text.encode("utf-8"))
-            count += len(rows)
-            last_emitted, last_hash = rows[-1][0], rows[-1][1]
-            yield text
+        result = self._session.execute(query.execution_options(yield_per=self._lines_per_chunk))
+        try:
+            for rows in result.partitions():
+                text = header + "".join([row[2] for row in rows])
+                header = ""
+                digest.update(text.encode("utf-8"))
+                count += len(rows)
+                last_emitted, last_hash = rows[-1][0], rows[-1][1]
+                yield text
+        finally:  # also when the consumer stops early: release the server-side cursor
+            result.close()
         if header:  # an empty CSV export is its header
             digest.update(header.encode("utf-8"))
             yield header

@@ -777,6 +777,7 @@ class Evaluation:
     def to_dict(self) -> dict[str, object]:
         return {
             "allowed": self.allowed,
+            "reason": self.reason,
             "approval_required": self.approval_required,
             "alert": self.alert,
             "trace": [d.to_dict() for d in self.trace],

@@ -10,7 +10,7 @@ from flask import Response, current_app
 from elcorp.governance.application.policies import PolicyAdministration
 from elcorp.governance.application.ports import StoredPolicy
 from elcorp.governance.application.roles import CatalogueGroup, RoleAdministration
-from elcorp.governance.domain.policies import Classification, Evaluation, Resource
+from elcorp.governance.domain.policies import Classification, Resource
 from elcorp.governance.domain.rbac import Role
 from elcorp.governance.interfaces import schemas as s
 from elcorp.shared.domain.clock import isoformat_z
@@ -126,17 +126,6 @@ def policy_json(policy: StoredPolicy) -> dict[str, Any]:
     }
 
 
-def evaluation_json(evaluation: Evaluation) -> dict[str, Any]:
-    found = evaluation.to_dict()
-    return {
-        "allowed": evaluation.allowed,
-        "reason": evaluation.reason,
-        "approval_required": evaluation.approval_required,
-        "alert": evaluation.alert,
-        "trace": found["trace"],
-    }
-
-
 @api.get("/policies", security=BEARER)
 @require_permission("policy:manage")
 def list_policies() -> Response:
@@ -166,7 +155,7 @@ def evaluate_policies(body: s.EvaluateBody) -> Response:
         at=body.at,
         emergency_reason=body.emergency_reason,
     )
-    return envelope.success(evaluation_json(evaluation))
+    return envelope.success(evaluation.to_dict())
 
 
 @api.get("/policies/<name>", security=BEARER)

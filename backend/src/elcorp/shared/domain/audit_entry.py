@@ -31,8 +31,6 @@ ENTRY_FIELDS = (
     "user_agent",
     "request_id",
 )
-# The entry fields that audit_log also keeps as columns, for search.
-INDEXED_FIELDS = ("id", "occurred_at", "action", "actor_id", "resource_type", "resource_id", "request_id")
 MAX_SAFE_INTEGER = 2**53 - 1
 
 

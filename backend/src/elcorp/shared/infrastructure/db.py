@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine
@@ -50,22 +49,3 @@ def build_engine(
 
 def build_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
-
-
-def stream_rows(
-    session: Session, statement: Any, *, batch: int = 5000, name: str = "elcorp_stream"
-) -> Iterator[list[tuple[Any, ...]]]:
-    """Rows of a large read, `batch` at a time, from a server-side cursor in the session's
-    transaction: constant memory, and plain tuples (no ORM or Row objects) for loops that
-    touch millions of rows. `statement` is a SQLAlchemy Core statement with plain
-    parameters (compiled here, bound by the driver)."""
-    connection = session.connection()
-    compiled = statement.compile(dialect=connection.dialect)
-    cursor: Any = connection.connection.dbapi_connection.cursor(name=name)  # type: ignore[union-attr]
-    try:
-        cursor.itersize = batch
-        cursor.execute(str(compiled), compiled.params)
-        while rows := cursor.fetchmany(batch):
-            yield rows
-    finally:
-        cursor.close()
