@@ -57,7 +57,8 @@ def test_lists_the_system_roles_with_sorted_permissions(client, admin):
     assert body["meta"] == {"total": 4}
     assert all(r["is_system_role"] for r in by_name.values())
     assert set(by_name["admin"]) == {"id", "name", "description", "permissions", "is_system_role"}
-    assert len(by_name["admin"]["permissions"]) == 12
+    assert len(by_name["admin"]["permissions"]) == 13
+    assert "organization:manage" in by_name["admin"]["permissions"]
     assert by_name["admin"]["permissions"] == sorted(by_name["admin"]["permissions"])
     assert by_name["user"]["permissions"] == ["payment:create", "user:read"]
     assert by_name["guest"]["permissions"] == []
@@ -78,9 +79,9 @@ def test_the_permission_catalogue_is_grouped_by_category(client, admin):
     assert response.status_code == 200
     body = response.get_json()
     assert [g["category"] for g in body["data"]] == ["compliance", "governance", "identity", "payments"]
-    assert body["meta"] == {"total": 12}
+    assert body["meta"] == {"total": 13}
     governance = next(g for g in body["data"] if g["category"] == "governance")
-    assert [p["name"] for p in governance["permissions"]] == ["policy:manage", "role:manage"]
+    assert [p["name"] for p in governance["permissions"]] == ["organization:manage", "policy:manage", "role:manage"]
     assert all(p["description"] for g in body["data"] for p in g["permissions"])
 
 

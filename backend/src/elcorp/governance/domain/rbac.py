@@ -1,7 +1,8 @@
 """Role-based access control: the permission catalogue, the system roles and what they grant.
 
-A permission is `resource:action`. A grant has a scope: `all` (any object) or `own` (only
-objects the caller owns, checked by the use case: object-level authorisation, OWASP API1).
+A permission is `resource:action`. A grant has a scope: `all` (any object), `organization`
+(objects of the holder's own organization) or `own` (only objects the caller owns), checked
+by the use case: object-level authorisation, OWASP API1.
 Deny by default: a permission that is not granted is refused.
 """
 
@@ -15,7 +16,15 @@ from enum import StrEnum
 
 class Scope(StrEnum):
     OWN = "own"
+    ORGANIZATION = "organization"
     ALL = "all"
+
+    @property
+    def rank(self) -> int:
+        return _SCOPE_RANK[self]
+
+
+_SCOPE_RANK = {Scope.OWN: 0, Scope.ORGANIZATION: 1, Scope.ALL: 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +45,7 @@ CATALOGUE: tuple[PermissionSpec, ...] = (
     PermissionSpec("payment:reconcile", "payments", "Run reconciliation"),
     PermissionSpec("role:manage", "governance", "Manage roles and role assignments"),
     PermissionSpec("policy:manage", "governance", "Manage access policies"),
+    PermissionSpec("organization:manage", "governance", "Create organizations and manage any of them"),
     PermissionSpec("audit:view", "compliance", "Read the audit log"),
     PermissionSpec("audit:export", "compliance", "Export and verify the audit log"),
     PermissionSpec("report:generate", "compliance", "Generate regulatory reports"),
@@ -81,13 +91,14 @@ class Grants:
     def covers(self, permission: str, scope: Scope) -> bool:
         """Does this holder have `permission` at least as widely as `scope`?"""
         held = self.permissions.get(permission)
-        return held is Scope.ALL or (held is Scope.OWN and scope is Scope.OWN)
+        return held is not None and held.rank >= scope.rank
 
     @staticmethod
     def merge(roles: frozenset[str], grants: list[tuple[str, Scope]]) -> Grants:
         merged: dict[str, Scope] = {}
         for name, scope in grants:
-            if merged.get(name) is not Scope.ALL:
+            held = merged.get(name)
+            if held is None or scope.rank > held.rank:
                 merged[name] = scope
         return Grants(roles, merged)
 

@@ -9,6 +9,8 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
+    Index,
     Integer,
     Table,
     Text,
@@ -47,7 +49,7 @@ role_permission = Table(
     Column("role_id", Uuid, ForeignKey("role.id", ondelete="CASCADE"), primary_key=True),
     Column("permission_id", Uuid, ForeignKey("permission.id", ondelete="CASCADE"), primary_key=True),
     Column("scope", Text, nullable=False, server_default=text("'all'")),
-    CheckConstraint("scope IN ('own', 'all')", name="scope"),
+    CheckConstraint("scope IN ('own', 'organization', 'all')", name="scope"),
 )
 
 user_role = Table(
@@ -76,4 +78,80 @@ access_policy = Table(
         name="kind",
     ),
     comment="PBAC policies evaluated after RBAC, in position order (governance).",
+)
+
+# -- organizations and teams (0011) ---------------------------------------------------------
+organization = Table(
+    "organization",
+    metadata,
+    Column("id", Uuid, primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("name", Text, nullable=False),
+    Column("registration_number", Text),
+    Column("vat_number", Text),
+    Column("status", Text, nullable=False, server_default=text("'active'")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_by", Uuid, ForeignKey("user_account.id", ondelete="SET NULL")),
+    CheckConstraint("status IN ('active', 'suspended', 'closed')", name="status"),
+    Index("uq_organization_name", text("lower(name)"), unique=True),
+    Index(
+        "uq_organization_registration_number",
+        "registration_number",
+        unique=True,
+        postgresql_where=text("registration_number IS NOT NULL"),
+    ),
+    comment="Organizations: businesses, banks, branches (governance). Closed, never deleted.",
+)
+
+organization_member = Table(
+    "organization_member",
+    metadata,
+    Column(
+        "organization_id",
+        Uuid,
+        ForeignKey("organization.id", ondelete="RESTRICT"),
+        nullable=False,
+        index=True,
+    ),
+    Column("user_id", Uuid, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("org_role", Text, nullable=False, server_default=text("'member'")),
+    Column("added_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("added_by", Uuid, ForeignKey("user_account.id", ondelete="SET NULL")),
+    UniqueConstraint("organization_id", "user_id", name="uq_organization_member_organization_id_user_id"),
+    CheckConstraint("org_role IN ('org_admin', 'member')", name="org_role"),
+)
+
+team = Table(
+    "team",
+    metadata,
+    Column("id", Uuid, primary_key=True, server_default=text("gen_random_uuid()")),
+    Column("organization_id", Uuid, ForeignKey("organization.id", ondelete="RESTRICT"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("description", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_by", Uuid, ForeignKey("user_account.id", ondelete="SET NULL")),
+    UniqueConstraint("id", "organization_id", name="uq_team_id_organization_id"),
+    Index("uq_team_organization_id_name", "organization_id", text("lower(name)"), unique=True),
+)
+
+team_member = Table(
+    "team_member",
+    metadata,
+    Column("team_id", Uuid, primary_key=True),
+    Column("organization_id", Uuid, nullable=False),
+    Column("user_id", Uuid, primary_key=True, index=True),
+    Column("added_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("added_by", Uuid, ForeignKey("user_account.id", ondelete="SET NULL")),
+    ForeignKeyConstraint(
+        ["team_id", "organization_id"],
+        ["team.id", "team.organization_id"],
+        name="fk_team_member_team",
+        ondelete="CASCADE",
+    ),
+    ForeignKeyConstraint(
+        ["organization_id", "user_id"],
+        ["organization_member.organization_id", "organization_member.user_id"],
+        name="fk_team_member_organization_member",
+        ondelete="CASCADE",
+    ),
 )
