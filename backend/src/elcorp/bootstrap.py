@@ -23,11 +23,23 @@ from elcorp.compliance.infrastructure.export import SqlAuditExports
 from elcorp.compliance.infrastructure.sequencer import AuditSequencer
 from elcorp.compliance.infrastructure.signing import CheckpointSigner
 from elcorp.config import Settings
-from elcorp.governance.application.api import AccessControl, Grants
+from elcorp.governance.application.api import AccessControl, Grants, OrganizationDirectory
+from elcorp.governance.application.organizations import OrganizationAdministration
 from elcorp.governance.application.policies import PolicyAdministration
 from elcorp.governance.application.roles import RoleAdministration
+from elcorp.governance.application.service_requests import ApprovalReminderDue, ServiceRequests
+from elcorp.governance.application.workflow_mail import WorkflowMailer
+from elcorp.governance.application.workflow_ports import DefaultSlaTable
+from elcorp.governance.domain.service_requests import (
+    ServiceRequestApprovalRecorded,
+    ServiceRequestApproved,
+    ServiceRequestAssigned,
+    ServiceRequestCompleted,
+    ServiceRequestRejected,
+)
 from elcorp.governance.infrastructure.calendar import CountryHolidayCalendar
 from elcorp.governance.infrastructure.grants import RedisGrantsCache, SqlGrantsStore
+from elcorp.governance.infrastructure.service_requests import SqlWorkflowUnitOfWork
 from elcorp.governance.infrastructure.unit_of_work import SqlGovernanceUnitOfWork
 from elcorp.identity.application.accounts import Accounts
 from elcorp.identity.application.admin import UserAdministration
@@ -82,6 +94,9 @@ class Container:
     identity: IdentityServices
     roles: RoleAdministration
     policies: PolicyAdministration
+    organizations: OrganizationAdministration
+    service_requests: ServiceRequests
+    workflow_mailer: WorkflowMailer
     authorizer: PermissionGate
     mailer: IdentityMailer
     audit_sequencer: AuditSequencer
@@ -114,6 +129,13 @@ def register_event_handlers(bus: MessageBus, container: Container) -> None:
     bus.subscribe(PasswordResetRequested, mailer.on_password_reset_requested)
     bus.subscribe(AccountLocked, mailer.on_account_locked)
     bus.subscribe(SecurityNotice, mailer.on_security_notice)
+    workflow = container.workflow_mailer
+    bus.subscribe(ServiceRequestAssigned, workflow.on_assigned)
+    bus.subscribe(ServiceRequestApprovalRecorded, workflow.on_approval_recorded)
+    bus.subscribe(ServiceRequestApproved, workflow.on_approved)
+    bus.subscribe(ServiceRequestRejected, workflow.on_rejected)
+    bus.subscribe(ServiceRequestCompleted, workflow.on_completed)
+    bus.subscribe(ApprovalReminderDue, workflow.on_reminder_due)
 
 
 def build_identity(
@@ -122,6 +144,7 @@ def build_identity(
     redis_client: redis.Redis,
     cipher: FieldCipher,
     access: AccessControl,
+    organizations: OrganizationDirectory,
 ) -> tuple[IdentityServices, PermissionGate, IdentityMailer, UserDirectory]:
     lookup = LookupHasher(settings.LOOKUP_HASH_KEY.get_secret_value())
     ip_failures, ip_window = parse_rate(settings.LOGIN_IP_MAX_FAILURES)
@@ -164,6 +187,7 @@ def build_identity(
         ),
         totp=PyOtpTotp(),
         access=access,
+        organizations=organizations,
         clock=SystemClock(),
         ciphers=Ciphers(encrypt=cipher.encrypt, decrypt=cipher.decrypt),
         password_history=settings.PASSWORD_HISTORY,
@@ -234,7 +258,14 @@ def bootstrap(
             return SqlGrantsStore(session).load(user_id)
 
     access = AccessControl(load_grants, RedisGrantsCache(redis_client))
-    identity, gate, mailer, directory = build_identity(settings, sessions, redis_client, cipher, access)
+    identity, gate, mailer, directory = build_identity(
+        settings,
+        sessions,
+        redis_client,
+        cipher,
+        access,
+        OrganizationDirectory(lambda: SqlGovernanceUnitOfWork(sessions)),
+    )
     roles = RoleAdministration(lambda: SqlGovernanceUnitOfWork(sessions), access, directory)
     policies = PolicyAdministration(
         lambda: SqlGovernanceUnitOfWork(sessions),
@@ -242,6 +273,10 @@ def bootstrap(
         directory,
         holidays=CountryHolidayCalendar(settings.BUSINESS_HOLIDAYS_COUNTRY, settings.BUSINESS_HOLIDAYS_EXTRA),
     )
+    organizations = OrganizationAdministration(lambda: SqlGovernanceUnitOfWork(sessions), access, directory)
+    workflow_uow = lambda: SqlWorkflowUnitOfWork(sessions)  # noqa: E731
+    service_requests = ServiceRequests(workflow_uow, access, policies, directory, DefaultSlaTable())
+    workflow_mailer = WorkflowMailer(workflow_uow, directory, mailer.sender, mailer.public_base_url)
     signer = CheckpointSigner(settings.audit_signing_keys(), settings.audit_retired_public_keys())
     sequencer = AuditSequencer(
         sessions,
@@ -269,6 +304,9 @@ def bootstrap(
         identity=identity,
         roles=roles,
         policies=policies,
+        organizations=organizations,
+        service_requests=service_requests,
+        workflow_mailer=workflow_mailer,
         authorizer=gate,
         mailer=mailer,
         audit_sequencer=sequencer,

@@ -13,6 +13,8 @@ from elcorp.bootstrap import Container, bootstrap
 from elcorp.compliance.interfaces.http import api as compliance_api
 from elcorp.config import Settings
 from elcorp.governance.interfaces.http import api as governance_api
+from elcorp.governance.interfaces.organizations import api as organizations_api
+from elcorp.governance.interfaces.service_requests import api as service_requests_api
 from elcorp.identity.interfaces.http import api as identity_api
 from elcorp.payments.interfaces.http import api as payments_api
 from elcorp.shared.infrastructure.logging import configure_logging
@@ -62,6 +64,8 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.extensions["elcorp.identity"] = container.identity
     app.extensions["elcorp.roles"] = container.roles
     app.extensions["elcorp.policies"] = container.policies
+    app.extensions["elcorp.organizations"] = container.organizations
+    app.extensions["elcorp.service_requests"] = container.service_requests
     app.extensions["elcorp.audit"] = container.audit_trail
     app.extensions["elcorp.audit_exports"] = container.audit_exports
     register_error_handlers(app)
@@ -80,7 +84,14 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
             max_age=600,
         )
 
-    for context_api in (identity_api, payments_api, governance_api, compliance_api):
+    for context_api in (
+        identity_api,
+        payments_api,
+        governance_api,
+        organizations_api,
+        service_requests_api,
+        compliance_api,
+    ):
         app.register_api(context_api)
     app.register_blueprint(ops)
     app.register_blueprint(docs_blueprint(API_V1))

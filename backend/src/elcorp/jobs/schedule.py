@@ -23,6 +23,12 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "task": "elcorp.audit.ensure_partitions",
             "schedule": 6 * 3600.0,
         },
+        # The client's send_approval_reminder: every 4 hours, for approvals waiting > 24 h.
+        "service-request-approval-reminders": {
+            "task": "elcorp.governance.remind_approvers",
+            "schedule": 4 * 3600.0,
+            "options": {"expires": 3600.0},
+        },
         "outbox-dispatch": {
             "task": "elcorp.outbox.dispatch",
             "schedule": interval,

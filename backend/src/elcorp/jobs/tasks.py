@@ -132,3 +132,19 @@ def archive_audit_log() -> dict[str, object]:
         "audit.archived", first_seq=result.first_seq, last_seq=result.last_seq, detached=result.detached
     )
     return {"last_seq": result.last_seq, "detached": result.detached}
+
+
+@shared_task(
+    name="elcorp.governance.remind_approvers",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+    ignore_result=True,
+)
+def remind_pending_approvers() -> dict[str, int]:
+    """Queue reminders to the approvers of requests waiting more than 24 hours (at most one
+    per approver and request every 4 hours; the emails go out through the outbox)."""
+    queued = _container().service_requests.remind_pending_approvers()
+    if queued:
+        logger.info("service_request.reminders_queued", queued=queued)
+    return {"queued": queued}

@@ -56,11 +56,18 @@ def test_lists_the_system_roles_with_sorted_permissions(client, admin):
     assert set(by_name) == {"admin", "staff", "user", "guest"}
     assert body["meta"] == {"total": 4}
     assert all(r["is_system_role"] for r in by_name.values())
-    assert set(by_name["admin"]) == {"id", "name", "description", "permissions", "is_system_role"}
-    assert len(by_name["admin"]["permissions"]) == 13
+    assert set(by_name["admin"]) == {"id", "name", "description", "permissions", "scopes", "is_system_role"}
+    assert len(by_name["admin"]["permissions"]) == 18
     assert "organization:manage" in by_name["admin"]["permissions"]
     assert by_name["admin"]["permissions"] == sorted(by_name["admin"]["permissions"])
-    assert by_name["user"]["permissions"] == ["payment:create", "user:read"]
+    assert by_name["user"]["permissions"] == [
+        "payment:create",
+        "service_request:create",
+        "service_request:read",
+        "user:read",
+    ]
+    assert set(by_name["user"]["scopes"].values()) == {"own"}
+    assert set(by_name["admin"]["scopes"].values()) == {"all"}
     assert by_name["guest"]["permissions"] == []
 
 
@@ -79,9 +86,18 @@ def test_the_permission_catalogue_is_grouped_by_category(client, admin):
     assert response.status_code == 200
     body = response.get_json()
     assert [g["category"] for g in body["data"]] == ["compliance", "governance", "identity", "payments"]
-    assert body["meta"] == {"total": 13}
+    assert body["meta"] == {"total": 18}
     governance = next(g for g in body["data"] if g["category"] == "governance")
-    assert [p["name"] for p in governance["permissions"]] == ["organization:manage", "policy:manage", "role:manage"]
+    assert [p["name"] for p in governance["permissions"]] == [
+        "organization:manage",
+        "policy:manage",
+        "role:manage",
+        "service_request:approve",
+        "service_request:create",
+        "service_request:manage",
+        "service_request:read",
+        "workflow:manage",
+    ]
     assert all(p["description"] for g in body["data"] for p in g["permissions"])
 
 
@@ -115,6 +131,7 @@ def test_create_patch_and_delete_a_custom_role_each_audited(client, container, a
     assert role["name"] == "auditor"
     assert role["description"] == "Reads the trail"
     assert role["permissions"] == ["audit:view", "user:read"]
+    assert role["scopes"] == {"audit:view": "all", "user:read": "all"}
     assert role["is_system_role"] is False
     uuid.UUID(role["id"])
 
@@ -146,6 +163,7 @@ def test_create_patch_and_delete_a_custom_role_each_audited(client, container, a
         "name": "trail-reader",
         "description": "Reads the trail",
         "permissions": ["audit:export", "audit:view"],
+        "scopes": {"audit:export": "all", "audit:view": "all"},
     }
     assert second["changes"]["after"]["description"] is None
     (gone,) = audit_entries(container, "role.deleted")
@@ -381,3 +399,93 @@ def test_the_routes_are_in_the_openapi_document_with_bearer_security(client):
             assert paths[path][method]["security"] == [{"bearerAuth": []}]
     create_schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["CreateRoleBody"]
     assert create_schema["additionalProperties"] is False
+
+
+# -- grant scopes -------------------------------------------------------------------------
+def test_a_role_grants_a_permission_at_a_scope_and_round_trips_it(client, container, admin):
+    created = create(
+        client, admin, "branch-desk", ["user:read", "audit:view"], scopes={"user:read": "organization"}
+    )
+    assert created.status_code == 201, created.get_json()
+    role = created.get_json()["data"]
+    assert role["scopes"] == {"audit:view": "all", "user:read": "organization"}
+    assert client.get(f"{ROLES}/{role['id']}", headers=admin.auth).get_json()["data"] == role
+
+    # Without `scopes`, a kept permission keeps its scope and a new one gets `all`.
+    added = client.patch(
+        f"{ROLES}/{role['id']}", headers=admin.auth, json={"permissions": ["user:read", "user:update"]}
+    )
+    assert added.status_code == 200, added.get_json()
+    assert added.get_json()["data"]["scopes"] == {"user:read": "organization", "user:update": "all"}
+    # With `scopes` alone, the map is complete: what it leaves out is `all`.
+    rescoped = client.patch(
+        f"{ROLES}/{role['id']}", headers=admin.auth, json={"scopes": {"user:update": "own"}}
+    )
+    assert rescoped.status_code == 200, rescoped.get_json()
+    assert rescoped.get_json()["data"]["scopes"] == {"user:read": "all", "user:update": "own"}
+
+    entries = audit_entries(container, "role.updated")
+    assert entries[-1]["changes"]["before"]["scopes"] == {"user:read": "organization", "user:update": "all"}
+    assert entries[-1]["changes"]["after"]["scopes"] == {"user:read": "all", "user:update": "own"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "desk", "permissions": ["user:read"], "scopes": {"user:read": "branch"}},
+        {"name": "desk", "permissions": ["user:read"], "scopes": {"audit:view": "own"}},
+    ],
+)
+def test_an_unknown_scope_or_a_scope_for_a_permission_not_granted_is_422(client, admin, body):
+    response = client.post(ROLES, headers=admin.auth, json=body)
+    assert response.status_code == 422
+    assert response.get_json()["error"]["code"] == "VAL_001"
+
+
+def test_a_system_role_cannot_be_rescoped(client, admin):
+    user_role = role_named(client, admin, "user")
+    response = client.patch(
+        f"{ROLES}/{user_role['id']}", headers=admin.auth, json={"scopes": {"user:read": "all"}}
+    )
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "RES_005"
+
+
+def test_a_manager_holding_a_permission_at_organization_scope_cannot_grant_it_wider(client, container, admin):
+    assert (
+        create(
+            client,
+            admin,
+            "org-role-manager",
+            ["role:manage", "user:read"],
+            scopes={"user:read": "organization"},
+        ).status_code
+        == 201
+    )
+    manager = signed_in(client)
+    grant_roles(container, manager, "org-role-manager")
+
+    wider = create(client, manager, "reader", ["user:read"])  # scope `all` by default
+    assert wider.status_code == 403
+    assert wider.get_json()["error"]["code"] == "ACC_001"
+    explicit = create(client, manager, "reader", ["user:read"], scopes={"user:read": "all"})
+    assert explicit.status_code == 403
+    same = create(client, manager, "reader", ["user:read"], scopes={"user:read": "organization"})
+    assert same.status_code == 201, same.get_json()
+    narrower = create(client, manager, "self-reader", ["user:read"], scopes={"user:read": "own"})
+    assert narrower.status_code == 201
+
+    # Widening an existing grant, or narrowing one wider than the manager's, is refused too.
+    reader = same.get_json()["data"]
+    widened = client.patch(
+        f"{ROLES}/{reader['id']}", headers=manager.auth, json={"scopes": {"user:read": "all"}}
+    )
+    assert widened.status_code == 403
+    global_reader = create(client, admin, "global-reader", ["user:read"]).get_json()["data"]
+    narrowed = client.patch(
+        f"{ROLES}/{global_reader['id']}", headers=manager.auth, json={"scopes": {"user:read": "organization"}}
+    )
+    assert narrowed.status_code == 403
+    assert client.get(f"{ROLES}/{global_reader['id']}", headers=admin.auth).get_json()["data"]["scopes"] == {
+        "user:read": "all"
+    }

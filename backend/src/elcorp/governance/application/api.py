@@ -2,7 +2,8 @@
 
 Identity calls it to learn a user's roles and permissions and to give new users their
 default role; the HTTP layer's `require_permission` calls `grants_for` on every request
-that needs a permission.
+that needs a permission. `OrganizationDirectory` tells which organization a user belongs
+to and who its members are (organization-scoped grants), and who is in a team.
 """
 
 from __future__ import annotations
@@ -10,11 +11,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from elcorp.governance.application.ports import GrantsCache, GrantsStore
+from elcorp.governance.application.ports import GovernanceUnitOfWork, GrantsCache, GrantsStore
 from elcorp.governance.domain.rbac import ADMIN, STAFF, USER, Grants, Scope
 from elcorp.shared.domain.errors import ValidationFailed
 
-__all__ = ["ADMIN_ROLE", "STAFF_ROLE", "USER_ROLE", "AccessControl", "Grants", "GrantsStore", "Scope"]
+__all__ = [
+    "ADMIN_ROLE",
+    "STAFF_ROLE",
+    "USER_ROLE",
+    "AccessControl",
+    "Grants",
+    "GrantsStore",
+    "OrganizationDirectory",
+    "Scope",
+]
 
 ADMIN_ROLE, STAFF_ROLE, USER_ROLE = ADMIN, STAFF, USER
 
@@ -49,3 +59,31 @@ class AccessControl:
     def forget(self, user_id: uuid.UUID) -> None:
         """Drop the cached grants of a user (after a commit that changed them)."""
         self._cache.invalidate(user_id)
+
+
+class OrganizationDirectory:
+    """Read-only answers about organizations and teams, for other contexts."""
+
+    def __init__(self, uow: Callable[[], GovernanceUnitOfWork]) -> None:
+        self._uow = uow
+
+    def organization_of(self, user_id: uuid.UUID) -> uuid.UUID | None:
+        """The organization the user belongs to (one at most), or None."""
+        with self._uow() as uow:
+            membership = uow.organizations.membership_of(user_id)
+        return None if membership is None else membership.organization_id
+
+    def members_of(self, organization_id: uuid.UUID) -> frozenset[uuid.UUID]:
+        """The ids of the organization's members (empty for an unknown organization)."""
+        with self._uow() as uow:
+            return uow.organizations.member_ids(organization_id)
+
+    def team_organization(self, team_id: uuid.UUID) -> uuid.UUID | None:
+        """The organization a team belongs to, or None for an unknown team."""
+        with self._uow() as uow:
+            return uow.organizations.team_organization(team_id)
+
+    def team_members(self, team_id: uuid.UUID) -> frozenset[uuid.UUID]:
+        """The ids of a team's members (empty for an unknown team)."""
+        with self._uow() as uow:
+            return uow.organizations.team_members(team_id)

@@ -42,7 +42,7 @@ from elcorp.governance.domain.policies import (
 )
 from elcorp.shared.application import audit
 from elcorp.shared.domain.clock import Clock, SystemClock, isoformat_z
-from elcorp.shared.domain.errors import NotFound, ValidationFailed
+from elcorp.shared.domain.errors import AccessDenied, NotFound, ValidationFailed
 
 
 def canonical_params(kind: str, params: object) -> dict[str, Any]:
@@ -178,12 +178,16 @@ class PolicyAdministration:
         emergency_reason: str | None = None,
     ) -> Evaluation:
         """May `user_id` perform `action` on `resource` at `at` (default now)? RBAC from the
-        user's current grants, then every enabled policy in order. A deny is audited."""
+        user's current grants and organization, then every enabled policy in order. A deny
+        is audited."""
         if not self._users.exists(user_id):
             raise NotFound("User not found")
-        subject = Subject.from_grants(user_id, self._access.grants_for(user_id))
-        context = PolicyContext(subject, action, resource, at or self._clock.now(), emergency_reason)
+        grants = self._access.grants_for(user_id)
         with self._uow() as uow:
+            membership = uow.organizations.membership_of(user_id)
+            organization_id = None if membership is None else membership.organization_id
+            subject = Subject.from_grants(user_id, grants, organization_id)
+            context = PolicyContext(subject, action, resource, at or self._clock.now(), emergency_reason)
             engine = PolicyEngine([self._build(p) for p in uow.policies.list_policies() if p.enabled])
             evaluation = engine.evaluate(context)
             if not evaluation.allowed:
@@ -205,6 +209,33 @@ class PolicyAdministration:
                 )
                 uow.commit()
         return evaluation
+
+    def enforce(self, context: PolicyContext) -> Evaluation:
+        """For use cases: evaluate `context` (the acting subject's own request) and, on a
+        deny, audit it in its own transaction and raise 403 `ACC_001` with the reason."""
+        with self._uow() as uow:
+            engine = PolicyEngine([self._build(p) for p in uow.policies.list_policies() if p.enabled])
+            evaluation = engine.evaluate(context)
+            if evaluation.allowed:
+                return evaluation
+            resource = context.resource
+            uow.audit.record(
+                "policy.denied",
+                self._actor(context.subject.id),
+                audit.Resource(resource.type, None if resource.id is None else str(resource.id)),
+                audit.Changes(
+                    after={
+                        "subject_id": str(context.subject.id),
+                        "action": context.action,
+                        "resource": _resource_audit(resource),
+                        "at": isoformat_z(context.at),
+                        "trace": [d.to_dict() for d in evaluation.trace],
+                    }
+                ),
+                reason=evaluation.reason,
+            )
+            uow.commit()
+        raise AccessDenied(evaluation.reason or "Denied by policy")
 
     # -- helpers ---------------------------------------------------------------------------
     def _build(self, stored: StoredPolicy) -> Policy:

@@ -3,8 +3,9 @@
 Guards (see SECURITY.md, "Authorisation"):
 
 - nobody grants or takes away what they do not hold themselves: every permission a change
-  adds to or removes from a role, and every permission of a role being assigned or
-  unassigned, must be held by the caller at least as widely (403 `ACC_001`);
+  adds to or removes from a role or whose scope it changes (at the wider of the old and new
+  scopes), and every permission of a role being assigned or unassigned, must be held by
+  the caller at least as widely (403 `ACC_001`; `all` covers `organization` covers `own`);
 - system roles keep their name and permissions and cannot be deleted (409 `RES_005`);
 - the last active administrator keeps the `admin` role (409 `RES_005`);
 - deleting a role that is still assigned removes those assignments.
@@ -37,7 +38,13 @@ def _role_audit(role: Role) -> dict[str, object]:
         "name": role.name,
         "description": role.description,
         "permissions": sorted(role.permissions),
+        "scopes": {p: s.value for p, s in sorted(role.permissions.items())},
     }
+
+
+def _wider(a: Scope | None, b: Scope | None) -> Scope:
+    held = [s for s in (a, b) if s is not None]
+    return max(held, key=lambda s: s.rank)
 
 
 class RoleAdministration:
@@ -70,11 +77,18 @@ class RoleAdministration:
 
     # -- changes ---------------------------------------------------------------------------
     def create_role(
-        self, actor: uuid.UUID, *, name: str, description: str | None, permissions: Collection[str]
+        self,
+        actor: uuid.UUID,
+        *,
+        name: str,
+        description: str | None,
+        permissions: Collection[str],
+        scopes: Mapping[str, Scope] | None = None,
     ) -> Role:
+        """A custom role granting `permissions`, each at its scope in `scopes` (default `all`)."""
         self._check_name(name)
         with self._uow() as uow:
-            wanted = self._known_permissions(uow, permissions)
+            wanted = self._known_permissions(uow, permissions, scopes or {})
             self._ensure_caller_holds(actor, wanted)
             if uow.roles.name_taken(name):
                 raise AlreadyExists("A role with this name already exists", details=[{"field": "name"}])
@@ -98,19 +112,30 @@ class RoleAdministration:
         description: str | None,
         description_set: bool,
         permissions: Collection[str] | None,
+        scopes: Mapping[str, Scope] | None = None,
     ) -> Role:
+        """`permissions` replaces the role's list; `scopes` gives the complete scope map of
+        the resulting permissions (those not named: `all`). Without `scopes` the permissions
+        the role keeps keep their scope and new ones get `all`."""
         if name is not None:
             self._check_name(name)
         with self._uow() as uow:
             before = self._get(uow, role_id, for_update=True)
-            wanted = self._known_permissions(uow, permissions) if permissions is not None else None
+            wanted: dict[str, Scope] | None = None
+            if permissions is not None or scopes is not None:
+                names = permissions if permissions is not None else list(before.permissions)
+                given = scopes if scopes is not None else before.permissions
+                wanted = self._known_permissions(uow, names, given, strict=scopes is not None)
             renamed = name is not None and name != before.name
             regranted = wanted is not None and wanted != before.permissions
             if before.is_system_role and (renamed or regranted):
                 raise Conflict("System roles cannot be renamed or have their permissions changed")
             if wanted is not None and regranted:
-                changed = {p: s for p, s in wanted.items() if before.permissions.get(p) is not s}
-                changed.update({p: s for p, s in before.permissions.items() if p not in wanted})
+                changed = {
+                    p: _wider(before.permissions.get(p), wanted.get(p))
+                    for p in set(before.permissions) | set(wanted)
+                    if before.permissions.get(p) is not wanted.get(p)
+                }
                 self._ensure_caller_holds(actor, changed)
             if renamed and name is not None and uow.roles.name_taken(name):
                 raise AlreadyExists("A role with this name already exists", details=[{"field": "name"}])
@@ -167,10 +192,12 @@ class RoleAdministration:
                 granted: dict[str, Scope] = {}
                 for role in uow.roles.roles_named(changed & uow.roles.known_roles()):
                     for permission, scope in role.permissions.items():
-                        if granted.get(permission) is not Scope.ALL:
-                            granted[permission] = scope
+                        granted[permission] = _wider(granted.get(permission), scope)
                 self._ensure_caller_holds(actor, granted)
             if ADMIN in before and ADMIN not in wanted:
+                # Removals of `admin` queue on the role's row, so two racing requests cannot
+                # each see the other administrator and both succeed.
+                uow.roles.lock_role(ADMIN)
                 others = set(uow.roles.users_with_role(ADMIN)) - {user_id}
                 if not self._users.active_among(others):
                     raise Conflict("Cannot remove the admin role from the last active administrator")
@@ -209,8 +236,26 @@ class RoleAdministration:
             )
 
     @staticmethod
-    def _known_permissions(uow: GovernanceUnitOfWork, names: Iterable[str]) -> dict[str, Scope]:
+    def _known_permissions(
+        uow: GovernanceUnitOfWork,
+        names: Iterable[str],
+        scopes: Mapping[str, Scope],
+        *,
+        strict: bool = True,
+    ) -> dict[str, Scope]:
+        """The permissions with their scopes (`all` unless `scopes` names one). With `strict`,
+        a scope for a permission not in `names` is refused (422)."""
         wanted = set(names)
+        stray = sorted(set(scopes) - wanted) if strict else []
+        if stray:
+            raise ValidationFailed(
+                details=[
+                    {
+                        "field": "scopes",
+                        "message": f"scope(s) for permission(s) the role does not grant: {', '.join(stray)}",
+                    }
+                ]
+            )
         unknown = wanted - {p.name for p in uow.roles.catalogue()}
         if unknown:
             raise ValidationFailed(
@@ -221,8 +266,7 @@ class RoleAdministration:
                     }
                 ]
             )
-        # Custom roles grant with scope `all`; `own` scopes belong to the seeded system roles.
-        return dict.fromkeys(sorted(wanted), Scope.ALL)
+        return {p: scopes.get(p, Scope.ALL) for p in sorted(wanted)}
 
     def _ensure_caller_holds(self, actor: uuid.UUID, wanted: Mapping[str, Scope]) -> None:
         grants = self._access.grants_for(actor)

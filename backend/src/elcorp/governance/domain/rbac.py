@@ -46,6 +46,15 @@ CATALOGUE: tuple[PermissionSpec, ...] = (
     PermissionSpec("role:manage", "governance", "Manage roles and role assignments"),
     PermissionSpec("policy:manage", "governance", "Manage access policies"),
     PermissionSpec("organization:manage", "governance", "Create organizations and manage any of them"),
+    PermissionSpec("service_request:create", "governance", "Open service requests"),
+    PermissionSpec("service_request:read", "governance", "Read service requests"),
+    PermissionSpec("service_request:manage", "governance", "Assign, start and complete service requests"),
+    PermissionSpec(
+        "service_request:approve", "governance", "Approve or reject service requests at a chain level"
+    ),
+    PermissionSpec(
+        "workflow:manage", "governance", "Configure service-request categories and approval chains"
+    ),
     PermissionSpec("audit:view", "compliance", "Read the audit log"),
     PermissionSpec("audit:export", "compliance", "Export and verify the audit log"),
     PermissionSpec("report:generate", "compliance", "Generate regulatory reports"),
@@ -66,11 +75,20 @@ DEFAULT_GRANTS: dict[str, dict[str, Scope]] = {
     ADMIN: dict.fromkeys(PERMISSION_NAMES, Scope.ALL),
     STAFF: {
         "user:read": Scope.ALL,
+        "service_request:create": Scope.ALL,
+        "service_request:read": Scope.ALL,
+        "service_request:manage": Scope.ALL,
+        "service_request:approve": Scope.ALL,
         "payment:create": Scope.ALL,
         "payment:approve": Scope.ALL,
         "audit:view": Scope.ALL,
     },
-    USER: {"user:read": Scope.OWN, "payment:create": Scope.OWN},
+    USER: {
+        "user:read": Scope.OWN,
+        "payment:create": Scope.OWN,
+        "service_request:create": Scope.OWN,
+        "service_request:read": Scope.OWN,
+    },
     GUEST: {},
 }
 

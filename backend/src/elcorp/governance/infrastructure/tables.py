@@ -4,6 +4,7 @@ stored PBAC policies."""
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -12,6 +13,8 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    Numeric,
+    String,
     Table,
     Text,
     UniqueConstraint,
@@ -154,4 +157,94 @@ team_member = Table(
         name="fk_team_member_organization_member",
         ondelete="CASCADE",
     ),
+)
+
+# -- service requests and approval chains (0012) ------------------------------------------
+service_request_category = Table(
+    "service_request_category",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("description", Text, nullable=False, server_default=text("''")),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
+approval_chain = Table(
+    "approval_chain",
+    metadata,
+    Column(
+        "category",
+        Text,
+        ForeignKey("service_request_category.name", ondelete="RESTRICT"),
+        primary_key=True,
+    ),
+    Column("version", Integer, primary_key=True),
+    Column("levels", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("created_by", Uuid, ForeignKey("user_account.id", ondelete="SET NULL")),
+)
+
+service_request = Table(
+    "service_request",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("requester_id", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=False),
+    Column("organization_id", Uuid, ForeignKey("organization.id", ondelete="RESTRICT")),
+    Column("category", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("description", Text, nullable=False, server_default=text("''")),
+    Column("priority", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("amount", Numeric(20, 8)),
+    Column("currency", String(3), nullable=False),
+    Column("assignee_kind", Text),
+    Column("assignee_id", Uuid),
+    Column("chain_version", Integer),
+    Column("submitted_at", DateTime(timezone=True)),
+    Column("due_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("completed_at", DateTime(timezone=True)),
+)
+
+service_request_approval = Table(
+    "service_request_approval",
+    metadata,
+    Column("request_id", Uuid, ForeignKey("service_request.id", ondelete="CASCADE"), primary_key=True),
+    Column("approver_id", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT"), primary_key=True),
+    Column("level", Integer, nullable=False),
+    Column("approved_at", DateTime(timezone=True), nullable=False),
+    Column("comment", Text, nullable=False, server_default=text("''")),
+)
+
+service_request_transition = Table(
+    "service_request_transition",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("request_id", Uuid, ForeignKey("service_request.id", ondelete="CASCADE"), nullable=False),
+    Column("from_status", Text, nullable=False),
+    Column("to_status", Text, nullable=False),
+    Column("actor_id", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("comment", Text, nullable=False, server_default=text("''")),
+)
+
+service_request_comment = Table(
+    "service_request_comment",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("request_id", Uuid, ForeignKey("service_request.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+approval_reminder = Table(
+    "approval_reminder",
+    metadata,
+    Column("request_id", Uuid, ForeignKey("service_request.id", ondelete="CASCADE"), primary_key=True),
+    Column("approver_id", Uuid, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("level", Integer, nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=False),
+    Column("reminders", Integer, nullable=False, server_default=text("1")),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ from elcorp.governance.application.policies import PolicyAdministration
 from elcorp.governance.application.ports import StoredPolicy
 from elcorp.governance.application.roles import CatalogueGroup, RoleAdministration
 from elcorp.governance.domain.policies import Classification, Resource
-from elcorp.governance.domain.rbac import Role
+from elcorp.governance.domain.rbac import Role, Scope
 from elcorp.governance.interfaces import schemas as s
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.interfaces import envelope
@@ -41,8 +42,13 @@ def role_json(role: Role) -> dict[str, Any]:
         "name": role.name,
         "description": role.description,
         "permissions": sorted(role.permissions),
+        "scopes": {p: scope.value for p, scope in sorted(role.permissions.items())},
         "is_system_role": role.is_system_role,
     }
+
+
+def scopes_of(given: Mapping[str, str] | None) -> dict[str, Scope] | None:
+    return None if given is None else {p: Scope(scope) for p, scope in given.items()}
 
 
 def group_json(group: CatalogueGroup) -> dict[str, Any]:
@@ -64,7 +70,11 @@ def list_roles() -> Response:
 @require_permission("role:manage")
 def create_role(body: s.CreateRoleBody) -> Response:
     role = roles().create_role(
-        current_caller().user_id, name=body.name, description=body.description, permissions=body.permissions
+        current_caller().user_id,
+        name=body.name,
+        description=body.description,
+        permissions=body.permissions,
+        scopes=scopes_of(body.scopes),
     )
     return envelope.success(role_json(role), status=201)
 
@@ -85,6 +95,7 @@ def update_role(path: s.RolePath, body: s.UpdateRoleBody) -> Response:
         description=body.description,
         description_set="description" in body.model_fields_set,
         permissions=body.permissions,
+        scopes=scopes_of(body.scopes),
     )
     return envelope.success(role_json(role))
 

@@ -10,8 +10,14 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 ROLE_NAME_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 ROLE_NAME_DOC = "A lower-case slug: letters and digits, optionally joined by - or _"
 PERMISSIONS_DOC = (
-    "Permission names (`resource:action`) from the catalogue; custom roles grant them with scope `all`"
+    "Permission names (`resource:action`) from the catalogue; each is granted with scope `all` "
+    "unless `scopes` names another"
 )
+SCOPES_DOC = (
+    "Permission name -> scope (`own`, `organization` or `all`) for permissions of this role "
+    "that reach less than every object; permissions not named here get `all`"
+)
+ScopeName = Literal["own", "organization", "all"]
 
 
 class Strict(BaseModel):
@@ -30,6 +36,7 @@ class CreateRoleBody(Strict):
     name: str = Field(min_length=2, max_length=64, pattern=ROLE_NAME_PATTERN, description=ROLE_NAME_DOC)
     description: str | None = Field(default=None, max_length=500)
     permissions: list[str] = Field(default_factory=list, max_length=100, description=PERMISSIONS_DOC)
+    scopes: dict[str, ScopeName] | None = Field(default=None, max_length=100, description=SCOPES_DOC)
 
 
 class UpdateRoleBody(Strict):
@@ -38,6 +45,11 @@ class UpdateRoleBody(Strict):
     )
     description: str | None = Field(default=None, max_length=500)
     permissions: list[str] | None = Field(default=None, max_length=100, description=PERMISSIONS_DOC)
+    scopes: dict[str, ScopeName] | None = Field(
+        default=None,
+        max_length=100,
+        description=SCOPES_DOC + "; left out, kept permissions keep their scope and new ones get `all`",
+    )
 
 
 class AssignRolesBody(Strict):

@@ -1,7 +1,9 @@
 """User administration by staff: list, read, create, change, delete, restore, unlock.
 
-Object-level authorisation: a caller whose `user:read` grant is scoped `own` sees only
-their own record (a 404 for anyone else's, so ids cannot be probed).
+Object-level authorisation: a caller whose grant (`user:read`, `user:update`, ...) is
+scoped `own` sees only their own record, and one scoped `organization` only the users of
+their own organization (only themselves when they belong to none); anyone else's id gets
+404, so ids cannot be probed.
 """
 
 from __future__ import annotations
@@ -33,8 +35,26 @@ class UserAdministration:
 
     def _visible(self, principal: Principal, user_id: uuid.UUID, permission: str) -> None:
         scope = self._scope(principal, permission)
-        if scope is None or (scope is Scope.OWN and user_id != principal.user_id):
+        if scope is None or not self._reaches(principal, scope, user_id):
             raise NotFound("User not found")
+
+    def _reaches(self, principal: Principal, scope: Scope, user_id: uuid.UUID) -> bool:
+        """Does a grant at `scope` reach `user_id`? `all`: anyone; `organization`: the
+        members of the caller's organization; `own` (or no organization): the caller."""
+        if scope is Scope.ALL or user_id == principal.user_id:
+            return True
+        if scope is Scope.ORGANIZATION:
+            mine = self.d.organizations.organization_of(principal.user_id)
+            return mine is not None and self.d.organizations.organization_of(user_id) == mine
+        return False
+
+    def _reach(self, principal: Principal, scope: Scope) -> frozenset[uuid.UUID]:
+        """Everyone a grant narrower than `all` reaches (for lists)."""
+        if scope is Scope.ORGANIZATION:
+            mine = self.d.organizations.organization_of(principal.user_id)
+            if mine is not None:
+                return self.d.organizations.members_of(mine) | {principal.user_id}
+        return frozenset({principal.user_id})
 
     def list_users(
         self,
@@ -52,7 +72,8 @@ class UserAdministration:
             if role:
                 only = uow.grants.users_with_role(role)
             if scope is not Scope.ALL:
-                only = [principal.user_id] if only is None or principal.user_id in only else []
+                reach = self._reach(principal, scope) if scope is not None else frozenset()
+                only = sorted(reach if only is None else reach & set(only))
             users, total = uow.users.search(
                 text=search,
                 status=status,

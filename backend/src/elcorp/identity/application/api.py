@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection
 
 from elcorp.identity.application.admin import active_among
 from elcorp.identity.application.ports import IdentityUnitOfWork
+from elcorp.identity.domain.user import UserStatus
 
 __all__ = ["UserDirectory"]
 
@@ -28,3 +29,18 @@ class UserDirectory:
         """Those of `user_ids` whose accounts are active (neither locked nor deleted)."""
         with self._uow() as uow:
             return active_among(uow, user_ids)
+
+    def addresses(self, user_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """Email addresses of those of `user_ids` whose accounts are active (for notices)."""
+        if not user_ids:
+            return {}
+        with self._uow() as uow:
+            found, _ = uow.users.search(
+                text=None,
+                status=UserStatus.ACTIVE.value,
+                only_ids=list(user_ids),
+                include_deleted=False,
+                offset=0,
+                limit=len(user_ids),
+            )
+        return {user.id: user.email.value for user in found}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from elcorp.governance.application.api import AccessControl
+from elcorp.governance.application.api import AccessControl, OrganizationDirectory
 from elcorp.identity.application.ports import (
     IdentityUnitOfWork,
     LoginThrottle,
@@ -39,6 +39,7 @@ class IdentityDeps:
     challenges: MfaChallenges
     totp: Totp
     access: AccessControl
+    organizations: OrganizationDirectory
     clock: Clock
     ciphers: Ciphers
     password_history: int = 5
