@@ -92,6 +92,7 @@ class Container:
     outbox: OutboxDispatcher
     access: AccessControl
     identity: IdentityServices
+    users: UserDirectory  # identity's public API, as other contexts' services receive it
     roles: RoleAdministration
     policies: PolicyAdministration
     organizations: OrganizationAdministration
@@ -266,13 +267,13 @@ def bootstrap(
         access,
         OrganizationDirectory(lambda: SqlGovernanceUnitOfWork(sessions)),
     )
-    roles = RoleAdministration(lambda: SqlGovernanceUnitOfWork(sessions), access, directory)
     policies = PolicyAdministration(
         lambda: SqlGovernanceUnitOfWork(sessions),
         access,
         directory,
         holidays=CountryHolidayCalendar(settings.BUSINESS_HOLIDAYS_COUNTRY, settings.BUSINESS_HOLIDAYS_EXTRA),
     )
+    roles = RoleAdministration(lambda: SqlGovernanceUnitOfWork(sessions), access, directory, gate=policies)
     organizations = OrganizationAdministration(lambda: SqlGovernanceUnitOfWork(sessions), access, directory)
     workflow_uow = lambda: SqlWorkflowUnitOfWork(sessions)  # noqa: E731
     service_requests = ServiceRequests(workflow_uow, access, policies, directory, DefaultSlaTable())
@@ -302,6 +303,7 @@ def bootstrap(
         outbox=OutboxDispatcher(sessions, bus, max_attempts=settings.OUTBOX_MAX_ATTEMPTS),
         access=access,
         identity=identity,
+        users=directory,
         roles=roles,
         policies=policies,
         organizations=organizations,

@@ -73,7 +73,13 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         CORS(
             app,
             resources={rf"{API_V1}/*": {"origins": settings.CORS_ORIGINS}},
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "Idempotency-Key",
+                "X-Request-ID",
+                "X-Emergency-Reason",
+            ],
             expose_headers=[
                 "X-Request-ID",
                 "Retry-After",

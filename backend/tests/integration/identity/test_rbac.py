@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from elcorp.governance.domain.rbac import DEFAULT_GRANTS
 from support.identity import grant_roles, signed_in, staff_with_mfa
 
 GRANTS_OF = "SELECT count(*) FROM role_permission rp JOIN role r ON r.id = rp.role_id WHERE r.name = :role"
@@ -44,3 +45,21 @@ def test_staff_without_an_mfa_session_must_enrol_first(client, container):
     response = client.get("/api/v1/users", headers=staff.auth)
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "AUTH_006"
+
+
+def test_the_migrations_seed_exactly_the_default_grants(container):
+    with container.session_factory() as session:
+        rows = session.execute(
+            text(
+                "SELECT r.name, p.name, rp.scope FROM role_permission rp "
+                "JOIN role r ON r.id = rp.role_id JOIN permission p ON p.id = rp.permission_id "
+                "WHERE r.is_system_role"
+            )
+        ).all()
+    seeded: dict[str, dict[str, str]] = {}
+    for role_name, permission_name, scope in rows:
+        seeded.setdefault(role_name, {})[permission_name] = scope
+    expected = {
+        role: {p: s.value for p, s in grants.items()} for role, grants in DEFAULT_GRANTS.items() if grants
+    }
+    assert seeded == expected

@@ -13,6 +13,7 @@ it denies, so a broken rule fails closed.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -43,6 +44,9 @@ from elcorp.governance.domain.policies import (
 from elcorp.shared.application import audit
 from elcorp.shared.domain.clock import Clock, SystemClock, isoformat_z
 from elcorp.shared.domain.errors import AccessDenied, NotFound, ValidationFailed
+from elcorp.shared.domain.events import DomainEvent
+
+logger = logging.getLogger(__name__)
 
 
 def canonical_params(kind: str, params: object) -> dict[str, Any]:
@@ -115,6 +119,18 @@ def _resource_audit(resource: Resource) -> dict[str, object]:
         "amount": None if resource.amount is None else str(resource.amount),
         "currency": resource.currency,
     }
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmergencyAccessUsed(DomainEvent):
+    """An action a policy allowed only on an emergency reason (an alert for compliance)."""
+
+    event_type = "governance.EmergencyAccessUsed"
+    user_id: uuid.UUID
+    action: str
+    resource_type: str
+    resource_id: str | None
+    reason: str
 
 
 class PolicyAdministration:
@@ -206,6 +222,57 @@ class PolicyAdministration:
                         }
                     ),
                     reason=evaluation.reason,
+                )
+                uow.commit()
+        return evaluation
+
+    def authorize(
+        self, actor: uuid.UUID, action: str, resource: Resource, *, emergency_reason: str | None = None
+    ) -> Evaluation:
+        """For use cases acting for `actor` now: `enforce` with the actor's grants and
+        organization. An allow that carries an alert (emergency access outside business
+        hours) is logged, audited as `policy.emergency_access` and published as an event
+        for compliance, in its own transaction, before the caller's change runs."""
+        grants = self._access.grants_for(actor)
+        with self._uow() as uow:
+            membership = uow.organizations.membership_of(actor)
+        subject = Subject.from_grants(
+            actor, grants, None if membership is None else membership.organization_id
+        )
+        context = PolicyContext(subject, action, resource, self._clock.now(), emergency_reason)
+        evaluation = self.enforce(context)
+        if evaluation.alert:
+            logger.warning(
+                "policy.emergency_access actor=%s action=%s resource=%s:%s reason=%r",
+                actor,
+                action,
+                resource.type,
+                resource.id,
+                context.emergency_reason,
+            )
+            with self._uow() as uow:
+                uow.audit.record(
+                    "policy.emergency_access",
+                    self._actor(actor),
+                    audit.Resource(resource.type, None if resource.id is None else str(resource.id)),
+                    audit.Changes(
+                        after={
+                            "action": action,
+                            "at": isoformat_z(context.at),
+                            "trace": [d.to_dict() for d in evaluation.trace],
+                        }
+                    ),
+                    reason=context.emergency_reason,
+                )
+                uow.publish(
+                    EmergencyAccessUsed(
+                        occurred_at=context.at,
+                        user_id=actor,
+                        action=action,
+                        resource_type=resource.type,
+                        resource_id=None if resource.id is None else str(resource.id),
+                        reason=context.emergency_reason or "",
+                    )
                 )
                 uow.commit()
         return evaluation

@@ -19,12 +19,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from elcorp.governance.application.api import AccessControl
 from elcorp.governance.application.ports import GovernanceUnitOfWork, UserDirectory
+from elcorp.governance.domain import policies as pbac
 from elcorp.governance.domain.rbac import ADMIN, ROLE_NAME, ROLE_NAME_MAX, PermissionInfo, Role, Scope
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.domain.errors import AccessDenied, AlreadyExists, Conflict, NotFound, ValidationFailed
+
+MANAGE = "role:manage"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,16 +51,41 @@ def _wider(a: Scope | None, b: Scope | None) -> Scope:
     return max(held, key=lambda s: s.rank)
 
 
+class PolicyGate(Protocol):
+    """The policy engine as use cases ask it (PolicyAdministration.authorize)."""
+
+    def authorize(
+        self, actor: uuid.UUID, action: str, resource: pbac.Resource, *, emergency_reason: str | None = None
+    ) -> object: ...
+
+
 class RoleAdministration:
+    """Every change is first put to the policy engine as `role:manage` (e.g. the business-
+    hours policy: outside hours only with an emergency reason, which raises an alert)."""
+
     def __init__(
         self,
         uow: Callable[[], GovernanceUnitOfWork],
         access: AccessControl,
         users: UserDirectory,
+        gate: PolicyGate | None = None,
     ) -> None:
         self._uow = uow
         self._access = access
         self._users = users
+        self._gate = gate
+
+    def _authorize(
+        self,
+        actor: uuid.UUID,
+        resource_type: str,
+        resource_id: uuid.UUID | None,
+        emergency_reason: str | None,
+    ) -> None:
+        if self._gate is not None:
+            self._gate.authorize(
+                actor, MANAGE, pbac.Resource(resource_type, resource_id), emergency_reason=emergency_reason
+            )
 
     # -- reads -----------------------------------------------------------------------------
     def list_roles(self) -> list[Role]:
@@ -84,9 +113,11 @@ class RoleAdministration:
         description: str | None,
         permissions: Collection[str],
         scopes: Mapping[str, Scope] | None = None,
+        emergency_reason: str | None = None,
     ) -> Role:
         """A custom role granting `permissions`, each at its scope in `scopes` (default `all`)."""
         self._check_name(name)
+        self._authorize(actor, "role", None, emergency_reason)
         with self._uow() as uow:
             wanted = self._known_permissions(uow, permissions, scopes or {})
             self._ensure_caller_holds(actor, wanted)
@@ -113,12 +144,14 @@ class RoleAdministration:
         description_set: bool,
         permissions: Collection[str] | None,
         scopes: Mapping[str, Scope] | None = None,
+        emergency_reason: str | None = None,
     ) -> Role:
         """`permissions` replaces the role's list; `scopes` gives the complete scope map of
         the resulting permissions (those not named: `all`). Without `scopes` the permissions
         the role keeps keep their scope and new ones get `all`."""
         if name is not None:
             self._check_name(name)
+        self._authorize(actor, "role", role_id, emergency_reason)
         with self._uow() as uow:
             before = self._get(uow, role_id, for_update=True)
             wanted: dict[str, Scope] | None = None
@@ -160,8 +193,11 @@ class RoleAdministration:
         self._forget(holders)
         return after
 
-    def delete_role(self, actor: uuid.UUID, role_id: uuid.UUID) -> None:
+    def delete_role(
+        self, actor: uuid.UUID, role_id: uuid.UUID, *, emergency_reason: str | None = None
+    ) -> None:
         """Delete a custom role; its assignments go with it (the holders lose its grants)."""
+        self._authorize(actor, "role", role_id, emergency_reason)
         with self._uow() as uow:
             role = self._get(uow, role_id, for_update=True)
             if role.is_system_role:
@@ -180,10 +216,18 @@ class RoleAdministration:
             uow.commit()
         self._forget(holders)
 
-    def assign_roles(self, actor: uuid.UUID, user_id: uuid.UUID, roles: Collection[str]) -> list[str]:
+    def assign_roles(
+        self,
+        actor: uuid.UUID,
+        user_id: uuid.UUID,
+        roles: Collection[str],
+        *,
+        emergency_reason: str | None = None,
+    ) -> list[str]:
         """Replace the user's roles with `roles`; returns the new, sorted list."""
         if not self._users.exists(user_id):
             raise NotFound("User not found")
+        self._authorize(actor, "user", user_id, emergency_reason)
         wanted = frozenset(roles)
         with self._uow() as uow:
             before = uow.roles.roles_of_many([user_id])[user_id]

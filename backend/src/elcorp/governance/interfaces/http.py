@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 
 from elcorp.governance.application.policies import PolicyAdministration
 from elcorp.governance.application.ports import StoredPolicy
@@ -18,6 +18,8 @@ from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import BEARER, context_blueprint
 from elcorp.shared.interfaces.auth import current_caller, require_permission
+
+EMERGENCY_HEADER = "X-Emergency-Reason"
 
 api = context_blueprint(
     "governance",
@@ -34,6 +36,11 @@ def roles() -> RoleAdministration:
 def policies() -> PolicyAdministration:
     found: PolicyAdministration = current_app.extensions["elcorp.policies"]
     return found
+
+
+def emergency_reason() -> str | None:
+    """`X-Emergency-Reason`: why a change must happen outside business hours (an alert)."""
+    return request.headers.get(EMERGENCY_HEADER) or None
 
 
 def role_json(role: Role) -> dict[str, Any]:
@@ -75,6 +82,7 @@ def create_role(body: s.CreateRoleBody) -> Response:
         description=body.description,
         permissions=body.permissions,
         scopes=scopes_of(body.scopes),
+        emergency_reason=emergency_reason(),
     )
     return envelope.success(role_json(role), status=201)
 
@@ -96,6 +104,7 @@ def update_role(path: s.RolePath, body: s.UpdateRoleBody) -> Response:
         description_set="description" in body.model_fields_set,
         permissions=body.permissions,
         scopes=scopes_of(body.scopes),
+        emergency_reason=emergency_reason(),
     )
     return envelope.success(role_json(role))
 
@@ -103,7 +112,7 @@ def update_role(path: s.RolePath, body: s.UpdateRoleBody) -> Response:
 @api.delete("/roles/<uuid:role_id>", security=BEARER)
 @require_permission("role:manage")
 def delete_role(path: s.RolePath) -> Response:
-    roles().delete_role(current_caller().user_id, path.role_id)
+    roles().delete_role(current_caller().user_id, path.role_id, emergency_reason=emergency_reason())
     return envelope.success({"deleted": True, "id": str(path.role_id)})
 
 
@@ -120,7 +129,9 @@ def permission_catalogue() -> Response:
 @api.put("/users/<uuid:user_id>/roles", security=BEARER)
 @require_permission("role:manage")
 def assign_roles(path: s.UserPath, body: s.AssignRolesBody) -> Response:
-    assigned = roles().assign_roles(current_caller().user_id, path.user_id, body.roles)
+    assigned = roles().assign_roles(
+        current_caller().user_id, path.user_id, body.roles, emergency_reason=emergency_reason()
+    )
     return envelope.success({"user_id": str(path.user_id), "roles": assigned})
 
 
