@@ -7,7 +7,7 @@ from pathlib import Path
 
 from elcorp.governance.domain.rbac import ADMIN, CATALOGUE, DEFAULT_GRANTS, STAFF, USER
 
-SECURITY = Path(__file__).resolve().parents[4] / "SECURITY.md"
+SECURITY = Path(__file__).resolve().parents[4] / "docs" / "SECURITY.md"
 ROW = re.compile(r"^\| `([a-z_]+:[a-z_]+)` \|[^|]+\|\s*(\w*)\s*\|\s*(\w*)\s*\|\s*(\w*)\s*\|$")
 
 

@@ -1,6 +1,6 @@
 """Role administration: custom roles, the permission catalogue, role assignments.
 
-Guards (see SECURITY.md, "Authorisation"):
+Guards (see docs/SECURITY.md, "Authorisation"):
 
 - nobody grants or takes away what they do not hold themselves: every permission a change
   adds to or removes from a role or whose scope it changes (at the wider of the old and new
