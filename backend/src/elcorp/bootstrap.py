@@ -16,6 +16,7 @@ import redis
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from elcorp.compliance.application.audit_scope import AuditScope
 from elcorp.compliance.domain import events as _compliance_events  # noqa: F401 - registers event types
 from elcorp.compliance.infrastructure.archive import AuditArchiver
 from elcorp.compliance.infrastructure.audit_store import SqlAuditTrail
@@ -102,6 +103,7 @@ class Container:
     mailer: IdentityMailer
     audit_sequencer: AuditSequencer
     audit_trail: SqlAuditTrail
+    audit_scope: AuditScope
     audit_exports: SqlAuditExports
     audit_archiver: AuditArchiver
 
@@ -259,13 +261,14 @@ def bootstrap(
             return SqlGrantsStore(session).load(user_id)
 
     access = AccessControl(load_grants, RedisGrantsCache(redis_client))
+    organization_directory = OrganizationDirectory(lambda: SqlGovernanceUnitOfWork(sessions))
     identity, gate, mailer, directory = build_identity(
         settings,
         sessions,
         redis_client,
         cipher,
         access,
-        OrganizationDirectory(lambda: SqlGovernanceUnitOfWork(sessions)),
+        organization_directory,
     )
     policies = PolicyAdministration(
         lambda: SqlGovernanceUnitOfWork(sessions),
@@ -313,6 +316,7 @@ def bootstrap(
         mailer=mailer,
         audit_sequencer=sequencer,
         audit_trail=SqlAuditTrail(sessions, signer),
+        audit_scope=AuditScope(access, organization_directory),
         audit_exports=SqlAuditExports(sessions, lambda: SqlAlchemyUnitOfWork(sessions), signer.public_keys),
         audit_archiver=AuditArchiver(
             sessions,

@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.extensions["elcorp.organizations"] = container.organizations
     app.extensions["elcorp.service_requests"] = container.service_requests
     app.extensions["elcorp.audit"] = container.audit_trail
+    app.extensions["elcorp.audit_scope"] = container.audit_scope
     app.extensions["elcorp.audit_exports"] = container.audit_exports
     register_error_handlers(app)
     if settings.CORS_ORIGINS:

@@ -21,6 +21,10 @@ class AuditFilter:
     request_id: str | None = None
     occurred_from: datetime | None = None
     occurred_to: datetime | None = None
+    # Reader's reach (AuditScope): None = everything; else entries by or about these people,
+    # or about this organization.
+    about_people: frozenset[str] | None = None
+    about_organization: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

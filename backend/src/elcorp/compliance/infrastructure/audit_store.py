@@ -98,6 +98,20 @@ class SqlAuditTrail:
         ):
             if value is not None:
                 conditions.append(column == value)
+        if criteria.about_people is not None:
+            people = sorted(criteria.about_people)
+            reach = [
+                audit_log.c.actor_id.in_(people),
+                and_(audit_log.c.resource_type == "user", audit_log.c.resource_id.in_(people)),
+            ]
+            if criteria.about_organization is not None:
+                reach.append(
+                    and_(
+                        audit_log.c.resource_type == "organization",
+                        audit_log.c.resource_id == criteria.about_organization,
+                    )
+                )
+            conditions.append(or_(*reach))
         if criteria.occurred_from:
             conditions.append(audit_log.c.occurred_at >= criteria.occurred_from)
         if criteria.occurred_to:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask import Response, current_app
 
+from elcorp.compliance.application.audit_scope import AuditScope
 from elcorp.compliance.application.audit_trail import AuditExports, AuditFilter, AuditRecord, AuditTrail
 from elcorp.compliance.interfaces.schemas import (
     AuditQuery,
@@ -27,6 +28,11 @@ api = context_blueprint(
     "the audit trail, retention and purge, POPIA (consent, data-subject requests, breach "
     "notification), SLAs, incidents, risks, regulatory reports",
 )
+
+
+def scope() -> AuditScope:
+    found: AuditScope = current_app.extensions["elcorp.audit_scope"]
+    return found
 
 
 def trail() -> AuditTrail:
@@ -57,6 +63,11 @@ def list_audit_logs(query: AuditQuery) -> Response:
         occurred_from=query.occurred_from,
         occurred_to=query.occurred_to,
     )
+    reach = scope().reach_of(current_caller().user_id)
+    if not reach.everything:
+        criteria = dataclasses.replace(
+            criteria, about_people=reach.people, about_organization=reach.organization
+        )
     records = trail().search(criteria, after=after, limit=query.limit + 1)
     page, more = records[: query.limit], len(records) > query.limit
     next_cursor = None
