@@ -12,31 +12,23 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import text
 
-from elcorp.bootstrap import bootstrap
 from elcorp.shared.application.audit import Actor, Changes, Resource
-from elcorp.shared.infrastructure import migrate
-from elcorp.shared.infrastructure.db import build_engine
-from support.servers import create_database, drop_database
+from support.committed import committed_container
 
 THREADS = 16
 TRANSACTIONS_PER_THREAD = 25
 
 
 @pytest.fixture
-def committed_container(server_urls, settings, redis_client):
-    url = create_database(server_urls[0], prefix="elcorp_audit_conc")
-    engine = build_engine(url, pool_size=THREADS + 4)
-    migrate.upgrade(engine, settings.MIGRATIONS_DIR)
-    container = bootstrap(
-        settings.model_copy(update={"DATABASE_URL": url}), engine=engine, redis_client=redis_client
-    )
-    yield container
-    engine.dispose()
-    drop_database(url)
+def own_database(server_urls, settings, redis_client):
+    with committed_container(
+        server_urls[0], settings, redis_client, prefix="elcorp_audit_conc", pool_size=THREADS + 4
+    ) as container:
+        yield container
 
 
-def test_concurrent_writers_and_sequencer(committed_container):
-    container = committed_container
+def test_concurrent_writers_and_sequencer(own_database):
+    container = own_database
     committed: set[str] = set()
     rolled_back: set[str] = set()
     lock = threading.Lock()

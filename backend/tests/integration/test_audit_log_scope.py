@@ -7,31 +7,12 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import text
 
 from elcorp.shared.application.audit import Actor, Resource
+from support.governance import join, make_organization
 from support.identity import grant_roles, signed_in, staff_with_mfa
 
 LOGS = "/api/v1/audit-logs"
-
-
-def make_organization(container, name: str) -> str:
-    with container.session_factory() as session:
-        org_id = session.execute(
-            text("INSERT INTO organization (name) VALUES (:n) RETURNING id"), {"n": name}
-        ).scalar_one()
-        session.commit()
-    return str(org_id)
-
-
-def join(container, org_id: str, *users) -> None:
-    with container.session_factory() as session:
-        for user in users:
-            session.execute(
-                text("INSERT INTO organization_member (organization_id, user_id) VALUES (:o, :u)"),
-                {"o": org_id, "u": user.id},
-            )
-        session.commit()
 
 
 def record(container, action: str, actor: str, resource_type: str, resource_id: str) -> None:
@@ -50,7 +31,7 @@ def actions_seen(client, reader) -> set[str]:
 def world(client, container):
     """Organizations A and B with a member each, the entries about them, and an entry by a
     platform administrator about nobody in either."""
-    a, b = make_organization(container, "Scope A"), make_organization(container, "Scope B")
+    a, b = (str(make_organization(container, name)) for name in ("Scope A", "Scope B"))
     in_a, in_b = signed_in(client), signed_in(client)
     join(container, a, in_a)
     join(container, b, in_b)

@@ -11,15 +11,12 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from sqlalchemy import select
 
-from elcorp.bootstrap import bootstrap
 from elcorp.jobs.factory import celery_init_app
 from elcorp.jobs.tasks import dispatch_outbox, ping
 from elcorp.main import create_app
 from elcorp.shared.domain.events import DomainEvent
-from elcorp.shared.infrastructure import migrate
-from elcorp.shared.infrastructure.db import build_engine
 from elcorp.shared.infrastructure.tables import outbox_message
-from support.servers import create_database, drop_database
+from support.committed import committed_container
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,22 +26,18 @@ class InvoiceIssued(DomainEvent):
 
 
 @pytest.fixture
-def committed_container(server_urls, settings, redis_client):
+def committed(server_urls, settings, redis_client):
     """A container on its own database with real commits (a worker is another thread)."""
-    url = create_database(server_urls[0], prefix="elcorp_worker")
-    engine = build_engine(url, pool_size=2)
-    migrate.upgrade(engine, settings.MIGRATIONS_DIR)
-    own = settings.model_copy(update={"DATABASE_URL": url})
-    container = bootstrap(own, engine=engine, redis_client=redis_client)
-    yield container
-    engine.dispose()
-    drop_database(url)
+    with committed_container(
+        server_urls[0], settings, redis_client, prefix="elcorp_worker", pool_size=2
+    ) as container:
+        yield container
 
 
 @pytest.fixture
-def celery_app(committed_container):
-    app = create_app(container=committed_container)
-    return celery_init_app(app, committed_container.settings)
+def celery_app(committed):
+    app = create_app(container=committed)
+    return celery_init_app(app, committed.settings)
 
 
 def wait_until(predicate, timeout=20.0):
@@ -62,13 +55,11 @@ def test_a_real_worker_runs_a_task_and_returns_its_result(celery_app):
         assert result.get(timeout=20) == {"pong": "hello"}
 
 
-def test_event_committed_while_no_worker_runs_is_dispatched_once_a_worker_is_up(
-    celery_app, committed_container
-):
+def test_event_committed_while_no_worker_runs_is_dispatched_once_a_worker_is_up(celery_app, committed):
     delivered = []
-    committed_container.bus.subscribe(InvoiceIssued, delivered.append)
+    committed.bus.subscribe(InvoiceIssued, delivered.append)
     event = InvoiceIssued(invoice_id=uuid.uuid4())
-    with committed_container.uow() as uow:
+    with committed.uow() as uow:
         uow.publish(event)
         uow.commit()
 
@@ -79,7 +70,7 @@ def test_event_committed_while_no_worker_runs_is_dispatched_once_a_worker_is_up(
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         assert wait_until(lambda: delivered == [event])
 
-    with committed_container.session_factory() as session:
+    with committed.session_factory() as session:
         row = session.execute(select(outbox_message).where(outbox_message.c.event_id == event.event_id)).one()
     assert row.dispatched_at is not None
     assert row.attempts == 1

@@ -52,3 +52,14 @@ def insert_entry(
         },
     )
     return entry_id
+
+
+def audit_entries(container, action: str) -> list[dict]:
+    """The committed entries of one action, oldest first, as JSON objects."""
+    with container.session_factory() as session:
+        return list(
+            session.execute(
+                text("SELECT entry::jsonb FROM audit_log WHERE action = :action ORDER BY occurred_at"),
+                {"action": action},
+            ).scalars()
+        )

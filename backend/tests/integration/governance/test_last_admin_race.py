@@ -10,28 +10,20 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from elcorp.bootstrap import bootstrap
 from elcorp.main import create_app
 from elcorp.shared.domain.errors import DomainError
-from elcorp.shared.infrastructure import migrate
-from elcorp.shared.infrastructure.db import build_engine
+from support.committed import committed_container
 from support.identity import grant_roles, signed_in
-from support.servers import create_database, drop_database
 
 ROUNDS = 5
 
 
 @pytest.fixture
 def committed(server_urls, settings, redis_client):
-    url = create_database(server_urls[0], prefix="elcorp_admin_race")
-    engine = build_engine(url, pool_size=8)
-    migrate.upgrade(engine, settings.MIGRATIONS_DIR)
-    container = bootstrap(
-        settings.model_copy(update={"DATABASE_URL": url}), engine=engine, redis_client=redis_client
-    )
-    yield container, create_app(container=container).test_client()
-    engine.dispose()
-    drop_database(url)
+    with committed_container(
+        server_urls[0], settings, redis_client, prefix="elcorp_admin_race", pool_size=8
+    ) as container:
+        yield container, create_app(container=container).test_client()
 
 
 def test_two_admins_removing_each_other_leave_one_admin(committed):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from sqlalchemy import text
 
+from support.audit import audit_entries
 from support.identity import grant_roles, signed_in, staff_with_mfa
 
 POLICIES = "/api/v1/policies"
@@ -27,16 +27,6 @@ BUSINESS_HOURS = {
     "end_hour": 17,
     "timezone": "Africa/Windhoek",
 }
-
-
-def audit_entries(container, action: str) -> list[dict]:
-    with container.session_factory() as session:
-        return list(
-            session.execute(
-                text("SELECT entry::jsonb FROM audit_log WHERE action = :action ORDER BY occurred_at"),
-                {"action": action},
-            ).scalars()
-        )
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from elcorp.governance.application.roles import RoleAdministration
 from elcorp.governance.infrastructure.calendar import CountryHolidayCalendar
 from elcorp.governance.infrastructure.unit_of_work import SqlGovernanceUnitOfWork
 from elcorp.main import create_app
+from support.audit import audit_entries
 from support.identity import signed_in, staff_with_mfa
 
 ROLES = "/api/v1/roles"
@@ -30,16 +31,6 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self.moment
-
-
-def audit_entries(container, action: str) -> list[dict]:
-    with container.session_factory() as session:
-        return list(
-            session.execute(
-                text("SELECT entry::jsonb FROM audit_log WHERE action = :action ORDER BY occurred_at"),
-                {"action": action},
-            ).scalars()
-        )
 
 
 @pytest.fixture

@@ -8,19 +8,10 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+from support.audit import audit_entries
 from support.identity import grant_roles, signed_in, staff_with_mfa
 
 ROLES = "/api/v1/roles"
-
-
-def audit_entries(container, action: str) -> list[dict]:
-    with container.session_factory() as session:
-        return list(
-            session.execute(
-                text("SELECT entry::jsonb FROM audit_log WHERE action = :action ORDER BY occurred_at"),
-                {"action": action},
-            ).scalars()
-        )
 
 
 def role_named(client, admin, name: str) -> dict:

@@ -10,29 +10,21 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import text
 
-from elcorp.bootstrap import bootstrap
 from elcorp.governance.domain.service_requests import Assignee, Command
 from elcorp.main import create_app
 from elcorp.shared.domain.errors import DomainError
-from elcorp.shared.infrastructure import migrate
-from elcorp.shared.infrastructure.db import build_engine
+from support.committed import committed_container
 from support.identity import grant_roles, signed_in
-from support.servers import create_database, drop_database
 
 APPROVERS = 6
 
 
 @pytest.fixture
 def committed(server_urls, settings, redis_client):
-    url = create_database(server_urls[0], prefix="elcorp_sr_conc")
-    engine = build_engine(url, pool_size=APPROVERS + 4)
-    migrate.upgrade(engine, settings.MIGRATIONS_DIR)
-    container = bootstrap(
-        settings.model_copy(update={"DATABASE_URL": url}), engine=engine, redis_client=redis_client
-    )
-    yield container, create_app(container=container).test_client()
-    engine.dispose()
-    drop_database(url)
+    with committed_container(
+        server_urls[0], settings, redis_client, prefix="elcorp_sr_conc", pool_size=APPROVERS + 4
+    ) as container:
+        yield container, create_app(container=container).test_client()
 
 
 def test_concurrent_approvals_of_a_one_approver_level_record_exactly_one(committed):

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from support.audit import audit_entries
+from support.governance import join, make_organization
 from support.identity import grant_roles, signed_in, staff_with_mfa
 
 REQUESTS = "/api/v1/service-requests"
@@ -22,14 +24,6 @@ CATEGORIES = "/api/v1/service-request-categories"
 
 
 # -- helpers ------------------------------------------------------------------------------
-def audit_entries(container, action: str) -> list[dict]:
-    with container.session_factory() as session:
-        return list(
-            session.execute(
-                text("SELECT entry::jsonb FROM audit_log WHERE action = :action ORDER BY occurred_at"),
-                {"action": action},
-            ).scalars()
-        )
 
 
 def open_request(client, user, **body):
@@ -70,24 +64,6 @@ def outbox_events(container, event_type: str) -> list[dict]:
                 {"t": event_type},
             ).scalars()
         )
-
-
-def make_organization(container, name: str) -> uuid.UUID:
-    with container.session_factory() as session:
-        org_id = session.execute(
-            text("INSERT INTO organization (name) VALUES (:name) RETURNING id"), {"name": name}
-        ).scalar_one()
-        session.commit()
-    return org_id
-
-
-def join(container, org_id: uuid.UUID, user, org_role: str = "member") -> None:
-    with container.session_factory() as session:
-        session.execute(
-            text("INSERT INTO organization_member (organization_id, user_id, org_role) VALUES (:o, :u, :r)"),
-            {"o": org_id, "u": user.id, "r": org_role},
-        )
-        session.commit()
 
 
 def scoped_role(container, name: str, grants: dict[str, str]) -> None:

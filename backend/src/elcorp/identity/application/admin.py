@@ -240,13 +240,12 @@ class UserAdministration:
             raise Conflict(f"Cannot {verb} the last active administrator")
 
 
-def active_among(
+def active_users(
     uow: IdentityUnitOfWork, user_ids: Collection[uuid.UUID], *, limit: int | None = None
-) -> frozenset[uuid.UUID]:
-    """Those of `user_ids` whose accounts are active: neither locked nor deleted (the meaning
-    of "active administrator" for the last-administrator guards)."""
+) -> list[User]:
+    """Those of `user_ids` whose accounts are active: neither locked nor deleted."""
     if not user_ids:
-        return frozenset()
+        return []
     found, _ = uow.users.search(
         text=None,
         status=UserStatus.ACTIVE.value,
@@ -255,4 +254,12 @@ def active_among(
         offset=0,
         limit=limit or len(user_ids),
     )
-    return frozenset(u.id for u in found)
+    return found
+
+
+def active_among(
+    uow: IdentityUnitOfWork, user_ids: Collection[uuid.UUID], *, limit: int | None = None
+) -> frozenset[uuid.UUID]:
+    """The ids of `active_users` (the meaning of "active administrator" for the
+    last-administrator guards)."""
+    return frozenset(u.id for u in active_users(uow, user_ids, limit=limit))

@@ -9,9 +9,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Collection
 
-from elcorp.identity.application.admin import active_among
+from elcorp.identity.application.admin import active_among, active_users
 from elcorp.identity.application.ports import IdentityUnitOfWork
-from elcorp.identity.domain.user import UserStatus
 
 __all__ = ["UserDirectory"]
 
@@ -32,15 +31,5 @@ class UserDirectory:
 
     def addresses(self, user_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
         """Email addresses of those of `user_ids` whose accounts are active (for notices)."""
-        if not user_ids:
-            return {}
         with self._uow() as uow:
-            found, _ = uow.users.search(
-                text=None,
-                status=UserStatus.ACTIVE.value,
-                only_ids=list(user_ids),
-                include_deleted=False,
-                offset=0,
-                limit=len(user_ids),
-            )
-        return {user.id: user.email.value for user in found}
+            return {user.id: user.email.value for user in active_users(uow, user_ids)}
