@@ -7,6 +7,10 @@ interleaved rounds, medians. Variants:
   plain       BEGIN; INSERT business; COMMIT
   audited     ... plus the audit port's INSERT into audit_log, its own round trip
   folded      the audit INSERT sent in the same round trip as COMMIT ("INSERT ...; COMMIT")
+  prepared    audited, the audit INSERT a server-side prepared statement (PREPARE once
+              per connection, then EXECUTE): what parsing and planning it costs
+  flat        audited, into an unpartitioned copy of audit_log (same columns and
+              indexes): what routing rows to the monthly partition costs
   no-search   audited, with audit_log's three search indexes dropped (actor, resource,
               request id): what those indexes cost
 
@@ -59,6 +63,12 @@ def writer(dsn: str, variant: str, threads: int, seconds: float, results) -> Non
         conn = psycopg2.connect(dsn)
         conn.autocommit = True
         cursor = conn.cursor()
+        if variant == "prepared":
+            cursor.execute("PREPARE audit_insert AS " + INSERT_ENTRY % tuple(f"${n}" for n in range(1, 9)))
+        statement = {
+            "prepared": "EXECUTE audit_insert (%s, %s, %s, %s, %s, %s, %s, %s)",
+            "flat": INSERT_ENTRY.replace("INSERT INTO audit_log ", "INSERT INTO audit_log_flat "),
+        }.get(variant, INSERT_ENTRY)
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             cursor.execute("BEGIN")
@@ -68,7 +78,7 @@ def writer(dsn: str, variant: str, threads: int, seconds: float, results) -> Non
             elif variant == "folded":
                 cursor.execute(INSERT_ENTRY + "; COMMIT", audit_params())
             else:
-                cursor.execute(INSERT_ENTRY, audit_params())
+                cursor.execute(statement, audit_params())
                 cursor.execute("COMMIT")
             counts[slot] += 1
         conn.close()
@@ -115,13 +125,15 @@ def main() -> None:
         migrate.upgrade(engine, settings.MIGRATIONS_DIR)
         with engine.begin() as conn:
             conn.execute(text("CREATE TABLE bench_business (id bigserial PRIMARY KEY, v text NOT NULL)"))
+            conn.execute(text("CREATE TABLE audit_log_flat (LIKE audit_log INCLUDING ALL)"))
         dsn = (
             sqlalchemy_url(url)
             .render_as_string(hide_password=False)
             .replace("postgresql+psycopg2", "postgresql")
         )
-        figures: dict[str, list[float]] = {v: [] for v in ("plain", "audited", "folded", "no-search")}
-        for phase in (("plain", "audited", "folded"), ("plain", "no-search")):
+        variants = ("plain", "audited", "folded", "prepared", "flat", "no-search")
+        figures: dict[str, list[float]] = {v: [] for v in variants}
+        for phase in (("plain", "audited", "folded", "prepared", "flat"), ("plain", "no-search")):
             if phase[-1] == "no-search":
                 with engine.begin() as conn:
                     for index in SEARCH_INDEXES:
