@@ -67,6 +67,9 @@ from elcorp.identity.infrastructure.tokens import JwtTokenService
 from elcorp.identity.infrastructure.totp import PyOtpTotp
 from elcorp.identity.infrastructure.unit_of_work import SqlIdentityUnitOfWork
 from elcorp.identity.interfaces.services import IdentityServices
+from elcorp.payments.application.payments import Payments, PaymentSettings
+from elcorp.payments.domain.ledger import ApprovalThresholds, FeeSchedule
+from elcorp.payments.infrastructure.ledger import SqlPaymentsUnitOfWork
 from elcorp.shared.application.message_bus import MessageBus
 from elcorp.shared.domain.clock import SystemClock
 from elcorp.shared.infrastructure.db import build_engine, build_session_factory
@@ -98,6 +101,7 @@ class Container:
     policies: PolicyAdministration
     organizations: OrganizationAdministration
     service_requests: ServiceRequests
+    payments: Payments
     workflow_mailer: WorkflowMailer
     authorizer: PermissionGate
     mailer: IdentityMailer
@@ -129,6 +133,7 @@ def register_event_handlers(bus: MessageBus, container: Container) -> None:
     to know who reacts to what). Contexts add their lines as they gain handlers."""
     mailer = container.mailer
     bus.subscribe(UserRegistered, mailer.on_user_registered)
+    bus.subscribe(UserRegistered, container.payments.on_user_registered)
     bus.subscribe(PasswordResetRequested, mailer.on_password_reset_requested)
     bus.subscribe(AccountLocked, mailer.on_account_locked)
     bus.subscribe(SecurityNotice, mailer.on_security_notice)
@@ -279,6 +284,19 @@ def bootstrap(
     roles = RoleAdministration(lambda: SqlGovernanceUnitOfWork(sessions), access, directory, gate=policies)
     organizations = OrganizationAdministration(lambda: SqlGovernanceUnitOfWork(sessions), access, directory)
     workflow_uow = lambda: SqlWorkflowUnitOfWork(sessions)  # noqa: E731
+    payments = Payments(
+        lambda: SqlPaymentsUnitOfWork(sessions),
+        access,
+        PaymentSettings(
+            fees=FeeSchedule(settings.PAYMENT_FEE_PERCENT, settings.PAYMENT_FEE_FIXED),
+            thresholds=ApprovalThresholds(
+                transfers={"NAD": settings.PAYMENT_TRANSFER_APPROVAL_THRESHOLD},
+                deposits={"NAD": settings.PAYMENT_DEPOSIT_APPROVAL_THRESHOLD},
+            ),
+            approval_ttl=timedelta(hours=settings.PAYMENT_APPROVAL_TTL_HOURS),
+            idempotency_ttl=timedelta(hours=settings.PAYMENT_IDEMPOTENCY_TTL_HOURS),
+        ),
+    )
     service_requests = ServiceRequests(workflow_uow, access, policies, directory, DefaultSlaTable())
     workflow_mailer = WorkflowMailer(workflow_uow, directory, mailer.sender, mailer.public_base_url)
     signer = CheckpointSigner(settings.audit_signing_keys(), settings.audit_retired_public_keys())
@@ -311,6 +329,7 @@ def bootstrap(
         policies=policies,
         organizations=organizations,
         service_requests=service_requests,
+        payments=payments,
         workflow_mailer=workflow_mailer,
         authorizer=gate,
         mailer=mailer,

@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 from datetime import date
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
@@ -122,6 +123,15 @@ class Settings(BaseSettings):
     # `holidays` package, plus proclaimed days as comma-separated ISO dates (2026-11-27,...).
     BUSINESS_HOLIDAYS_COUNTRY: str = Field(default="NA", min_length=2, max_length=3)
     BUSINESS_HOLIDAYS_EXTRA: Annotated[list[date], NoDecode] = Field(default_factory=list)
+
+    # Payments: amounts in NAD (other currencies have no threshold, so every movement in
+    # them waits for approval); the fee is percent of the amount plus a fixed part.
+    PAYMENT_TRANSFER_APPROVAL_THRESHOLD: Decimal = Field(default=Decimal("50000"), ge=0)
+    PAYMENT_DEPOSIT_APPROVAL_THRESHOLD: Decimal = Field(default=Decimal("50000"), ge=0)
+    PAYMENT_FEE_PERCENT: Decimal = Field(default=Decimal("0"), ge=0, le=100)
+    PAYMENT_FEE_FIXED: Decimal = Field(default=Decimal("0"), ge=0)
+    PAYMENT_APPROVAL_TTL_HOURS: int = Field(default=72, ge=1)
+    PAYMENT_IDEMPOTENCY_TTL_HOURS: int = Field(default=24, ge=24)
 
     # Email
     EMAIL_BACKEND: Literal["file", "smtp"] = "file"

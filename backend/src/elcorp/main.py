@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.extensions["elcorp.policies"] = container.policies
     app.extensions["elcorp.organizations"] = container.organizations
     app.extensions["elcorp.service_requests"] = container.service_requests
+    app.extensions["elcorp.payments"] = container.payments
     app.extensions["elcorp.audit"] = container.audit_trail
     app.extensions["elcorp.audit_scope"] = container.audit_scope
     app.extensions["elcorp.audit_exports"] = container.audit_exports

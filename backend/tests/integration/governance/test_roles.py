@@ -48,7 +48,7 @@ def test_lists_the_system_roles_with_sorted_permissions(client, admin):
     assert body["meta"] == {"total": 4}
     assert all(r["is_system_role"] for r in by_name.values())
     assert set(by_name["admin"]) == {"id", "name", "description", "permissions", "scopes", "is_system_role"}
-    assert len(by_name["admin"]["permissions"]) == 18
+    assert len(by_name["admin"]["permissions"]) == 19
     assert "organization:manage" in by_name["admin"]["permissions"]
     assert by_name["admin"]["permissions"] == sorted(by_name["admin"]["permissions"])
     assert by_name["user"]["permissions"] == [
@@ -77,7 +77,7 @@ def test_the_permission_catalogue_is_grouped_by_category(client, admin):
     assert response.status_code == 200
     body = response.get_json()
     assert [g["category"] for g in body["data"]] == ["compliance", "governance", "identity", "payments"]
-    assert body["meta"] == {"total": 18}
+    assert body["meta"] == {"total": 19}
     governance = next(g for g in body["data"] if g["category"] == "governance")
     assert [p["name"] for p in governance["permissions"]] == [
         "organization:manage",

@@ -17,7 +17,7 @@ def test_migration_seeds_the_clients_roles_and_permissions(container):
         total = session.execute(text("SELECT count(*) FROM permission")).scalar()
         guest = session.execute(text(GRANTS_OF), {"role": "guest"}).scalar()
     assert roles == {"admin", "staff", "user", "guest"}
-    assert admin_perms == total == 18
+    assert admin_perms == total == 19
     assert guest == 0
 
 

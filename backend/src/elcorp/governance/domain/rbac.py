@@ -43,6 +43,7 @@ CATALOGUE: tuple[PermissionSpec, ...] = (
     PermissionSpec("payment:create", "payments", "Initiate payments"),
     PermissionSpec("payment:approve", "payments", "Approve payments above thresholds"),
     PermissionSpec("payment:reconcile", "payments", "Run reconciliation"),
+    PermissionSpec("payment:deposit", "payments", "Book deposits and withdrawals on wallets"),
     PermissionSpec("role:manage", "governance", "Manage roles and role assignments"),
     PermissionSpec("policy:manage", "governance", "Manage access policies"),
     PermissionSpec("organization:manage", "governance", "Create organizations and manage any of them"),
@@ -81,6 +82,7 @@ DEFAULT_GRANTS: dict[str, dict[str, Scope]] = {
         "service_request:approve": Scope.ALL,
         "payment:create": Scope.ALL,
         "payment:approve": Scope.ALL,
+        "payment:deposit": Scope.ALL,
         "audit:view": Scope.ALL,
     },
     USER: {

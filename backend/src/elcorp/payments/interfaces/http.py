@@ -2,10 +2,236 @@
 
 from __future__ import annotations
 
-from elcorp.shared.interfaces.api import context_blueprint
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import Response, current_app, request
+
+from elcorp.payments.application.payments import MovementResult, Payments
+from elcorp.payments.application.ports import Account, ChainReport, Transaction, TransactionFilter
+from elcorp.payments.domain.ledger import money_text
+from elcorp.payments.interfaces import schemas as s
+from elcorp.shared.application.pagination import decode_cursor, encode_cursor
+from elcorp.shared.domain.clock import isoformat_z
+from elcorp.shared.domain.errors import ValidationFailed
+from elcorp.shared.domain.money import Money
+from elcorp.shared.interfaces import envelope
+from elcorp.shared.interfaces.api import BEARER, context_blueprint
+from elcorp.shared.interfaces.auth import authenticated, current_caller, require_permission
 
 api = context_blueprint(
     "payments",
     "wallets and accounts, the double-entry ledger, transfers, holds, reversals, "
     "vehicles (VIN registry), invoices and receipts, reconciliation, settlement",
 )
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def payments() -> Payments:
+    found: Payments = current_app.extensions["elcorp.payments"]
+    return found
+
+
+def wallet_json(wallet: Account) -> dict[str, Any]:
+    return {
+        "id": str(wallet.id),
+        "currency": wallet.currency,
+        "balance": money_text(wallet.balance, wallet.currency),
+        "available_balance": money_text(wallet.available, wallet.currency),
+        "held": money_text(wallet.held, wallet.currency),
+        "status": wallet.status,
+        "address": None if wallet.address is None else str(wallet.address),
+        "created_at": isoformat_z(wallet.created_at),
+    }
+
+
+def _time(value: datetime | str | None) -> str | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return isoformat_z(moment)
+
+
+def movement_json(data: dict[str, Any]) -> dict[str, Any]:
+    """A transaction as payments_execute returned (and the idempotency key stored) it."""
+    currency = data["currency"]
+    return {
+        "id": data["id"],
+        "type": data["type"],
+        "status": data["status"],
+        "amount": money_text(Decimal(data["amount"]), currency),
+        "fee": money_text(Decimal(data["fee"]), currency),
+        "currency": currency,
+        "source_wallet_id": data["source_wallet_id"],
+        "destination_wallet_id": data["destination_wallet_id"],
+        "description": data["description"],
+        "external_reference": data["external_reference"],
+        "initiated_by": data["initiated_by"],
+        "expires_at": _time(data["expires_at"]),
+        "created_at": _time(data["created_at"]),
+        "completed_at": _time(data["completed_at"]),
+    }
+
+
+def transaction_json(t: Transaction) -> dict[str, Any]:
+    return {
+        "id": str(t.id),
+        "type": t.type,
+        "status": t.status,
+        "amount": money_text(t.amount, t.currency),
+        "fee": money_text(t.fee, t.currency),
+        "currency": t.currency,
+        "source_wallet_id": str(t.source_account_id),
+        "destination_wallet_id": str(t.destination_account_id),
+        "description": t.description,
+        "external_reference": t.external_reference,
+        "initiated_by": str(t.initiated_by),
+        "expires_at": _time(t.expires_at),
+        "created_at": _time(t.created_at),
+        "completed_at": _time(t.completed_at),
+        "decided_by": None if t.decided_by is None else str(t.decided_by),
+        "decided_at": _time(t.decided_at),
+        "decision_reason": t.decision_reason,
+        "reversed_amount": money_text(t.reversed_amount, t.currency),
+    }
+
+
+def movement_response(result: MovementResult) -> Response:
+    """The first answer, or its replay: the same body, byte for byte, and status."""
+    data = movement_json(result.data)
+    response = envelope.success(
+        data, status=result.status_code, timestamp=datetime.fromisoformat(result.data["created_at"])
+    )
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+# -- wallets ------------------------------------------------------------------------------
+@api.get("/wallets", security=BEARER)
+@authenticated
+def list_wallets() -> Response:
+    found = payments().wallets(current_caller().user_id)
+    return envelope.success([wallet_json(w) for w in found], meta={"total": len(found)})
+
+
+@api.get("/wallets/<uuid:wallet_id>", security=BEARER)
+@authenticated
+def get_wallet(path: s.WalletPath) -> Response:
+    return envelope.success(wallet_json(payments().wallet(current_caller().user_id, path.wallet_id)))
+
+
+# -- movements ----------------------------------------------------------------------------
+@api.post("/transfers", security=BEARER)
+@require_permission("payment:create")
+def create_transfer(body: s.TransferBody) -> Response:
+    result = payments().transfer(
+        current_caller().user_id,
+        key=request.headers.get(IDEMPOTENCY_HEADER),
+        body=body.model_dump(mode="json"),
+        source=body.source_wallet_id,
+        destination=body.destination_wallet_id,
+        destination_address=body.destination_wallet_address,
+        amount=Money.of(body.amount, body.currency),
+        description=body.description,
+    )
+    return movement_response(result)
+
+
+@api.post("/wallets/<uuid:wallet_id>/deposits", security=BEARER)
+@require_permission("payment:create", "payment:deposit")
+def create_deposit(path: s.WalletPath, body: s.DepositBody) -> Response:
+    result = payments().deposit(
+        current_caller().user_id,
+        key=request.headers.get(IDEMPOTENCY_HEADER),
+        body=body.model_dump(mode="json"),
+        wallet_id=path.wallet_id,
+        amount=Money.of(body.amount, body.currency),
+        external_reference=body.external_reference,
+    )
+    return movement_response(result)
+
+
+@api.post("/transactions/<uuid:transaction_id>/approve", security=BEARER)
+@require_permission("payment:approve")
+def approve_transaction(path: s.TransactionPath, body: s.ApproveBody) -> Response:
+    decided = payments().decide(
+        current_caller().user_id, path.transaction_id, approve=True, reason=body.comment
+    )
+    return envelope.success(transaction_json(decided))
+
+
+@api.post("/transactions/<uuid:transaction_id>/reject", security=BEARER)
+@require_permission("payment:approve")
+def reject_transaction(path: s.TransactionPath, body: s.RejectBody) -> Response:
+    decided = payments().decide(
+        current_caller().user_id, path.transaction_id, approve=False, reason=body.reason
+    )
+    return envelope.success(transaction_json(decided))
+
+
+# -- history ------------------------------------------------------------------------------
+@api.get("/transactions", security=BEARER)
+@authenticated
+def list_transactions(query: s.TransactionQuery) -> Response:
+    after = None
+    if query.cursor:
+        position = decode_cursor(query.cursor)
+        try:
+            after = (datetime.fromisoformat(position["at"]), uuid.UUID(position["id"]))
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ValidationFailed(details=[{"field": "cursor", "message": "invalid cursor"}]) from exc
+    where = TransactionFilter(
+        wallet_id=query.wallet_id,
+        status=query.status,
+        type=query.type,
+        created_from=query.created_from,
+        created_to=query.created_to,
+        amount_min=None if query.amount_min is None else Decimal(query.amount_min),
+        amount_max=None if query.amount_max is None else Decimal(query.amount_max),
+    )
+    found = payments().transactions(current_caller().user_id, where, after=after, limit=query.limit + 1)
+    page, more = found[: query.limit], len(found) > query.limit
+    next_cursor = (
+        encode_cursor({"at": page[-1].created_at.isoformat(), "id": str(page[-1].id)}) if more else None
+    )
+    return envelope.success([transaction_json(t) for t in page], meta={"next_cursor": next_cursor})
+
+
+@api.get("/transactions/<uuid:transaction_id>", security=BEARER)
+@authenticated
+def get_transaction(path: s.TransactionPath) -> Response:
+    return envelope.success(
+        transaction_json(payments().transaction(current_caller().user_id, path.transaction_id))
+    )
+
+
+# -- integrity ----------------------------------------------------------------------------
+@api.get("/ledger/trial-balance", security=BEARER)
+@authenticated
+def trial_balance() -> Response:
+    report = payments().trial_balance(current_caller().user_id)
+    return envelope.success(
+        {
+            "balanced": report.balanced,
+            "totals": {currency: str(total) for currency, total in report.totals.items()},
+            "mismatched_accounts": report.mismatched_accounts,
+        }
+    )
+
+
+def chain_json(report: ChainReport) -> dict[str, Any]:
+    return {
+        "ok": report.ok,
+        "accounts_checked": report.accounts_checked,
+        "postings_checked": report.postings_checked,
+        "first_broken": report.first_broken,
+    }
+
+
+@api.get("/ledger/verify", security=BEARER)
+@authenticated
+def verify_ledger() -> Response:
+    return envelope.success(chain_json(payments().verify(current_caller().user_id)))

@@ -48,3 +48,15 @@ class AuditLog(Protocol):
         changes: Changes | None = None,
         reason: str | None = None,
     ) -> None: ...
+
+    def prepare(
+        self,
+        action: str,
+        actor: Actor,
+        resource: Resource,
+        changes: Changes | None = None,
+        reason: str | None = None,
+    ) -> dict[str, Any]:
+        """The row `record` would append (its columns, `entry` the canonical JSON), for a
+        store that writes it itself in the same statement as the business change."""
+        ...

@@ -22,6 +22,16 @@ MAX_USER_AGENT = 512
 # Sent straight to the driver: an audited write is on every business transaction's path,
 # and SQLAlchemy's statement machinery cost more CPU than the INSERT itself (benchmark:
 # backend/benchmarks/audit.py). The columns are those of `tables.audit_log`.
+ENTRY_COLUMNS = (
+    "id",
+    "occurred_at",
+    "action",
+    "actor_id",
+    "resource_type",
+    "resource_id",
+    "request_id",
+    "entry",
+)
 INSERT_ENTRY = (
     "INSERT INTO audit_log (id, occurred_at, action, actor_id, resource_type, resource_id, "
     "request_id, entry) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
@@ -34,14 +44,14 @@ class SqlAuditLog:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def record(
+    def prepare(
         self,
         action: str,
         actor: Actor,
         resource: Resource,
         changes: Changes | None = None,
         reason: str | None = None,
-    ) -> None:
+    ) -> dict[str, Any]:
         ctx = context.current()
         diff = changes or Changes()
         entry_id, occurred_at = uuid.uuid4(), utc_now()
@@ -59,21 +69,29 @@ class SqlAuditLog:
             "user_agent": (ctx.user_agent or "")[:MAX_USER_AGENT] or None,
             "request_id": ctx.request_id,
         }
+        return {
+            "id": str(entry_id),
+            "occurred_at": occurred_at,
+            "action": action,
+            "actor_id": actor.id,
+            "resource_type": resource.type,
+            "resource_id": resource.id,
+            "request_id": ctx.request_id,
+            "entry": canonical(entry).decode("utf-8"),
+        }
+
+    def record(
+        self,
+        action: str,
+        actor: Actor,
+        resource: Resource,
+        changes: Changes | None = None,
+        reason: str | None = None,
+    ) -> None:
+        row = self.prepare(action, actor, resource, changes, reason)
         cursor = self._session.connection().connection.cursor()  # the unit of work's transaction
         try:
-            cursor.execute(
-                INSERT_ENTRY,
-                (
-                    str(entry_id),
-                    occurred_at,
-                    action,
-                    actor.id,
-                    resource.type,
-                    resource.id,
-                    ctx.request_id,
-                    canonical(entry).decode("utf-8"),
-                ),
-            )
+            cursor.execute(INSERT_ENTRY, tuple(row[column] for column in ENTRY_COLUMNS))
         finally:
             cursor.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Response, current_app, g, json
@@ -16,9 +17,21 @@ def _json_response(body: dict[str, Any], status: int) -> Response:
     )
 
 
-def success(data: Any = None, *, meta: dict[str, Any] | None = None, status: int = 200) -> Response:
+def success(
+    data: Any = None,
+    *,
+    meta: dict[str, Any] | None = None,
+    status: int = 200,
+    timestamp: datetime | None = None,
+) -> Response:
+    """`timestamp` defaults to now; a replayed idempotent response passes the first one's."""
     return _json_response(
-        {"status": "success", "data": data, "meta": meta or {}, "timestamp": isoformat_z(utc_now())},
+        {
+            "status": "success",
+            "data": data,
+            "meta": meta or {},
+            "timestamp": isoformat_z(timestamp or utc_now()),
+        },
         status,
     )
 

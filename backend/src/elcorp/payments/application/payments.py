@@ -1,0 +1,367 @@
+"""Payments use cases: wallets, transfers, deposits, maker-checker decisions, history and
+integrity reports.
+
+Money movements are idempotent (`Idempotency-Key`, per caller): the store keeps the first
+successful response under the key and replays it; a refused request stores nothing, so
+it can be retried under the same key once the cause is fixed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, Protocol
+
+from elcorp.governance.application.api import AccessControl, Grants, Scope
+from elcorp.payments.application.ports import (
+    Account,
+    ChainReport,
+    Ledger,
+    Transaction,
+    TransactionFilter,
+    TrialBalance,
+)
+from elcorp.payments.domain.ledger import (
+    ApprovalThresholds,
+    FeeSchedule,
+    TransactionType,
+    check_decider,
+    plan_movement,
+)
+from elcorp.shared.application.audit import Actor, Changes, Resource
+from elcorp.shared.application.unit_of_work import UnitOfWork
+from elcorp.shared.domain.audit_entry import canonical
+from elcorp.shared.domain.clock import Clock, SystemClock
+from elcorp.shared.domain.errors import AccessDenied, Conflict, ErrorCode, NotFound, ValidationFailed
+from elcorp.shared.domain.events import DomainEvent
+from elcorp.shared.domain.money import Money
+
+CREATE, APPROVE, DEPOSIT, READ_USERS = "payment:create", "payment:approve", "payment:deposit", "user:read"
+MAX_KEY = 255
+
+
+class PaymentsUnitOfWork(UnitOfWork, Protocol):
+    @property
+    def ledger(self) -> Ledger: ...
+
+
+class IdempotencyKeyRequired(ValidationFailed):
+    code = ErrorCode.IDEMPOTENCY_KEY_REQUIRED
+    default_message = "Money-moving requests need an Idempotency-Key header (1 to 255 characters)"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentSettings:
+    fees: FeeSchedule = field(default_factory=FeeSchedule)
+    thresholds: ApprovalThresholds = field(default_factory=ApprovalThresholds)
+    approval_ttl: timedelta = timedelta(hours=72)
+    idempotency_ttl: timedelta = timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class MovementResult:
+    """A movement as first answered: `data` is what the API returns, the same on replay."""
+
+    data: dict[str, Any]
+    status_code: int
+    replayed: bool
+
+
+def request_hash(body: object) -> str:
+    """The fingerprint a key is bound to: SHA-256 of the body's RFC 8785 form."""
+    return hashlib.sha256(canonical(body)).hexdigest()
+
+
+def checked_key(key: str | None) -> str:
+    if key is None or not key.strip() or len(key) > MAX_KEY:
+        raise IdempotencyKeyRequired()
+    return key
+
+
+class Payments:
+    def __init__(
+        self,
+        uow: Callable[[], PaymentsUnitOfWork],
+        access: AccessControl,
+        settings: PaymentSettings | None = None,
+        *,
+        clock: Clock | None = None,
+    ) -> None:
+        self._uow = uow
+        self._access = access
+        self._settings = settings or PaymentSettings()
+        self._clock = clock or SystemClock()
+
+    # -- wallets ---------------------------------------------------------------------------
+    def open_wallet(self, owner_id: uuid.UUID, address: uuid.UUID, currency: str = "NAD") -> bool:
+        """Idempotent: a second call for the same owner and currency opens nothing."""
+        with self._uow() as uow:
+            opened = uow.ledger.open_wallet(owner_id, address, currency)
+            if opened:
+                uow.audit.record(
+                    "wallet.opened",
+                    Actor(),
+                    Resource("user", str(owner_id)),
+                    Changes(after={"currency": currency}),
+                )
+            uow.commit()
+        return opened
+
+    def on_user_registered(self, event: DomainEvent) -> None:
+        """Outbox handler: every new user gets a NAD wallet at their wallet address."""
+        user_id, address = getattr(event, "user_id", None), getattr(event, "wallet_address", None)
+        if isinstance(user_id, uuid.UUID) and isinstance(address, uuid.UUID):
+            self.open_wallet(user_id, address)
+
+    def wallets(self, caller: uuid.UUID) -> list[Account]:
+        with self._uow() as uow:
+            return uow.ledger.wallets_of(caller)
+
+    def wallet(self, caller: uuid.UUID, wallet_id: uuid.UUID) -> Account:
+        with self._uow() as uow:
+            found = uow.ledger.account(wallet_id)
+        if found is None or not self._may_see(caller, found):
+            raise NotFound("Wallet not found")
+        return found
+
+    # -- movements -------------------------------------------------------------------------
+    def transfer(
+        self,
+        caller: uuid.UUID,
+        *,
+        key: str | None,
+        body: dict[str, Any],
+        source: uuid.UUID,
+        destination: uuid.UUID | None,
+        destination_address: uuid.UUID | None,
+        amount: Money,
+        description: str | None,
+    ) -> MovementResult:
+        """Move `amount` from the caller's wallet to another; above the threshold it waits
+        for approval with the amount (and fee) held."""
+        idem = checked_key(key)
+        plan = plan_movement(
+            TransactionType.TRANSFER, amount, fees=self._settings.fees, thresholds=self._settings.thresholds
+        )
+        grants = self._access.grants_for(caller)
+        if not grants.allows(CREATE):
+            raise AccessDenied(f"{CREATE} is required")
+        request: dict[str, Any] = {
+            "caller": caller,
+            "idempotency_key": idem,
+            "request_hash": request_hash(body),
+            "idempotency_ttl_seconds": int(self._settings.idempotency_ttl.total_seconds()),
+            "type": plan.kind.value,
+            "status": plan.status.value,
+            "transaction_id": plan.transaction_id,
+            "journal_entry_id": plan.journal_entry_id,
+            "source": source,
+            "source_owner": caller,
+            "amount": plan.amount.amount,
+            "fee": plan.fee.amount,
+            "currency": plan.amount.currency,
+            "description": description,
+        }
+        if destination_address is not None:
+            request["destination_address"] = destination_address
+        else:
+            request["destination"] = destination
+        return self._execute(
+            caller, grants, plan_ttl=plan.status.value == "pending_approval", request=request
+        )
+
+    def deposit(
+        self,
+        caller: uuid.UUID,
+        *,
+        key: str | None,
+        body: dict[str, Any],
+        wallet_id: uuid.UUID,
+        amount: Money,
+        external_reference: str,
+    ) -> MovementResult:
+        """Staff book money that arrived outside the platform: clearing -> wallet."""
+        idem = checked_key(key)
+        grants = self._access.grants_for(caller)
+        if not (grants.allows(CREATE) and grants.allows(DEPOSIT)):
+            raise AccessDenied(f"{CREATE} and {DEPOSIT} are required")
+        plan = plan_movement(
+            TransactionType.DEPOSIT, amount, fees=self._settings.fees, thresholds=self._settings.thresholds
+        )
+        with self._uow() as uow:
+            clearing = uow.ledger.system_account("clearing", amount.currency)
+        request = {
+            "caller": caller,
+            "idempotency_key": idem,
+            "request_hash": request_hash({**body, "wallet_id": str(wallet_id)}),
+            "idempotency_ttl_seconds": int(self._settings.idempotency_ttl.total_seconds()),
+            "type": plan.kind.value,
+            "status": plan.status.value,
+            "transaction_id": plan.transaction_id,
+            "journal_entry_id": plan.journal_entry_id,
+            "source": clearing,
+            "destination": wallet_id,
+            "amount": plan.amount.amount,
+            "fee": Decimal(0),
+            "currency": plan.amount.currency,
+            "external_reference": external_reference,
+        }
+        return self._execute(
+            caller, grants, plan_ttl=plan.status.value == "pending_approval", request=request
+        )
+
+    def _execute(
+        self, caller: uuid.UUID, grants: Grants, *, plan_ttl: bool, request: dict[str, Any]
+    ) -> MovementResult:
+        if plan_ttl:
+            request["expires_at"] = self._clock.now() + self._settings.approval_ttl
+        with self._uow() as uow:
+            if request.get("fee"):
+                request["fee_account"] = uow.ledger.system_account("fees", request["currency"])
+            request["audit"] = uow.audit.prepare(
+                f"{request['type']}.{'requested' if plan_ttl else 'completed'}",
+                Actor(str(caller), tuple(sorted(grants.roles))),
+                Resource("transaction", str(request["transaction_id"])),
+                Changes(
+                    after={
+                        "amount": str(request["amount"]),
+                        "fee": str(request["fee"]),
+                        "currency": request["currency"],
+                        "source": str(request["source"]),
+                        "destination": str(request.get("destination") or request.get("destination_address")),
+                        "status": request["status"],
+                    }
+                ),
+            )
+            result = uow.ledger.execute(request)
+            uow.commit()
+        replayed = bool(result.pop("replayed", False))
+        status_code = int(result.pop("status_code", 201))
+        return MovementResult(result, status_code, replayed)
+
+    # -- maker-checker ---------------------------------------------------------------------
+    def decide(
+        self, caller: uuid.UUID, transaction_id: uuid.UUID, *, approve: bool, reason: str | None
+    ) -> Transaction:
+        grants = self._access.grants_for(caller)
+        if not grants.allows(APPROVE):
+            raise AccessDenied(f"{APPROVE} is required")
+        with self._uow() as uow:
+            found = uow.ledger.transaction(transaction_id)
+            if found is None:
+                raise NotFound("Transaction not found")
+            check_decider(found.initiated_by, caller)
+            verb = "approved" if approve else "rejected"
+            decided = uow.ledger.decide(
+                transaction_id,
+                caller,
+                approve=approve,
+                reason=reason,
+                audit=uow.audit.prepare(
+                    f"{found.type}.{verb}",
+                    Actor(str(caller), tuple(sorted(grants.roles))),
+                    Resource("transaction", str(transaction_id)),
+                    Changes(
+                        before={"status": found.status},
+                        after={"status": "completed" if approve else "rejected", "amount": str(found.amount)},
+                    ),
+                    reason=reason,
+                ),
+            )
+            uow.commit()
+        return decided
+
+    def expire_pending(self, limit: int = 500) -> int:
+        """Release the holds of pending transactions past their deadline (beat job)."""
+        now = self._clock.now()
+        expired = 0
+        with self._uow() as uow:
+            due = uow.ledger.pending_expired(now, limit)
+        for transaction_id in due:
+            with self._uow() as uow:
+                try:
+                    uow.ledger.decide(
+                        transaction_id,
+                        uuid.UUID(int=0),
+                        approve=False,
+                        reason="approval deadline passed",
+                        expired=True,
+                        audit=uow.audit.prepare(
+                            "transaction.expired",
+                            Actor(),
+                            Resource("transaction", str(transaction_id)),
+                            Changes(before={"status": "pending_approval"}, after={"status": "expired"}),
+                        ),
+                    )
+                except Conflict:  # approved or rejected meanwhile: nothing to expire
+                    continue
+                uow.commit()
+                expired += 1
+        return expired
+
+    # -- history ---------------------------------------------------------------------------
+    def transaction(self, caller: uuid.UUID, transaction_id: uuid.UUID) -> Transaction:
+        grants = self._access.grants_for(caller)
+        with self._uow() as uow:
+            found = uow.ledger.transaction(transaction_id)
+            mine = {w.id for w in uow.ledger.wallets_of(caller)}
+        if found is None or not (
+            self._staff(grants)
+            or found.source_account_id in mine
+            or found.destination_account_id in mine
+            or found.initiated_by == caller
+        ):
+            raise NotFound("Transaction not found")
+        return found
+
+    def transactions(
+        self,
+        caller: uuid.UUID,
+        where: TransactionFilter,
+        *,
+        after: tuple[datetime, uuid.UUID] | None,
+        limit: int,
+    ) -> list[Transaction]:
+        grants = self._access.grants_for(caller)
+        with self._uow() as uow:
+            if not self._staff(grants):
+                where = TransactionFilter(
+                    **{
+                        **_fields(where),
+                        "account_ids": frozenset(w.id for w in uow.ledger.wallets_of(caller)),
+                    }
+                )
+            return uow.ledger.transactions(where, after=after, limit=limit)
+
+    # -- integrity -------------------------------------------------------------------------
+    def trial_balance(self, caller: uuid.UUID) -> TrialBalance:
+        self._require_staff(caller)
+        with self._uow() as uow:
+            return uow.ledger.trial_balance()
+
+    def verify(self, caller: uuid.UUID) -> ChainReport:
+        self._require_staff(caller)
+        with self._uow() as uow:
+            return uow.ledger.verify_chains()
+
+    # -- helpers ---------------------------------------------------------------------------
+    @staticmethod
+    def _staff(grants: Grants) -> bool:
+        """Staff see every wallet and transaction: `payment:approve`, or `payment:create`
+        with scope `all` (customers hold it `own`)."""
+        return grants.allows(APPROVE) or grants.scope_of(CREATE) is Scope.ALL
+
+    def _may_see(self, caller: uuid.UUID, wallet: Account) -> bool:
+        return wallet.owner_id == caller or self._staff(self._access.grants_for(caller))
+
+    def _require_staff(self, caller: uuid.UUID) -> None:
+        if not self._staff(self._access.grants_for(caller)):
+            raise AccessDenied("Ledger reports are for staff")
+
+
+def _fields(where: TransactionFilter) -> dict[str, Any]:
+    return {name: getattr(where, name) for name in TransactionFilter.__dataclass_fields__}

@@ -1,0 +1,122 @@
+"""Ports of the payments application layer: the ledger store and what it returns."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    id: uuid.UUID
+    owner_id: uuid.UUID | None
+    kind: str
+    currency: str
+    address: uuid.UUID | None
+    balance: Decimal
+    held: Decimal
+    status: str
+    created_at: datetime
+
+    @property
+    def available(self) -> Decimal:
+        return self.balance - self.held
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    id: uuid.UUID
+    type: str
+    status: str
+    amount: Decimal
+    fee: Decimal
+    currency: str
+    source_account_id: uuid.UUID
+    destination_account_id: uuid.UUID
+    description: str | None
+    external_reference: str | None
+    initiated_by: uuid.UUID
+    decided_by: uuid.UUID | None
+    decided_at: datetime | None
+    decision_reason: str | None
+    reversal_of: uuid.UUID | None
+    reversed_amount: Decimal
+    expires_at: datetime | None
+    created_at: datetime
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionFilter:
+    account_ids: frozenset[uuid.UUID] | None = None  # None: every account (staff)
+    wallet_id: uuid.UUID | None = None
+    status: str | None = None
+    type: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalance:
+    totals: dict[str, Decimal]  # currency -> sum of every posting (must be 0)
+    mismatched_accounts: list[dict[str, Any]]  # cached balance != sum of postings
+
+    @property
+    def balanced(self) -> bool:
+        return all(v == 0 for v in self.totals.values()) and not self.mismatched_accounts
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    accounts_checked: int
+    postings_checked: int
+    first_broken: dict[str, Any] | None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken is None
+
+
+class Ledger(Protocol):
+    def open_wallet(self, owner_id: uuid.UUID, address: uuid.UUID, currency: str) -> bool: ...
+
+    def system_account(self, kind: str, currency: str) -> uuid.UUID: ...
+
+    def execute(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Apply one money movement (payments_execute); raises a DomainError on refusal."""
+        ...
+
+    def wallets_of(self, owner_id: uuid.UUID) -> list[Account]: ...
+
+    def account(self, account_id: uuid.UUID) -> Account | None: ...
+
+    def transaction(self, transaction_id: uuid.UUID) -> Transaction | None: ...
+
+    def transactions(
+        self, where: TransactionFilter, *, after: tuple[datetime, uuid.UUID] | None, limit: int
+    ) -> list[Transaction]: ...
+
+    def decide(
+        self,
+        transaction_id: uuid.UUID,
+        decider: uuid.UUID,
+        *,
+        approve: bool,
+        reason: str | None,
+        audit: dict[str, Any],
+        expired: bool = False,
+    ) -> Transaction:
+        """Approve (post, capture the hold), reject or expire (release the hold) a pending
+        transaction, under the row locks; the caller checked maker-checker."""
+        ...
+
+    def pending_expired(self, now: datetime, limit: int) -> list[uuid.UUID]: ...
+
+    def trial_balance(self) -> TrialBalance: ...
+
+    def verify_chains(self) -> ChainReport: ...

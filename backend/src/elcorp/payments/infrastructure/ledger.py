@@ -1,0 +1,354 @@
+"""PostgreSQL adapter of the ledger: the payments_execute function for money movements,
+plain SQL for decisions, reads and integrity reports."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Self
+
+from sqlalchemy import Row, and_, func, insert, or_, select, text, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from elcorp.payments.application.ports import (
+    Account,
+    ChainReport,
+    Transaction,
+    TransactionFilter,
+    TrialBalance,
+)
+from elcorp.payments.infrastructure.tables import account, hold, journal_entry, payment_transaction, posting
+from elcorp.shared.domain.errors import Conflict, DomainError, ErrorCode, NotFound
+from elcorp.shared.infrastructure.audit import ENTRY_COLUMNS, INSERT_ENTRY
+from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
+
+EXECUTE = text("SELECT payments_execute(CAST(:request AS jsonb))")
+REFUSALS = frozenset(code.value for code in ErrorCode if code.value.startswith(("PAY_", "RES_")))
+
+# Each posting's link, recomputed exactly as the posting_apply trigger computes it.
+CHAIN_CHECK = text(
+    """
+    WITH links AS (
+        SELECT account_id, account_seq, hash, prev_hash,
+               lag(hash) OVER w AS previous_hash,
+               lag(account_seq) OVER w AS previous_seq,
+               encode(sha256(convert_to(concat_ws('|', coalesce(lag(hash) OVER w, ''), account_id::text,
+                   account_seq::text, journal_entry_id::text, round(amount, 8)::text, currency), 'UTF8')),
+                   'hex') AS expected
+        FROM posting
+        WINDOW w AS (PARTITION BY account_id ORDER BY account_seq)
+    ), heads AS (
+        SELECT a.id AS account_id, a.postings, a.last_hash,
+               max(l.account_seq) AS last_seq,
+               (array_agg(l.hash ORDER BY l.account_seq DESC))[1] AS last_posting_hash
+        FROM account a LEFT JOIN links l ON l.account_id = a.id
+        GROUP BY a.id
+    )
+    SELECT
+        (SELECT count(*) FROM links) AS postings_checked,
+        (SELECT count(*) FROM heads) AS accounts_checked,
+        (SELECT json_build_object('account_id', account_id, 'account_seq', account_seq, 'problem',
+                CASE WHEN account_seq <> coalesce(previous_seq, 0) + 1 THEN 'gap in the sequence'
+                     WHEN prev_hash IS DISTINCT FROM previous_hash THEN 'prev_hash is not the previous hash'
+                     ELSE 'hash does not match the posting' END)
+         FROM links
+         WHERE hash <> expected OR prev_hash IS DISTINCT FROM previous_hash
+            OR account_seq <> coalesce(previous_seq, 0) + 1
+         ORDER BY account_id, account_seq LIMIT 1) AS broken_link,
+        (SELECT json_build_object('account_id', account_id, 'account_seq', last_seq,
+                'problem', 'the account head does not match its last posting')
+         FROM heads
+         WHERE postings <> coalesce(last_seq, 0) OR last_hash IS DISTINCT FROM last_posting_hash
+         ORDER BY account_id LIMIT 1) AS broken_head
+    """
+)
+
+
+class LedgerRefusal(DomainError):
+    """payments_execute refused the movement; nothing was written."""
+
+    def __init__(self, code: ErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _refusal(exc: DBAPIError) -> DomainError | None:
+    orig = exc.orig
+    diag = getattr(orig, "diag", None)
+    pgcode = getattr(orig, "pgcode", None)
+    if pgcode == "P0001" and diag is not None and diag.message_primary in REFUSALS:
+        return LedgerRefusal(ErrorCode(diag.message_primary), diag.message_detail or "Refused")
+    if pgcode == "23514" and diag is not None and diag.constraint_name == "ck_account_funds":
+        return LedgerRefusal(ErrorCode.INSUFFICIENT_FUNDS, "insufficient available funds")
+    return None
+
+
+def _account(row: Row[Any]) -> Account:
+    return Account(
+        row.id,
+        row.owner_id,
+        row.kind,
+        row.currency,
+        row.address,
+        row.balance,
+        row.held,
+        row.status,
+        row.created_at,
+    )
+
+
+def _transaction(row: Row[Any]) -> Transaction:
+    return Transaction(
+        id=row.id,
+        type=row.type,
+        status=row.status,
+        amount=row.amount,
+        fee=row.fee,
+        currency=row.currency,
+        source_account_id=row.source_account_id,
+        destination_account_id=row.destination_account_id,
+        description=row.description,
+        external_reference=row.external_reference,
+        initiated_by=row.initiated_by,
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+        decision_reason=row.decision_reason,
+        reversal_of=row.reversal_of,
+        reversed_amount=row.reversed_amount,
+        expires_at=row.expires_at,
+        created_at=row.created_at,
+        completed_at=row.completed_at,
+    )
+
+
+class SqlLedger:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # -- accounts --------------------------------------------------------------------------
+    def open_wallet(self, owner_id: uuid.UUID, address: uuid.UUID, currency: str) -> bool:
+        opened = self._session.execute(
+            text(
+                "INSERT INTO account (owner_id, kind, currency, address) VALUES (:o, 'wallet', :c, :a) "
+                "ON CONFLICT DO NOTHING RETURNING id"
+            ),
+            {"o": owner_id, "c": currency, "a": address},
+        ).first()
+        return opened is not None
+
+    def system_account(self, kind: str, currency: str) -> uuid.UUID:
+        found: uuid.UUID | None = self._session.execute(
+            select(account.c.id).where(account.c.kind == kind, account.c.currency == currency)
+        ).scalar()
+        if found is None:
+            raise NotFound(f"No {kind} account in {currency}")
+        return found
+
+    def wallets_of(self, owner_id: uuid.UUID) -> list[Account]:
+        rows = self._session.execute(
+            select(account)
+            .where(account.c.owner_id == owner_id, account.c.kind == "wallet")
+            .order_by(account.c.currency)
+        ).all()
+        return [_account(r) for r in rows]
+
+    def account(self, account_id: uuid.UUID) -> Account | None:
+        row = self._session.execute(select(account).where(account.c.id == account_id)).first()
+        return None if row is None else _account(row)
+
+    # -- movements -------------------------------------------------------------------------
+    def execute(self, request: dict[str, Any]) -> dict[str, Any]:
+        try:
+            result: dict[str, Any] = self._session.execute(
+                EXECUTE, {"request": json.dumps(request, default=str)}
+            ).scalar_one()
+        except DBAPIError as exc:
+            refusal = _refusal(exc)
+            if refusal is None:
+                raise
+            raise refusal from exc
+        return result
+
+    def decide(
+        self,
+        transaction_id: uuid.UUID,
+        decider: uuid.UUID,
+        *,
+        approve: bool,
+        reason: str | None,
+        audit: dict[str, Any],
+        expired: bool = False,
+    ) -> Transaction:
+        row = self._session.execute(
+            select(payment_transaction).where(payment_transaction.c.id == transaction_id).with_for_update()
+        ).first()
+        if row is None:
+            raise NotFound("Transaction not found")
+        if row.status != "pending_approval":
+            raise Conflict(
+                f"The transaction is {row.status}, not pending approval", details={"state": row.status}
+            )
+        fees_id = self.system_account("fees", row.currency) if row.fee > 0 else None
+        involved = [a for a in (row.source_account_id, row.destination_account_id, fees_id) if a is not None]
+        self._session.execute(  # the accounts, in id order (as payments_execute locks them)
+            select(account.c.id).where(account.c.id.in_(involved)).order_by(account.c.id).with_for_update()
+        )
+        self._session.execute(
+            update(hold)
+            .where(hold.c.transaction_id == transaction_id, hold.c.status == "active")
+            .values(status="captured" if approve else "released", closed_at=func.now())
+        )
+        status = "completed" if approve else ("expired" if expired else "rejected")
+        if approve:
+            entry_id = uuid.uuid4()
+            self._session.execute(insert(journal_entry).values(id=entry_id, transaction_id=transaction_id))
+            legs = [
+                (row.source_account_id, -(row.amount + row.fee)),
+                (row.destination_account_id, row.amount),
+            ]
+            if fees_id is not None:
+                legs.append((fees_id, row.fee))
+            self._session.execute(
+                insert(posting),
+                [
+                    {
+                        "journal_entry_id": entry_id,
+                        "account_id": account_id,
+                        "currency": row.currency,
+                        "amount": amount,
+                        "account_seq": 0,
+                        "hash": "",
+                    }
+                    for account_id, amount in sorted(legs, key=lambda leg: str(leg[0]))
+                ],
+            )
+        self._session.execute(
+            update(payment_transaction)
+            .where(payment_transaction.c.id == transaction_id)
+            .values(
+                status=status,
+                decided_by=None if expired else decider,
+                decided_at=func.now(),
+                decision_reason=reason,
+                completed_at=func.now() if approve else None,
+            )
+        )
+        self._insert_audit(audit)
+        found = self.transaction(transaction_id)
+        if found is None:  # the row is locked by this transaction: it cannot have gone
+            raise NotFound("Transaction not found")
+        return found
+
+    def _insert_audit(self, row: dict[str, Any]) -> None:
+        cursor = self._session.connection().connection.cursor()
+        try:
+            cursor.execute(INSERT_ENTRY, tuple(row[column] for column in ENTRY_COLUMNS))
+        finally:
+            cursor.close()
+
+    def pending_expired(self, now: datetime, limit: int) -> list[uuid.UUID]:
+        return list(
+            self._session.execute(
+                select(payment_transaction.c.id)
+                .where(
+                    payment_transaction.c.status == "pending_approval",
+                    payment_transaction.c.expires_at <= now,
+                )
+                .order_by(payment_transaction.c.expires_at)
+                .limit(limit)
+            ).scalars()
+        )
+
+    # -- reads -----------------------------------------------------------------------------
+    def transaction(self, transaction_id: uuid.UUID) -> Transaction | None:
+        row = self._session.execute(
+            select(payment_transaction).where(payment_transaction.c.id == transaction_id)
+        ).first()
+        return None if row is None else _transaction(row)
+
+    def transactions(
+        self, where: TransactionFilter, *, after: tuple[datetime, uuid.UUID] | None, limit: int
+    ) -> list[Transaction]:
+        t = payment_transaction.c
+        conditions: list[Any] = []
+        if where.account_ids is not None:
+            ids = sorted(where.account_ids)
+            conditions.append(or_(t.source_account_id.in_(ids), t.destination_account_id.in_(ids)))
+        if where.wallet_id is not None:
+            conditions.append(
+                or_(t.source_account_id == where.wallet_id, t.destination_account_id == where.wallet_id)
+            )
+        for column, value in ((t.status, where.status), (t.type, where.type)):
+            if value is not None:
+                conditions.append(column == value)
+        if where.created_from is not None:
+            conditions.append(t.created_at >= where.created_from)
+        if where.created_to is not None:
+            conditions.append(t.created_at < where.created_to)
+        if where.amount_min is not None:
+            conditions.append(t.amount >= where.amount_min)
+        if where.amount_max is not None:
+            conditions.append(t.amount <= where.amount_max)
+        if after is not None:
+            at, last_id = after
+            conditions.append(or_(t.created_at < at, and_(t.created_at == at, t.id < last_id)))
+        rows = self._session.execute(
+            select(payment_transaction)
+            .where(*conditions)
+            .order_by(t.created_at.desc(), t.id.desc())
+            .limit(limit)
+        ).all()
+        return [_transaction(r) for r in rows]
+
+    # -- integrity -------------------------------------------------------------------------
+    def trial_balance(self) -> TrialBalance:
+        totals = {
+            str(currency): Decimal(str(total))
+            for currency, total in self._session.execute(
+                text("SELECT currency, sum(amount) FROM posting GROUP BY currency ORDER BY currency")
+            ).all()
+        }
+        mismatched = [
+            {
+                "account_id": str(r.id),
+                "currency": r.currency,
+                "balance": str(r.balance),
+                "postings_total": str(r.total),
+                "held": str(r.held),
+                "active_holds": str(r.holds),
+            }
+            for r in self._session.execute(
+                text(
+                    """
+                    SELECT a.id, a.currency, a.balance, a.held,
+                           coalesce(p.total, 0) AS total, coalesce(h.total, 0) AS holds
+                    FROM account a
+                    LEFT JOIN (SELECT account_id, sum(amount) AS total FROM posting GROUP BY account_id) p
+                        ON p.account_id = a.id
+                    LEFT JOIN (SELECT account_id, sum(amount) AS total FROM hold WHERE status = 'active'
+                               GROUP BY account_id) h ON h.account_id = a.id
+                    WHERE a.balance <> coalesce(p.total, 0) OR a.held <> coalesce(h.total, 0)
+                    ORDER BY a.id
+                    """
+                )
+            ).all()
+        ]
+        return TrialBalance(totals, mismatched)
+
+    def verify_chains(self) -> ChainReport:
+        row = self._session.execute(CHAIN_CHECK).one()
+        return ChainReport(
+            int(row.accounts_checked), int(row.postings_checked), row.broken_link or row.broken_head
+        )
+
+
+class SqlPaymentsUnitOfWork(SqlAlchemyUnitOfWork):
+    ledger: SqlLedger
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        self.ledger = SqlLedger(self.session)
+        return self

@@ -1,0 +1,115 @@
+"""Payments tables (migration 0013_payments_ledger holds the triggers and functions)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    CHAR,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    Table,
+    Text,
+    Uuid,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from elcorp.shared.infrastructure.db import metadata
+
+MONEY = Numeric(20, 8, asdecimal=True)
+
+
+def _ts(name: str, nullable: bool = True) -> Column:
+    return Column(name, DateTime(timezone=True), nullable=nullable)
+
+
+account = Table(
+    "account",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("owner_id", Uuid, ForeignKey("user_account.id")),
+    Column("kind", Text, nullable=False),
+    Column("currency", CHAR(3), nullable=False),
+    Column("address", Uuid),
+    Column("balance", MONEY, nullable=False),
+    Column("held", MONEY, nullable=False),
+    Column("allow_negative", Boolean, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("postings", BigInteger, nullable=False),
+    Column("last_hash", Text),
+    _ts("created_at", False),
+)
+
+payment_transaction = Table(
+    "payment_transaction",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("type", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("fee", MONEY, nullable=False),
+    Column("currency", CHAR(3), nullable=False),
+    Column("source_account_id", Uuid, ForeignKey("account.id"), nullable=False),
+    Column("destination_account_id", Uuid, ForeignKey("account.id"), nullable=False),
+    Column("description", Text),
+    Column("external_reference", Text),
+    Column("initiated_by", Uuid, nullable=False),
+    Column("decided_by", Uuid),
+    _ts("decided_at"),
+    Column("decision_reason", Text),
+    Column("reversal_of", Uuid),
+    Column("reversed_amount", MONEY, nullable=False),
+    _ts("expires_at"),
+    _ts("created_at", False),
+    _ts("completed_at"),
+)
+
+journal_entry = Table(
+    "journal_entry",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("transaction_id", Uuid, ForeignKey("payment_transaction.id"), nullable=False),
+    _ts("created_at", False),
+)
+
+posting = Table(
+    "posting",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("journal_entry_id", Uuid, ForeignKey("journal_entry.id"), nullable=False),
+    Column("account_id", Uuid, nullable=False),
+    Column("currency", CHAR(3), nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("account_seq", BigInteger, nullable=False),
+    Column("prev_hash", Text),
+    Column("hash", Text, nullable=False),
+    _ts("created_at", False),
+)
+
+hold = Table(
+    "hold",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("transaction_id", Uuid, ForeignKey("payment_transaction.id"), nullable=False),
+    Column("account_id", Uuid, ForeignKey("account.id"), nullable=False),
+    Column("amount", MONEY, nullable=False),
+    Column("status", Text, nullable=False),
+    _ts("created_at", False),
+    _ts("closed_at"),
+)
+
+idempotency_key = Table(
+    "idempotency_key",
+    metadata,
+    Column("owner_id", Uuid, primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("request_hash", Text, nullable=False),
+    Column("transaction_id", Uuid),
+    Column("status_code", Integer, nullable=False),
+    Column("response", JSONB, nullable=False),
+    _ts("created_at", False),
+    _ts("expires_at", False),
+)
