@@ -13,7 +13,7 @@ Invariants kept by PostgreSQL itself, whatever code (or person) writes:
 - `account` has CHECK (allow_negative OR balance - held >= 0): a wallet never goes below
   zero, nor below what is held on it. Holds move `account.held` by trigger.
 
-`payments_execute(jsonb)` is the hot path of a money movement in one round trip: the
+`payments_execute(jsonb)` is the hot path of a money movement in one statement: the
 idempotency key (advisory lock: a concurrent duplicate is refused at once), the accounts
 locked in id order (no deadlocks), the checks (ownership, status, currency, funds), the
 transaction row, its journal entry and postings or its hold, the audit entry the
@@ -233,12 +233,14 @@ DECLARE
     found_key idempotency_key%ROWTYPE;
     src account%ROWTYPE;
     dst account%ROWTYPE;
-    fee_acc account%ROWTYPE;
-    amount numeric(20, 8) := (p->>'amount')::numeric;
-    fee numeric(20, 8) := coalesce((p->>'fee')::numeric, 0);
+    orig payment_transaction%ROWTYPE;
+    source_id uuid := (p->>'source')::uuid;
+    destination_id uuid := (p->>'destination')::uuid;
+    amt numeric(20, 8) := (p->>'amount')::numeric;
+    fee_amt numeric(20, 8) := coalesce((p->>'fee')::numeric, 0);
     cur text := p->>'currency';
     txn_id uuid := (p->>'transaction_id')::uuid;
-    status text := p->>'status';
+    txn_status text := p->>'status';
     entry_id uuid;
     result jsonb;
 BEGIN
@@ -256,8 +258,28 @@ BEGIN
         END IF;
     END IF;
 
+    IF p ? 'reversal_of' THEN
+        -- A reversal sends back (part of) what the original moved: its row is locked first,
+        -- so two reversals of one transaction never return more than it moved together.
+        SELECT * INTO orig FROM payment_transaction WHERE id = (p->>'reversal_of')::uuid FOR UPDATE;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'RES_001' USING DETAIL = 'transaction not found';
+        END IF;
+        IF orig.type = 'reversal' OR orig.status NOT IN ('completed', 'reversed') THEN
+            RAISE EXCEPTION 'RES_005' USING DETAIL = 'only a completed transaction can be reversed';
+        END IF;
+        IF orig.currency <> cur THEN
+            RAISE EXCEPTION 'PAY_002' USING DETAIL = 'a reversal is in the original transaction''s currency';
+        END IF;
+        IF orig.reversed_amount + amt > orig.amount THEN
+            RAISE EXCEPTION 'PAY_008' USING DETAIL = format('at most %s %s can still be reversed',
+                orig.amount - orig.reversed_amount, orig.currency);
+        END IF;
+        source_id := orig.destination_account_id;
+        destination_id := orig.source_account_id;
+    END IF;
     IF p ? 'destination_address' THEN
-        SELECT * INTO dst FROM account
+        SELECT id INTO destination_id FROM account
             WHERE address = (p->>'destination_address')::uuid AND currency = cur AND kind = 'wallet';
         IF NOT FOUND THEN
             RAISE EXCEPTION 'RES_001' USING DETAIL = 'no wallet with this address in this currency';
@@ -265,13 +287,13 @@ BEGIN
     END IF;
     -- Lock every account involved, in id order: concurrent movements never deadlock.
     PERFORM 1 FROM account
-        WHERE id IN ((p->>'source')::uuid, coalesce(dst.id, (p->>'destination')::uuid), (p->>'fee_account')::uuid)
+        WHERE id IN (source_id, destination_id, (p->>'fee_account')::uuid)
         ORDER BY id FOR UPDATE;
-    SELECT * INTO src FROM account WHERE id = (p->>'source')::uuid;
+    SELECT * INTO src FROM account WHERE id = source_id;
     IF NOT FOUND OR (p->>'source_owner' IS NOT NULL AND src.owner_id IS DISTINCT FROM (p->>'source_owner')::uuid) THEN
         RAISE EXCEPTION 'RES_001' USING DETAIL = 'source wallet not found';
     END IF;
-    SELECT * INTO dst FROM account WHERE id = coalesce(dst.id, (p->>'destination')::uuid);
+    SELECT * INTO dst FROM account WHERE id = destination_id;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'RES_001' USING DETAIL = 'destination wallet not found';
     END IF;
@@ -284,24 +306,31 @@ BEGIN
     IF src.currency <> cur OR dst.currency <> cur THEN
         RAISE EXCEPTION 'PAY_002' USING DETAIL = 'the currency must be that of both wallets';
     END IF;
-    IF NOT src.allow_negative AND src.balance - src.held < amount + fee THEN
+    IF NOT src.allow_negative AND src.balance - src.held < amt + fee_amt THEN
         RAISE EXCEPTION 'PAY_001' USING DETAIL = 'insufficient available funds';
     END IF;
 
     INSERT INTO payment_transaction (id, type, status, amount, fee, currency, source_account_id,
-        destination_account_id, description, external_reference, initiated_by, expires_at, completed_at)
-    VALUES (txn_id, p->>'type', status, amount, fee, cur, src.id, dst.id, p->>'description',
+        destination_account_id, description, external_reference, initiated_by, expires_at, completed_at,
+        reversal_of)
+    VALUES (txn_id, p->>'type', txn_status, amt, fee_amt, cur, src.id, dst.id, p->>'description',
         p->>'external_reference', caller, (p->>'expires_at')::timestamptz,
-        CASE WHEN status = 'completed' THEN now() END);
-    IF status = 'completed' THEN
+        CASE WHEN txn_status = 'completed' THEN now() END, orig.id);
+    IF orig.id IS NOT NULL THEN
+        UPDATE payment_transaction SET reversed_amount = payment_transaction.reversed_amount + amt,
+            status = CASE WHEN payment_transaction.reversed_amount + amt = orig.amount THEN 'reversed'
+                          ELSE payment_transaction.status END
+            WHERE id = orig.id;
+    END IF;
+    IF txn_status = 'completed' THEN
         entry_id := (p->>'journal_entry_id')::uuid;
         INSERT INTO journal_entry (id, transaction_id) VALUES (entry_id, txn_id);
         INSERT INTO posting (journal_entry_id, account_id, currency, amount, account_seq, hash)
-        SELECT entry_id, a, cur, v, 0, '' FROM (VALUES (src.id, -(amount + fee)), (dst.id, amount),
-            ((p->>'fee_account')::uuid, fee)) AS legs (a, v)
+        SELECT entry_id, a, cur, v, 0, '' FROM (VALUES (src.id, -(amt + fee_amt)), (dst.id, amt),
+            ((p->>'fee_account')::uuid, fee_amt)) AS legs (a, v)
         WHERE v <> 0 ORDER BY a;
     ELSE
-        INSERT INTO hold (transaction_id, account_id, amount) VALUES (txn_id, src.id, amount + fee);
+        INSERT INTO hold (transaction_id, account_id, amount) VALUES (txn_id, src.id, amt + fee_amt);
     END IF;
 
     IF p ? 'audit' THEN
@@ -316,7 +345,8 @@ BEGIN
         'currency', t.currency, 'source_wallet_id', t.source_account_id,
         'destination_wallet_id', t.destination_account_id, 'description', t.description,
         'external_reference', t.external_reference, 'initiated_by', t.initiated_by,
-        'expires_at', t.expires_at, 'created_at', t.created_at, 'completed_at', t.completed_at)
+        'expires_at', t.expires_at, 'created_at', t.created_at, 'completed_at', t.completed_at,
+        'reversal_of', t.reversal_of)
     INTO result FROM payment_transaction t WHERE t.id = txn_id;
     IF idem IS NOT NULL THEN
         INSERT INTO idempotency_key (owner_id, key, request_hash, transaction_id, status_code, response, expires_at)

@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any, Protocol
 
 from elcorp.governance.application.api import AccessControl, Grants, Scope
@@ -21,6 +20,7 @@ from elcorp.payments.application.ports import (
     Account,
     ChainReport,
     Ledger,
+    Statement,
     Transaction,
     TransactionFilter,
     TrialBalance,
@@ -28,9 +28,11 @@ from elcorp.payments.application.ports import (
 from elcorp.payments.domain.ledger import (
     ApprovalThresholds,
     FeeSchedule,
+    MovementPlan,
     TransactionType,
     check_decider,
     plan_movement,
+    reversal_amount,
 )
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.unit_of_work import UnitOfWork
@@ -151,19 +153,9 @@ class Payments:
         if not grants.allows(CREATE):
             raise AccessDenied(f"{CREATE} is required")
         request: dict[str, Any] = {
-            "caller": caller,
-            "idempotency_key": idem,
-            "request_hash": request_hash(body),
-            "idempotency_ttl_seconds": int(self._settings.idempotency_ttl.total_seconds()),
-            "type": plan.kind.value,
-            "status": plan.status.value,
-            "transaction_id": plan.transaction_id,
-            "journal_entry_id": plan.journal_entry_id,
+            **self._base(caller, idem, body, plan),
             "source": source,
             "source_owner": caller,
-            "amount": plan.amount.amount,
-            "fee": plan.fee.amount,
-            "currency": plan.amount.currency,
             "description": description,
         }
         if destination_address is not None:
@@ -195,24 +187,97 @@ class Payments:
         with self._uow() as uow:
             clearing = uow.ledger.system_account("clearing", amount.currency)
         request = {
-            "caller": caller,
-            "idempotency_key": idem,
-            "request_hash": request_hash({**body, "wallet_id": str(wallet_id)}),
-            "idempotency_ttl_seconds": int(self._settings.idempotency_ttl.total_seconds()),
-            "type": plan.kind.value,
-            "status": plan.status.value,
-            "transaction_id": plan.transaction_id,
-            "journal_entry_id": plan.journal_entry_id,
+            **self._base(caller, idem, {**body, "wallet_id": str(wallet_id), "kind": "deposit"}, plan),
             "source": clearing,
             "destination": wallet_id,
-            "amount": plan.amount.amount,
-            "fee": Decimal(0),
-            "currency": plan.amount.currency,
             "external_reference": external_reference,
         }
         return self._execute(
             caller, grants, plan_ttl=plan.status.value == "pending_approval", request=request
         )
+
+    def withdraw(
+        self,
+        caller: uuid.UUID,
+        *,
+        key: str | None,
+        body: dict[str, Any],
+        wallet_id: uuid.UUID,
+        amount: Money,
+        external_reference: str,
+    ) -> MovementResult:
+        """Staff book money paid out of the platform: wallet -> clearing (above the deposit
+        threshold it waits for a second person, held on the wallet)."""
+        idem = checked_key(key)
+        grants = self._access.grants_for(caller)
+        if not (grants.allows(CREATE) and grants.allows(DEPOSIT)):
+            raise AccessDenied(f"{CREATE} and {DEPOSIT} are required")
+        plan = plan_movement(
+            TransactionType.WITHDRAWAL, amount, fees=self._settings.fees, thresholds=self._settings.thresholds
+        )
+        with self._uow() as uow:
+            clearing = uow.ledger.system_account("clearing", amount.currency)
+        request = {
+            **self._base(caller, idem, {**body, "wallet_id": str(wallet_id), "kind": "withdrawal"}, plan),
+            "source": wallet_id,
+            "destination": clearing,
+            "external_reference": external_reference,
+        }
+        return self._execute(
+            caller, grants, plan_ttl=plan.status.value == "pending_approval", request=request
+        )
+
+    def reverse(
+        self,
+        caller: uuid.UUID,
+        *,
+        key: str | None,
+        body: dict[str, Any],
+        transaction_id: uuid.UUID,
+        amount: Money | None,
+        reason: str,
+    ) -> MovementResult:
+        """Staff send back all or part of a completed transaction: a compensating journal
+        entry from its destination to its source, never more than it moved in total."""
+        idem = checked_key(key)
+        grants = self._access.grants_for(caller)
+        if not grants.allows(APPROVE):
+            raise AccessDenied(f"{APPROVE} is required")
+        with self._uow() as uow:
+            original = uow.ledger.transaction(transaction_id)
+        if original is None:
+            raise NotFound("Transaction not found")
+        returned = reversal_amount(
+            Money(original.amount, original.currency), original.reversed_amount, amount
+        )
+        plan = plan_movement(
+            TransactionType.REVERSAL, returned, fees=self._settings.fees, thresholds=self._settings.thresholds
+        )
+        request = {
+            **self._base(
+                caller, idem, {**body, "transaction_id": str(transaction_id), "kind": "reversal"}, plan
+            ),
+            "reversal_of": transaction_id,
+            "source": original.destination_account_id,
+            "destination": original.source_account_id,
+            "description": reason,
+        }
+        return self._execute(caller, grants, plan_ttl=False, request=request)
+
+    def _base(self, caller: uuid.UUID, key: str, body: dict[str, Any], plan: MovementPlan) -> dict[str, Any]:
+        return {
+            "caller": caller,
+            "idempotency_key": key,
+            "request_hash": request_hash(body),
+            "idempotency_ttl_seconds": int(self._settings.idempotency_ttl.total_seconds()),
+            "type": plan.kind.value,
+            "status": plan.status.value,
+            "transaction_id": plan.transaction_id,
+            "journal_entry_id": plan.journal_entry_id,
+            "amount": plan.amount.amount,
+            "fee": plan.fee.amount,
+            "currency": plan.amount.currency,
+        }
 
     def _execute(
         self, caller: uuid.UUID, grants: Grants, *, plan_ttl: bool, request: dict[str, Any]
@@ -336,6 +401,17 @@ class Payments:
                     }
                 )
             return uow.ledger.transactions(where, after=after, limit=limit)
+
+    def statement(
+        self, caller: uuid.UUID, wallet_id: uuid.UUID, start: datetime | None, end: datetime | None
+    ) -> Statement:
+        """The wallet's postings in [start, end) with the balance before and after."""
+        self.wallet(caller, wallet_id)  # 404 unless the caller may see it
+        with self._uow() as uow:
+            found = uow.ledger.statement(wallet_id, start, end)
+        if found is None:
+            raise NotFound("Wallet not found")
+        return found
 
     # -- integrity -------------------------------------------------------------------------
     def trial_balance(self, caller: uuid.UUID) -> TrialBalance:

@@ -82,6 +82,24 @@ class ChainReport:
         return self.first_broken is None
 
 
+@dataclass(frozen=True, slots=True)
+class StatementLine:
+    at: datetime
+    transaction_id: uuid.UUID
+    type: str
+    description: str | None
+    amount: Decimal  # signed: + in, - out
+    balance: Decimal  # after this line
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    account: Account
+    opening: Decimal
+    lines: list[StatementLine]
+    closing: Decimal
+
+
 class Ledger(Protocol):
     def open_wallet(self, owner_id: uuid.UUID, address: uuid.UUID, currency: str) -> bool: ...
 
@@ -116,6 +134,10 @@ class Ledger(Protocol):
         ...
 
     def pending_expired(self, now: datetime, limit: int) -> list[uuid.UUID]: ...
+
+    def statement(
+        self, account_id: uuid.UUID, start: datetime | None, end: datetime | None
+    ) -> Statement | None: ...
 
     def trial_balance(self) -> TrialBalance: ...
 

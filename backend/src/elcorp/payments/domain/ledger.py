@@ -118,6 +118,7 @@ def plan_movement(
 ) -> MovementPlan:
     checked_amount(amount)
     fee = fees.fee_for(amount) if kind is TransactionType.TRANSFER else Money.zero(amount.currency)
+    # Reversals are staff corrections of completed movements: posted at once.
     status = (
         TransactionStatus.PENDING_APPROVAL
         if kind is not TransactionType.REVERSAL and thresholds.needs_approval(kind, amount)

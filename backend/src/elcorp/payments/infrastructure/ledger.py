@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from elcorp.payments.application.ports import (
     Account,
     ChainReport,
+    Statement,
+    StatementLine,
     Transaction,
     TransactionFilter,
     TrialBalance,
@@ -302,6 +304,49 @@ class SqlLedger:
             .limit(limit)
         ).all()
         return [_transaction(r) for r in rows]
+
+    def statement(
+        self, account_id: uuid.UUID, start: datetime | None, end: datetime | None
+    ) -> Statement | None:
+        found = self.account(account_id)
+        if found is None:
+            return None
+        opening = Decimal(0)
+        if start is not None:
+            opening = Decimal(
+                str(
+                    self._session.execute(
+                        text(
+                            "SELECT coalesce(sum(amount), 0) FROM posting "
+                            "WHERE account_id = :a AND created_at < :s"
+                        ),
+                        {"a": account_id, "s": start},
+                    ).scalar_one()
+                )
+            )
+        rows = self._session.execute(
+            text(
+                """
+                SELECT p.created_at, t.id, t.type, t.description, p.amount
+                FROM posting p
+                JOIN journal_entry j ON j.id = p.journal_entry_id
+                JOIN payment_transaction t ON t.id = j.transaction_id
+                WHERE p.account_id = :a
+                  AND (CAST(:s AS timestamptz) IS NULL OR p.created_at >= :s)
+                  AND (CAST(:e AS timestamptz) IS NULL OR p.created_at < :e)
+                ORDER BY p.account_seq
+                """
+            ),
+            {"a": account_id, "s": start, "e": end},
+        ).all()
+        running, lines = opening, []
+        for row in rows:
+            amount = Decimal(str(row.amount))
+            running += amount
+            lines.append(
+                StatementLine(row.created_at, row.id, str(row.type), row.description, amount, running)
+            )
+        return Statement(found, opening, lines, running)
 
     # -- integrity -------------------------------------------------------------------------
     def trial_balance(self) -> TrialBalance:

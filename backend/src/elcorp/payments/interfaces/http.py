@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from datetime import datetime
 from decimal import Decimal
@@ -72,6 +74,7 @@ def movement_json(data: dict[str, Any]) -> dict[str, Any]:
         "expires_at": _time(data["expires_at"]),
         "created_at": _time(data["created_at"]),
         "completed_at": _time(data["completed_at"]),
+        "reversal_of": data.get("reversal_of"),
     }
 
 
@@ -95,6 +98,7 @@ def transaction_json(t: Transaction) -> dict[str, Any]:
         "decided_at": _time(t.decided_at),
         "decision_reason": t.decision_reason,
         "reversed_amount": money_text(t.reversed_amount, t.currency),
+        "reversal_of": None if t.reversal_of is None else str(t.reversal_of),
     }
 
 
@@ -152,6 +156,66 @@ def create_deposit(path: s.WalletPath, body: s.DepositBody) -> Response:
         external_reference=body.external_reference,
     )
     return movement_response(result)
+
+
+@api.post("/wallets/<uuid:wallet_id>/withdrawals", security=BEARER)
+@require_permission("payment:create", "payment:deposit")
+def create_withdrawal(path: s.WalletPath, body: s.DepositBody) -> Response:
+    result = payments().withdraw(
+        current_caller().user_id,
+        key=request.headers.get(IDEMPOTENCY_HEADER),
+        body=body.model_dump(mode="json"),
+        wallet_id=path.wallet_id,
+        amount=Money.of(body.amount, body.currency),
+        external_reference=body.external_reference,
+    )
+    return movement_response(result)
+
+
+@api.post("/transactions/<uuid:transaction_id>/reversals", security=BEARER)
+@require_permission("payment:approve")
+def create_reversal(path: s.TransactionPath, body: s.ReversalBody) -> Response:
+    result = payments().reverse(
+        current_caller().user_id,
+        key=request.headers.get(IDEMPOTENCY_HEADER),
+        body=body.model_dump(mode="json"),
+        transaction_id=path.transaction_id,
+        amount=None if body.amount is None else Money.of(body.amount),
+        reason=body.reason,
+    )
+    return movement_response(result)
+
+
+@api.get("/wallets/<uuid:wallet_id>/statement", security=BEARER)
+@authenticated
+def wallet_statement(path: s.WalletPath, query: s.StatementQuery) -> Response:
+    found = payments().statement(current_caller().user_id, path.wallet_id, query.start, query.end)
+    currency = found.account.currency
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["date", "transaction_id", "type", "description", "amount", "balance"])
+    writer.writerow(["", "", "opening_balance", "", "", money_text(found.opening, currency)])
+    for line in found.lines:
+        writer.writerow(
+            [
+                isoformat_z(line.at),
+                str(line.transaction_id),
+                line.type,
+                csv_safe(line.description or ""),
+                money_text(line.amount, currency),
+                money_text(line.balance, currency),
+            ]
+        )
+    writer.writerow(["", "", "closing_balance", "", "", money_text(found.closing, currency)])
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="statement-{path.wallet_id}.csv"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def csv_safe(value: str) -> str:
+    """Spreadsheet formula injection (OWASP): a cell starting with = + - @ is quoted as text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 @api.post("/transactions/<uuid:transaction_id>/approve", security=BEARER)

@@ -66,3 +66,15 @@ class TransactionQuery(Strict):
     amount_max: str | None = Field(default=None, pattern=AMOUNT)
     cursor: str | None = Field(default=None, max_length=200)
     limit: int = Field(default=50, ge=1, le=100)
+
+
+class ReversalBody(Strict):
+    amount: str | None = Field(
+        default=None, pattern=AMOUNT, description="Part of the amount; default all that is left"
+    )
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class StatementQuery(Strict):
+    start: AwareDatetime | None = Field(default=None, alias="from")
+    end: AwareDatetime | None = Field(default=None, alias="to")

@@ -1,0 +1,135 @@
+"""Withdrawals, reversals (partial, never more than the original) and wallet statements."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from support.audit import audit_entries
+from support.identity import grant_roles, signed_in, staff_with_mfa
+from support.payments import balance, fund, transfer, wallet_of
+
+
+@pytest.fixture
+def teller(client, container):
+    user = signed_in(client)
+    grant_roles(container, user, "staff")
+    return user
+
+
+@pytest.fixture
+def staff(client, container):
+    return staff_with_mfa(client, container, "staff")
+
+
+@pytest.fixture
+def alice(client, container, teller):
+    user = signed_in(client)
+    user.wallet = wallet_of(client, container, user)
+    fund(container, teller, user.wallet["id"], "1000.00")
+    return user
+
+
+@pytest.fixture
+def bob(client, container):
+    user = signed_in(client)
+    user.wallet = wallet_of(client, container, user)
+    return user
+
+
+def reverse(client, staff, transaction_id: str, **body):
+    return client.post(
+        f"/api/v1/transactions/{transaction_id}/reversals",
+        headers={**staff.auth, "Idempotency-Key": str(uuid.uuid4())},
+        json={"reason": "Paid to the wrong account", **body},
+    )
+
+
+def test_a_partial_then_a_full_reversal_never_return_more_than_the_original(
+    client, container, staff, alice, bob
+):
+    original = transfer(client, alice, alice.wallet["id"], bob.wallet["id"], "300").get_json()["data"]
+    part = reverse(client, staff, original["id"], amount="100")
+    assert part.status_code == 201, part.get_json()
+    data = part.get_json()["data"]
+    assert (data["type"], data["amount"], data["reversal_of"]) == ("reversal", "100.00", original["id"])
+    assert (
+        data["source_wallet_id"] == bob.wallet["id"] and data["destination_wallet_id"] == alice.wallet["id"]
+    )
+    too_much = reverse(client, staff, original["id"], amount="200.01")
+    assert too_much.status_code == 422 and too_much.get_json()["error"]["code"] == "PAY_008"
+    rest = reverse(client, staff, original["id"])  # what is left: 200
+    assert rest.status_code == 201 and rest.get_json()["data"]["amount"] == "200.00"
+    assert balance(client, alice, alice.wallet["id"]) == Decimal("1000.00")
+    assert balance(client, bob, bob.wallet["id"]) == Decimal("0.00")
+    after = client.get(f"/api/v1/transactions/{original['id']}", headers=staff.auth).get_json()["data"]
+    assert after["status"] == "reversed" and after["reversed_amount"] == "300.00"
+    again = reverse(client, staff, original["id"], amount="0.01")
+    assert again.status_code == 422 and again.get_json()["error"]["code"] == "PAY_008"
+    assert len(audit_entries(container, "reversal.completed")) == 2
+
+
+def test_a_reversal_cannot_take_money_the_recipient_has_spent(client, container, staff, alice, bob):
+    original = transfer(client, alice, alice.wallet["id"], bob.wallet["id"], "300").get_json()["data"]
+    carol = signed_in(client)
+    carol_wallet = wallet_of(client, container, carol)
+    assert transfer(client, bob, bob.wallet["id"], carol_wallet["id"], "250").status_code == 201
+    response = reverse(client, staff, original["id"])
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "PAY_001"
+
+
+def test_customers_cannot_reverse(client, alice, bob):
+    original = transfer(client, alice, alice.wallet["id"], bob.wallet["id"], "10").get_json()["data"]
+    assert reverse(client, bob, original["id"]).status_code == 403
+
+
+def test_a_withdrawal_pays_out_of_the_wallet(client, container, staff, alice):
+    response = client.post(
+        f"/api/v1/wallets/{alice.wallet['id']}/withdrawals",
+        headers={**staff.auth, "Idempotency-Key": "wd-1"},
+        json={"amount": "400.00", "external_reference": "EFT-778812"},
+    )
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["data"]["type"] == "withdrawal"
+    assert balance(client, alice, alice.wallet["id"]) == Decimal("600.00")
+    broke = client.post(
+        f"/api/v1/wallets/{alice.wallet['id']}/withdrawals",
+        headers={**staff.auth, "Idempotency-Key": "wd-2"},
+        json={"amount": "600.01", "external_reference": "EFT-778813"},
+    )
+    assert broke.status_code == 422 and broke.get_json()["error"]["code"] == "PAY_001"
+    customer = client.post(
+        f"/api/v1/wallets/{alice.wallet['id']}/withdrawals",
+        headers={**alice.auth, "Idempotency-Key": "wd-3"},
+        json={"amount": "1", "external_reference": "x"},
+    )
+    assert customer.status_code == 403
+
+
+def test_the_statement_has_opening_and_closing_balances(client, alice, bob):
+    transfer(client, alice, alice.wallet["id"], bob.wallet["id"], "100", description="=HYPERLINK(evil)")
+    transfer(client, bob, bob.wallet["id"], alice.wallet["id"], "40")
+    response = client.get(f"/api/v1/wallets/{alice.wallet['id']}/statement", headers=alice.auth)
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["date", "transaction_id", "type", "description", "amount", "balance"]
+    assert rows[1][2:] == ["opening_balance", "", "", "0.00"]
+    assert [(r[2], r[4], r[5]) for r in rows[2:-1]] == [
+        ("deposit", "1000.00", "1000.00"),
+        ("transfer", "-100.00", "900.00"),
+        ("transfer", "40.00", "940.00"),
+    ]
+    assert rows[3][3] == "'=HYPERLINK(evil)"  # never a live formula in a spreadsheet
+    assert rows[-1][2:] == ["closing_balance", "", "", "940.00"]
+    later = client.get(
+        f"/api/v1/wallets/{alice.wallet['id']}/statement",
+        headers=alice.auth,
+        query_string={"from": "2999-01-01T00:00:00Z"},
+    )
+    rows = list(csv.reader(io.StringIO(later.get_data(as_text=True))))
+    assert rows[1][5] == "940.00" and rows[-1][5] == "940.00" and len(rows) == 3
+    assert client.get(f"/api/v1/wallets/{alice.wallet['id']}/statement", headers=bob.auth).status_code == 404
