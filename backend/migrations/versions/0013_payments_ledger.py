@@ -84,6 +84,7 @@ CREATE TABLE payment_transaction (
     reversal_of uuid REFERENCES payment_transaction (id),
     reversed_amount numeric(20, 8) NOT NULL DEFAULT 0,
     expires_at timestamptz,
+    reminded_at timestamptz,
     created_at timestamptz NOT NULL DEFAULT now(),
     completed_at timestamptz,
     CONSTRAINT ck_payment_transaction_type CHECK (type IN ('transfer', 'deposit', 'withdrawal', 'reversal')),

@@ -24,7 +24,7 @@ from elcorp.compliance.infrastructure.export import SqlAuditExports
 from elcorp.compliance.infrastructure.sequencer import AuditSequencer
 from elcorp.compliance.infrastructure.signing import CheckpointSigner
 from elcorp.config import Settings
-from elcorp.governance.application.api import AccessControl, Grants, OrganizationDirectory
+from elcorp.governance.application.api import AccessControl, Grants, OrganizationDirectory, PermissionHolders
 from elcorp.governance.application.organizations import OrganizationAdministration
 from elcorp.governance.application.policies import PolicyAdministration
 from elcorp.governance.application.roles import RoleAdministration
@@ -67,6 +67,7 @@ from elcorp.identity.infrastructure.tokens import JwtTokenService
 from elcorp.identity.infrastructure.totp import PyOtpTotp
 from elcorp.identity.infrastructure.unit_of_work import SqlIdentityUnitOfWork
 from elcorp.identity.interfaces.services import IdentityServices
+from elcorp.payments.application.notifications import PaymentApprovalReminder, PaymentsMailer
 from elcorp.payments.application.payments import Payments, PaymentSettings
 from elcorp.payments.domain.ledger import ApprovalThresholds, FeeSchedule
 from elcorp.payments.infrastructure.ledger import SqlPaymentsUnitOfWork
@@ -102,6 +103,7 @@ class Container:
     organizations: OrganizationAdministration
     service_requests: ServiceRequests
     payments: Payments
+    payments_mailer: PaymentsMailer
     workflow_mailer: WorkflowMailer
     authorizer: PermissionGate
     mailer: IdentityMailer
@@ -134,6 +136,7 @@ def register_event_handlers(bus: MessageBus, container: Container) -> None:
     mailer = container.mailer
     bus.subscribe(UserRegistered, mailer.on_user_registered)
     bus.subscribe(UserRegistered, container.payments.on_user_registered)
+    bus.subscribe(PaymentApprovalReminder, container.payments_mailer.on_approval_reminder)
     bus.subscribe(PasswordResetRequested, mailer.on_password_reset_requested)
     bus.subscribe(AccountLocked, mailer.on_account_locked)
     bus.subscribe(SecurityNotice, mailer.on_security_notice)
@@ -330,6 +333,12 @@ def bootstrap(
         organizations=organizations,
         service_requests=service_requests,
         payments=payments,
+        payments_mailer=PaymentsMailer(
+            PermissionHolders(lambda: SqlGovernanceUnitOfWork(sessions)),
+            directory,
+            mailer.sender,
+            mailer.public_base_url,
+        ),
         workflow_mailer=workflow_mailer,
         authorizer=gate,
         mailer=mailer,

@@ -29,6 +29,10 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "schedule": 4 * 3600.0,
             "options": {"expires": 3600.0},
         },
+        "payments-expire-pending": {"task": "elcorp.payments.expire_pending", "schedule": 300.0},
+        # The client's schedule: pending approvals reminded every 4 hours.
+        "payments-approval-reminders": {"task": "elcorp.payments.remind_approvers", "schedule": 4 * 3600.0},
+        "payments-idempotency-purge": {"task": "elcorp.payments.purge_idempotency_keys", "schedule": 3600.0},
         "outbox-dispatch": {
             "task": "elcorp.outbox.dispatch",
             "schedule": interval,

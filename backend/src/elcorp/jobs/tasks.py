@@ -148,3 +148,40 @@ def remind_pending_approvers() -> dict[str, int]:
     if queued:
         logger.info("service_request.reminders_queued", queued=queued)
     return {"queued": queued}
+
+
+@shared_task(
+    name="elcorp.payments.expire_pending",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+    ignore_result=True,
+)
+def expire_pending_payments() -> dict[str, int]:
+    """Release the holds of movements whose approval deadline passed (status `expired`)."""
+    expired = _container().payments.expire_pending()
+    if expired:
+        logger.info("payments.expired", expired=expired)
+    return {"expired": expired}
+
+
+@shared_task(
+    name="elcorp.payments.remind_approvers",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+    ignore_result=True,
+)
+def remind_payment_approvers() -> dict[str, int]:
+    """Remind approvers of movements waiting for a second person (mail through the outbox)."""
+    queued = _container().payments.remind_pending_approvals()
+    if queued:
+        logger.info("payments.reminders_queued", queued=queued)
+    return {"queued": queued}
+
+
+@shared_task(name="elcorp.payments.purge_idempotency_keys", autoretry_for=TRANSIENT, ignore_result=True)
+def purge_idempotency_keys() -> dict[str, int]:
+    """Forget idempotency keys past their retention (at least 24 hours)."""
+    purged = _container().payments.purge_idempotency_keys()
+    return {"purged": purged}

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import csv
+import email
+import email.policy
 import io
 import uuid
+from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from support.audit import audit_entries
 from support.identity import grant_roles, signed_in, staff_with_mfa
@@ -133,3 +138,45 @@ def test_the_statement_has_opening_and_closing_balances(client, alice, bob):
     rows = list(csv.reader(io.StringIO(later.get_data(as_text=True))))
     assert rows[1][5] == "940.00" and rows[-1][5] == "940.00" and len(rows) == 3
     assert client.get(f"/api/v1/wallets/{alice.wallet['id']}/statement", headers=bob.auth).status_code == 404
+
+
+def test_pending_approvals_are_reminded_to_approvers_once_per_interval(
+    client, container, settings, teller, bob
+):
+    rich = signed_in(client)
+    rich.wallet = wallet_of(client, container, rich)
+    fund(container, teller, rich.wallet["id"], "50000.00")
+    fund(container, teller, rich.wallet["id"], "50000.00")
+    approver = staff_with_mfa(client, container, "staff")
+    pending = transfer(client, rich, rich.wallet["id"], bob.wallet["id"], "70000").get_json()["data"]
+    service = container.payments
+    assert service.remind_pending_approvals(waiting=timedelta(0)) == 1
+    assert service.remind_pending_approvals(waiting=timedelta(0)) == 0  # not twice inside 4 hours
+    assert service.remind_pending_approvals(waiting=timedelta(0), every=timedelta(0)) == 1
+    container.outbox.dispatch_pending()
+    subjects = [m["Subject"] for m in mails(settings, approver.email)]
+    assert subjects.count("Approval needed: transfer of 70000.00 NAD") == 2
+    assert not [
+        m for m in mails(settings, rich.email) if "Approval needed" in m["Subject"]
+    ]  # not the initiator
+    assert pending["status"] == "pending_approval"
+
+
+def test_expired_idempotency_keys_are_purged(client, container, alice, bob):
+    transfer(client, alice, alice.wallet["id"], bob.wallet["id"], "1", key="old-key")
+    with container.session_factory() as session:
+        session.execute(text("UPDATE idempotency_key SET expires_at = now() - interval '1 second'"))
+        session.commit()
+    assert container.payments.purge_idempotency_keys() >= 1
+    again = transfer(client, alice, alice.wallet["id"], bob.wallet["id"], "1", key="old-key")
+    assert again.status_code == 201 and again.headers.get("Idempotent-Replayed") is None
+
+
+def mails(settings, address: str) -> list:
+    directory = Path(settings.VAR_DIR) / "mail"
+    found = []
+    for path in directory.glob("*.eml") if directory.exists() else []:
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if str(message["To"]).lower() == address.lower():
+            found.append(message)
+    return found

@@ -23,6 +23,7 @@ __all__ = [
     "Grants",
     "GrantsStore",
     "OrganizationDirectory",
+    "PermissionHolders",
     "Scope",
 ]
 
@@ -87,3 +88,14 @@ class OrganizationDirectory:
         """The ids of a team's members (empty for an unknown team)."""
         with self._uow() as uow:
             return uow.organizations.team_members(team_id)
+
+
+class PermissionHolders:
+    """Who holds a permission (through any role, at scope `all`): for notices to approvers."""
+
+    def __init__(self, uow: Callable[[], GovernanceUnitOfWork]) -> None:
+        self._uow = uow
+
+    def globally(self, permission: str) -> frozenset[uuid.UUID]:
+        with self._uow() as uow:
+            return uow.roles.users_with_permission(permission, Scope.ALL)

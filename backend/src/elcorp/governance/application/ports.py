@@ -24,6 +24,10 @@ class GrantsStore(Protocol):
 
     def users_with_role(self, role: str) -> list[uuid.UUID]: ...
 
+    def users_with_permission(self, permission: str, scope: Scope) -> frozenset[uuid.UUID]:
+        """Users holding `permission` at `scope` or wider, through any of their roles."""
+        ...
+
     def roles_of_many(self, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, frozenset[str]]: ...
 
 

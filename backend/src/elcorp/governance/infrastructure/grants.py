@@ -59,6 +59,18 @@ class SqlGrantsStore:
             ).scalars()
         )
 
+    def users_with_permission(self, permission_name: str, scope: Scope) -> frozenset[uuid.UUID]:
+        wide_enough = [s.value for s in Scope if s.rank >= scope.rank]
+        return frozenset(
+            self._session.execute(
+                select(user_role.c.user_id)
+                .join(role_permission, role_permission.c.role_id == user_role.c.role_id)
+                .join(permission, permission.c.id == role_permission.c.permission_id)
+                .where(permission.c.name == permission_name, role_permission.c.scope.in_(wide_enough))
+                .distinct()
+            ).scalars()
+        )
+
     def roles_of_many(self, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, frozenset[str]]:
         found: dict[uuid.UUID, set[str]] = {uid: set() for uid in user_ids}
         if user_ids:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from elcorp.governance.application.api import AccessControl, Grants, Scope
+from elcorp.payments.application.notifications import PaymentApprovalReminder
 from elcorp.payments.application.ports import (
     Account,
     ChainReport,
@@ -367,6 +368,34 @@ class Payments:
                 uow.commit()
                 expired += 1
         return expired
+
+    def remind_pending_approvals(
+        self, *, waiting: timedelta = timedelta(hours=1), every: timedelta = timedelta(hours=4)
+    ) -> int:
+        """Beat job: one reminder event (outbox) per pending transaction due one."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            due = uow.ledger.claim_reminders(now, waiting, every)
+            for t in due:
+                uow.publish(
+                    PaymentApprovalReminder(
+                        occurred_at=now,
+                        transaction_id=t.id,
+                        type=t.type,
+                        amount=t.amount,
+                        currency=t.currency,
+                        initiated_by=t.initiated_by,
+                        waiting_since=t.created_at,
+                    )
+                )
+            uow.commit()
+        return len(due)
+
+    def purge_idempotency_keys(self) -> int:
+        with self._uow() as uow:
+            purged = uow.ledger.purge_idempotency_keys(self._clock.now())
+            uow.commit()
+        return purged
 
     # -- history ---------------------------------------------------------------------------
     def transaction(self, caller: uuid.UUID, transaction_id: uuid.UUID) -> Transaction:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -134,6 +134,13 @@ class Ledger(Protocol):
         ...
 
     def pending_expired(self, now: datetime, limit: int) -> list[uuid.UUID]: ...
+
+    def purge_idempotency_keys(self, now: datetime) -> int: ...
+
+    def claim_reminders(self, now: datetime, waiting: timedelta, every: timedelta) -> list[Transaction]:
+        """Pending transactions older than `waiting` not reminded within `every`: marked
+        reminded now and returned (atomic)."""
+        ...
 
     def statement(
         self, account_id: uuid.UUID, start: datetime | None, end: datetime | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Self
 
@@ -263,6 +263,26 @@ class SqlLedger:
                 .limit(limit)
             ).scalars()
         )
+
+    def purge_idempotency_keys(self, now: datetime) -> int:
+        deleted = self._session.execute(
+            text("DELETE FROM idempotency_key WHERE expires_at <= :now RETURNING 1"), {"now": now}
+        ).all()
+        return len(deleted)
+
+    def claim_reminders(self, now: datetime, waiting: timedelta, every: timedelta) -> list[Transaction]:
+        t = payment_transaction.c
+        rows = self._session.execute(
+            update(payment_transaction)
+            .where(
+                t.status == "pending_approval",
+                t.created_at <= now - waiting,
+                or_(t.reminded_at.is_(None), t.reminded_at <= now - every),
+            )
+            .values(reminded_at=now)
+            .returning(payment_transaction)
+        ).all()
+        return [_transaction(r) for r in rows]
 
     # -- reads -----------------------------------------------------------------------------
     def transaction(self, transaction_id: uuid.UUID) -> Transaction | None:

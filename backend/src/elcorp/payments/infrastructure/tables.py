@@ -63,6 +63,7 @@ payment_transaction = Table(
     Column("reversal_of", Uuid),
     Column("reversed_amount", MONEY, nullable=False),
     _ts("expires_at"),
+    _ts("reminded_at"),
     _ts("created_at", False),
     _ts("completed_at"),
 )
