@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from elcorp.governance.application.ports import GovernanceUnitOfWork, GrantsCache, GrantsStore
 from elcorp.governance.domain.rbac import ADMIN, STAFF, USER, Grants, Scope
+from elcorp.shared.application import context
 from elcorp.shared.domain.errors import ValidationFailed
 
 __all__ = [
@@ -36,13 +37,26 @@ class AccessControl:
         self._cache = cache
 
     def grants_for(self, user_id: uuid.UUID) -> Grants:
-        """The user's roles and permissions, from the cache or the database."""
-        cached = self._cache.get(user_id)
-        if cached is not None:
-            return cached
-        grants = self._load(user_id)
-        self._cache.put(user_id, grants)
+        """The user's roles and permissions, from the cache or the database; asked again
+        within the same HTTP request (the permission check, then the use case), from the
+        request's memo."""
+        memo = context.request_memo()
+        key = ("grants", user_id)
+        if memo is not None and key in memo:
+            return memo[key]  # type: ignore[return-value]
+        grants = self._cache.get(user_id)
+        if grants is None:
+            grants = self._load(user_id)
+            self._cache.put(user_id, grants)
+        if memo is not None:
+            memo[key] = grants
         return grants
+
+    @staticmethod
+    def _drop_memo(user_id: uuid.UUID) -> None:
+        memo = context.request_memo()
+        if memo is not None:
+            memo.pop(("grants", user_id), None)
 
     def assign_roles(
         self, store: GrantsStore, user_id: uuid.UUID, roles: frozenset[str], assigned_by: uuid.UUID | None
@@ -56,10 +70,12 @@ class AccessControl:
             )
         store.set_roles(user_id, roles, assigned_by)
         self._cache.invalidate(user_id)
+        self._drop_memo(user_id)
 
     def forget(self, user_id: uuid.UUID) -> None:
         """Drop the cached grants of a user (after a commit that changed them)."""
         self._cache.invalidate(user_id)
+        self._drop_memo(user_id)
 
 
 class OrganizationDirectory:

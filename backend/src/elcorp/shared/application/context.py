@@ -44,3 +44,21 @@ def bound(ctx: RequestContext) -> Iterator[RequestContext]:
         yield ctx
     finally:
         _current.reset(token)
+
+
+# A per-request memo (e.g. a user's grants, asked for by the permission check and again by
+# the use case): set to a fresh dict when a request starts and dropped when it ends, so
+# nothing outlives its request. Outside a request there is none and nothing is memoised.
+_memo: ContextVar[dict[object, object] | None] = ContextVar("elcorp_request_memo", default=None)
+
+
+def request_memo() -> dict[object, object] | None:
+    return _memo.get()
+
+
+def start_request_memo() -> None:
+    _memo.set({})
+
+
+def end_request_memo() -> None:
+    _memo.set(None)

@@ -57,6 +57,11 @@ def install(app: Flask, policy: HttpPolicy) -> None:
                 user_agent=request.headers.get("User-Agent"),
             )
         )
+        context.start_request_memo()
+
+    @app.teardown_request
+    def _end(_: BaseException | None) -> None:
+        context.end_request_memo()
 
     @app.after_request
     def _finish(response: Response) -> Response:
