@@ -313,10 +313,10 @@ BEGIN
 
     INSERT INTO payment_transaction (id, type, status, amount, fee, currency, source_account_id,
         destination_account_id, description, external_reference, initiated_by, expires_at, completed_at,
-        reversal_of)
+        reversal_of, created_at)
     VALUES (txn_id, p->>'type', txn_status, amt, fee_amt, cur, src.id, dst.id, p->>'description',
         p->>'external_reference', caller, (p->>'expires_at')::timestamptz,
-        CASE WHEN txn_status = 'completed' THEN now() END, orig.id);
+        CASE WHEN txn_status = 'completed' THEN clock_timestamp() END, orig.id, clock_timestamp());
     IF orig.id IS NOT NULL THEN
         UPDATE payment_transaction SET reversed_amount = payment_transaction.reversed_amount + amt,
             status = CASE WHEN payment_transaction.reversed_amount + amt = orig.amount THEN 'reversed'

@@ -15,35 +15,13 @@ import pytest
 from sqlalchemy import text
 
 from support.audit import audit_entries
-from support.identity import grant_roles, signed_in, staff_with_mfa
+from support.identity import signed_in, staff_with_mfa
 from support.payments import balance, fund, transfer, wallet_of
-
-
-@pytest.fixture
-def teller(client, container):
-    user = signed_in(client)
-    grant_roles(container, user, "staff")
-    return user
 
 
 @pytest.fixture
 def staff(client, container):
     return staff_with_mfa(client, container, "staff")
-
-
-@pytest.fixture
-def alice(client, container, teller):
-    user = signed_in(client)
-    user.wallet = wallet_of(client, container, user)
-    fund(container, teller, user.wallet["id"], "1000.00")
-    return user
-
-
-@pytest.fixture
-def bob(client, container):
-    user = signed_in(client)
-    user.wallet = wallet_of(client, container, user)
-    return user
 
 
 def reverse(client, staff, transaction_id: str, **body):

@@ -11,31 +11,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from support.audit import audit_entries
-from support.identity import grant_roles, signed_in, staff_with_mfa
+from support.identity import signed_in, staff_with_mfa
 from support.payments import TRANSFERS, balance, fund, transfer, wallet_of
-
-
-@pytest.fixture
-def teller(client, container):
-    """Staff who books deposits (payment:create + payment:deposit); direct service calls."""
-    user = signed_in(client)
-    grant_roles(container, user, "staff")
-    return user
-
-
-@pytest.fixture
-def alice(client, container, teller):
-    user = signed_in(client)
-    user.wallet = wallet_of(client, container, user)
-    fund(container, teller, user.wallet["id"], "1000.00")
-    return user
-
-
-@pytest.fixture
-def bob(client, container):
-    user = signed_in(client)
-    user.wallet = wallet_of(client, container, user)
-    return user
 
 
 def test_a_new_user_has_an_empty_nad_wallet(client, container):
@@ -313,3 +290,25 @@ def test_trial_balance_and_chain_verification(client, container, alice, bob):
     chains = client.get("/api/v1/ledger/verify", headers=staff.auth).get_json()["data"]
     assert chains["ok"] is True and chains["postings_checked"] >= 8
     assert client.get("/api/v1/ledger/trial-balance", headers=alice.auth).status_code == 403
+
+
+def test_the_history_pages_newest_first_and_filters(client, container, alice, bob):
+    ids = [
+        transfer(client, alice, alice.wallet["id"], bob.wallet["id"], str(n)).get_json()["data"]["id"]
+        for n in (1, 2, 3)
+    ]
+    seen, cursor = [], None
+    while True:
+        query = {"limit": 2, "type": "transfer", **({"cursor": cursor} if cursor else {})}
+        body = client.get("/api/v1/transactions", headers=alice.auth, query_string=query).get_json()
+        seen += [t["id"] for t in body["data"]]
+        cursor = body["meta"]["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == ids[::-1]
+    big = client.get(
+        "/api/v1/transactions", headers=alice.auth, query_string={"amount_min": "2.50", "type": "transfer"}
+    ).get_json()
+    assert [t["id"] for t in big["data"]] == [ids[2]]
+    bad = client.get("/api/v1/transactions", headers=alice.auth, query_string={"cursor": "not-a-cursor"})
+    assert bad.status_code == 422

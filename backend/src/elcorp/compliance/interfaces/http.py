@@ -17,8 +17,8 @@ from elcorp.compliance.interfaces.schemas import (
     ExportQuery,
     VerifyQuery,
 )
-from elcorp.shared.application.pagination import decode_cursor, encode_cursor
-from elcorp.shared.domain.errors import NotFound, ValidationFailed
+from elcorp.shared.application.pagination import decode_position, encode_position
+from elcorp.shared.domain.errors import NotFound
 from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import BEARER, context_blueprint
 from elcorp.shared.interfaces.auth import current_caller, require_permission
@@ -47,13 +47,7 @@ def record_json(record: AuditRecord) -> dict[str, object]:
 @api.get("/audit-logs", security=BEARER)
 @require_permission("audit:view")
 def list_audit_logs(query: AuditQuery) -> Response:
-    after = None
-    if query.cursor:
-        position = decode_cursor(query.cursor)
-        try:
-            after = (datetime.fromisoformat(position["at"]), uuid.UUID(position["id"]))
-        except (KeyError, ValueError, TypeError) as exc:
-            raise ValidationFailed(details=[{"field": "cursor", "message": "invalid cursor"}]) from exc
+    after = decode_position(query.cursor)
     criteria = AuditFilter(
         actor_id=query.actor_id,
         action=query.action,
@@ -73,7 +67,9 @@ def list_audit_logs(query: AuditQuery) -> Response:
     next_cursor = None
     if more:
         last = page[-1].entry
-        next_cursor = encode_cursor({"at": last["occurred_at"].replace("Z", "+00:00"), "id": last["id"]})
+        next_cursor = encode_position(
+            datetime.fromisoformat(last["occurred_at"].replace("Z", "+00:00")), uuid.UUID(last["id"])
+        )
     return envelope.success([record_json(r) for r in page], meta={"next_cursor": next_cursor})
 
 

@@ -178,24 +178,7 @@ class Payments:
         external_reference: str,
     ) -> MovementResult:
         """Staff book money that arrived outside the platform: clearing -> wallet."""
-        idem = checked_key(key)
-        grants = self._access.grants_for(caller)
-        if not (grants.allows(CREATE) and grants.allows(DEPOSIT)):
-            raise AccessDenied(f"{CREATE} and {DEPOSIT} are required")
-        plan = plan_movement(
-            TransactionType.DEPOSIT, amount, fees=self._settings.fees, thresholds=self._settings.thresholds
-        )
-        with self._uow() as uow:
-            clearing = uow.ledger.system_account("clearing", amount.currency)
-        request = {
-            **self._base(caller, idem, {**body, "wallet_id": str(wallet_id), "kind": "deposit"}, plan),
-            "source": clearing,
-            "destination": wallet_id,
-            "external_reference": external_reference,
-        }
-        return self._execute(
-            caller, grants, plan_ttl=plan.status.value == "pending_approval", request=request
-        )
+        return self._book(TransactionType.DEPOSIT, caller, key, body, wallet_id, amount, external_reference)
 
     def withdraw(
         self,
@@ -209,19 +192,33 @@ class Payments:
     ) -> MovementResult:
         """Staff book money paid out of the platform: wallet -> clearing (above the deposit
         threshold it waits for a second person, held on the wallet)."""
+        return self._book(
+            TransactionType.WITHDRAWAL, caller, key, body, wallet_id, amount, external_reference
+        )
+
+    def _book(
+        self,
+        kind: TransactionType,
+        caller: uuid.UUID,
+        key: str | None,
+        body: dict[str, Any],
+        wallet_id: uuid.UUID,
+        amount: Money,
+        external_reference: str,
+    ) -> MovementResult:
+        """A deposit or a withdrawal: between the wallet and the currency's clearing account."""
         idem = checked_key(key)
         grants = self._access.grants_for(caller)
         if not (grants.allows(CREATE) and grants.allows(DEPOSIT)):
             raise AccessDenied(f"{CREATE} and {DEPOSIT} are required")
-        plan = plan_movement(
-            TransactionType.WITHDRAWAL, amount, fees=self._settings.fees, thresholds=self._settings.thresholds
-        )
+        plan = plan_movement(kind, amount, fees=self._settings.fees, thresholds=self._settings.thresholds)
         with self._uow() as uow:
             clearing = uow.ledger.system_account("clearing", amount.currency)
+        inbound = kind is TransactionType.DEPOSIT
         request = {
-            **self._base(caller, idem, {**body, "wallet_id": str(wallet_id), "kind": "withdrawal"}, plan),
-            "source": wallet_id,
-            "destination": clearing,
+            **self._base(caller, idem, {**body, "wallet_id": str(wallet_id), "kind": kind.value}, plan),
+            "source": clearing if inbound else wallet_id,
+            "destination": wallet_id if inbound else clearing,
             "external_reference": external_reference,
         }
         return self._execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -15,9 +15,8 @@ from elcorp.payments.application.payments import MovementResult, Payments
 from elcorp.payments.application.ports import Account, ChainReport, Transaction, TransactionFilter
 from elcorp.payments.domain.ledger import money_text
 from elcorp.payments.interfaces import schemas as s
-from elcorp.shared.application.pagination import decode_cursor, encode_cursor
+from elcorp.shared.application.pagination import decode_position, encode_position
 from elcorp.shared.domain.clock import isoformat_z
-from elcorp.shared.domain.errors import ValidationFailed
 from elcorp.shared.domain.money import Money
 from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import BEARER, context_blueprint
@@ -147,21 +146,17 @@ def create_transfer(body: s.TransferBody) -> Response:
 @api.post("/wallets/<uuid:wallet_id>/deposits", security=BEARER)
 @require_permission("payment:create", "payment:deposit")
 def create_deposit(path: s.WalletPath, body: s.DepositBody) -> Response:
-    result = payments().deposit(
-        current_caller().user_id,
-        key=request.headers.get(IDEMPOTENCY_HEADER),
-        body=body.model_dump(mode="json"),
-        wallet_id=path.wallet_id,
-        amount=Money.of(body.amount, body.currency),
-        external_reference=body.external_reference,
-    )
-    return movement_response(result)
+    return _book(payments().deposit, path, body)
 
 
 @api.post("/wallets/<uuid:wallet_id>/withdrawals", security=BEARER)
 @require_permission("payment:create", "payment:deposit")
 def create_withdrawal(path: s.WalletPath, body: s.DepositBody) -> Response:
-    result = payments().withdraw(
+    return _book(payments().withdraw, path, body)
+
+
+def _book(book: Callable[..., MovementResult], path: s.WalletPath, body: s.DepositBody) -> Response:
+    result = book(
         current_caller().user_id,
         key=request.headers.get(IDEMPOTENCY_HEADER),
         body=body.model_dump(mode="json"),
@@ -240,13 +235,7 @@ def reject_transaction(path: s.TransactionPath, body: s.RejectBody) -> Response:
 @api.get("/transactions", security=BEARER)
 @authenticated
 def list_transactions(query: s.TransactionQuery) -> Response:
-    after = None
-    if query.cursor:
-        position = decode_cursor(query.cursor)
-        try:
-            after = (datetime.fromisoformat(position["at"]), uuid.UUID(position["id"]))
-        except (KeyError, ValueError, TypeError) as exc:
-            raise ValidationFailed(details=[{"field": "cursor", "message": "invalid cursor"}]) from exc
+    after = decode_position(query.cursor)
     where = TransactionFilter(
         wallet_id=query.wallet_id,
         status=query.status,
@@ -258,9 +247,7 @@ def list_transactions(query: s.TransactionQuery) -> Response:
     )
     found = payments().transactions(current_caller().user_id, where, after=after, limit=query.limit + 1)
     page, more = found[: query.limit], len(found) > query.limit
-    next_cursor = (
-        encode_cursor({"at": page[-1].created_at.isoformat(), "id": str(page[-1].id)}) if more else None
-    )
+    next_cursor = encode_position(page[-1].created_at, page[-1].id) if more else None
     return envelope.success([transaction_json(t) for t in page], meta={"next_cursor": next_cursor})
 
 

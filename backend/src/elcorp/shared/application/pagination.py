@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from elcorp.shared.domain.errors import ValidationFailed
@@ -70,3 +72,19 @@ def decode_cursor(cursor: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ValidationFailed(details=[{"field": "cursor", "message": "invalid cursor"}])
     return value
+
+
+def encode_position(at: datetime, item_id: uuid.UUID) -> str:
+    """The cursor of a newest-first stream: the last item's time and id."""
+    return encode_cursor({"at": at.isoformat(), "id": str(item_id)})
+
+
+def decode_position(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    """`encode_position`'s inverse; None for no cursor; a malformed one is a 422."""
+    if not cursor:
+        return None
+    position = decode_cursor(cursor)
+    try:
+        return datetime.fromisoformat(position["at"]), uuid.UUID(position["id"])
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ValidationFailed(details=[{"field": "cursor", "message": "invalid cursor"}]) from exc
