@@ -10,6 +10,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+from elcorp.identity.application.results import Principal
 from elcorp.main import create_app
 from elcorp.shared.domain.errors import DomainError
 from support.committed import committed_container
@@ -63,3 +64,37 @@ def test_two_admins_removing_each_other_leave_one_admin(committed):
                 text("SELECT count(*) FROM user_role JOIN role ON role.id = role_id WHERE name = 'admin'")
             ).scalar()
         assert admins == 1
+
+
+def test_two_admins_deleting_each_other_leave_one_admin(committed):
+    container, client = committed
+    for _ in range(ROUNDS):
+        first, second = signed_in(client), signed_in(client)
+        with container.session_factory() as session:
+            session.execute(
+                text("DELETE FROM user_role USING role WHERE role.id = role_id AND name = 'admin'")
+            )
+            session.commit()
+        for user in (first, second):
+            grant_roles(container, user, "admin")
+        barrier = threading.Barrier(2)
+        outcomes: dict[str, str] = {}
+
+        def delete(actor, target, barrier=barrier, outcomes=outcomes) -> None:
+            principal = Principal(uuid.UUID(actor.id), uuid.uuid4(), "jti", 0.0, mfa=True)
+            barrier.wait()
+            try:
+                container.identity.admin.delete_user(principal, uuid.UUID(target.id), "test")
+                outcomes[actor.id] = "ok"
+            except DomainError as error:
+                outcomes[actor.id] = error.code.value
+
+        threads = [
+            threading.Thread(target=delete, args=(first, second)),
+            threading.Thread(target=delete, args=(second, first)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes.values()) == ["RES_005", "ok"], outcomes

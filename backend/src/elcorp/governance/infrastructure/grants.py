@@ -59,6 +59,9 @@ class SqlGrantsStore:
             ).scalars()
         )
 
+    def lock_role(self, name: str) -> None:
+        self._session.execute(select(role.c.id).where(role.c.name == name).with_for_update())
+
     def users_with_permission(self, permission_name: str, scope: Scope) -> frozenset[uuid.UUID]:
         wide_enough = [s.value for s in Scope if s.rank >= scope.rank]
         return frozenset(

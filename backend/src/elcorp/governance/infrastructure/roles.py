@@ -17,9 +17,6 @@ class SqlRoleStore(SqlGrantsStore):
     def __init__(self, session: Session) -> None:
         super().__init__(session)
 
-    def lock_role(self, name: str) -> None:
-        self._session.execute(select(role.c.id).where(role.c.name == name).with_for_update())
-
     def catalogue(self) -> list[PermissionInfo]:
         rows = self._session.execute(
             select(permission.c.name, permission.c.category, permission.c.description).order_by(

@@ -233,6 +233,9 @@ class UserAdministration:
 
     @staticmethod
     def _guard_last_admin(uow: IdentityUnitOfWork, user: User, verb: str) -> None:
+        # Every guard of the last administrator (here and in role administration) queues
+        # on the admin role's row, so two racing changes never both see "another admin".
+        uow.grants.lock_role(ADMIN_ROLE)
         admins = set(uow.grants.users_with_role(ADMIN_ROLE))
         if user.id not in admins:
             return
