@@ -312,3 +312,19 @@ def test_the_history_pages_newest_first_and_filters(client, container, alice, bo
     assert [t["id"] for t in big["data"]] == [ids[2]]
     bad = client.get("/api/v1/transactions", headers=alice.auth, query_string={"cursor": "not-a-cursor"})
     assert bad.status_code == 422
+
+
+def test_the_openapi_document_declares_the_idempotency_key_header(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    for path in (
+        "/api/v1/transfers",
+        "/api/v1/wallets/{wallet_id}/deposits",
+        "/api/v1/wallets/{wallet_id}/withdrawals",
+        "/api/v1/transactions/{transaction_id}/reversals",
+    ):
+        headers = [p for p in paths[path]["post"].get("parameters", []) if p["in"] == "header"]
+        assert [(h["name"], h["required"]) for h in headers] == [("Idempotency-Key", True)], path
+    roles = [
+        p["name"] for p in paths["/api/v1/users/{user_id}/roles"]["put"]["parameters"] if p["in"] == "header"
+    ]
+    assert roles == ["X-Emergency-Reason"]

@@ -16,10 +16,25 @@ from elcorp.governance.domain.rbac import Role, Scope
 from elcorp.governance.interfaces import schemas as s
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.interfaces import envelope
-from elcorp.shared.interfaces.api import BEARER, context_blueprint
+from elcorp.shared.interfaces.api import API_V1, BEARER, context_blueprint, document_header
 from elcorp.shared.interfaces.auth import current_caller, require_permission
 
 EMERGENCY_HEADER = "X-Emergency-Reason"
+EMERGENCY_PARAMETER: dict[str, object] = {
+    "name": EMERGENCY_HEADER,
+    "in": "header",
+    "required": False,
+    "description": "Why this change must happen outside business hours (at most 500 characters): "
+    "lets it through the business-hours policy, audited and raised as an alert",
+    "schema": {"type": "string", "maxLength": 500},
+}
+for _method, _path in (
+    ("post", "/roles"),
+    ("patch", "/roles/{role_id}"),
+    ("delete", "/roles/{role_id}"),
+    ("put", "/users/{user_id}/roles"),
+):
+    document_header(_method, API_V1 + _path, EMERGENCY_PARAMETER)
 
 api = context_blueprint(
     "governance",

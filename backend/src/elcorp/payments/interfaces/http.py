@@ -19,7 +19,13 @@ from elcorp.shared.application.pagination import decode_position, encode_positio
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.domain.money import Money
 from elcorp.shared.interfaces import envelope
-from elcorp.shared.interfaces.api import BEARER, context_blueprint
+from elcorp.shared.interfaces.api import (
+    API_V1,
+    BEARER,
+    IDEMPOTENCY_KEY_PARAMETER,
+    context_blueprint,
+    document_header,
+)
 from elcorp.shared.interfaces.auth import authenticated, current_caller, require_permission
 
 api = context_blueprint(
@@ -28,6 +34,13 @@ api = context_blueprint(
     "vehicles (VIN registry), invoices and receipts, reconciliation, settlement",
 )
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+for _path in (
+    "/transfers",
+    "/wallets/{wallet_id}/deposits",
+    "/wallets/{wallet_id}/withdrawals",
+    "/transactions/{transaction_id}/reversals",
+):
+    document_header("post", API_V1 + _path, IDEMPOTENCY_KEY_PARAMETER)
 
 
 def payments() -> Payments:

@@ -6,11 +6,15 @@ and the page has no inline script, so it runs under a strict CSP (script-src 'se
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
+from typing import Any
 
 import flask_openapi3_swagger
 from flask import Blueprint, Response, current_app, jsonify, redirect, send_from_directory
 from werkzeug.wrappers import Response as WerkzeugResponse
+
+from elcorp.shared.interfaces.api import HEADER_PARAMETERS
 
 _ASSETS = Path(flask_openapi3_swagger.__file__).parent / "templates" / "swagger"
 
@@ -36,13 +40,26 @@ _INIT_JS = """window.addEventListener("load", function () {
 """
 
 
+def with_header_parameters(spec: dict[str, Any]) -> dict[str, Any]:
+    """The document with the headers routes read themselves (HEADER_PARAMETERS) declared."""
+    document = copy.deepcopy(spec)
+    for (method, path), parameters in HEADER_PARAMETERS.items():
+        operation = document.get("paths", {}).get(path, {}).get(method)
+        if operation is not None:
+            known = {(p.get("in"), p.get("name")) for p in operation.get("parameters", [])}
+            operation.setdefault("parameters", []).extend(
+                p for p in parameters if (p["in"], p["name"]) not in known
+            )
+    return document
+
+
 def docs_blueprint(api_prefix: str) -> Blueprint:
     bp = Blueprint("api_docs", __name__)
     spec_url = f"{api_prefix}/openapi.json"
 
     @bp.get(spec_url)
     def openapi_json() -> Response:
-        return jsonify(current_app.api_doc)  # type: ignore[attr-defined]
+        return jsonify(with_header_parameters(current_app.api_doc))  # type: ignore[attr-defined]
 
     @bp.get("/api/docs")
     def docs_page() -> Response:
