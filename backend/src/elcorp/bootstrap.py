@@ -54,6 +54,7 @@ from elcorp.identity.domain.events import (
     AccountLocked,
     PasswordResetRequested,
     SecurityNotice,
+    UserDeleted,
     UserRegistered,
 )
 from elcorp.identity.domain.passwords import PasswordPolicy
@@ -136,6 +137,7 @@ def register_event_handlers(bus: MessageBus, container: Container) -> None:
     mailer = container.mailer
     bus.subscribe(UserRegistered, mailer.on_user_registered)
     bus.subscribe(UserRegistered, container.payments.on_user_registered)
+    bus.subscribe(UserDeleted, container.organizations.on_user_deleted)
     bus.subscribe(PaymentApprovalReminder, container.payments_mailer.on_approval_reminder)
     bus.subscribe(PasswordResetRequested, mailer.on_password_reset_requested)
     bus.subscribe(AccountLocked, mailer.on_account_locked)

@@ -44,6 +44,7 @@ from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.domain.clock import Clock, SystemClock
 from elcorp.shared.domain.errors import AccessDenied, AlreadyExists, NotFound, ValidationFailed
+from elcorp.shared.domain.events import DomainEvent
 
 MANAGE = "organization:manage"
 
@@ -252,6 +253,38 @@ class OrganizationAdministration:
                         "teams": [str(t) for t in teams],
                     }
                 ),
+            )
+            uow.commit()
+
+    def on_user_deleted(self, event: DomainEvent) -> None:
+        """Outbox handler: a deleted account leaves its organization and teams (it could
+        otherwise still count as the organization's org_admin, and stay in sight of its
+        organization-scoped staff). Restoring the account does not restore the membership."""
+        user_id = getattr(event, "user_id", None)
+        if not isinstance(user_id, uuid.UUID):
+            return
+        with self._uow() as uow:
+            store = uow.organizations
+            current = store.membership_of(user_id)
+            if current is None:
+                return
+            self._get(uow, current.organization_id, for_update=True)
+            current = store.membership_of(user_id, for_update=True)
+            if current is None:
+                return
+            teams = store.remove_member(current.organization_id, user_id)
+            uow.audit.record(
+                "organization.member_removed",
+                Actor(),
+                Resource("organization", str(current.organization_id)),
+                Changes(
+                    before={
+                        "user_id": str(user_id),
+                        "org_role": current.org_role.value,
+                        "teams": [str(t) for t in teams],
+                    }
+                ),
+                reason="account deleted",
             )
             uow.commit()
 

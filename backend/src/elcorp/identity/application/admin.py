@@ -17,7 +17,7 @@ from elcorp.identity.application.authentication import Authentication, audit
 from elcorp.identity.application.deps import IdentityDeps
 from elcorp.identity.application.ports import IdentityUnitOfWork
 from elcorp.identity.application.results import Principal, UserView
-from elcorp.identity.domain.events import SecurityNotice
+from elcorp.identity.domain.events import SecurityNotice, UserDeleted
 from elcorp.identity.domain.user import User, UserStatus
 from elcorp.shared.application.audit import Changes
 from elcorp.shared.application.pagination import Page, PageRequest
@@ -182,6 +182,7 @@ class UserAdministration:
                 changes=Changes({"status": "active"}, {"status": "deleted"}),
                 reason=reason,
             )
+            uow.publish(UserDeleted(occurred_at=now, user_id=user.id))
             uow.commit()
 
     def restore_user(self, principal: Principal, user_id: uuid.UUID) -> UserView:

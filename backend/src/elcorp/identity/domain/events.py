@@ -40,3 +40,11 @@ class SecurityNotice(DomainEvent):
     event_type = "identity.SecurityNotice"
     user_id: uuid.UUID
     kind: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserDeleted(DomainEvent):
+    """An account was (soft-)deleted. Governance ends its organization membership."""
+
+    event_type = "identity.UserDeleted"
+    user_id: uuid.UUID
