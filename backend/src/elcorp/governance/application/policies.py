@@ -108,6 +108,10 @@ def _policy_audit(policy: StoredPolicy) -> dict[str, object]:
     return {"enabled": policy.enabled, "params": policy.params}
 
 
+def _audit_resource(resource: Resource) -> audit.Resource:
+    return audit.Resource(resource.type, None if resource.id is None else str(resource.id))
+
+
 def _resource_audit(resource: Resource) -> dict[str, object]:
     return {
         "type": resource.type,
@@ -198,49 +202,23 @@ class PolicyAdministration:
         is audited."""
         if not self._users.exists(user_id):
             raise NotFound("User not found")
-        grants = self._access.grants_for(user_id)
-        with self._uow() as uow:
-            membership = uow.organizations.membership_of(user_id)
-            organization_id = None if membership is None else membership.organization_id
-            subject = Subject.from_grants(user_id, grants, organization_id)
-            context = PolicyContext(subject, action, resource, at or self._clock.now(), emergency_reason)
-            engine = PolicyEngine([self._build(p) for p in uow.policies.list_policies() if p.enabled])
-            evaluation = engine.evaluate(context)
-            if not evaluation.allowed:
-                uow.audit.record(
-                    "policy.denied",
-                    self._actor(actor),
-                    audit.Resource(resource.type, None if resource.id is None else str(resource.id)),
-                    audit.Changes(
-                        after={
-                            "subject_id": str(user_id),
-                            "action": action,
-                            "resource": _resource_audit(resource),
-                            "at": isoformat_z(context.at),
-                            "emergency_reason": context.emergency_reason,
-                            "trace": [d.to_dict() for d in evaluation.trace],
-                        }
-                    ),
-                    reason=evaluation.reason,
-                )
-                uow.commit()
-        return evaluation
+        context = PolicyContext(
+            self._subject(user_id), action, resource, at or self._clock.now(), emergency_reason
+        )
+        return self._decide(actor, context)
 
     def authorize(
         self, actor: uuid.UUID, action: str, resource: Resource, *, emergency_reason: str | None = None
     ) -> Evaluation:
-        """For use cases acting for `actor` now: `enforce` with the actor's grants and
-        organization. An allow that carries an alert (emergency access outside business
-        hours) is logged, audited as `policy.emergency_access` and published as an event
-        for compliance, in its own transaction, before the caller's change runs."""
-        grants = self._access.grants_for(actor)
-        with self._uow() as uow:
-            membership = uow.organizations.membership_of(actor)
-        subject = Subject.from_grants(
-            actor, grants, None if membership is None else membership.organization_id
-        )
-        context = PolicyContext(subject, action, resource, self._clock.now(), emergency_reason)
-        evaluation = self.enforce(context)
+        """For use cases acting for `actor` now, with the actor's grants and organization.
+        A deny is audited and raised (403 `ACC_001`, the policy's reason). An allow that
+        carries an alert (emergency access outside business hours) is logged, audited as
+        `policy.emergency_access` and published as an event for compliance, in its own
+        transaction, before the caller's change runs."""
+        context = PolicyContext(self._subject(actor), action, resource, self._clock.now(), emergency_reason)
+        evaluation = self._decide(actor, context)
+        if not evaluation.allowed:
+            raise AccessDenied(evaluation.reason or "Denied by policy")
         if evaluation.alert:
             logger.warning(
                 "policy.emergency_access actor=%s action=%s resource=%s:%s reason=%r",
@@ -254,7 +232,7 @@ class PolicyAdministration:
                 uow.audit.record(
                     "policy.emergency_access",
                     self._actor(actor),
-                    audit.Resource(resource.type, None if resource.id is None else str(resource.id)),
+                    _audit_resource(resource),
                     audit.Changes(
                         after={
                             "action": action,
@@ -277,32 +255,39 @@ class PolicyAdministration:
                 uow.commit()
         return evaluation
 
-    def enforce(self, context: PolicyContext) -> Evaluation:
-        """For use cases: evaluate `context` (the acting subject's own request) and, on a
-        deny, audit it in its own transaction and raise 403 `ACC_001` with the reason."""
+    def _subject(self, user_id: uuid.UUID) -> Subject:
+        """The user as policies see them: current grants and organization."""
+        grants = self._access.grants_for(user_id)
+        with self._uow() as uow:
+            membership = uow.organizations.membership_of(user_id)
+        return Subject.from_grants(
+            user_id, grants, None if membership is None else membership.organization_id
+        )
+
+    def _decide(self, actor: uuid.UUID, context: PolicyContext) -> Evaluation:
+        """RBAC, then every enabled policy in order; a deny is audited in its own transaction."""
         with self._uow() as uow:
             engine = PolicyEngine([self._build(p) for p in uow.policies.list_policies() if p.enabled])
             evaluation = engine.evaluate(context)
-            if evaluation.allowed:
-                return evaluation
-            resource = context.resource
-            uow.audit.record(
-                "policy.denied",
-                self._actor(context.subject.id),
-                audit.Resource(resource.type, None if resource.id is None else str(resource.id)),
-                audit.Changes(
-                    after={
-                        "subject_id": str(context.subject.id),
-                        "action": context.action,
-                        "resource": _resource_audit(resource),
-                        "at": isoformat_z(context.at),
-                        "trace": [d.to_dict() for d in evaluation.trace],
-                    }
-                ),
-                reason=evaluation.reason,
-            )
-            uow.commit()
-        raise AccessDenied(evaluation.reason or "Denied by policy")
+            if not evaluation.allowed:
+                uow.audit.record(
+                    "policy.denied",
+                    self._actor(actor),
+                    _audit_resource(context.resource),
+                    audit.Changes(
+                        after={
+                            "subject_id": str(context.subject.id),
+                            "action": context.action,
+                            "resource": _resource_audit(context.resource),
+                            "at": isoformat_z(context.at),
+                            "emergency_reason": context.emergency_reason,
+                            "trace": [d.to_dict() for d in evaluation.trace],
+                        }
+                    ),
+                    reason=evaluation.reason,
+                )
+                uow.commit()
+        return evaluation
 
     # -- helpers ---------------------------------------------------------------------------
     def _build(self, stored: StoredPolicy) -> Policy:

@@ -40,7 +40,7 @@ from elcorp.governance.application.workflow_ports import (
     WorkflowUnitOfWork,
 )
 from elcorp.governance.domain.approval_chains import ApprovalChain, ApprovalLevel, Approver, validate_category
-from elcorp.governance.domain.policies import PolicyContext, Resource, Subject
+from elcorp.governance.domain.policies import Resource
 from elcorp.governance.domain.rbac import PERMISSION_NAMES, Grants, Scope
 from elcorp.governance.domain.service_requests import (
     MAX_COMMENT,
@@ -187,7 +187,7 @@ class ServiceRequests:
             if found is None or not found.active:
                 raise _invalid("category", f"no active category {request.category!r}")
             organization = uow.requests.organization_of(caller)
-        self._enforce(caller, grants, CREATE, request, organization, now)
+        self._enforce(caller, CREATE, request, organization)
         with self._uow() as uow:
             stored = StoredRequest(request, organization, None, None)
             uow.requests.add(stored)
@@ -217,7 +217,7 @@ class ServiceRequests:
         with self._uow() as uow:
             seen = self._visible(uow, caller, grants, request_id)
         permission = self._command_permission(caller, grants, command, seen.request)
-        self._enforce(caller, grants, permission, seen.request, seen.organization_id, now)
+        self._enforce(caller, permission, seen.request, seen.organization_id)
         with self._uow() as uow:
             stored = self._visible(uow, caller, grants, request_id, for_update=True)
             request = stored.request
@@ -463,16 +463,9 @@ class ServiceRequests:
         return permission
 
     def _enforce(
-        self,
-        caller: uuid.UUID,
-        grants: Grants,
-        action: str,
-        request: ServiceRequest,
-        organization: uuid.UUID | None,
-        now: datetime,
+        self, caller: uuid.UUID, action: str, request: ServiceRequest, organization: uuid.UUID | None
     ) -> None:
-        with self._uow() as uow:
-            subject = Subject.from_grants(caller, grants, uow.requests.organization_of(caller))
+        """The policy engine's say (a deny is audited and raised as 403)."""
         resource = Resource(
             "service_request",
             request.id,
@@ -482,7 +475,7 @@ class ServiceRequests:
             amount=request.amount,
             currency=request.currency if request.amount is not None else None,
         )
-        self._policies.enforce(PolicyContext(subject, action, resource, now))
+        self._policies.authorize(caller, action, resource)
 
     def _check_assignee(self, uow: WorkflowUnitOfWork, assignee: Assignee) -> None:
         if assignee.kind.value == "team":

@@ -19,6 +19,7 @@ from elcorp.governance.application.workflow_ports import (
     StoredRequest,
 )
 from elcorp.governance.domain.approval_chains import ApprovalChain, ApprovalLevel, ApprovalRecord
+from elcorp.governance.domain.rbac import Scope
 from elcorp.governance.domain.service_requests import (
     TERMINAL,
     Assignee,
@@ -28,20 +29,16 @@ from elcorp.governance.domain.service_requests import (
     ServiceRequest,
     Transition,
 )
+from elcorp.governance.infrastructure.grants import SqlGrantsStore
 from elcorp.governance.infrastructure.organizations import SqlOrganizationStore
 from elcorp.governance.infrastructure.tables import (
     approval_chain,
     approval_reminder,
-    organization_member,
-    permission,
-    role,
-    role_permission,
     service_request,
     service_request_approval,
     service_request_category,
     service_request_comment,
     service_request_transition,
-    user_role,
 )
 from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -52,6 +49,7 @@ class SqlServiceRequestStore:
     def __init__(self, session: Session) -> None:
         self._session = session
         self._organizations = SqlOrganizationStore(session)
+        self._grants = SqlGrantsStore(session)
         # How many approvals and transitions each loaded request had: save() appends the rest.
         self._loaded: dict[uuid.UUID, tuple[int, int]] = {}
 
@@ -303,38 +301,21 @@ class SqlServiceRequestStore:
         return self._organizations.team_members(team_id)
 
     def known_roles(self) -> frozenset[str]:
-        return frozenset(self._session.execute(select(role.c.name)).scalars())
-
-    def _holders(self, permission_name: str, scopes: Sequence[str]) -> Any:
-        return (
-            select(user_role.c.user_id)
-            .join(role_permission, role_permission.c.role_id == user_role.c.role_id)
-            .join(permission, permission.c.id == role_permission.c.permission_id)
-            .where(permission.c.name == permission_name, role_permission.c.scope.in_(scopes))
-        )
+        return self._grants.known_roles()
 
     def eligible_approvers(
         self, level: ApprovalLevel, organization_id: uuid.UUID | None
     ) -> frozenset[uuid.UUID]:
         if level.required_role is not None:
-            requirement = (
-                select(user_role.c.user_id)
-                .join(role, role.c.id == user_role.c.role_id)
-                .where(role.c.name == level.required_role)
-            )
+            requirement = frozenset(self._grants.users_with_role(level.required_role))
         else:
-            requirement = self._holders(str(level.required_permission), ("own", "organization", "all"))
-        reach: set[uuid.UUID] = set(self._session.execute(self._holders(APPROVE, ("all",))).scalars())
+            requirement = self._grants.users_with_permission(str(level.required_permission), Scope.OWN)
+        # service_request:approve must reach the request: scope all, or organization and a member.
+        reach = self._grants.users_with_permission(APPROVE, Scope.ALL)
         if organization_id is not None:
-            members = select(organization_member.c.user_id).where(
-                organization_member.c.organization_id == organization_id
-            )
-            reach |= set(
-                self._session.execute(
-                    self._holders(APPROVE, ("organization",)).where(user_role.c.user_id.in_(members))
-                ).scalars()
-            )
-        return frozenset(set(self._session.execute(requirement).scalars()) & reach)
+            scoped = self._grants.users_with_permission(APPROVE, Scope.ORGANIZATION)
+            reach |= scoped & self._organizations.member_ids(organization_id)
+        return requirement & reach
 
     # -- reminders -------------------------------------------------------------------------
     def pending_approvals(self, waiting_since_before: datetime) -> list[PendingApproval]:

@@ -8,6 +8,7 @@ it can be retried under the same key once the cause is fixed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import uuid
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from elcorp.payments.domain.ledger import (
     ApprovalThresholds,
     FeeSchedule,
     MovementPlan,
+    TransactionStatus,
     TransactionType,
     check_decider,
     plan_movement,
@@ -150,9 +152,7 @@ class Payments:
         plan = plan_movement(
             TransactionType.TRANSFER, amount, fees=self._settings.fees, thresholds=self._settings.thresholds
         )
-        grants = self._access.grants_for(caller)
-        if not grants.allows(CREATE):
-            raise AccessDenied(f"{CREATE} is required")
+        grants = self._holding(caller, CREATE)
         request: dict[str, Any] = {
             **self._base(caller, idem, body, plan),
             "source": source,
@@ -163,9 +163,7 @@ class Payments:
             request["destination_address"] = destination_address
         else:
             request["destination"] = destination
-        return self._execute(
-            caller, grants, plan_ttl=plan.status.value == "pending_approval", request=request
-        )
+        return self._execute(caller, grants, request)
 
     def deposit(
         self,
@@ -208,9 +206,7 @@ class Payments:
     ) -> MovementResult:
         """A deposit or a withdrawal: between the wallet and the currency's clearing account."""
         idem = checked_key(key)
-        grants = self._access.grants_for(caller)
-        if not (grants.allows(CREATE) and grants.allows(DEPOSIT)):
-            raise AccessDenied(f"{CREATE} and {DEPOSIT} are required")
+        grants = self._holding(caller, CREATE, DEPOSIT)
         plan = plan_movement(kind, amount, fees=self._settings.fees, thresholds=self._settings.thresholds)
         with self._uow() as uow:
             clearing = uow.ledger.system_account("clearing", amount.currency)
@@ -221,9 +217,7 @@ class Payments:
             "destination": wallet_id if inbound else clearing,
             "external_reference": external_reference,
         }
-        return self._execute(
-            caller, grants, plan_ttl=plan.status.value == "pending_approval", request=request
-        )
+        return self._execute(caller, grants, request)
 
     def reverse(
         self,
@@ -238,9 +232,7 @@ class Payments:
         """Staff send back all or part of a completed transaction: a compensating journal
         entry from its destination to its source, never more than it moved in total."""
         idem = checked_key(key)
-        grants = self._access.grants_for(caller)
-        if not grants.allows(APPROVE):
-            raise AccessDenied(f"{APPROVE} is required")
+        grants = self._holding(caller, APPROVE)
         with self._uow() as uow:
             original = uow.ledger.transaction(transaction_id)
         if original is None:
@@ -260,7 +252,7 @@ class Payments:
             "destination": original.source_account_id,
             "description": reason,
         }
-        return self._execute(caller, grants, plan_ttl=False, request=request)
+        return self._execute(caller, grants, request)
 
     def _base(self, caller: uuid.UUID, key: str, body: dict[str, Any], plan: MovementPlan) -> dict[str, Any]:
         return {
@@ -277,16 +269,15 @@ class Payments:
             "currency": plan.amount.currency,
         }
 
-    def _execute(
-        self, caller: uuid.UUID, grants: Grants, *, plan_ttl: bool, request: dict[str, Any]
-    ) -> MovementResult:
-        if plan_ttl:
+    def _execute(self, caller: uuid.UUID, grants: Grants, request: dict[str, Any]) -> MovementResult:
+        pending = request["status"] == TransactionStatus.PENDING_APPROVAL.value
+        if pending:
             request["expires_at"] = self._clock.now() + self._settings.approval_ttl
         with self._uow() as uow:
             if request.get("fee"):
                 request["fee_account"] = uow.ledger.system_account("fees", request["currency"])
             request["audit"] = uow.audit.prepare(
-                f"{request['type']}.{'requested' if plan_ttl else 'completed'}",
+                f"{request['type']}.{'requested' if pending else 'completed'}",
                 Actor(str(caller), tuple(sorted(grants.roles))),
                 Resource("transaction", str(request["transaction_id"])),
                 Changes(
@@ -310,30 +301,22 @@ class Payments:
     def decide(
         self, caller: uuid.UUID, transaction_id: uuid.UUID, *, approve: bool, reason: str | None
     ) -> Transaction:
-        grants = self._access.grants_for(caller)
-        if not grants.allows(APPROVE):
-            raise AccessDenied(f"{APPROVE} is required")
+        grants = self._holding(caller, APPROVE)
         with self._uow() as uow:
             found = uow.ledger.transaction(transaction_id)
             if found is None:
                 raise NotFound("Transaction not found")
             check_decider(found.initiated_by, caller)
-            verb = "approved" if approve else "rejected"
-            decided = uow.ledger.decide(
-                transaction_id,
-                caller,
-                approve=approve,
-                reason=reason,
-                audit=uow.audit.prepare(
-                    f"{found.type}.{verb}",
-                    Actor(str(caller), tuple(sorted(grants.roles))),
-                    Resource("transaction", str(transaction_id)),
-                    Changes(
-                        before={"status": found.status},
-                        after={"status": "completed" if approve else "rejected", "amount": str(found.amount)},
-                    ),
-                    reason=reason,
+            decided = uow.ledger.decide(transaction_id, caller, approve=approve, reason=reason)
+            uow.audit.record(
+                f"{found.type}.{'approved' if approve else 'rejected'}",
+                Actor(str(caller), tuple(sorted(grants.roles))),
+                Resource("transaction", str(transaction_id)),
+                Changes(
+                    before={"status": found.status},
+                    after={"status": decided.status, "amount": str(found.amount)},
                 ),
+                reason=reason,
             )
             uow.commit()
         return decided
@@ -347,21 +330,15 @@ class Payments:
         for transaction_id in due:
             with self._uow() as uow:
                 try:
-                    uow.ledger.decide(
-                        transaction_id,
-                        uuid.UUID(int=0),
-                        approve=False,
-                        reason="approval deadline passed",
-                        expired=True,
-                        audit=uow.audit.prepare(
-                            "transaction.expired",
-                            Actor(),
-                            Resource("transaction", str(transaction_id)),
-                            Changes(before={"status": "pending_approval"}, after={"status": "expired"}),
-                        ),
-                    )
+                    uow.ledger.decide(transaction_id, None, approve=False, reason="approval deadline passed")
                 except Conflict:  # approved or rejected meanwhile: nothing to expire
                     continue
+                uow.audit.record(
+                    "transaction.expired",
+                    Actor(),
+                    Resource("transaction", str(transaction_id)),
+                    Changes(before={"status": "pending_approval"}, after={"status": "expired"}),
+                )
                 uow.commit()
                 expired += 1
         return expired
@@ -420,11 +397,8 @@ class Payments:
         grants = self._access.grants_for(caller)
         with self._uow() as uow:
             if not self._staff(grants):
-                where = TransactionFilter(
-                    **{
-                        **_fields(where),
-                        "account_ids": frozenset(w.id for w in uow.ledger.wallets_of(caller)),
-                    }
+                where = dataclasses.replace(
+                    where, account_ids=frozenset(w.id for w in uow.ledger.wallets_of(caller))
                 )
             return uow.ledger.transactions(where, after=after, limit=limit)
 
@@ -460,10 +434,14 @@ class Payments:
     def _may_see(self, caller: uuid.UUID, wallet: Account) -> bool:
         return wallet.owner_id == caller or self._staff(self._access.grants_for(caller))
 
+    def _holding(self, caller: uuid.UUID, *permissions: str) -> Grants:
+        """The caller's grants, if they hold every one of `permissions` (else 403)."""
+        grants = self._access.grants_for(caller)
+        missing = [p for p in permissions if not grants.allows(p)]
+        if missing:
+            raise AccessDenied(f"{' and '.join(missing)} required")
+        return grants
+
     def _require_staff(self, caller: uuid.UUID) -> None:
         if not self._staff(self._access.grants_for(caller)):
             raise AccessDenied("Ledger reports are for staff")
-
-
-def _fields(where: TransactionFilter) -> dict[str, Any]:
-    return {name: getattr(where, name) for name in TransactionFilter.__dataclass_fields__}

@@ -120,17 +120,11 @@ class Ledger(Protocol):
     ) -> list[Transaction]: ...
 
     def decide(
-        self,
-        transaction_id: uuid.UUID,
-        decider: uuid.UUID,
-        *,
-        approve: bool,
-        reason: str | None,
-        audit: dict[str, Any],
-        expired: bool = False,
+        self, transaction_id: uuid.UUID, decider: uuid.UUID | None, *, approve: bool, reason: str | None
     ) -> Transaction:
-        """Approve (post, capture the hold), reject or expire (release the hold) a pending
-        transaction, under the row locks; the caller checked maker-checker."""
+        """Approve (post, capture the hold), reject, or - with no decider - expire (release
+        the hold) a pending transaction, under the row locks; the caller checked
+        maker-checker and writes the audit entry."""
         ...
 
     def pending_expired(self, now: datetime, limit: int) -> list[uuid.UUID]: ...

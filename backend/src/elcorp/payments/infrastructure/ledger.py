@@ -24,7 +24,6 @@ from elcorp.payments.application.ports import (
 )
 from elcorp.payments.infrastructure.tables import account, hold, journal_entry, payment_transaction, posting
 from elcorp.shared.domain.errors import Conflict, DomainError, ErrorCode, NotFound
-from elcorp.shared.infrastructure.audit import ENTRY_COLUMNS, INSERT_ENTRY
 from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
 
 EXECUTE = text("SELECT payments_execute(CAST(:request AS jsonb))")
@@ -175,14 +174,7 @@ class SqlLedger:
         return result
 
     def decide(
-        self,
-        transaction_id: uuid.UUID,
-        decider: uuid.UUID,
-        *,
-        approve: bool,
-        reason: str | None,
-        audit: dict[str, Any],
-        expired: bool = False,
+        self, transaction_id: uuid.UUID, decider: uuid.UUID | None, *, approve: bool, reason: str | None
     ) -> Transaction:
         row = self._session.execute(
             select(payment_transaction).where(payment_transaction.c.id == transaction_id).with_for_update()
@@ -203,7 +195,7 @@ class SqlLedger:
             .where(hold.c.transaction_id == transaction_id, hold.c.status == "active")
             .values(status="captured" if approve else "released", closed_at=func.now())
         )
-        status = "completed" if approve else ("expired" if expired else "rejected")
+        status = "completed" if approve else ("expired" if decider is None else "rejected")
         if approve:
             entry_id = uuid.uuid4()
             self._session.execute(insert(journal_entry).values(id=entry_id, transaction_id=transaction_id))
@@ -232,24 +224,16 @@ class SqlLedger:
             .where(payment_transaction.c.id == transaction_id)
             .values(
                 status=status,
-                decided_by=None if expired else decider,
+                decided_by=decider,
                 decided_at=func.now(),
                 decision_reason=reason,
                 completed_at=func.now() if approve else None,
             )
         )
-        self._insert_audit(audit)
         found = self.transaction(transaction_id)
         if found is None:  # the row is locked by this transaction: it cannot have gone
             raise NotFound("Transaction not found")
         return found
-
-    def _insert_audit(self, row: dict[str, Any]) -> None:
-        cursor = self._session.connection().connection.cursor()
-        try:
-            cursor.execute(INSERT_ENTRY, tuple(row[column] for column in ENTRY_COLUMNS))
-        finally:
-            cursor.close()
 
     def pending_expired(self, now: datetime, limit: int) -> list[uuid.UUID]:
         return list(
