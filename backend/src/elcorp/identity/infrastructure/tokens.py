@@ -4,12 +4,21 @@ One algorithm is accepted (settings; HMAC-SHA2), keys are chosen by `kid` (rotat
 each token type has its own `typ` header and `type` claim, so a refresh token is never
 accepted as an access token or the reverse. `iat` carries milliseconds so that a
 revocation and a new login within the same second are told apart.
+
+Access tokens come back on every request for their 15 minutes, so each worker remembers
+the ones it has verified (exact token text -> claims; bounded, access tokens only, as
+API gateways' JWT caches do): a repeat skips the signature and the parsing, never the
+time checks (`exp`, `nbf`) nor the revocation check that follows in Redis. Keys change
+only with a restart, which empties the memory.
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +30,8 @@ from elcorp.identity.domain.errors import TokenExpired, TokenInvalid
 ACCESS, REFRESH = "access", "refresh"
 TYP = {ACCESS: "at+jwt", REFRESH: "rt+jwt"}
 REQUIRED = ["sub", "type", "jti", "device_id", "iat", "exp", "iss", "aud"]
+LEEWAY_S = 5
+VERIFIED_MEMORY = 4096  # access tokens remembered per worker process
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +51,7 @@ class Claims:
     expires_at: float
     family_id: uuid.UUID | None = None
     mfa: bool = False
+    not_before: float = 0.0
 
 
 class JwtTokenService:
@@ -52,6 +64,8 @@ class JwtTokenService:
         audience: str,
         access_ttl: int,
         refresh_ttl: int,
+        clock: Callable[[], float] = time.time,
+        memory: int = VERIFIED_MEMORY,
     ) -> None:
         if not keys:
             raise ValueError("at least one signing key is required")
@@ -62,6 +76,10 @@ class JwtTokenService:
         self._audience = audience
         self.access_ttl = access_ttl
         self.refresh_ttl = refresh_ttl
+        self._clock = clock
+        self._memory_size = memory
+        self._verified: dict[str, Claims] = {}
+        self._remembering = threading.Lock()
 
     def _issue(
         self,
@@ -118,6 +136,22 @@ class JwtTokenService:
         return self._issue(REFRESH, user_id, device_id, now, ttl, {"fam": str(family_id), "amr": amr})
 
     def decode(self, token: str, expected_type: str) -> Claims:
+        if expected_type == ACCESS and (known := self._verified.get(token)) is not None:
+            now = self._clock()
+            if now > known.expires_at + LEEWAY_S:
+                raise TokenExpired()
+            if now < known.not_before - LEEWAY_S:
+                raise TokenInvalid()
+            return known
+        claims = self._verify(token, expected_type)
+        if expected_type == ACCESS:
+            with self._remembering:
+                if len(self._verified) >= self._memory_size:
+                    del self._verified[next(iter(self._verified))]  # the oldest
+                self._verified[token] = claims
+        return claims
+
+    def _verify(self, token: str, expected_type: str) -> Claims:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as exc:
@@ -133,7 +167,7 @@ class JwtTokenService:
                 audience=self._audience,
                 issuer=self._issuer,
                 options={"require": REQUIRED},
-                leeway=5,
+                leeway=LEEWAY_S,
             )
         except jwt.ExpiredSignatureError as exc:
             raise TokenExpired() from exc
@@ -151,6 +185,7 @@ class JwtTokenService:
                 expires_at=float(claims["exp"]),
                 family_id=uuid.UUID(claims["fam"]) if "fam" in claims else None,
                 mfa="otp" in (claims.get("amr") or []),
+                not_before=float(claims.get("nbf", 0)),
             )
         except (ValueError, TypeError, KeyError) as exc:
             raise TokenInvalid() from exc
