@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
 from flask_cors import CORS
 from flask_openapi3 import Info, OpenAPI
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -26,6 +28,18 @@ from elcorp.shared.interfaces.docs import docs_blueprint
 from elcorp.shared.interfaces.errors import register_error_handlers, validation_error_response
 from elcorp.shared.interfaces.ops import ops
 from elcorp.shared.interfaces.rate_limit import build_limiter
+
+
+class NoCookieSessions(SessionInterface):
+    """The API is stateless (bearer tokens): no cookie session is read or written, so no
+    request pays for one and no response can set one (`flask.session` is a null session)."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        return None
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
+
 
 SECURITY_SCHEMES: dict[str, Any] = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
 
@@ -52,6 +66,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         TESTING=settings.is_test,
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.session_interface = NoCookieSessions()
     app.url_map.strict_slashes = False
     if settings.TRUSTED_PROXY_COUNT:
         n = settings.TRUSTED_PROXY_COUNT

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import flask
 import pytest
 
 from elcorp.bootstrap import bootstrap
@@ -148,3 +149,13 @@ def test_authenticated_callers_are_limited_per_user_not_per_ip(
         assert client.get("/api/v1/me", headers=alice.auth).status_code == 200
     assert client.get("/api/v1/me", headers=alice.auth).status_code == 429
     assert client.get("/api/v1/me", headers=bob.auth).status_code == 200
+
+
+def test_the_api_keeps_no_cookie_session(app, client):
+    """Bearer tokens only: no response sets a cookie, and no handler could store anything in
+    a cookie session (Flask's session is a null one)."""
+    assert "Set-Cookie" not in client.get("/health").headers
+    with app.test_request_context("/api/v1/me"):
+        app.preprocess_request()
+        with pytest.raises(RuntimeError):
+            flask.session["user"] = "x"
