@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 import redis
 from sqlalchemy.engine import Engine
@@ -72,6 +73,7 @@ from elcorp.payments.application.notifications import PaymentApprovalReminder, P
 from elcorp.payments.application.payments import Payments, PaymentSettings
 from elcorp.payments.domain.ledger import ApprovalThresholds, FeeSchedule
 from elcorp.payments.infrastructure.ledger import SqlPaymentsUnitOfWork
+from elcorp.payments.infrastructure.movements import SqlMovements, autocommit, in_session
 from elcorp.shared.application.message_bus import MessageBus
 from elcorp.shared.domain.clock import SystemClock
 from elcorp.shared.infrastructure.db import build_engine, build_session_factory
@@ -256,6 +258,7 @@ def bootstrap(
             settings.DATABASE_URL,
             pool_size=settings.DB_POOL_SIZE,
             statement_timeout_ms=settings.DB_STATEMENT_TIMEOUT_MS,
+            pre_ping=settings.DB_POOL_PRE_PING,
         )
     if redis_client is None:
         if not settings.REDIS_URL:
@@ -289,8 +292,12 @@ def bootstrap(
     roles = RoleAdministration(lambda: SqlGovernanceUnitOfWork(sessions), access, directory, gate=policies)
     organizations = OrganizationAdministration(lambda: SqlGovernanceUnitOfWork(sessions), access, directory)
     workflow_uow = lambda: SqlWorkflowUnitOfWork(sessions)  # noqa: E731
+    # Money movements: one autocommit statement on the engine's pool, or, under a session
+    # factory of the caller's (the tests' per-test rollback), inside its sessions.
+    movements = SqlMovements(in_session(sessions) if session_factory else partial(autocommit, engine))
     payments = Payments(
         lambda: SqlPaymentsUnitOfWork(sessions),
+        movements,
         access,
         PaymentSettings(
             fees=FeeSchedule(settings.PAYMENT_FEE_PERCENT, settings.PAYMENT_FEE_FIXED),

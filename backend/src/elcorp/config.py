@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     REDIS_URL: str | None = None
     DB_POOL_SIZE: int = Field(default=10, ge=1, le=200)
     DB_STATEMENT_TIMEOUT_MS: int = Field(default=15_000, ge=0)
+    # Test each pooled connection with a round trip before use. Off: a connection found
+    # broken instead invalidates the whole pool, the request gets 503 (a money movement is
+    # retried safely under its Idempotency-Key) and the next ones reconnect.
+    DB_POOL_PRE_PING: bool = False
 
     # Secrets. Production must set real values (see `ensure_safe_for_profile`).
     # Outside production, unset secrets come from VAR_DIR/dev-secrets.json (made once, 0600),

@@ -1,11 +1,13 @@
 """Transfers interrupted by real failures, on a database of its own whose transactions
-really commit: a worker process killed after writing its postings, a connection cut
-before COMMIT, a half-written journal entry on a terminated backend, and a COMMIT whose
-answer never reached the client.
+really commit: a worker process killed while its movement runs, a backend terminated
+while it runs, a connection cut before the movement's statement reached the server, a
+half-written journal entry on a terminated backend, and a movement whose answer never
+reached the client.
 
-Whatever the interruption, PostgreSQL shows all of a movement or nothing of it, and a
-retry with the same Idempotency-Key moves the money exactly once (or replays it when the
-first attempt did commit).
+A movement is one statement (payments_execute) in a transaction of its own. Whatever the
+interruption, PostgreSQL shows all of a movement or nothing of it, and a retry with the
+same Idempotency-Key moves the money exactly once (or replays it when the first attempt
+did commit).
 """
 
 from __future__ import annotations
@@ -28,11 +30,10 @@ import psycopg2
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
 
 from elcorp.bootstrap import Container, bootstrap
 from elcorp.main import create_app
-from elcorp.shared.domain.errors import DomainError
+from elcorp.shared.domain.errors import DomainError, ServiceUnavailable
 from elcorp.shared.domain.money import Money
 from elcorp.shared.infrastructure.db import build_engine
 from support.committed import committed_container
@@ -187,13 +188,12 @@ def blocked_by(books: Books, blocker_pid: int, process: multiprocessing.Process)
         ).first()
 
 
-# -- a worker process killed mid-transaction -------------------------------------------------
-def test_a_worker_killed_after_writing_its_postings_leaves_nothing_and_the_retry_moves_money_once(books):
-    key = "killed-worker"
-    before = ledger(books, key)
-    # An uncommitted row under the same key makes the worker's last statement (storing the
-    # response) wait: by then its transaction row, journal entry, postings and audit entry
-    # are written, not committed.
+# -- a worker process killed, or its backend terminated, mid-movement ----------------------
+def start_a_waiting_movement(books: Books, key: str):
+    """A worker process whose movement is running and waiting: an uncommitted row under
+    the same key makes its last write (storing the response) wait, when its transaction
+    row, journal entry, postings and audit entry are written, not committed. Returns
+    (the worker, its waiting backend's pid, the blocking connection)."""
     blocker = raw_connection(books)
     blocker.cursor().execute(
         "INSERT INTO idempotency_key (owner_id, key, request_hash, status_code, response, expires_at) "
@@ -204,22 +204,60 @@ def test_a_worker_killed_after_writing_its_postings_leaves_nothing_and_the_retry
 
     def worker() -> None:  # a forked process: it must not share the parent's connections
         books.container.engine.dispose(close=False)
-        send(books.container, books, key)
+        try:
+            send(books.container, books, key)
+        except DomainError:
+            os._exit(3)
         os._exit(0)
 
     process = multiprocessing.get_context("fork").Process(target=worker, daemon=True)
     process.start()
+    waiting = wait_until(lambda: blocked_by(books, blocker_pid, process))
+    assert waiting.wrote  # the worker's transaction has written rows
+    return process, waiting.pid, blocker
+
+
+def test_a_worker_killed_mid_movement_leaves_all_of_it_or_nothing_and_the_retry_moves_money_once(books):
+    key = "killed-worker"
+    before = ledger(books, key)
+    process, _, blocker = start_a_waiting_movement(books, key)
     try:
-        waiting = wait_until(lambda: blocked_by(books, blocker_pid, process))
-        assert waiting.wrote  # the worker's transaction has written rows
-        assert ledger(books, key) == before  # ... that nobody else can see
+        assert ledger(books, key) == before  # what it wrote, nobody else can see
         os.kill(process.pid, signal.SIGKILL)
         process.join(PATIENCE_S)
         assert process.exitcode == -signal.SIGKILL
     finally:
         if process.is_alive():
             process.kill()
-        blocker.rollback()  # the worker's backend goes on, finds its client gone, rolls back
+        blocker.rollback()
+        blocker.close()
+    wait_for_the_key(books, key)
+
+    # The statement had reached the server: it runs to its end and commits, whole, though
+    # its client is gone. Never a part of it.
+    assert ledger(books, key) == moved_once(before)
+    assert_books_balance(books)
+    replayed = send(books.container, books, key)
+    assert (replayed.replayed, replayed.status_code, replayed.data["status"]) == (True, 201, "completed")
+    assert ledger(books, key) == moved_once(before)  # and not again
+
+
+def test_a_backend_terminated_mid_movement_leaves_nothing_and_the_retry_moves_money_once(books):
+    key = "terminated-mid-movement"
+    before = ledger(books, key)
+    process, backend_pid, blocker = start_a_waiting_movement(books, key)
+    try:
+        with books.container.engine.connect() as conn:
+            terminated = conn.execute(
+                text("SELECT pg_terminate_backend(:pid, :ms)"), {"pid": backend_pid, "ms": PATIENCE_S * 1000}
+            ).scalar()
+        assert terminated is True
+        process.join(PATIENCE_S)
+        assert process.exitcode == 3  # the worker was told the service is unavailable
+    finally:
+        if process.is_alive():
+            process.kill()
+        blocker.rollback()
         blocker.close()
     wait_for_the_key(books, key)
 
@@ -275,15 +313,15 @@ def test_a_half_written_journal_entry_dies_with_its_connection_and_the_retry_mov
     retry_moves_money_once(books, key, before)
 
 
-# -- the network cut around COMMIT ------------------------------------------------------------
+# -- the network cut around the movement's statement ------------------------------------------
 class Cut(Enum):
-    BEFORE_COMMIT = "the COMMIT never reaches the server"
-    AFTER_COMMIT = "the server commits, its answer never reaches the client"
+    BEFORE_STATEMENT = "the movement's statement never reaches the server"
+    AFTER_STATEMENT = "the server runs and commits it, its answer never reaches the client"
 
 
 class CuttingRelay:
-    """A TCP relay in front of PostgreSQL that breaks one connection at the COMMIT following
-    a `payments_execute` call, as a failing network would; everything else passes through."""
+    """A TCP relay in front of PostgreSQL that breaks one connection around its first
+    `payments_execute` call, as a failing network would; everything else passes through."""
 
     def __init__(self, upstream: tuple[int, object], cut: Cut) -> None:
         self._upstream, self._cut = upstream, cut
@@ -318,7 +356,7 @@ class CuttingRelay:
     def _pass_on(self, client: socket.socket, server: socket.socket) -> None:
         frames = {client: Frames(typed=False), server: Frames(typed=True)}
         peer = {client: server, server: client}
-        armed = answering_commit = False
+        answering = False
         with selectors.DefaultSelector() as selector:
             selector.register(client, selectors.EVENT_READ)
             selector.register(server, selectors.EVENT_READ)
@@ -329,16 +367,19 @@ class CuttingRelay:
                         _close(client, server)
                         return
                     for message in frames[ready.fileobj].feed(data):
-                        if ready.fileobj is client and message[:1] == b"Q":
-                            armed = armed or b"payments_execute" in message
-                            if armed and message[5:] == b"COMMIT\x00" and not self.done.is_set():
-                                if self._cut is Cut.BEFORE_COMMIT:
-                                    self.done.set()
-                                    _close(client, server)
-                                    return
-                                answering_commit = True
-                        if ready.fileobj is server and answering_commit:
-                            if message[:1] == b"Z":  # the server finished the COMMIT
+                        if (
+                            ready.fileobj is client
+                            and message[:1] == b"Q"
+                            and b"payments_execute" in message
+                            and not self.done.is_set()
+                        ):
+                            if self._cut is Cut.BEFORE_STATEMENT:
+                                self.done.set()
+                                _close(client, server)
+                                return
+                            answering = True
+                        if ready.fileobj is server and answering:
+                            if message[:1] == b"Z":  # the server finished the statement
                                 self.done.set()
                                 _close(client, server)
                                 return
@@ -404,14 +445,14 @@ def relayed(books, settings, redis_client):
         relay.close()
 
 
-def test_a_connection_cut_before_commit_leaves_nothing_and_the_retry_moves_money_once(books, relayed):
-    key = "cut-before-commit"
+def test_a_statement_cut_off_before_the_server_leaves_nothing_and_the_retry_moves_money_once(books, relayed):
+    key = "cut-before-statement"
     before = ledger(books, key)
-    app, relay = relayed(Cut.BEFORE_COMMIT)
+    app, relay = relayed(Cut.BEFORE_STATEMENT)
 
-    with pytest.raises(DBAPIError) as cut:
+    with pytest.raises(ServiceUnavailable):
         send(app, books, key)
-    assert relay.done.is_set() and cut.value.connection_invalidated
+    assert relay.done.is_set()
     wait_for_the_key(books, key)
 
     assert ledger(books, key) == before
@@ -419,17 +460,18 @@ def test_a_connection_cut_before_commit_leaves_nothing_and_the_retry_moves_money
     retry_moves_money_once(books, key, before)
 
 
-def test_a_commit_whose_answer_was_lost_counts_as_done_and_the_retry_replays_it(books, relayed):
+def test_a_movement_whose_answer_was_lost_counts_as_done_and_the_retry_replays_it(books, relayed):
     key = "answer-lost"
     before = ledger(books, key)
-    app, relay = relayed(Cut.AFTER_COMMIT)
+    app, relay = relayed(Cut.AFTER_STATEMENT)
 
-    with pytest.raises(DBAPIError) as cut:
+    with pytest.raises(ServiceUnavailable):
         send(app, books, key)
-    assert relay.done.is_set() and cut.value.connection_invalidated
+    assert relay.done.is_set()
 
     assert ledger(books, key) == moved_once(before)  # the money moved, once
-    replayed = send(books.container, books, key)
+    # The retry, through the same pool: the broken connection was discarded, not reused.
+    replayed = send(app, books, key)
     assert (replayed.replayed, replayed.status_code, replayed.data["status"]) == (True, 201, "completed")
     with books.container.session_factory() as session:
         first = session.execute(
@@ -438,3 +480,29 @@ def test_a_commit_whose_answer_was_lost_counts_as_done_and_the_retry_replays_it(
     assert replayed.data["id"] == str(first)
     assert ledger(books, key) == moved_once(before)  # and not again
     assert_books_balance(books)
+
+
+# -- the movement's connection ----------------------------------------------------------------
+def test_movements_hand_their_pooled_connection_back_in_transaction_mode(books):
+    """A movement switches its pooled connection to autocommit for one statement; the pool
+    (and so every unit of work after it) gets it back in transaction mode, refused or not."""
+    assert send(books.container, books, "pooled-ok").status_code == 201
+    with pytest.raises(DomainError):  # a refusal: Alice cannot send more than she holds
+        books.container.payments.transfer(
+            books.alice.id,
+            key="pooled-refused",
+            body={"amount": "1000000"},
+            source=books.alice.wallet,
+            destination=books.bob.wallet,
+            destination_address=None,
+            amount=Money.of("1000000"),
+            description=None,
+        )
+    pool = books.container.engine.pool
+    idle = [books.container.engine.raw_connection() for _ in range(pool.checkedin())]
+    try:
+        assert idle, "the movements returned no connection to the pool"
+        assert [c.dbapi_connection.autocommit for c in idle] == [False] * len(idle)
+    finally:
+        for connection in idle:
+            connection.close()

@@ -22,6 +22,7 @@ from elcorp.payments.application.ports import (
     Account,
     ChainReport,
     Ledger,
+    Movements,
     Statement,
     Transaction,
     TransactionFilter,
@@ -37,7 +38,7 @@ from elcorp.payments.domain.ledger import (
     plan_movement,
     reversal_amount,
 )
-from elcorp.shared.application.audit import Actor, Changes, Resource
+from elcorp.shared.application.audit import Actor, AuditedAction, Changes, Resource
 from elcorp.shared.application.unit_of_work import UnitOfWork
 from elcorp.shared.domain.audit_entry import canonical
 from elcorp.shared.domain.clock import Clock, SystemClock
@@ -91,12 +92,14 @@ class Payments:
     def __init__(
         self,
         uow: Callable[[], PaymentsUnitOfWork],
+        movements: Movements,
         access: AccessControl,
         settings: PaymentSettings | None = None,
         *,
         clock: Clock | None = None,
     ) -> None:
         self._uow = uow
+        self._movements = movements
         self._access = access
         self._settings = settings or PaymentSettings()
         self._clock = clock or SystemClock()
@@ -273,26 +276,25 @@ class Payments:
         pending = request["status"] == TransactionStatus.PENDING_APPROVAL.value
         if pending:
             request["expires_at"] = self._clock.now() + self._settings.approval_ttl
-        with self._uow() as uow:
-            if request.get("fee"):
+        if request.get("fee"):
+            with self._uow() as uow:
                 request["fee_account"] = uow.ledger.system_account("fees", request["currency"])
-            request["audit"] = uow.audit.prepare(
-                f"{request['type']}.{'requested' if pending else 'completed'}",
-                Actor(str(caller), tuple(sorted(grants.roles))),
-                Resource("transaction", str(request["transaction_id"])),
-                Changes(
-                    after={
-                        "amount": str(request["amount"]),
-                        "fee": str(request["fee"]),
-                        "currency": request["currency"],
-                        "source": str(request["source"]),
-                        "destination": str(request.get("destination") or request.get("destination_address")),
-                        "status": request["status"],
-                    }
-                ),
-            )
-            result = uow.ledger.execute(request)
-            uow.commit()
+        audit = AuditedAction(
+            f"{request['type']}.{'requested' if pending else 'completed'}",
+            Actor(str(caller), tuple(sorted(grants.roles))),
+            Resource("transaction", str(request["transaction_id"])),
+            Changes(
+                after={
+                    "amount": str(request["amount"]),
+                    "fee": str(request["fee"]),
+                    "currency": request["currency"],
+                    "source": str(request["source"]),
+                    "destination": str(request.get("destination") or request.get("destination_address")),
+                    "status": request["status"],
+                }
+            ),
+        )
+        result = self._movements.execute(request, audit)
         replayed = bool(result.pop("replayed", False))
         status_code = int(result.pop("status_code", 201))
         return MovementResult(result, status_code, replayed)

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
+from elcorp.shared.application.audit import AuditedAction
+
 
 @dataclass(frozen=True, slots=True)
 class Account:
@@ -100,14 +102,21 @@ class Statement:
     closing: Decimal
 
 
+class Movements(Protocol):
+    """Money movements applied by the store in one atomic statement (payments_execute):
+    the idempotency key, the locks, the checks, the postings or the hold, the audit entry
+    and the stored response, all or nothing. Each call is a transaction of its own and
+    commits by itself: no unit of work spans it, so nothing else may ride along."""
+
+    def execute(self, request: dict[str, Any], audit: AuditedAction) -> dict[str, Any]:
+        """The movement as first answered (or replayed); a DomainError when refused."""
+        ...
+
+
 class Ledger(Protocol):
     def open_wallet(self, owner_id: uuid.UUID, address: uuid.UUID, currency: str) -> bool: ...
 
     def system_account(self, kind: str, currency: str) -> uuid.UUID: ...
-
-    def execute(self, request: dict[str, Any]) -> dict[str, Any]:
-        """Apply one money movement (payments_execute); raises a DomainError on refusal."""
-        ...
 
     def wallets_of(self, owner_id: uuid.UUID) -> list[Account]: ...
 

@@ -3,14 +3,12 @@ plain SQL for decisions, reads and integrity reports."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Self
 
 from sqlalchemy import Row, and_, func, insert, or_, select, text, update
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from elcorp.payments.application.ports import (
@@ -26,7 +24,6 @@ from elcorp.payments.infrastructure.tables import account, hold, journal_entry, 
 from elcorp.shared.domain.errors import Conflict, DomainError, ErrorCode, NotFound
 from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
 
-EXECUTE = text("SELECT payments_execute(CAST(:request AS jsonb))")
 REFUSALS = frozenset(code.value for code in ErrorCode if code.value.startswith(("PAY_", "RES_")))
 
 # Each posting's link, recomputed exactly as the posting_apply trigger computes it.
@@ -76,10 +73,11 @@ class LedgerRefusal(DomainError):
         self.code = code
 
 
-def _refusal(exc: DBAPIError) -> DomainError | None:
-    orig = exc.orig
-    diag = getattr(orig, "diag", None)
-    pgcode = getattr(orig, "pgcode", None)
+def refusal_of(error: BaseException) -> DomainError | None:
+    """The refusal payments_execute raised (a `PAY_`/`RES_` code), or a wallet's funds
+    check; None for any other database error."""
+    diag = getattr(error, "diag", None)
+    pgcode = getattr(error, "pgcode", None)
     if pgcode == "P0001" and diag is not None and diag.message_primary in REFUSALS:
         return LedgerRefusal(ErrorCode(diag.message_primary), diag.message_detail or "Refused")
     if pgcode == "23514" and diag is not None and diag.constraint_name == "ck_account_funds":
@@ -161,18 +159,6 @@ class SqlLedger:
         return None if row is None else _account(row)
 
     # -- movements -------------------------------------------------------------------------
-    def execute(self, request: dict[str, Any]) -> dict[str, Any]:
-        try:
-            result: dict[str, Any] = self._session.execute(
-                EXECUTE, {"request": json.dumps(request, default=str)}
-            ).scalar_one()
-        except DBAPIError as exc:
-            refusal = _refusal(exc)
-            if refusal is None:
-                raise
-            raise refusal from exc
-        return result
-
     def decide(
         self, transaction_id: uuid.UUID, decider: uuid.UUID | None, *, approve: bool, reason: str | None
     ) -> Transaction:

@@ -37,6 +37,17 @@ class Changes:
     after: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class AuditedAction:
+    """An audit entry for a store that writes it in the same statement as the change."""
+
+    action: str
+    actor: Actor
+    resource: Resource
+    changes: Changes | None = None
+    reason: str | None = None
+
+
 class AuditLog(Protocol):
     """Port: append one audit entry to the current unit of work."""
 
@@ -48,15 +59,3 @@ class AuditLog(Protocol):
         changes: Changes | None = None,
         reason: str | None = None,
     ) -> None: ...
-
-    def prepare(
-        self,
-        action: str,
-        actor: Actor,
-        resource: Resource,
-        changes: Changes | None = None,
-        reason: str | None = None,
-    ) -> dict[str, Any]:
-        """The row `record` would append (its columns, `entry` the canonical JSON), for a
-        store that writes it itself in the same statement as the business change."""
-        ...

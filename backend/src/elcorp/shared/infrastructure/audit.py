@@ -38,47 +38,49 @@ INSERT_ENTRY = (
 )
 
 
+def audit_row(
+    action: str,
+    actor: Actor,
+    resource: Resource,
+    changes: Changes | None = None,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """The row an audited action appends (ENTRY_COLUMNS; `entry` the canonical JSON), for
+    this adapter or for a store that writes it in the same statement as the change."""
+    ctx = context.current()
+    diff = changes or Changes()
+    entry_id, occurred_at = uuid.uuid4(), utc_now()
+    entry = {
+        "id": str(entry_id),
+        "occurred_at": entry_timestamp(occurred_at),
+        "action": action,
+        "actor_id": actor.id,
+        "actor_roles": list(actor.roles),
+        "resource_type": resource.type,
+        "resource_id": resource.id,
+        "changes": json_safe({"before": diff.before, "after": diff.after}),
+        "reason": reason,
+        "ip": ctx.ip,
+        "user_agent": (ctx.user_agent or "")[:MAX_USER_AGENT] or None,
+        "request_id": ctx.request_id,
+    }
+    return {
+        "id": str(entry_id),
+        "occurred_at": occurred_at,
+        "action": action,
+        "actor_id": actor.id,
+        "resource_type": resource.type,
+        "resource_id": resource.id,
+        "request_id": ctx.request_id,
+        "entry": canonical(entry).decode("utf-8"),
+    }
+
+
 class SqlAuditLog:
     """Appends to `audit_log` through the unit of work's session; never commits itself."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
-
-    def prepare(
-        self,
-        action: str,
-        actor: Actor,
-        resource: Resource,
-        changes: Changes | None = None,
-        reason: str | None = None,
-    ) -> dict[str, Any]:
-        ctx = context.current()
-        diff = changes or Changes()
-        entry_id, occurred_at = uuid.uuid4(), utc_now()
-        entry = {
-            "id": str(entry_id),
-            "occurred_at": entry_timestamp(occurred_at),
-            "action": action,
-            "actor_id": actor.id,
-            "actor_roles": list(actor.roles),
-            "resource_type": resource.type,
-            "resource_id": resource.id,
-            "changes": json_safe({"before": diff.before, "after": diff.after}),
-            "reason": reason,
-            "ip": ctx.ip,
-            "user_agent": (ctx.user_agent or "")[:MAX_USER_AGENT] or None,
-            "request_id": ctx.request_id,
-        }
-        return {
-            "id": str(entry_id),
-            "occurred_at": occurred_at,
-            "action": action,
-            "actor_id": actor.id,
-            "resource_type": resource.type,
-            "resource_id": resource.id,
-            "request_id": ctx.request_id,
-            "entry": canonical(entry).decode("utf-8"),
-        }
 
     def record(
         self,
@@ -88,7 +90,7 @@ class SqlAuditLog:
         changes: Changes | None = None,
         reason: str | None = None,
     ) -> None:
-        row = self.prepare(action, actor, resource, changes, reason)
+        row = audit_row(action, actor, resource, changes, reason)
         cursor = self._session.connection().connection.cursor()  # the unit of work's transaction
         try:
             cursor.execute(INSERT_ENTRY, tuple(row[column] for column in ENTRY_COLUMNS))

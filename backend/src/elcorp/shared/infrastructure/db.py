@@ -32,8 +32,16 @@ def sqlalchemy_url(database_url: str) -> URL:
 
 
 def build_engine(
-    database_url: str, *, pool_size: int = 10, statement_timeout_ms: int = 0, **kwargs: Any
+    database_url: str,
+    *,
+    pool_size: int = 10,
+    statement_timeout_ms: int = 0,
+    pre_ping: bool = False,
+    **kwargs: Any,
 ) -> Engine:
+    """A pooled engine. Without `pre_ping`, a broken connection is found when it is used:
+    SQLAlchemy then invalidates every connection of the pool (`SRV_002`, 503, for that
+    request; see `errors.py`), instead of a `SELECT 1` round trip before every request."""
     options = "-c timezone=UTC"
     if statement_timeout_ms:
         options += f" -c statement_timeout={int(statement_timeout_ms)}"
@@ -41,7 +49,7 @@ def build_engine(
         sqlalchemy_url(database_url),
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
         connect_args={"options": options, "application_name": "elcorp"},
         **kwargs,
     )

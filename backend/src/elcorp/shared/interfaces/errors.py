@@ -11,9 +11,10 @@ from typing import Any
 
 from flask import Flask, Response
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from elcorp.shared.domain.errors import DomainError, ErrorCode, ValidationFailed
+from elcorp.shared.domain.errors import DomainError, ErrorCode, ServiceUnavailable, ValidationFailed
 from elcorp.shared.interfaces import envelope
 
 logger = logging.getLogger("elcorp.errors")
@@ -117,6 +118,15 @@ def handle_http_exception(exc: HTTPException) -> Response:
     return response
 
 
+def handle_database_error(exc: DBAPIError) -> Response:
+    """A connection found broken (database restarted, network cut): SQLAlchemy has
+    invalidated the pool and the next request reconnects, so this one is told to retry."""
+    if not exc.connection_invalidated:
+        return handle_unexpected(exc)
+    logger.warning("database connection lost; the pool reconnects: %s", type(exc.orig).__name__)
+    return handle_domain_error(ServiceUnavailable())
+
+
 def handle_unexpected(exc: BaseException) -> Response:
     logger.exception("unhandled exception", exc_info=exc)
     return envelope.error(
@@ -130,4 +140,5 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(ValidationError, validation_error_response)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)

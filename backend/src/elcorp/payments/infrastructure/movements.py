@@ -1,0 +1,96 @@
+"""PostgreSQL adapter of the movements port: `payments_execute` in one round trip.
+
+The function is the whole transaction. In production it runs on a pooled connection
+switched to autocommit for that one statement, so the driver sends no `BEGIN` and no
+`COMMIT` of its own: one round trip to PostgreSQL per movement (SQLAlchemy's session and
+statement machinery cost more CPU than the statement; backend/benchmarks/transfers.py).
+PostgreSQL runs the statement in an implicit transaction: the deferred balance check
+fires, and everything commits or nothing does, when it ends.
+
+Under the tests' per-test rollback the statement runs in the session's transaction
+instead (`in_session`), which the session commits (to a savepoint) or rolls back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+import psycopg2
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from elcorp.payments.infrastructure.ledger import refusal_of
+from elcorp.shared.application.audit import AuditedAction
+from elcorp.shared.domain.errors import ServiceUnavailable
+from elcorp.shared.infrastructure.audit import ENTRY_COLUMNS, audit_row
+
+EXECUTE = "SELECT payments_execute(%s::jsonb)"
+Cursor = Any  # a DB-API cursor (psycopg2's)
+
+
+@contextmanager
+def autocommit(engine: Engine) -> Iterator[Cursor]:
+    """A cursor on a pooled connection in autocommit mode, back in transaction mode (or
+    discarded) before the pool sees it again: a unit of work never gets it in autocommit."""
+    pooled = engine.raw_connection()
+    connection: Any = pooled.dbapi_connection  # psycopg2's connection
+    try:
+        connection.autocommit = True
+        cursor = connection.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+    except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
+        if not connection.closed:
+            raise
+        # The connection is gone (server restarted, network cut): whether the statement
+        # committed is unknown; a retry under the same Idempotency-Key finds out. The
+        # pool's other connections are presumed gone too, as SQLAlchemy presumes.
+        pooled.invalidate(exc)
+        engine.dispose()
+        raise ServiceUnavailable() from exc
+    finally:
+        try:
+            if not connection.closed:
+                connection.autocommit = False
+        except psycopg2.Error as exc:
+            pooled.invalidate(exc)
+        pooled.close()
+
+
+def in_session(sessions: Callable[[], Session]) -> Callable[[], AbstractContextManager[Cursor]]:
+    @contextmanager
+    def cursor() -> Iterator[Cursor]:
+        with sessions() as session:
+            raw = session.connection().connection.cursor()
+            try:
+                yield raw
+            finally:
+                raw.close()
+            session.commit()
+
+    return cursor
+
+
+class SqlMovements:
+    def __init__(self, cursor: Callable[[], AbstractContextManager[Cursor]]) -> None:
+        self._cursor = cursor
+
+    def execute(self, request: dict[str, Any], audit: AuditedAction) -> dict[str, Any]:
+        row = audit_row(audit.action, audit.actor, audit.resource, audit.changes, audit.reason)
+        payload = {**request, "audit": {column: row[column] for column in ENTRY_COLUMNS}}
+        try:
+            with self._cursor() as cursor:
+                cursor.execute(EXECUTE, (json.dumps(payload, default=str),))
+                (result,) = cursor.fetchone()
+        except psycopg2.Error as exc:
+            refusal = refusal_of(exc)
+            if refusal is None:
+                raise
+            raise refusal from exc
+        found: dict[str, Any] = result
+        return found
