@@ -14,9 +14,15 @@ One run, on a fresh database of the PostgreSQL in DATABASE_URL:
    drives `POST /api/v1/transfers` with keep-alive clients: each request a random pair of
    distinct wallets, a small amount, a fresh Idempotency-Key. Scenarios: all wallets at
    each client count, then all traffic on 10 hot wallets;
-4. prints transfers/s (201s only; any other status is counted and shown), p50/p99
-   latency, API / pgbench, the Redis commands and PostgreSQL transactions per transfer,
-   and checks the books afterwards (trial balance, one transaction per 201).
+4. runs the database side alone: `payments_execute` with the same JSON request (and an
+   audit entry of the same size) straight from pgbench, between random seeded wallets, at
+   the lowest client count: the ceiling the API's database work leaves it;
+5. prints transfers/s (201s only; any other status is counted and shown), p50/p99
+   latency, each row / pgbench, the Redis commands and PostgreSQL transactions per
+   transfer, and checks the books afterwards (trial balance, one transaction per 201).
+
+`--workers` / `--threads` set gunicorn's GUNICORN_WORKERS / GUNICORN_THREADS (default:
+those of `elcorp.gunicorn_conf`).
 
 The load generator is this process (threads over raw keep-alive sockets, so the client
 takes as little of the 2 cores as possible); its CPU time is printed with the figures.
@@ -240,14 +246,16 @@ def pgbench_init(url: str, scale: int) -> None:
     print(f"  initialised in {time.perf_counter() - t0:.0f} s")
 
 
-def pgbench_run(url: str, clients: int, seconds: int, workdir: Path) -> Figures:
+def pgbench_run(
+    url: str, clients: int, seconds: int, workdir: Path, *, script: Path | None = None, label: str = ""
+) -> Figures:
+    """pgbench's built-in TPC-B-like script, or `script` (then `label` names the row)."""
     logs = workdir / f"pgbench-{clients}"
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir()
     command = [
         "pgbench",
-        "-b",
-        "tpcb-like",
+        *(["-n", "-f", str(script)] if script else ["-b", "tpcb-like"]),
         "-c",
         str(clients),
         "-j",
@@ -260,7 +268,10 @@ def pgbench_run(url: str, clients: int, seconds: int, workdir: Path) -> Figures:
         *pgbench_args(url),
         make_url(url).database,
     ]
-    printable = [c if not c.startswith(str(workdir)) else "<tmp>/tx" for c in command]
+    printable = [
+        c if not c.startswith(str(workdir)) else "<tmp>/tx" if c.endswith("tx") else f"<tmp>/{Path(c).name}"
+        for c in command
+    ]
     print("$ " + " ".join(printable))
     # CPU is sampled inside the run (its backends' time is gone once they exit): from 1 s
     # after the start to 0.5 s before the end, against the transactions completed then.
@@ -284,12 +295,57 @@ def pgbench_run(url: str, clients: int, seconds: int, workdir: Path) -> Figures:
             if window_start <= int(fields[4]) + int(fields[5]) / 1e6 < window_end:
                 in_window += 1
     failed = re.search(r"number of failed transactions: (\d+)", out)
-    figures = Figures("pgbench tpcb-like", clients, tps, latencies)
+    figures = Figures(label or "pgbench tpcb-like", clients, tps, latencies)
     figures.notes = cpu_line(before, after, max(in_window, 1), window_end - window_start)
     if failed and int(failed.group(1)):
         figures.notes += f"; {failed.group(1)} failed"
     shutil.rmtree(logs, ignore_errors=True)
     return figures
+
+
+# The movement as the API sends it, minus the API: payments_execute straight from pgbench
+# (same JSON request, an audit entry of the API's size), between random seeded wallets.
+LEDGER_ALONE = r"""
+\set a random(1, {n})
+\set d random(1, {n} - 1)
+SELECT payments_execute(jsonb_build_object(
+    'caller', s.owner_id, 'idempotency_key', md5(random()::text), 'request_hash', md5(random()::text),
+    'idempotency_ttl_seconds', 86400, 'type', 'transfer', 'status', 'completed',
+    'transaction_id', gen_random_uuid(), 'journal_entry_id', gen_random_uuid(),
+    'amount', '0.05', 'fee', '0', 'currency', 'NAD', 'source', s.id, 'source_owner', s.owner_id,
+    'destination', d.id, 'description', null,
+    'audit', jsonb_build_object('id', e.id, 'occurred_at', clock_timestamp(), 'action', 'transfer.completed',
+        'actor_id', s.owner_id::text, 'resource_type', 'transaction', 'resource_id', e.id::text,
+        'request_id', md5(random()::text), 'entry', jsonb_build_object('id', e.id, 'action', 'transfer.completed',
+            'actor_id', s.owner_id, 'actor_roles', jsonb_build_array('user'), 'resource_type', 'transaction',
+            'resource_id', e.id, 'changes', jsonb_build_object('before', '{{}}'::jsonb, 'after',
+            jsonb_build_object('amount', '0.05', 'fee', '0', 'currency', 'NAD', 'source', s.id, 'destination', d.id,
+            'status', 'completed')), 'reason', null, 'ip', '127.0.0.1', 'user_agent', 'elcorp-bench',
+            'request_id', md5(random()::text))::text)))
+FROM bench_wallet s, bench_wallet d, (SELECT gen_random_uuid() AS id) e
+WHERE s.n = :a AND d.n = 1 + (:a + :d - 1) % {n};
+"""
+
+
+def ledger_alone(url: str, clients: int, seconds: int, workdir: Path) -> Figures:
+    """payments_execute without the API: what the database side of a transfer allows."""
+    engine = build_engine(url, pool_size=1)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE TABLE bench_wallet AS SELECT row_number() OVER (ORDER BY id) AS n, id, owner_id "
+                "FROM account WHERE kind = 'wallet' AND balance >= 1000; CREATE UNIQUE INDEX ON bench_wallet (n)"
+            )
+        )
+        n = conn.execute(text("SELECT count(*) FROM bench_wallet")).scalar_one()
+    script = workdir / "ledger_alone.sql"
+    script.write_text(LEDGER_ALONE.format(n=n))
+    try:
+        return pgbench_run(url, clients, seconds, workdir, script=script, label="payments_execute alone")
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE bench_wallet"))
+        engine.dispose()
 
 
 def checkpoint(url: str) -> None:
@@ -315,7 +371,8 @@ def start_api(env: dict[str, str], var_dir: Path, port: int) -> subprocess.Popen
     print(
         "$ ENV=production ... "
         + " ".join(["gunicorn", *command[3:]])
-        + f"  (bind 127.0.0.1:{port}, {CPUS} workers)"
+        + f"  (bind 127.0.0.1:{port}, {env.get('GUNICORN_WORKERS', CPUS)} workers"
+        + f" x {env.get('GUNICORN_THREADS', 4)} threads)"
     )
     server = subprocess.Popen(command, env=env, cwd=var_dir, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603 - fixed command line
     deadline = time.monotonic() + 60
@@ -556,6 +613,8 @@ def main() -> None:
     parser.add_argument("--hot-wallets", type=int, default=10)
     parser.add_argument("--clients", default="16,64")
     parser.add_argument("--hot-clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers; default: gunicorn_conf's")
+    parser.add_argument("--threads", type=int, default=0, help="threads per worker; default: gunicorn_conf's")
     parser.add_argument(
         "--scale", type=int, default=0, help="pgbench scale; default: the largest client count"
     )
@@ -596,6 +655,10 @@ def main() -> None:
         # the API, as deployed, with the audit sequencer draining beside it
         port = free_port()
         env = server_environment(url, redis_url, keys, work, port)
+        if args.workers:
+            env["GUNICORN_WORKERS"] = str(args.workers)
+        if args.threads:
+            env["GUNICORN_THREADS"] = str(args.threads)
         spawn = multiprocessing.get_context("spawn")
         stop_sequencer = spawn.Event()
         sequencer_values = {
@@ -646,6 +709,11 @@ def main() -> None:
             stop_sequencer.set()
             sequencer.join(30)
 
+        # the database side alone, on the same books, at the lowest client count
+        checkpoint(url)
+        alone = ledger_alone(url, client_counts[0], args.seconds, work)
+        results.append(alone)
+
         # the books after the run
         with engine.connect() as conn:
             unbalanced = conn.execute(
@@ -685,7 +753,7 @@ def report(results: list[Figures], reference: dict[int, Figures], client_counts,
     ratios: dict[str, float] = {}
     for figures in results:
         ratio = ""
-        if figures.label.startswith("API"):
+        if figures.label != "pgbench tpcb-like":
             value = figures.per_second / reference[figures.clients].per_second
             ratios[f"{figures.label}@{figures.clients}"] = value
             ratio = f"{value:.2f}"
