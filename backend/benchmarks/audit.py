@@ -1,7 +1,10 @@
 """Audit-trail figures (one run, a fresh database on a real PostgreSQL):
 
 (a) audited business writes per second with the sequencer running, against the same
-    writes with auditing off (target >= 80%);
+    writes with auditing off (target >= 80%): a one-row INSERT through the unit of work (the
+    cheapest business write there is, so the audit row's share is the largest), and (a') the
+    platform's hottest write, a transfer (payments_execute, driven by pgbench), with its
+    audit entry and without;
 (b) streamed export of N entries against `COPY ... TO STDOUT` of the same rows (target >=
     50% of COPY's rate) and the export's peak memory at N and N/10 (target: within 1.2x);
 (c) verification of N chained entries (target <= 10 s for 1 000 000).
@@ -9,6 +12,7 @@
 Usage:
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/14 \\
         .venv/bin/python backend/benchmarks/audit.py [N] [--processes CPUS] [--threads 4] [--seconds 5] [--rounds 5]
+        [--transfer-clients 16] [--no-transfers]
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ import io
 import multiprocessing
 import os
 import platform
+import shutil
 import statistics
 import sys
+import tempfile
 import threading
 import time
 import tracemalloc
@@ -28,6 +34,8 @@ from pathlib import Path
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+import transfers  # the transfer benchmark's seeding and pgbench helpers (same folder)
 
 from elcorp.bootstrap import bootstrap
 from elcorp.config import Profile, Settings
@@ -114,6 +122,52 @@ def compare_writes(container, *, processes: int, threads: int, seconds: float, r
     )
 
 
+def compare_transfers(container, *, clients: int, seconds: float, rounds: int) -> None:
+    """(a'): transfers straight from pgbench (payments_execute, as the API sends it, between
+    200 funded wallets), without their audit entry then with it, in interleaved rounds; the
+    sequencer drains in a process of its own throughout, as in (a)."""
+    settings = container.settings
+    url = str(settings.DATABASE_URL)
+    work = Path(tempfile.mkdtemp(prefix="elcorp-bench-audit-"))
+    try:
+        # The benchmark's own secrets, so that the checkpoints the seeding signs verify here.
+        child = settings_for_child(settings)
+        keys = {k: str(child[k]) for k in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "LOOKUP_HASH_KEY")}
+        transfers.seed(transfers.seeding_settings(url, str(settings.REDIS_URL), keys, work), 200)
+        n = transfers.bench_wallets(url)
+        scripts = {}
+        for audited in (False, True):
+            scripts[audited] = work / f"transfer-{'audited' if audited else 'plain'}.sql"
+            scripts[audited].write_text(transfers.ledger_script(n, audited=audited))
+        spawn = multiprocessing.get_context("spawn")
+        ready = spawn.Event()
+        budget = rounds * 2 * (seconds + 5) + 60
+        sequencer = spawn.Process(target=run_sequencer, args=(settings_for_child(settings), budget, ready))
+        sequencer.start()
+        ready.wait(120)
+        plain, audited_tps = [], []
+        try:
+            for _ in range(rounds):
+                for audited, figures in ((False, plain), (True, audited_tps)):
+                    run = transfers.pgbench_run(
+                        url, clients, int(seconds), work, script=scripts[audited], label="transfers"
+                    )
+                    figures.append(run.per_second)
+        finally:
+            sequencer.terminate()
+            sequencer.join()
+        container.audit_sequencer.run(max_batches=10_000)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    ratios = [a / p for a, p in zip(audited_tps, plain, strict=True)]
+    print(
+        f"(a') transfers/s (payments_execute from pgbench, {clients} clients), {rounds} rounds of "
+        f"{seconds:.0f} s: audit off median {statistics.median(plain):.0f}, audited + sequencer median "
+        f"{statistics.median(audited_tps):.0f}; ratio median {100 * statistics.median(ratios):.0f}% "
+        f"(rounds: {', '.join(f'{100 * r:.0f}%' for r in ratios)}) (target >= 80%)"
+    )
+
+
 def run_writer(settings_json: dict, threads: int, commands, results) -> None:
     """One writer process: runs each (audited, seconds) command it is given, reports writes/s."""
     settings = Settings(_env_file=None, **settings_json)  # type: ignore[call-arg]
@@ -189,6 +243,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--transfer-clients", type=int, default=16)
+    parser.add_argument("--no-transfers", action="store_true", help="skip (a')")
     args = parser.parse_args()
     url = create_database(os.environ["DATABASE_URL"], prefix="elcorp_bench_audit")
     try:
@@ -215,6 +271,11 @@ def main() -> None:
             seconds=args.seconds,
             rounds=args.rounds,
         )
+
+        if not args.no_transfers:
+            compare_transfers(
+                container, clients=args.transfer_clients, seconds=args.seconds, rounds=args.rounds
+            )
 
         # (c), after chaining N entries
         fill(engine, args.n)

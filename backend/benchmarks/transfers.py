@@ -305,30 +305,42 @@ def pgbench_run(
 
 # The movement as the API sends it, minus the API: payments_execute straight from pgbench
 # (same JSON request, an audit entry of the API's size), between random seeded wallets.
-LEDGER_ALONE = r"""
+LEDGER_REQUEST = r"""
 \set a random(1, {n})
 \set d random(1, {n} - 1)
 SELECT payments_execute(jsonb_build_object(
     'caller', s.owner_id, 'idempotency_key', md5(random()::text), 'request_hash', md5(random()::text),
     'idempotency_ttl_seconds', 86400, 'type', 'transfer', 'status', 'completed',
-    'transaction_id', gen_random_uuid(), 'journal_entry_id', gen_random_uuid(),
+    'transaction_id', e.tid, 'journal_entry_id', gen_random_uuid(),
     'amount', '0.05', 'fee', '0', 'currency', 'NAD', 'source', s.id, 'source_owner', s.owner_id,
-    'destination', d.id, 'description', null,
-    'audit', jsonb_build_object('id', e.id, 'occurred_at', clock_timestamp(), 'action', 'transfer.completed',
-        'actor_id', s.owner_id::text, 'resource_type', 'transaction', 'resource_id', e.id::text,
-        'request_id', md5(random()::text), 'entry', jsonb_build_object('id', e.id, 'action', 'transfer.completed',
-            'actor_id', s.owner_id, 'actor_roles', jsonb_build_array('user'), 'resource_type', 'transaction',
-            'resource_id', e.id, 'changes', jsonb_build_object('before', '{{}}'::jsonb, 'after',
-            jsonb_build_object('amount', '0.05', 'fee', '0', 'currency', 'NAD', 'source', s.id, 'destination', d.id,
-            'status', 'completed')), 'reason', null, 'ip', '127.0.0.1', 'user_agent', 'elcorp-bench',
-            'request_id', md5(random()::text))::text)))
-FROM bench_wallet s, bench_wallet d, (SELECT gen_random_uuid() AS id) e
+    'destination', d.id, 'description', null{audit}))
+FROM bench_wallet s, bench_wallet d,
+     (SELECT gen_random_uuid() AS id, gen_random_uuid() AS tid, clock_timestamp() AS at,
+             md5(random()::text) AS req) e
 WHERE s.n = :a AND d.n = 1 + (:a + :d - 1) % {n};
 """
+# The entry as the audit port writes it: RFC 8785 canonical JSON (keys in code-unit order,
+# nothing to escape), its search columns copied from the same values.
+LEDGER_AUDIT = r""",
+    'audit', jsonb_build_object('id', e.id, 'occurred_at', e.at, 'action', 'transfer.completed',
+        'actor_id', s.owner_id::text, 'resource_type', 'transaction', 'resource_id', e.tid::text,
+        'request_id', e.req, 'entry',
+        '{{"action":"transfer.completed","actor_id":"' || s.owner_id || '","actor_roles":["user"],'
+        || '"changes":{{"after":{{"amount":"0.05","currency":"NAD","destination":"' || d.id
+        || '","fee":"0","source":"' || s.id || '","status":"completed"}},"before":{{}}}},"id":"' || e.id
+        || '","ip":"127.0.0.1","occurred_at":"' || to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+        || '","reason":null,"request_id":"' || e.req || '","resource_id":"' || e.tid
+        || '","resource_type":"transaction","user_agent":"elcorp-bench"}}')"""
 
 
-def ledger_alone(url: str, clients: int, seconds: int, workdir: Path) -> Figures:
-    """payments_execute without the API: what the database side of a transfer allows."""
+def ledger_script(n: int, *, audited: bool = True) -> str:
+    """The pgbench script of one movement between random wallets of `bench_wallet` (n rows),
+    with its audit entry (as the API sends it) or without (auditing off)."""
+    return LEDGER_REQUEST.format(n=n, audit=LEDGER_AUDIT.format() if audited else "")
+
+
+def bench_wallets(url: str) -> int:
+    """`bench_wallet (n, id, owner_id)`: the funded wallets, numbered for pgbench's scripts."""
     engine = build_engine(url, pool_size=1)
     with engine.begin() as conn:
         conn.execute(
@@ -337,12 +349,19 @@ def ledger_alone(url: str, clients: int, seconds: int, workdir: Path) -> Figures
                 "FROM account WHERE kind = 'wallet' AND balance >= 1000; CREATE UNIQUE INDEX ON bench_wallet (n)"
             )
         )
-        n = conn.execute(text("SELECT count(*) FROM bench_wallet")).scalar_one()
+        n: int = conn.execute(text("SELECT count(*) FROM bench_wallet")).scalar_one()
+    engine.dispose()
+    return n
+
+
+def ledger_alone(url: str, clients: int, seconds: int, workdir: Path) -> Figures:
+    """payments_execute without the API: what the database side of a transfer allows."""
     script = workdir / "ledger_alone.sql"
-    script.write_text(LEDGER_ALONE.format(n=n))
+    script.write_text(ledger_script(bench_wallets(url)))
     try:
         return pgbench_run(url, clients, seconds, workdir, script=script, label="payments_execute alone")
     finally:
+        engine = build_engine(url, pool_size=1)
         with engine.begin() as conn:
             conn.execute(text("DROP TABLE bench_wallet"))
         engine.dispose()
