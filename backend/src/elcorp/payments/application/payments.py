@@ -21,6 +21,7 @@ from elcorp.payments.application.notifications import PaymentApprovalReminder
 from elcorp.payments.application.ports import (
     Account,
     ChainReport,
+    DocumentNumbers,
     Ledger,
     Movements,
     Statement,
@@ -53,6 +54,9 @@ MAX_KEY = 255
 class PaymentsUnitOfWork(UnitOfWork, Protocol):
     @property
     def ledger(self) -> Ledger: ...
+
+    @property
+    def document_numbers(self) -> DocumentNumbers: ...
 
 
 class IdempotencyKeyRequired(ValidationFailed):

@@ -152,3 +152,10 @@ class Ledger(Protocol):
     def trial_balance(self) -> TrialBalance: ...
 
     def verify_chains(self) -> ChainReport: ...
+
+
+class DocumentNumbers(Protocol):
+    def next(self, issuer_id: uuid.UUID, series: str, year: int) -> int:
+        """The next number of the series for the issuer and year, taken inside the caller's
+        transaction: consecutive, never reused, and given back if that transaction rolls back."""
+        ...

@@ -20,6 +20,7 @@ from elcorp.payments.application.ports import (
     TransactionFilter,
     TrialBalance,
 )
+from elcorp.payments.infrastructure.document_numbers import SqlDocumentNumbers
 from elcorp.payments.infrastructure.tables import account, hold, journal_entry, payment_transaction, posting
 from elcorp.shared.domain.errors import Conflict, DomainError, ErrorCode, NotFound
 from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
@@ -382,8 +383,10 @@ class SqlLedger:
 
 class SqlPaymentsUnitOfWork(SqlAlchemyUnitOfWork):
     ledger: SqlLedger
+    document_numbers: SqlDocumentNumbers
 
     def __enter__(self) -> Self:
         super().__enter__()
         self.ledger = SqlLedger(self.session)
+        self.document_numbers = SqlDocumentNumbers(self.session)
         return self
