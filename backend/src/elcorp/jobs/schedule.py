@@ -33,6 +33,7 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         # The client's schedule: pending approvals reminded every 4 hours.
         "payments-approval-reminders": {"task": "elcorp.payments.remind_approvers", "schedule": 4 * 3600.0},
         "payments-idempotency-purge": {"task": "elcorp.payments.purge_idempotency_keys", "schedule": 3600.0},
+        "payments-integrity": {"task": "elcorp.payments.check_integrity", "schedule": 24 * 3600.0},
         "outbox-dispatch": {
             "task": "elcorp.outbox.dispatch",
             "schedule": interval,

@@ -185,3 +185,26 @@ def purge_idempotency_keys() -> dict[str, int]:
     """Forget idempotency keys past their retention (at least 24 hours)."""
     purged = _container().payments.purge_idempotency_keys()
     return {"purged": purged}
+
+
+@shared_task(
+    name="elcorp.payments.check_integrity", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3
+)
+def check_ledger_integrity() -> dict[str, object]:
+    """Nightly: the trial balance and the posting hash chains; on a mismatch an error log,
+    a `LedgerIntegrityFailed` event (compliance opens an incident) and an audit entry."""
+    found = _container().payments.check_integrity()
+    trial, chains = found.trial_balance, found.chains
+    if not found.ok:
+        logger.error(
+            "payments.ledger_integrity_failed",
+            totals={currency: str(total) for currency, total in trial.totals.items()},
+            mismatched_accounts=len(trial.mismatched_accounts),
+            first_broken_link=chains.first_broken,
+        )
+    return {
+        "ok": found.ok,
+        "postings_checked": chains.postings_checked,
+        "accounts_checked": chains.accounts_checked,
+        "mismatched_accounts": len(trial.mismatched_accounts),
+    }

@@ -29,6 +29,7 @@ from elcorp.payments.application.ports import (
     TransactionFilter,
     TrialBalance,
 )
+from elcorp.payments.domain.events import LedgerIntegrityFailed
 from elcorp.payments.domain.ledger import (
     ApprovalThresholds,
     FeeSchedule,
@@ -70,6 +71,16 @@ class PaymentSettings:
     thresholds: ApprovalThresholds = field(default_factory=ApprovalThresholds)
     approval_ttl: timedelta = timedelta(hours=72)
     idempotency_ttl: timedelta = timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerIntegrity:
+    trial_balance: TrialBalance
+    chains: ChainReport
+
+    @property
+    def ok(self) -> bool:
+        return self.trial_balance.balanced and self.chains.ok
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,6 +431,41 @@ class Payments:
         return found
 
     # -- integrity -------------------------------------------------------------------------
+    def check_integrity(self) -> LedgerIntegrity:
+        """Nightly job: the trial balance and every account's hash chain. On any mismatch,
+        in one transaction, a `LedgerIntegrityFailed` event (outbox) and an audit entry."""
+        with self._uow() as uow:
+            found = LedgerIntegrity(uow.ledger.trial_balance(), uow.ledger.verify_chains())
+            if found.ok:
+                return found
+            trial, chains = found.trial_balance, found.chains
+            broken = (
+                None if chains.first_broken is None else {k: str(v) for k, v in chains.first_broken.items()}
+            )
+            unbalanced = sorted(currency for currency, total in trial.totals.items() if total != 0)
+            uow.publish(
+                LedgerIntegrityFailed(
+                    unbalanced_currencies=unbalanced,
+                    mismatched_accounts=len(trial.mismatched_accounts),
+                    first_broken_link=broken,
+                )
+            )
+            uow.audit.record(
+                "ledger.integrity_failed",
+                Actor(),
+                Resource("ledger"),
+                Changes(
+                    after={
+                        "unbalanced_currencies": unbalanced,
+                        "mismatched_accounts": [a["account_id"] for a in trial.mismatched_accounts[:20]],
+                        "first_broken_link": broken,
+                    }
+                ),
+                reason="nightly trial balance and hash-chain verification",
+            )
+            uow.commit()
+        return found
+
     def trial_balance(self, caller: uuid.UUID) -> TrialBalance:
         self._require_staff(caller)
         with self._uow() as uow:
