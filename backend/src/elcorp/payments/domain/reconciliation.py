@@ -1,0 +1,162 @@
+"""Reconciliation of the ledger against a bank statement. Pure: the store reads the
+ledger's deposits and withdrawals, the API takes the statement file.
+
+A statement is CSV with a header naming the columns `date, reference, amount, currency`
+(any order, any case; other columns are ignored). `amount` is signed as the bank writes
+it: money received is positive (our deposits, clearing -> wallet), money paid out negative
+(our withdrawals). Every malformed row is reported by its line number, all of them at once,
+and then nothing is reconciled: a statement is taken whole or not at all.
+
+Matching: a statement line and a ledger movement match when reference, amount and currency
+are equal; each is matched at most once (a reference repeated on the statement matches one
+movement, the other line stays unmatched). What is left is `unmatched_in_bank` (money the
+bank saw that the ledger has not booked) and `unmatched_in_ledger` (bookings the bank has
+not seen).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from elcorp.shared.domain.errors import ErrorCode, ValidationFailed
+
+COLUMNS = ("date", "reference", "amount", "currency")
+MAX_LINES = 100_000
+MAX_REFERENCE = 100
+MAX_PROBLEMS = 100  # reported; the count of all of them is in the message
+
+
+class StatementMalformed(ValidationFailed):
+    code = ErrorCode.STATEMENT_MALFORMED
+    default_message = "The bank statement has malformed rows; nothing was reconciled"
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLine:
+    line: int  # 1-based line of the file (the header is line 1)
+    on: date
+    reference: str
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerMovement:
+    transaction_id: uuid.UUID
+    reference: str
+    amount: Decimal  # signed as the bank sees it: deposits +, withdrawals -
+    currency: str
+    on: date
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciliation:
+    matched: list[tuple[StatementLine, LedgerMovement]]
+    unmatched_in_bank: list[StatementLine]
+    unmatched_in_ledger: list[LedgerMovement]
+
+
+def _row_problems(row: dict[str, str]) -> list[str]:
+    """What is wrong with one row's cells (nothing: an empty list)."""
+    problems: list[str] = []
+    raw_date, reference = row["date"].strip(), row["reference"].strip()
+    raw_amount, currency = row["amount"].strip(), row["currency"].strip().upper()
+    try:
+        date.fromisoformat(raw_date)
+    except ValueError:
+        problems.append(f"date {raw_date!r} is not YYYY-MM-DD")
+    if not reference or len(reference) > MAX_REFERENCE:
+        problems.append(f"reference must have 1 to {MAX_REFERENCE} characters")
+    try:
+        amount = Decimal(raw_amount)
+    except InvalidOperation:
+        amount = Decimal(0)
+    if not amount.is_finite() or amount == 0:
+        problems.append(f"amount {raw_amount!r} is not a non-zero decimal number")
+    if len(currency) != 3 or not currency.isascii() or not currency.isalpha():
+        problems.append(f"currency {currency!r} is not an ISO 4217 code")
+    return problems
+
+
+def parse_statement(content: str) -> list[StatementLine]:
+    """The statement's lines, or StatementMalformed listing every bad row as {line, message}."""
+    reader = csv.reader(io.StringIO(content))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise StatementMalformed(details=[{"line": 1, "message": "the file is empty"}]) from None
+    except csv.Error as exc:
+        raise StatementMalformed(details=[{"line": 1, "message": f"not CSV: {exc}"}]) from exc
+    names = [name.strip().lower() for name in header]
+    missing = [c for c in COLUMNS if c not in names]
+    if missing:
+        raise StatementMalformed(
+            details=[
+                {
+                    "line": 1,
+                    "message": f"the header lacks {', '.join(missing)} (it needs {', '.join(COLUMNS)})",
+                }
+            ]
+        )
+    position = {c: names.index(c) for c in COLUMNS}
+    lines: list[StatementLine] = []
+    problems: list[dict[str, object]] = []
+    try:
+        for row in reader:
+            number = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue  # a blank line
+            if len(lines) + len(problems) >= MAX_LINES:
+                problems.append({"line": number, "message": f"more than {MAX_LINES} rows"})
+                break
+            if len(row) < len(names):
+                problems.append(
+                    {"line": number, "message": f"{len(row)} fields, the header has {len(names)}"}
+                )
+                continue
+            cells = {c: row[i] for c, i in position.items()}
+            found = _row_problems(cells)
+            if found:
+                problems.append({"line": number, "message": "; ".join(found)})
+                continue
+            lines.append(
+                StatementLine(
+                    number,
+                    date.fromisoformat(cells["date"].strip()),
+                    cells["reference"].strip(),
+                    Decimal(cells["amount"].strip()),
+                    cells["currency"].strip().upper(),
+                )
+            )
+    except csv.Error as exc:
+        problems.append({"line": reader.line_num, "message": f"not CSV: {exc}"})
+    if problems:
+        raise StatementMalformed(
+            f"{len(problems)} malformed row(s) in the bank statement; nothing was reconciled",
+            details=problems[:MAX_PROBLEMS],
+        )
+    return lines
+
+
+def reconcile(statement: Sequence[StatementLine], ledger: Sequence[LedgerMovement]) -> Reconciliation:
+    """Match by (reference, amount, currency), each side at most once, in file and ledger order."""
+    waiting: dict[tuple[str, Decimal, str], list[LedgerMovement]] = defaultdict(list)
+    for movement in ledger:
+        waiting[(movement.reference, movement.amount, movement.currency)].append(movement)
+    matched, in_bank = [], []
+    for line in statement:
+        candidates = waiting.get((line.reference, line.amount, line.currency))
+        if candidates:
+            matched.append((line, candidates.pop(0)))
+        else:
+            in_bank.append(line)
+    used = {id(movement) for _, movement in matched}
+    in_ledger = [movement for movement in ledger if id(movement) not in used]
+    return Reconciliation(matched, in_bank, in_ledger)
