@@ -11,7 +11,9 @@ from decimal import Decimal
 import psycopg2
 import pytest
 
+from elcorp.bootstrap import bootstrap
 from elcorp.main import create_app
+from elcorp.shared.infrastructure.db import build_engine
 from support.committed import committed_container
 from support.identity import grant_roles, signed_in
 from support.payments import balance, fund, transfer, wallet_of
@@ -68,3 +70,20 @@ def test_a_transfer_on_a_lost_connection_gets_503_and_its_retry_moves_money_once
     assert again.status_code == 201 and again.headers.get("Idempotent-Replayed") == "true"
     assert balance(client, alice, source["id"]) == Decimal("70.00")
     assert balance(client, bob, destination["id"]) == Decimal("30.00")
+
+
+def test_with_the_database_unreachable_requests_get_503_never_a_500(settings, redis_client, client):
+    """The same API (same keys, same Redis) whose database cannot be reached at all: a
+    read and a transfer are refused with 503 SRV_002 and the envelope."""
+    user = signed_in(client)  # a real token, from the API whose database is up
+    dead = settings.model_copy(update={"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/elcorp"})
+    engine = build_engine(dead.DATABASE_URL, pool_size=1)  # port 1: refused at once
+    try:
+        down = create_app(container=bootstrap(dead, engine=engine, redis_client=redis_client)).test_client()
+        read = down.get("/api/v1/wallets", headers=user.auth)
+        assert (read.status_code, read.get_json()["error"]["code"]) == (503, "SRV_002")
+        moved = transfer(down, user, str(uuid.uuid4()), str(uuid.uuid4()), "1.00")
+        assert (moved.status_code, moved.get_json()["error"]["code"]) == (503, "SRV_002")
+        assert "Traceback" not in moved.get_data(as_text=True)
+    finally:
+        engine.dispose()

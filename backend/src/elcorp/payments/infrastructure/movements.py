@@ -89,8 +89,10 @@ class SqlMovements:
                 (result,) = cursor.fetchone()
         except psycopg2.Error as exc:
             refusal = refusal_of(exc)
-            if refusal is None:
-                raise
-            raise refusal from exc
+            if refusal is not None:
+                raise refusal from exc
+            if isinstance(exc, psycopg2.OperationalError):  # cancelled (timeout) or rolled back
+                raise ServiceUnavailable() from exc
+            raise
         found: dict[str, Any] = result
         return found

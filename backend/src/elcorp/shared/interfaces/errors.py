@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import psycopg2
 from flask import Flask, Response
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
@@ -127,11 +128,14 @@ def handle_http_exception(exc: HTTPException) -> Response:
 
 
 def handle_database_error(exc: DBAPIError) -> Response:
-    """A connection found broken (database restarted, network cut): SQLAlchemy has
-    invalidated the pool and the next request reconnects, so this one is told to retry."""
-    if not exc.connection_invalidated:
+    """The database cannot answer now: a connection found broken (restart, failover,
+    network cut; SQLAlchemy has invalidated the pool and the next request reconnects),
+    none to be had, or a statement cancelled (timeout) or rolled back by a serialization
+    failure. The request is told to retry; a money movement is retried safely under its
+    Idempotency-Key. Any other database error is a bug: 500."""
+    if not (exc.connection_invalidated or isinstance(exc.orig, psycopg2.OperationalError)):
         return handle_unexpected(exc)
-    logger.warning("database connection lost; the pool reconnects: %s", type(exc.orig).__name__)
+    logger.warning("database unavailable: %s", type(exc.orig).__name__)
     return handle_domain_error(ServiceUnavailable())
 
 
