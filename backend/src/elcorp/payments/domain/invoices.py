@@ -19,10 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from elcorp.payments.domain.ledger import MINOR_UNITS
+from elcorp.payments.domain.ledger import to_minor_unit
 from elcorp.shared.domain.errors import Conflict, ErrorCode, ValidationFailed
 
 DEFAULT_VAT_RATE = Decimal("15")  # percent: Namibia's standard rate (VAT Act 10 of 2000)
@@ -67,11 +67,6 @@ def _places(value: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
-def to_cents(amount: Decimal, currency: str) -> Decimal:
-    """`amount` rounded half-up to the currency's minor unit."""
-    return amount.quantize(Decimal(1).scaleb(-MINOR_UNITS.get(currency, 2)), rounding=ROUND_HALF_UP)
-
-
 @dataclass(frozen=True, slots=True)
 class Line:
     description: str
@@ -79,7 +74,7 @@ class Line:
     unit_price: Decimal  # excluding VAT
 
     def net(self, currency: str) -> Decimal:
-        return to_cents(self.quantity * self.unit_price, currency)
+        return to_minor_unit(self.quantity * self.unit_price, currency)
 
 
 def checked_lines(raw: Sequence[tuple[str, str | Decimal, str | Decimal]]) -> list[Line]:
@@ -121,7 +116,7 @@ class Totals:
 def totals(lines: Sequence[Line], currency: str, vat_rate: Decimal = DEFAULT_VAT_RATE) -> Totals:
     """The document's amounts by the module's one rounding rule."""
     subtotal = sum((line.net(currency) for line in lines), Decimal(0))
-    vat = to_cents(subtotal * vat_rate / Decimal(100), currency)
+    vat = to_minor_unit(subtotal * vat_rate / Decimal(100), currency)
     return Totals(subtotal, vat, subtotal + vat)
 
 

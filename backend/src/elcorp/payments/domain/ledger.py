@@ -55,12 +55,17 @@ class ReversalExceedsOriginal(ValidationFailed):
     default_message = "A reversal cannot return more than the original transaction moved"
 
 
+def to_minor_unit(amount: Decimal, currency: str) -> Decimal:
+    """`amount` rounded half-up to the currency's minor unit (8 places where none is known)."""
+    return amount.quantize(Decimal(1).scaleb(-MINOR_UNITS.get(currency, 8)), rounding=ROUND_HALF_UP)
+
+
 def checked_amount(amount: Money) -> Money:
     """A positive amount with no more decimal places than its currency has."""
     if amount.amount <= 0:
         raise InvalidMoney("Amount must be greater than zero")
-    places = MINOR_UNITS.get(amount.currency, 8)
-    if amount.amount != amount.amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):
+    if amount.amount != to_minor_unit(amount.amount, amount.currency):
+        places = MINOR_UNITS.get(amount.currency, 8)
         raise InvalidMoney(f"{amount.currency} amounts have at most {places} decimal places")
     return amount
 
@@ -73,9 +78,8 @@ class FeeSchedule:
     fixed: Decimal = Decimal(0)
 
     def fee_for(self, amount: Money) -> Money:
-        places = MINOR_UNITS.get(amount.currency, 8)
         raw = amount.amount * self.percent / Decimal(100) + self.fixed
-        return Money(raw.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), amount.currency)
+        return Money(to_minor_unit(raw, amount.currency), amount.currency)
 
 
 @dataclass(frozen=True, slots=True)

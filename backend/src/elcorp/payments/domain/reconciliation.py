@@ -63,13 +63,14 @@ class Reconciliation:
     unmatched_in_ledger: list[LedgerMovement]
 
 
-def _row_problems(row: dict[str, str]) -> list[str]:
-    """What is wrong with one row's cells (nothing: an empty list)."""
+def _parse_row(number: int, row: dict[str, str]) -> StatementLine | list[str]:
+    """The row's statement line, or what is wrong with it."""
     problems: list[str] = []
     raw_date, reference = row["date"].strip(), row["reference"].strip()
     raw_amount, currency = row["amount"].strip(), row["currency"].strip().upper()
+    on: date | None = None
     try:
-        date.fromisoformat(raw_date)
+        on = date.fromisoformat(raw_date)
     except ValueError:
         problems.append(f"date {raw_date!r} is not YYYY-MM-DD")
     if not reference or len(reference) > MAX_REFERENCE:
@@ -82,7 +83,9 @@ def _row_problems(row: dict[str, str]) -> list[str]:
         problems.append(f"amount {raw_amount!r} is not a non-zero decimal number")
     if len(currency) != 3 or not currency.isascii() or not currency.isalpha():
         problems.append(f"currency {currency!r} is not an ISO 4217 code")
-    return problems
+    if problems or on is None:
+        return problems
+    return StatementLine(number, on, reference, amount, currency)
 
 
 def parse_statement(content: str) -> list[StatementLine]:
@@ -121,20 +124,11 @@ def parse_statement(content: str) -> list[StatementLine]:
                     {"line": number, "message": f"{len(row)} fields, the header has {len(names)}"}
                 )
                 continue
-            cells = {c: row[i] for c, i in position.items()}
-            found = _row_problems(cells)
-            if found:
-                problems.append({"line": number, "message": "; ".join(found)})
-                continue
-            lines.append(
-                StatementLine(
-                    number,
-                    date.fromisoformat(cells["date"].strip()),
-                    cells["reference"].strip(),
-                    Decimal(cells["amount"].strip()),
-                    cells["currency"].strip().upper(),
-                )
-            )
+            parsed = _parse_row(number, {c: row[i] for c, i in position.items()})
+            if isinstance(parsed, StatementLine):
+                lines.append(parsed)
+            else:
+                problems.append({"line": number, "message": "; ".join(parsed)})
     except csv.Error as exc:
         problems.append({"line": reader.line_num, "message": f"not CSV: {exc}"})
     if problems:
