@@ -19,6 +19,9 @@ from elcorp.governance.interfaces.organizations import api as organizations_api
 from elcorp.governance.interfaces.service_requests import api as service_requests_api
 from elcorp.identity.interfaces.http import api as identity_api
 from elcorp.payments.interfaces.http import api as payments_api
+from elcorp.payments.interfaces.invoices import api as invoices_api
+from elcorp.payments.interfaces.reconciliation import api as reconciliation_api
+from elcorp.payments.interfaces.vehicles import api as vehicles_api
 from elcorp.shared.infrastructure.logging import configure_logging
 from elcorp.shared.infrastructure.redis import limiter_storage_uri
 from elcorp.shared.interfaces import middleware
@@ -110,6 +113,9 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     for context_api in (
         identity_api,
         payments_api,
+        vehicles_api,
+        invoices_api,
+        reconciliation_api,
         governance_api,
         organizations_api,
         service_requests_api,
