@@ -8,6 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import text
 
+from elcorp.governance.domain.rbac import CATALOGUE
 from support.audit import audit_entries
 from support.identity import grant_roles, signed_in, staff_with_mfa
 
@@ -48,14 +49,18 @@ def test_lists_the_system_roles_with_sorted_permissions(client, admin):
     assert body["meta"] == {"total": 4}
     assert all(r["is_system_role"] for r in by_name.values())
     assert set(by_name["admin"]) == {"id", "name", "description", "permissions", "scopes", "is_system_role"}
-    assert len(by_name["admin"]["permissions"]) == 19
+    assert set(by_name["admin"]["permissions"]) == {spec.name for spec in CATALOGUE}
     assert "organization:manage" in by_name["admin"]["permissions"]
     assert by_name["admin"]["permissions"] == sorted(by_name["admin"]["permissions"])
     assert by_name["user"]["permissions"] == [
+        "invoice:read",
         "payment:create",
         "service_request:create",
         "service_request:read",
         "user:read",
+        "vehicle:read",
+        "vehicle:register",
+        "vehicle:transfer",
     ]
     assert set(by_name["user"]["scopes"].values()) == {"own"}
     assert set(by_name["admin"]["scopes"].values()) == {"all"}
@@ -77,7 +82,8 @@ def test_the_permission_catalogue_is_grouped_by_category(client, admin):
     assert response.status_code == 200
     body = response.get_json()
     assert [g["category"] for g in body["data"]] == ["compliance", "governance", "identity", "payments"]
-    assert body["meta"] == {"total": 19}
+    assert body["meta"] == {"total": len(CATALOGUE)}
+    assert sum(len(g["permissions"]) for g in body["data"]) == len(CATALOGUE)
     governance = next(g for g in body["data"] if g["category"] == "governance")
     assert [p["name"] for p in governance["permissions"]] == [
         "organization:manage",

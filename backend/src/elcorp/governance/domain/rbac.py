@@ -46,10 +46,14 @@ CATALOGUE: tuple[PermissionSpec, ...] = (
     PermissionSpec("payment:deposit", "payments", "Book deposits and withdrawals on wallets"),
     PermissionSpec("vehicle:register", "payments", "Register vehicles by VIN or chassis number"),
     PermissionSpec("vehicle:read", "payments", "Read vehicles and their ownership history"),
-    PermissionSpec("vehicle:transfer", "payments", "Offer, accept, decline and cancel vehicle ownership transfers"),
+    PermissionSpec(
+        "vehicle:transfer", "payments", "Offer, accept, decline and cancel vehicle ownership transfers"
+    ),
     PermissionSpec("invoice:create", "payments", "Draft invoices"),
     PermissionSpec("invoice:read", "payments", "Read invoices, credit notes and receipts"),
-    PermissionSpec("invoice:manage", "payments", "Issue and void invoices, issue credit notes, manage issuers"),
+    PermissionSpec(
+        "invoice:manage", "payments", "Issue and void invoices, issue credit notes, manage issuers"
+    ),
     PermissionSpec("role:manage", "governance", "Manage roles and role assignments"),
     PermissionSpec("policy:manage", "governance", "Manage access policies"),
     PermissionSpec("organization:manage", "governance", "Create organizations and manage any of them"),

@@ -10,5 +10,7 @@ api = APIBlueprint(
     "vehicles",
     __name__,
     url_prefix=API_V1,
-    abp_tags=[Tag(name="vehicles", description="the VIN registry, vehicle ownership and ownership transfers")],
+    abp_tags=[
+        Tag(name="vehicles", description="the VIN registry, vehicle ownership and ownership transfers")
+    ],
 )
