@@ -82,6 +82,7 @@ def make_settings(database_url: str, redis_url: str, **overrides: object) -> Set
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_KIB": 1024,
         "LOG_LEVEL": "WARNING",
+        "INVOICE_ISSUER_VAT_NUMBER": "99-000-0001",  # the platform issues tax invoices in tests
         "VAR_DIR": Path(tempfile.gettempdir()) / "elcorp-test-var",
     }
     values.update(overrides)

@@ -27,7 +27,12 @@ _ALL = {name: "all" for name, _, _ in PERMISSIONS}
 GRANTS = {
     "admin": _ALL,
     "staff": _ALL,
-    "user": {"vehicle:register": "own", "vehicle:read": "own", "vehicle:transfer": "own", "invoice:read": "own"},
+    "user": {
+        "vehicle:register": "own",
+        "vehicle:read": "own",
+        "vehicle:transfer": "own",
+        "invoice:read": "own",
+    },
 }
 
 

@@ -69,11 +69,22 @@ from elcorp.identity.infrastructure.tokens import JwtTokenService
 from elcorp.identity.infrastructure.totp import PyOtpTotp
 from elcorp.identity.infrastructure.unit_of_work import SqlIdentityUnitOfWork
 from elcorp.identity.interfaces.services import IdentityServices
+from elcorp.payments.application.invoices import InvoiceService, InvoiceSettings, PlatformBusiness
 from elcorp.payments.application.notifications import PaymentApprovalReminder, PaymentsMailer
 from elcorp.payments.application.payments import Payments, PaymentSettings
+from elcorp.payments.application.reconciliation import Reconciliations
+from elcorp.payments.application.settlement import Settlement
+from elcorp.payments.application.vehicles import VehicleRegistry
+from elcorp.payments.domain.events import InvoiceOverdue, TransactionDecided
 from elcorp.payments.domain.ledger import ApprovalThresholds, FeeSchedule
+from elcorp.payments.infrastructure.invoice_pdf import PdfInvoiceDocuments
+from elcorp.payments.infrastructure.invoices import SqlInvoicesUnitOfWork
 from elcorp.payments.infrastructure.ledger import SqlPaymentsUnitOfWork
 from elcorp.payments.infrastructure.movements import SqlMovements, autocommit, in_session
+from elcorp.payments.infrastructure.reconciliation import SqlReconciliationUnitOfWork
+from elcorp.payments.infrastructure.settlement import SqlSettlementUnitOfWork
+from elcorp.payments.infrastructure.vehicles import SqlVehiclesUnitOfWork
+from elcorp.payments.infrastructure.vin_decoder import decode_vin
 from elcorp.shared.application.message_bus import MessageBus
 from elcorp.shared.domain.clock import SystemClock
 from elcorp.shared.infrastructure.db import build_engine, build_session_factory
@@ -107,6 +118,10 @@ class Container:
     service_requests: ServiceRequests
     payments: Payments
     payments_mailer: PaymentsMailer
+    reconciliation: Reconciliations
+    settlement: Settlement
+    vehicles: VehicleRegistry
+    invoices: InvoiceService
     workflow_mailer: WorkflowMailer
     authorizer: PermissionGate
     mailer: IdentityMailer
@@ -141,6 +156,8 @@ def register_event_handlers(bus: MessageBus, container: Container) -> None:
     bus.subscribe(UserRegistered, container.payments.on_user_registered)
     bus.subscribe(UserDeleted, container.organizations.on_user_deleted)
     bus.subscribe(PaymentApprovalReminder, container.payments_mailer.on_approval_reminder)
+    bus.subscribe(TransactionDecided, container.invoices.on_transaction_decided)
+    bus.subscribe(InvoiceOverdue, container.payments_mailer.on_invoice_overdue)
     bus.subscribe(PasswordResetRequested, mailer.on_password_reset_requested)
     bus.subscribe(AccountLocked, mailer.on_account_locked)
     bus.subscribe(SecurityNotice, mailer.on_security_notice)
@@ -309,6 +326,23 @@ def bootstrap(
             idempotency_ttl=timedelta(hours=settings.PAYMENT_IDEMPOTENCY_TTL_HOURS),
         ),
     )
+    invoices = InvoiceService(
+        lambda: SqlInvoicesUnitOfWork(sessions),
+        payments,
+        access,
+        directory,
+        PdfInvoiceDocuments(),
+        InvoiceSettings(
+            vat_rate=settings.INVOICE_VAT_RATE,
+            business=PlatformBusiness(
+                settings.INVOICE_ISSUER_NAME,
+                settings.INVOICE_ISSUER_ADDRESS,
+                settings.INVOICE_ISSUER_VAT_NUMBER,
+            ),
+            remind_every=timedelta(days=settings.INVOICE_REMINDER_DAYS),
+        ),
+    )
+    vehicles = VehicleRegistry(lambda: SqlVehiclesUnitOfWork(sessions), access, directory, decode_vin)
     service_requests = ServiceRequests(workflow_uow, access, policies, directory, DefaultSlaTable())
     workflow_mailer = WorkflowMailer(workflow_uow, directory, mailer.sender, mailer.public_base_url)
     signer = CheckpointSigner(settings.audit_signing_keys(), settings.audit_retired_public_keys())
@@ -342,12 +376,16 @@ def bootstrap(
         organizations=organizations,
         service_requests=service_requests,
         payments=payments,
+        reconciliation=Reconciliations(lambda: SqlReconciliationUnitOfWork(sessions), access),
+        settlement=Settlement(lambda: SqlSettlementUnitOfWork(sessions), access),
         payments_mailer=PaymentsMailer(
             PermissionHolders(lambda: SqlGovernanceUnitOfWork(sessions)),
             directory,
             mailer.sender,
             mailer.public_base_url,
         ),
+        invoices=invoices,
+        vehicles=vehicles,
         workflow_mailer=workflow_mailer,
         authorizer=gate,
         mailer=mailer,

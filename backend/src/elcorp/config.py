@@ -137,6 +137,14 @@ class Settings(BaseSettings):
     PAYMENT_APPROVAL_TTL_HOURS: int = Field(default=72, ge=1)
     PAYMENT_IDEMPOTENCY_TTL_HOURS: int = Field(default=24, ge=24)
 
+    # Invoices: the platform's own business is the default issuer of tax invoices. Without a
+    # VAT registration number it cannot issue any (409 INV_004): a tax invoice must show it.
+    INVOICE_VAT_RATE: Decimal = Field(default=Decimal("15"), ge=0, le=100, decimal_places=2)
+    INVOICE_ISSUER_NAME: str = Field(default="Elcorp Namibia (Pty) Ltd", min_length=1, max_length=200)
+    INVOICE_ISSUER_ADDRESS: str = Field(default="Windhoek, Namibia", min_length=1, max_length=500)
+    INVOICE_ISSUER_VAT_NUMBER: str | None = Field(default=None, max_length=40)
+    INVOICE_REMINDER_DAYS: int = Field(default=7, ge=1, le=90)  # between reminders of one overdue invoice
+
     # Email
     EMAIL_BACKEND: Literal["file", "smtp"] = "file"
     EMAIL_FROM: str = "Elcorp Namibia <no-reply@elcorp.na>"

@@ -21,6 +21,7 @@ from elcorp.identity.interfaces.http import api as identity_api
 from elcorp.payments.interfaces.http import api as payments_api
 from elcorp.payments.interfaces.invoices import api as invoices_api
 from elcorp.payments.interfaces.reconciliation import api as reconciliation_api
+from elcorp.payments.interfaces.settlement import api as settlement_api
 from elcorp.payments.interfaces.vehicles import api as vehicles_api
 from elcorp.shared.infrastructure.logging import configure_logging
 from elcorp.shared.infrastructure.redis import limiter_storage_uri
@@ -85,6 +86,10 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.extensions["elcorp.organizations"] = container.organizations
     app.extensions["elcorp.service_requests"] = container.service_requests
     app.extensions["elcorp.payments"] = container.payments
+    app.extensions["elcorp.reconciliation"] = container.reconciliation
+    app.extensions["elcorp.settlement"] = container.settlement
+    app.extensions["elcorp.vehicles"] = container.vehicles
+    app.extensions["elcorp.invoices"] = container.invoices
     app.extensions["elcorp.audit"] = container.audit_trail
     app.extensions["elcorp.audit_scope"] = container.audit_scope
     app.extensions["elcorp.audit_exports"] = container.audit_exports
@@ -116,6 +121,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         vehicles_api,
         invoices_api,
         reconciliation_api,
+        settlement_api,
         governance_api,
         organizations_api,
         service_requests_api,

@@ -26,6 +26,7 @@ from elcorp.shared.infrastructure.db import sqlalchemy_url
 from elcorp.shared.infrastructure.embedded import EmbeddedPostgres, EmbeddedRedis
 
 DEV_DATABASE = "elcorp"
+DEMO_VAT_NUMBER = "DEMO-0000000"  # the platform issuer's, unless INVOICE_ISSUER_VAT_NUMBER is set
 STOP_TIMEOUT = 7.0
 
 
@@ -125,6 +126,9 @@ def run_dev_stack(*, host: str, port: int) -> int:
         metrics_dir.mkdir(parents=True)
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
 
+        if not base.INVOICE_ISSUER_VAT_NUMBER:
+            # A demonstration number, so the platform's own invoices can be issued locally.
+            env["INVOICE_ISSUER_VAT_NUMBER"] = DEMO_VAT_NUMBER
         _publish_stack(var, env)
         for step in (["migrate"], ["seed"]):
             subprocess.run([sys.executable, "-m", "elcorp.cli", *step], env=env, check=True)  # noqa: S603

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from celery.schedules import crontab
+
 from elcorp.config import Settings
 
 
@@ -34,6 +36,16 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         "payments-approval-reminders": {"task": "elcorp.payments.remind_approvers", "schedule": 4 * 3600.0},
         "payments-idempotency-purge": {"task": "elcorp.payments.purge_idempotency_keys", "schedule": 3600.0},
         "payments-integrity": {"task": "elcorp.payments.check_integrity", "schedule": 24 * 3600.0},
+        # 00:15 in Windhoek (UTC+2 all year, Namibian Time Act 2017): yesterday's batches.
+        "payments-settlement-close": {
+            "task": "elcorp.payments.close_settlement",
+            "schedule": crontab(minute=15, hour=22),
+        },
+        # 08:00 in Windhoek: payers are reminded in the morning.
+        "payments-invoice-reminders": {
+            "task": "elcorp.payments.remind_unpaid_invoices",
+            "schedule": crontab(minute=0, hour=6),
+        },
         "outbox-dispatch": {
             "task": "elcorp.outbox.dispatch",
             "schedule": interval,

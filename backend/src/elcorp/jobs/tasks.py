@@ -180,6 +180,22 @@ def remind_payment_approvers() -> dict[str, int]:
     return {"queued": queued}
 
 
+@shared_task(
+    name="elcorp.payments.remind_unpaid_invoices",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+    ignore_result=True,
+)
+def remind_unpaid_invoices() -> dict[str, int]:
+    """Daily: remind the payers of issued invoices past their due date (mail through the
+    outbox), each at most once per INVOICE_REMINDER_DAYS."""
+    queued = _container().invoices.remind_overdue()
+    if queued:
+        logger.info("payments.invoice_reminders_queued", queued=queued)
+    return {"queued": queued}
+
+
 @shared_task(name="elcorp.payments.purge_idempotency_keys", autoretry_for=TRANSIENT, ignore_result=True)
 def purge_idempotency_keys() -> dict[str, int]:
     """Forget idempotency keys past their retention (at least 24 hours)."""
@@ -207,4 +223,27 @@ def check_ledger_integrity() -> dict[str, object]:
         "postings_checked": chains.postings_checked,
         "accounts_checked": chains.accounts_checked,
         "mismatched_accounts": len(trial.mismatched_accounts),
+    }
+
+
+@shared_task(
+    name="elcorp.payments.close_settlement", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3
+)
+def close_settlement() -> dict[str, object]:
+    """Daily, shortly after midnight in Windhoek: close yesterday's settlement batch in each
+    currency (and days of the past week a missed run left unsettled). Idempotent."""
+    closings = _container().settlement.close_due()
+    closed = [c.batch for c in closings if c.closed_now]
+    for batch in closed:
+        logger.info(
+            "payments.settlement_closed",
+            batch_id=str(batch.id),
+            business_date=batch.business_date.isoformat(),
+            currency=batch.currency,
+            count=batch.totals.count,
+            net=str(batch.totals.net),
+        )
+    return {
+        "closed": [str(b.id) for b in closed],
+        "already_closed": len(closings) - len(closed),
     }

@@ -257,4 +257,9 @@ def test_random_concurrent_transfers_keep_the_books_balanced_to_the_cent(books):
         expected[customers[order.payee].wallet] += order.amount
     assert balances == expected
     assert sum(balances.values()) == deposited
-    assert system == {"clearing": -deposited, "fees": Decimal(0), "suspense": Decimal(0)}
+    assert system == {
+        "clearing": -deposited,
+        "fees": Decimal(0),
+        "suspense": Decimal(0),
+        "revenue": Decimal(0),
+    }

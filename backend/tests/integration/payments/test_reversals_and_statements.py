@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import csv
-import email
-import email.policy
 import io
 import uuid
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from support.audit import audit_entries
 from support.identity import signed_in, staff_with_mfa
+from support.mail import mails
 from support.payments import balance, fund, transfer, wallet_of
 
 
@@ -148,13 +146,3 @@ def test_expired_idempotency_keys_are_purged(client, container, alice, bob):
     assert container.payments.purge_idempotency_keys() >= 1
     again = transfer(client, alice, alice.wallet["id"], bob.wallet["id"], "1", key="old-key")
     assert again.status_code == 201 and again.headers.get("Idempotent-Replayed") is None
-
-
-def mails(settings, address: str) -> list:
-    directory = Path(settings.VAR_DIR) / "mail"
-    found = []
-    for path in directory.glob("*.eml") if directory.exists() else []:
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        if str(message["To"]).lower() == address.lower():
-            found.append(message)
-    return found

@@ -33,3 +33,9 @@ class UserDirectory:
         """Email addresses of those of `user_ids` whose accounts are active (for notices)."""
         with self._uow() as uow:
             return {user.id: user.email.value for user in active_users(uow, user_ids)}
+
+    def names(self, user_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
+        """Full names of those of `user_ids` whose accounts are active (what a document
+        addressed to them prints)."""
+        with self._uow() as uow:
+            return {user.id: user.full_name for user in active_users(uow, user_ids)}

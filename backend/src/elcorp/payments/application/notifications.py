@@ -1,4 +1,5 @@
-"""Reminders of movements waiting for a second person (the client's 4-hourly schedule).
+"""Reminders of movements waiting for a second person (the client's 4-hourly schedule),
+and of invoices past their due date.
 
 The beat job claims the pending transactions due a reminder with one UPDATE ... RETURNING
 (at most one reminder per transaction per interval, even if two runs overlap) and writes
@@ -15,6 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Protocol
 
+from elcorp.payments.domain.events import InvoiceOverdue
 from elcorp.payments.domain.ledger import money_text
 from elcorp.shared.domain.events import DomainEvent
 
@@ -67,3 +69,17 @@ class PaymentsMailer:
             logger.info(
                 "payments.approval_reminder user_id=%s transaction_id=%s", user_id, event.transaction_id
             )
+
+    def on_invoice_overdue(self, event: DomainEvent) -> None:
+        """The payer of an issued invoice past its due date is reminded of what is due."""
+        if not isinstance(event, InvoiceOverdue):
+            return
+        amount = f"{money_text(event.amount_due, event.currency)} {event.currency}"
+        body = (
+            f"Invoice {event.number} of {amount} was due on {event.due_date} and is still unpaid.\n"
+            f"You can pay it from your wallet:\n\n"
+            f"{self.public_base_url}/api/v1/invoices/{event.invoice_id}\n"
+        )
+        for user_id, address in self.contacts.addresses(frozenset({event.payer_id})).items():
+            self.sender.send(address, f"Invoice {event.number} is overdue", body)
+            logger.info("payments.invoice_overdue user_id=%s invoice_id=%s", user_id, event.invoice_id)

@@ -29,7 +29,7 @@ from elcorp.payments.application.ports import (
     TransactionFilter,
     TrialBalance,
 )
-from elcorp.payments.domain.events import LedgerIntegrityFailed
+from elcorp.payments.domain.events import LedgerIntegrityFailed, TransactionDecided
 from elcorp.payments.domain.ledger import (
     ApprovalThresholds,
     FeeSchedule,
@@ -249,28 +249,16 @@ class Payments:
     ) -> MovementResult:
         """Staff send back all or part of a completed transaction: a compensating journal
         entry from its destination to its source, never more than it moved in total."""
-        idem = checked_key(key)
-        grants = self._holding(caller, APPROVE)
+        checked_key(key)
+        self._holding(caller, APPROVE)
         with self._uow() as uow:
             original = uow.ledger.transaction(transaction_id)
         if original is None:
             raise NotFound("Transaction not found")
-        returned = reversal_amount(
-            Money(original.amount, original.currency), original.reversed_amount, amount
+        prepared = self.prepare_reversal(
+            caller, key=key, body=body, original=original, amount=amount, reason=reason
         )
-        plan = plan_movement(
-            TransactionType.REVERSAL, returned, fees=self._settings.fees, thresholds=self._settings.thresholds
-        )
-        request = {
-            **self._base(
-                caller, idem, {**body, "transaction_id": str(transaction_id), "kind": "reversal"}, plan
-            ),
-            "reversal_of": transaction_id,
-            "source": original.destination_account_id,
-            "destination": original.source_account_id,
-            "description": reason,
-        }
-        return self._execute(caller, grants, request)
+        return self.result_of(self._movements.execute(*prepared))
 
     def _base(self, caller: uuid.UUID, key: str, body: dict[str, Any], plan: MovementPlan) -> dict[str, Any]:
         return {
@@ -287,7 +275,81 @@ class Payments:
             "currency": plan.amount.currency,
         }
 
+    # -- movements run by other use cases, inside their own unit of work -------------------
+    def prepare_transfer(
+        self,
+        caller: uuid.UUID,
+        *,
+        key: str | None,
+        body: dict[str, Any],
+        source: uuid.UUID,
+        destination: uuid.UUID,
+        amount: Money,
+        description: str,
+        external_reference: str | None = None,
+    ) -> tuple[dict[str, Any], AuditedAction]:
+        """The request and audit entry of a transfer from the caller's own wallet that
+        another use case runs through its unit of work's movements (an invoice payment): the
+        same rules as `transfer` (permission, fee, approval threshold, idempotency)."""
+        idem = checked_key(key)
+        plan = plan_movement(
+            TransactionType.TRANSFER, amount, fees=self._settings.fees, thresholds=self._settings.thresholds
+        )
+        grants = self._holding(caller, CREATE)
+        request: dict[str, Any] = {
+            **self._base(caller, idem, body, plan),
+            "source": source,
+            "source_owner": caller,
+            "destination": destination,
+            "description": description,
+            "external_reference": external_reference,
+        }
+        return self._prepared(caller, grants, request)
+
+    def prepare_reversal(
+        self,
+        caller: uuid.UUID,
+        *,
+        key: str | None,
+        body: dict[str, Any],
+        original: Transaction,
+        amount: Money | None,
+        reason: str,
+    ) -> tuple[dict[str, Any], AuditedAction]:
+        """The request and audit entry of a (partial) reversal run by another use case
+        (a credit note refunding a paid invoice): the same rules as `reverse`."""
+        idem = checked_key(key)
+        grants = self._holding(caller, APPROVE)
+        returned = reversal_amount(
+            Money(original.amount, original.currency), original.reversed_amount, amount
+        )
+        plan = plan_movement(
+            TransactionType.REVERSAL, returned, fees=self._settings.fees, thresholds=self._settings.thresholds
+        )
+        request = {
+            **self._base(
+                caller, idem, {**body, "transaction_id": str(original.id), "kind": "reversal"}, plan
+            ),
+            "reversal_of": original.id,
+            "source": original.destination_account_id,
+            "destination": original.source_account_id,
+            "description": reason,
+        }
+        return self._prepared(caller, grants, request)
+
+    @staticmethod
+    def result_of(answer: dict[str, Any]) -> MovementResult:
+        """A movement's answer as payments_execute gave it (first time or replayed)."""
+        replayed = bool(answer.pop("replayed", False))
+        status_code = int(answer.pop("status_code", 201))
+        return MovementResult(answer, status_code, replayed)
+
     def _execute(self, caller: uuid.UUID, grants: Grants, request: dict[str, Any]) -> MovementResult:
+        return self.result_of(self._movements.execute(*self._prepared(caller, grants, request)))
+
+    def _prepared(
+        self, caller: uuid.UUID, grants: Grants, request: dict[str, Any]
+    ) -> tuple[dict[str, Any], AuditedAction]:
         pending = request["status"] == TransactionStatus.PENDING_APPROVAL.value
         if pending:
             request["expires_at"] = self._clock.now() + self._settings.approval_ttl
@@ -309,10 +371,7 @@ class Payments:
                 }
             ),
         )
-        result = self._movements.execute(request, audit)
-        replayed = bool(result.pop("replayed", False))
-        status_code = int(result.pop("status_code", 201))
-        return MovementResult(result, status_code, replayed)
+        return request, audit
 
     # -- maker-checker ---------------------------------------------------------------------
     def decide(
@@ -335,6 +394,7 @@ class Payments:
                 ),
                 reason=reason,
             )
+            uow.publish(TransactionDecided(transaction_id=transaction_id, status=decided.status))
             uow.commit()
         return decided
 
@@ -356,6 +416,7 @@ class Payments:
                     Resource("transaction", str(transaction_id)),
                     Changes(before={"status": "pending_approval"}, after={"status": "expired"}),
                 )
+                uow.publish(TransactionDecided(transaction_id=transaction_id, status="expired"))
                 uow.commit()
                 expired += 1
         return expired

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -159,3 +159,144 @@ class DocumentNumbers(Protocol):
         """The next number of the series for the issuer and year, taken inside the caller's
         transaction: consecutive, never reused, and given back if that transaction rolls back."""
         ...
+
+
+# -- invoices ---------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Issuer:
+    id: uuid.UUID
+    name: str
+    address: str
+    vat_number: str | None
+    owner_id: uuid.UUID | None  # None: the platform's own business
+    is_platform: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLine:
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    net: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CreditNote:
+    id: uuid.UUID
+    invoice_id: uuid.UUID
+    number: str
+    reason: str
+    lines: list[DocumentLine]
+    subtotal: Decimal
+    vat: Decimal
+    total: Decimal
+    refund_transaction_id: uuid.UUID | None
+    created_by: uuid.UUID
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    id: uuid.UUID
+    invoice_id: uuid.UUID
+    transaction_id: uuid.UUID
+    number: str
+    amount: Decimal
+    currency: str
+    issued_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    id: uuid.UUID
+    issuer_id: uuid.UUID
+    payer_id: uuid.UUID
+    currency: str
+    status: str
+    number: str | None
+    vat_rate: Decimal
+    lines: list[DocumentLine]
+    subtotal: Decimal
+    vat: Decimal
+    total: Decimal
+    credited: Decimal
+    due_date: date | None
+    payer_name: str
+    payer_address: str | None
+    payer_vat_number: str | None
+    issuer_name: str | None  # the particulars printed on it, copied when issued
+    issuer_address: str | None
+    issuer_vat_number: str | None
+    created_by: uuid.UUID
+    created_at: datetime
+    issued_at: datetime | None
+    paid_at: datetime | None
+    voided_at: datetime | None
+    void_reason: str | None
+    payment_transaction_id: uuid.UUID | None
+    payment_key: str | None
+
+    @property
+    def due(self) -> Decimal:
+        """What is left to pay: the total less what credit notes took off."""
+        return self.total - self.credited
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceFilter:
+    payer_id: uuid.UUID | None = None  # None: every payer (staff)
+    issuer_id: uuid.UUID | None = None
+    status: str | None = None
+
+
+class Invoices(Protocol):
+    """The invoice store. Reads with `lock=True` take the invoice's row lock for the rest
+    of the transaction: every change of an invoice happens under it."""
+
+    def platform_issuer(self, name: str, address: str, vat_number: str | None) -> Issuer:
+        """The platform's own issuer row, created or brought in step with the settings."""
+        ...
+
+    def add_issuer(self, issuer: Issuer) -> None: ...
+
+    def issuer(self, issuer_id: uuid.UUID) -> Issuer | None: ...
+
+    def issuers(self) -> list[Issuer]: ...
+
+    def add(self, invoice: Invoice) -> None: ...
+
+    def get(self, invoice_id: uuid.UUID, *, lock: bool = False) -> Invoice | None: ...
+
+    def by_payment(self, transaction_id: uuid.UUID, *, lock: bool = False) -> Invoice | None: ...
+
+    def update(self, invoice_id: uuid.UUID, **changes: Any) -> None: ...
+
+    def search(self, where: InvoiceFilter, *, offset: int, limit: int) -> tuple[list[Invoice], int]: ...
+
+    def add_credit_note(self, note: CreditNote, *, refund_key: str | None = None) -> None: ...
+
+    def credit_notes(self, invoice_id: uuid.UUID) -> list[CreditNote]: ...
+
+    def credit_note_by_refund_key(self, invoice_id: uuid.UUID, key: str) -> CreditNote | None:
+        """The credit note that refunded a paid invoice under this Idempotency-Key."""
+        ...
+
+    def add_receipt(self, receipt: Receipt) -> None: ...
+
+    def receipt_for(self, transaction_id: uuid.UUID) -> Receipt | None: ...
+
+    def receipt_of(self, invoice_id: uuid.UUID) -> Receipt | None: ...
+
+    def claim_overdue(self, today: date, now: datetime, every: timedelta, limit: int) -> list[Invoice]:
+        """Issued invoices past their due date not reminded within `every`: marked reminded
+        now and returned (atomic, so overlapping runs remind once)."""
+        ...
+
+
+class InvoiceDocuments(Protocol):
+    """Renders the printable documents (PDF)."""
+
+    def tax_invoice(self, invoice: Invoice) -> bytes: ...
+
+    def receipt(self, receipt: Receipt, invoice: Invoice) -> bytes: ...

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 from elcorp.shared.domain.events import DomainEvent
 
@@ -16,3 +18,26 @@ class LedgerIntegrityFailed(DomainEvent):
     unbalanced_currencies: list[str]  # currencies whose postings do not sum to zero
     mismatched_accounts: int  # accounts whose cached balance or holds differ from their rows
     first_broken_link: dict[str, str] | None  # the first posting hash chain link that fails
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransactionDecided(DomainEvent):
+    """A movement that waited for a second person was approved (completed), rejected or
+    expired: whatever waited on it (an invoice payment) settles or lets go."""
+
+    event_type = "payments.TransactionDecided"
+    transaction_id: uuid.UUID
+    status: str  # completed | rejected | expired
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoiceOverdue(DomainEvent):
+    """An issued invoice is past its due date unpaid: the payer gets a reminder."""
+
+    event_type = "payments.InvoiceOverdue"
+    invoice_id: uuid.UUID
+    number: str
+    payer_id: uuid.UUID
+    amount_due: Decimal
+    currency: str
+    due_date: str  # ISO date

@@ -76,6 +76,22 @@ def in_session(sessions: Callable[[], Session]) -> Callable[[], AbstractContextM
     return cursor
 
 
+def within(session: Session) -> Callable[[], AbstractContextManager[Cursor]]:
+    """A cursor in the caller's own transaction (a unit of work's session): the movement
+    commits or rolls back with whatever else that transaction writes (an invoice paid by
+    it). A refused movement aborts the transaction, so the unit of work rolls it all back."""
+
+    @contextmanager
+    def cursor() -> Iterator[Cursor]:
+        raw = session.connection().connection.cursor()
+        try:
+            yield raw
+        finally:
+            raw.close()
+
+    return cursor
+
+
 class SqlMovements:
     def __init__(self, cursor: Callable[[], AbstractContextManager[Cursor]]) -> None:
         self._cursor = cursor

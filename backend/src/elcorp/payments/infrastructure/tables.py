@@ -22,7 +22,8 @@ from elcorp.shared.infrastructure.db import metadata
 MONEY = Numeric(20, 8, asdecimal=True)
 
 
-def _ts(name: str, nullable: bool = True) -> Column:
+def timestamp(name: str, nullable: bool = True) -> Column:
+    """A timestamptz column (UTC)."""
     return Column(name, DateTime(timezone=True), nullable=nullable)
 
 
@@ -40,7 +41,7 @@ account = Table(
     Column("status", Text, nullable=False),
     Column("postings", BigInteger, nullable=False),
     Column("last_hash", Text),
-    _ts("created_at", False),
+    timestamp("created_at", False),
 )
 
 payment_transaction = Table(
@@ -58,14 +59,14 @@ payment_transaction = Table(
     Column("external_reference", Text),
     Column("initiated_by", Uuid, nullable=False),
     Column("decided_by", Uuid),
-    _ts("decided_at"),
+    timestamp("decided_at"),
     Column("decision_reason", Text),
     Column("reversal_of", Uuid),
     Column("reversed_amount", MONEY, nullable=False),
-    _ts("expires_at"),
-    _ts("reminded_at"),
-    _ts("created_at", False),
-    _ts("completed_at"),
+    timestamp("expires_at"),
+    timestamp("reminded_at"),
+    timestamp("created_at", False),
+    timestamp("completed_at"),
 )
 
 journal_entry = Table(
@@ -73,7 +74,7 @@ journal_entry = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("transaction_id", Uuid, ForeignKey("payment_transaction.id"), nullable=False),
-    _ts("created_at", False),
+    timestamp("created_at", False),
 )
 
 posting = Table(
@@ -87,7 +88,7 @@ posting = Table(
     Column("account_seq", BigInteger, nullable=False),
     Column("prev_hash", Text),
     Column("hash", Text, nullable=False),
-    _ts("created_at", False),
+    timestamp("created_at", False),
 )
 
 hold = Table(
@@ -98,8 +99,8 @@ hold = Table(
     Column("account_id", Uuid, ForeignKey("account.id"), nullable=False),
     Column("amount", MONEY, nullable=False),
     Column("status", Text, nullable=False),
-    _ts("created_at", False),
-    _ts("closed_at"),
+    timestamp("created_at", False),
+    timestamp("closed_at"),
 )
 
 idempotency_key = Table(
@@ -111,6 +112,6 @@ idempotency_key = Table(
     Column("transaction_id", Uuid),
     Column("status_code", Integer, nullable=False),
     Column("response", JSONB, nullable=False),
-    _ts("created_at", False),
-    _ts("expires_at", False),
+    timestamp("created_at", False),
+    timestamp("expires_at", False),
 )

@@ -1,10 +1,21 @@
-"""HTTP routes of the payments context: bank reconciliation runs and settlement batches."""
+"""HTTP routes of the payments context: bank reconciliation runs."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import Response, current_app
 from flask_openapi3 import APIBlueprint, Tag
 
-from elcorp.shared.interfaces.api import API_V1
+from elcorp.payments.application.reconciliation import ReconciliationRun, Reconciliations, StatementFile
+from elcorp.payments.domain.ledger import money_text
+from elcorp.payments.domain.reconciliation import LedgerMovement, StatementLine
+from elcorp.payments.interfaces import reconciliation_schemas as s
+from elcorp.shared.application.pagination import PageRequest
+from elcorp.shared.domain.clock import isoformat_z
+from elcorp.shared.interfaces import envelope
+from elcorp.shared.interfaces.api import API_V1, BEARER
+from elcorp.shared.interfaces.auth import current_caller, require_permission
 
 api = APIBlueprint(
     "reconciliation",
@@ -12,3 +23,92 @@ api = APIBlueprint(
     url_prefix=API_V1,
     abp_tags=[Tag(name="reconciliation", description="bank reconciliation runs and settlement batches")],
 )
+RECONCILE = "payment:reconcile"
+
+
+def reconciliations() -> Reconciliations:
+    found: Reconciliations = current_app.extensions["elcorp.reconciliation"]
+    return found
+
+
+def line_json(line: StatementLine) -> dict[str, Any]:
+    return {
+        "line": line.line,
+        "date": line.on.isoformat(),
+        "reference": line.reference,
+        "amount": money_text(line.amount, line.currency),
+        "currency": line.currency,
+    }
+
+
+def movement_json(movement: LedgerMovement) -> dict[str, Any]:
+    """A ledger movement as the bank sees it: deposits +, withdrawals -."""
+    return {
+        "transaction_id": str(movement.transaction_id),
+        "type": "deposit" if movement.amount > 0 else "withdrawal",
+        "date": movement.on.isoformat(),
+        "reference": movement.reference,
+        "amount": money_text(movement.amount, movement.currency),
+        "currency": movement.currency,
+    }
+
+
+def run_json(run: ReconciliationRun) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": str(run.id),
+        "status": run.status,
+        "statement_from": run.statement_from.isoformat(),
+        "statement_to": run.statement_to.isoformat(),
+        "file_name": run.file_name,
+        "file_sha256": run.file_sha256,
+        "statement_lines": run.statement_lines,
+        "counts": {
+            "matched": run.matched_count,
+            "unmatched_in_bank": run.unmatched_in_bank_count,
+            "unmatched_in_ledger": run.unmatched_in_ledger_count,
+        },
+        "created_by": str(run.created_by),
+        "created_at": isoformat_z(run.created_at),
+    }
+    if run.result is not None:
+        data["matched"] = [
+            {
+                **line_json(line),
+                "transaction_id": str(movement.transaction_id),
+                "type": "deposit" if movement.amount > 0 else "withdrawal",
+                "ledger_date": movement.on.isoformat(),
+            }
+            for line, movement in run.result.matched
+        ]
+        data["unmatched_in_bank"] = [line_json(line) for line in run.result.unmatched_in_bank]
+        data["unmatched_in_ledger"] = [movement_json(m) for m in run.result.unmatched_in_ledger]
+    return data
+
+
+@api.post("/reconciliation/runs", security=BEARER)
+@require_permission(RECONCILE)
+def create_run(form: s.StatementForm) -> Response:
+    upload = form.file
+    statement = (
+        None
+        if upload is None
+        else StatementFile(upload.stream.read(), upload.filename, upload.mimetype or upload.content_type)
+    )
+    run = reconciliations().run(current_caller().user_id, statement)
+    return envelope.success(run_json(run), status=201)
+
+
+create_run.view.accepts_multipart = True  # type: ignore[attr-defined,unused-ignore]
+
+
+@api.get("/reconciliation/runs", security=BEARER)
+@require_permission(RECONCILE)
+def list_runs(query: s.Paging) -> Response:
+    page = reconciliations().runs(current_caller().user_id, PageRequest(query.page, query.per_page))
+    return envelope.success([run_json(r) for r in page.items], meta=page.meta)
+
+
+@api.get("/reconciliation/runs/<uuid:run_id>", security=BEARER)
+@require_permission(RECONCILE)
+def get_run(path: s.RunPath) -> Response:
+    return envelope.success(run_json(reconciliations().get(current_caller().user_id, path.run_id)))

@@ -1,0 +1,348 @@
+"""PostgreSQL adapter of the VIN registry (migration 0016_vehicles holds the constraints:
+one active registration per identifier, one open offer per vehicle, ownership periods that
+never overlap)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Self
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    Row,
+    Table,
+    Text,
+    Uuid,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import TSTZRANGE
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from elcorp.payments.application.vehicle_ports import (
+    NewVehicle,
+    OwnershipPeriod,
+    OwnershipTransfer,
+    Vehicle,
+    VehicleDetails,
+)
+from elcorp.payments.domain.vehicle_ownership import TransferStatus
+from elcorp.payments.domain.vehicles import IdentifierType
+from elcorp.payments.infrastructure.tables import account, timestamp
+from elcorp.shared.infrastructure.db import metadata
+from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
+
+ACCOUNT_CURRENCY = "NAD"
+
+
+vehicle = Table(
+    "vehicle",
+    metadata,
+    Column("key", BigInteger, primary_key=True),
+    Column("id", Uuid, nullable=False, unique=True),
+    Column("identifier", Text, nullable=False),
+    Column("identifier_type", Text, nullable=False),
+    Column("check_digit_valid", Boolean),
+    Column("manufacturer", Text),
+    Column("country", Text),
+    Column("model_year", Integer),
+    Column("make", Text),
+    Column("model", Text),
+    Column("year", Integer),
+    Column("colour", Text),
+    Column("registration_number", Text),
+    Column("owner_id", Uuid, ForeignKey("user_account.id"), nullable=False),
+    Column("account_id", Uuid, ForeignKey("account.id"), nullable=False),
+    Column("status", Text, nullable=False),
+    Column("registered_by", Uuid, ForeignKey("user_account.id"), nullable=False),
+    timestamp("created_at", False),
+    timestamp("deregistered_at"),
+)
+
+vehicle_transfer = Table(
+    "vehicle_transfer",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("vehicle_key", BigInteger, ForeignKey("vehicle.key"), nullable=False),
+    Column("from_owner_id", Uuid, ForeignKey("user_account.id"), nullable=False),
+    Column("to_user_id", Uuid, ForeignKey("user_account.id"), nullable=False),
+    Column("status", Text, nullable=False),
+    Column("offered_by", Uuid, ForeignKey("user_account.id"), nullable=False),
+    Column("reason", Text),
+    timestamp("created_at", False),
+    Column("decided_by", Uuid, ForeignKey("user_account.id")),
+    timestamp("decided_at"),
+)
+
+vehicle_ownership = Table(
+    "vehicle_ownership",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("vehicle_key", BigInteger, ForeignKey("vehicle.key"), nullable=False),
+    Column("owner_id", Uuid, ForeignKey("user_account.id"), nullable=False),
+    Column("period", TSTZRANGE, nullable=False),
+    Column("transfer_id", Uuid, ForeignKey("vehicle_transfer.id")),
+)
+
+_VEHICLE_COLUMNS = [c for c in vehicle.c if c.name != "key"]
+_TRANSFER_COLUMNS = [
+    *[c for c in vehicle_transfer.c if c.name != "vehicle_key"],
+    vehicle.c.id.label("vehicle_id"),
+]
+
+
+def _vehicle(row: Row[Any]) -> Vehicle:
+    return Vehicle(
+        id=row.id,
+        identifier=row.identifier,
+        identifier_type=IdentifierType(row.identifier_type),
+        check_digit_valid=row.check_digit_valid,
+        manufacturer=row.manufacturer,
+        country=row.country,
+        model_year=row.model_year,
+        details=VehicleDetails(row.make, row.model, row.year, row.colour, row.registration_number),
+        owner_id=row.owner_id,
+        account_id=row.account_id,
+        status=row.status,
+        registered_by=row.registered_by,
+        created_at=row.created_at,
+    )
+
+
+def _transfer(row: Row[Any]) -> OwnershipTransfer:
+    return OwnershipTransfer(
+        id=row.id,
+        vehicle_id=row.vehicle_id,
+        from_owner_id=row.from_owner_id,
+        to_user_id=row.to_user_id,
+        status=TransferStatus(row.status),
+        offered_by=row.offered_by,
+        reason=row.reason,
+        created_at=row.created_at,
+        decided_by=row.decided_by,
+        decided_at=row.decided_at,
+    )
+
+
+class SqlVehicles:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # -- registrations ---------------------------------------------------------------------
+    def register(self, new: NewVehicle) -> Vehicle | None:
+        # The token account first: the vehicle row names it. On a duplicate identifier the
+        # unit of work rolls back, account included.
+        account_id: uuid.UUID = self._session.execute(
+            insert(account)
+            .values(id=uuid.uuid4(), owner_id=new.owner_id, kind="vehicle", currency=ACCOUNT_CURRENCY)
+            .returning(account.c.id)
+        ).scalar_one()
+        details = new.details
+        row = self._session.execute(
+            pg_insert(vehicle)
+            .values(
+                id=new.id,
+                identifier=new.identifier,
+                identifier_type=new.identifier_type.value,
+                check_digit_valid=new.check_digit_valid,
+                manufacturer=new.manufacturer,
+                country=new.country,
+                model_year=new.model_year,
+                make=details.make,
+                model=details.model,
+                year=details.year,
+                colour=details.colour,
+                registration_number=details.registration_number,
+                owner_id=new.owner_id,
+                account_id=account_id,
+                status="active",
+                registered_by=new.registered_by,
+                created_at=func.clock_timestamp(),
+            )
+            .on_conflict_do_nothing(index_elements=["identifier"], index_where=vehicle.c.status == "active")
+            .returning(vehicle.c.key, *_VEHICLE_COLUMNS)
+        ).first()
+        if row is None:
+            return None
+        self._session.execute(
+            text(
+                "INSERT INTO vehicle_ownership (vehicle_key, owner_id, period) "
+                "VALUES (:key, :owner, tstzrange(:at, NULL, '[)'))"
+            ),
+            {"key": row.key, "owner": new.owner_id, "at": row.created_at},
+        )
+        return _vehicle(row)
+
+    def by_identifier(self, identifier: str, *, lock: bool = False) -> Vehicle | None:
+        query = select(*_VEHICLE_COLUMNS).where(
+            vehicle.c.identifier == identifier, vehicle.c.status == "active"
+        )
+        if lock:
+            query = query.with_for_update()
+        row = self._session.execute(query).first()
+        return None if row is None else _vehicle(row)
+
+    def search(self, owner_id: uuid.UUID | None, *, offset: int, limit: int) -> tuple[list[Vehicle], int]:
+        conditions: list[Any] = [vehicle.c.status == "active"]
+        if owner_id is not None:
+            conditions.append(vehicle.c.owner_id == owner_id)
+        total = self._session.execute(
+            select(func.count()).select_from(vehicle).where(*conditions)
+        ).scalar_one()
+        rows = self._session.execute(
+            select(*_VEHICLE_COLUMNS)
+            .where(*conditions)
+            .order_by(vehicle.c.created_at.desc(), vehicle.c.key.desc())
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        return [_vehicle(r) for r in rows], int(total)
+
+    # -- transfers -------------------------------------------------------------------------
+    def _transfers(self) -> Any:
+        return select(*_TRANSFER_COLUMNS).join(vehicle, vehicle.c.key == vehicle_transfer.c.vehicle_key)
+
+    def transfer(self, vehicle_id: uuid.UUID, transfer_id: uuid.UUID) -> OwnershipTransfer | None:
+        row = self._session.execute(
+            self._transfers().where(vehicle.c.id == vehicle_id, vehicle_transfer.c.id == transfer_id)
+        ).first()
+        return None if row is None else _transfer(row)
+
+    def open_transfer(self, vehicle_id: uuid.UUID) -> OwnershipTransfer | None:
+        row = self._session.execute(
+            self._transfers().where(vehicle.c.id == vehicle_id, vehicle_transfer.c.status == "open")
+        ).first()
+        return None if row is None else _transfer(row)
+
+    def transfers(self, vehicle_id: uuid.UUID) -> list[OwnershipTransfer]:
+        rows = self._session.execute(
+            self._transfers()
+            .where(vehicle.c.id == vehicle_id)
+            .order_by(vehicle_transfer.c.created_at, vehicle_transfer.c.id)
+        ).all()
+        return [_transfer(r) for r in rows]
+
+    def open_transfer_to(self, user_id: uuid.UUID, vehicle_id: uuid.UUID) -> bool:
+        return (
+            self._session.execute(
+                self._transfers().where(
+                    vehicle.c.id == vehicle_id,
+                    vehicle_transfer.c.status == "open",
+                    vehicle_transfer.c.to_user_id == user_id,
+                )
+            ).first()
+            is not None
+        )
+
+    def add_transfer(
+        self,
+        vehicle_id: uuid.UUID,
+        *,
+        from_owner_id: uuid.UUID,
+        to_user_id: uuid.UUID,
+        status: TransferStatus,
+        offered_by: uuid.UUID,
+        reason: str | None = None,
+    ) -> OwnershipTransfer:
+        transfer_id = uuid.uuid4()
+        decided = status is not TransferStatus.OPEN
+        self._session.execute(
+            insert(vehicle_transfer).values(
+                id=transfer_id,
+                vehicle_key=select(vehicle.c.key).where(vehicle.c.id == vehicle_id).scalar_subquery(),
+                from_owner_id=from_owner_id,
+                to_user_id=to_user_id,
+                status=status.value,
+                offered_by=offered_by,
+                reason=reason,
+                created_at=func.clock_timestamp(),
+                decided_by=offered_by if decided else None,
+                decided_at=func.clock_timestamp() if decided else None,
+            )
+        )
+        return self._stored(vehicle_id, transfer_id)
+
+    def close_transfer(
+        self, transfer_id: uuid.UUID, status: TransferStatus, decided_by: uuid.UUID
+    ) -> OwnershipTransfer:
+        vehicle_id: uuid.UUID = self._session.execute(
+            update(vehicle_transfer)
+            .where(vehicle_transfer.c.id == transfer_id, vehicle_transfer.c.status == "open")
+            .values(status=status.value, decided_by=decided_by, decided_at=func.clock_timestamp())
+            .returning(
+                select(vehicle.c.id).where(vehicle.c.key == vehicle_transfer.c.vehicle_key).scalar_subquery()
+            )
+        ).scalar_one()
+        return self._stored(vehicle_id, transfer_id)
+
+    def _stored(self, vehicle_id: uuid.UUID, transfer_id: uuid.UUID) -> OwnershipTransfer:
+        found = self.transfer(vehicle_id, transfer_id)
+        if found is None:  # written by this transaction a moment ago
+            raise LookupError(f"transfer {transfer_id} not found after writing it")
+        return found
+
+    # -- ownership -------------------------------------------------------------------------
+    def change_owner(self, vehicle_id: uuid.UUID, new_owner: uuid.UUID, transfer_id: uuid.UUID) -> datetime:
+        row = self._session.execute(
+            text(
+                """
+                WITH v AS (
+                    UPDATE vehicle SET owner_id = :owner WHERE id = :vehicle
+                    RETURNING key, account_id
+                ), moved AS (
+                    UPDATE account SET owner_id = :owner FROM v WHERE account.id = v.account_id
+                    RETURNING account.id
+                ), ended AS (
+                    UPDATE vehicle_ownership o
+                    SET period = tstzrange(lower(o.period), clock_timestamp(), '[)')
+                    FROM v WHERE o.vehicle_key = v.key AND upper_inf(o.period)
+                    RETURNING upper(o.period) AS at
+                )
+                SELECT v.key, (SELECT at FROM ended) AS at, (SELECT count(*) FROM moved) AS moved FROM v
+                """
+            ),
+            {"owner": new_owner, "vehicle": vehicle_id},
+        ).one()
+        if row.at is None or row.moved != 1:
+            raise LookupError(f"vehicle {vehicle_id} has no current owner or no token account")
+        self._session.execute(
+            text(
+                "INSERT INTO vehicle_ownership (vehicle_key, owner_id, period, transfer_id) "
+                "VALUES (:key, :owner, tstzrange(:at, NULL, '[)'), :transfer)"
+            ),
+            {"key": row.key, "owner": new_owner, "at": row.at, "transfer": transfer_id},
+        )
+        moved_at: datetime = row.at
+        return moved_at
+
+    def history(self, vehicle_id: uuid.UUID) -> list[OwnershipPeriod]:
+        rows = self._session.execute(
+            text(
+                """
+                SELECT o.owner_id, lower(o.period) AS started_at, upper(o.period) AS ended_at, o.transfer_id
+                FROM vehicle_ownership o JOIN vehicle v ON v.key = o.vehicle_key
+                WHERE v.id = :vehicle
+                ORDER BY lower(o.period)
+                """
+            ),
+            {"vehicle": vehicle_id},
+        ).all()
+        return [OwnershipPeriod(r.owner_id, r.started_at, r.ended_at, r.transfer_id) for r in rows]
+
+
+class SqlVehiclesUnitOfWork(SqlAlchemyUnitOfWork):
+    vehicles: SqlVehicles
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        self.vehicles = SqlVehicles(self.session)
+        return self

@@ -1,0 +1,112 @@
+"""HTTP routes of the payments context: daily settlement batches and their CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Response, current_app
+from flask_openapi3 import APIBlueprint, Tag
+
+from elcorp.payments.application.settlement import (
+    BatchExport,
+    Settlement,
+    SettlementBatch,
+    SettlementFilter,
+    totals_json,
+)
+from elcorp.payments.domain.ledger import money_text
+from elcorp.payments.interfaces import reconciliation_schemas as s
+from elcorp.payments.interfaces.http import csv_safe
+from elcorp.shared.application.pagination import PageRequest
+from elcorp.shared.domain.clock import isoformat_z
+from elcorp.shared.interfaces import envelope
+from elcorp.shared.interfaces.api import API_V1, BEARER
+from elcorp.shared.interfaces.auth import current_caller, require_permission
+from elcorp.shared.interfaces.downloads import file_response
+
+api = APIBlueprint(
+    "settlement",
+    __name__,
+    url_prefix=API_V1,
+    abp_tags=[Tag(name="settlement", description="daily settlement batches per currency, CSV export")],
+)
+SETTLE = "payment:reconcile"
+EXPORT_COLUMNS = ("transaction_id", "type", "amount", "currency", "completed_at", "reference", "count")
+
+
+def settlement() -> Settlement:
+    found: Settlement = current_app.extensions["elcorp.settlement"]
+    return found
+
+
+def batch_json(batch: SettlementBatch) -> dict[str, Any]:
+    return {
+        "id": str(batch.id),
+        "business_date": batch.business_date.isoformat(),
+        "currency": batch.currency,
+        "status": batch.status,
+        "count": batch.totals.count,
+        **totals_json(batch.totals, batch.currency),
+        "created_at": isoformat_z(batch.created_at),
+        "closed_at": None if batch.closed_at is None else isoformat_z(batch.closed_at),
+        "closed_by": None if batch.closed_by is None else str(batch.closed_by),
+    }
+
+
+def export_csv(export: BatchExport) -> bytes:
+    """One row per settled transaction, oldest first, then the totals (their `count` filled)."""
+    batch, currency = export.batch, export.batch.currency
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for item in export.items:
+        writer.writerow(
+            [
+                str(item.transaction_id),
+                item.type,
+                money_text(item.amount, currency),
+                currency,
+                isoformat_z(item.completed_at),
+                csv_safe(item.reference or ""),
+                "",
+            ]
+        )
+    totals = batch.totals
+    for name, amount, count in (
+        ("deposits_total", totals.deposits_total, totals.deposits_count),
+        ("withdrawals_total", totals.withdrawals_total, totals.withdrawals_count),
+        ("net", totals.net, totals.count),
+    ):
+        writer.writerow(["", name, money_text(amount, currency), currency, "", "", str(count)])
+    return out.getvalue().encode("utf-8")
+
+
+@api.post("/settlement/batches/close", security=BEARER)
+@require_permission(SETTLE)
+def close_batch(body: s.CloseBody) -> Response:
+    closing = settlement().close(current_caller().user_id, body.date, body.currency)
+    return envelope.success(batch_json(closing.batch), status=201 if closing.closed_now else 200)
+
+
+@api.get("/settlement/batches", security=BEARER)
+@require_permission(SETTLE)
+def list_batches(query: s.BatchQuery) -> Response:
+    where = SettlementFilter(query.currency, query.status, query.date_from, query.date_to)
+    page = settlement().batches(current_caller().user_id, where, PageRequest(query.page, query.per_page))
+    return envelope.success([batch_json(b) for b in page.items], meta=page.meta)
+
+
+@api.get("/settlement/batches/<uuid:batch_id>", security=BEARER)
+@require_permission(SETTLE)
+def get_batch(path: s.BatchPath) -> Response:
+    return envelope.success(batch_json(settlement().batch(current_caller().user_id, path.batch_id)))
+
+
+@api.get("/settlement/batches/<uuid:batch_id>/export", security=BEARER)
+@require_permission(SETTLE)
+def export_batch(path: s.BatchPath) -> Response:
+    export = settlement().export(current_caller().user_id, path.batch_id)
+    name = f"settlement-{export.batch.currency}-{export.batch.business_date.isoformat()}.csv"
+    return file_response(export_csv(export), mimetype="text/csv", filename=name)
