@@ -12,7 +12,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from elcorp import __version__
 from elcorp.bootstrap import Container, bootstrap
+from elcorp.compliance.interfaces.consent import api as consent_api
 from elcorp.compliance.interfaces.http import api as compliance_api
+from elcorp.compliance.interfaces.privacy_register import api as privacy_register_api
+from elcorp.compliance.interfaces.privacy_requests import api as privacy_requests_api
+from elcorp.compliance.interfaces.retention import api as retention_api
 from elcorp.config import Settings
 from elcorp.governance.interfaces.http import api as governance_api
 from elcorp.governance.interfaces.organizations import api as organizations_api
@@ -126,6 +130,10 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         organizations_api,
         service_requests_api,
         compliance_api,
+        privacy_register_api,
+        consent_api,
+        privacy_requests_api,
+        retention_api,
     ):
         app.register_api(context_api)
     app.register_blueprint(ops)

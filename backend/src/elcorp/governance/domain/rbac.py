@@ -69,6 +69,16 @@ CATALOGUE: tuple[PermissionSpec, ...] = (
     PermissionSpec("audit:view", "compliance", "Read the audit log"),
     PermissionSpec("audit:export", "compliance", "Export and verify the audit log"),
     PermissionSpec("report:generate", "compliance", "Generate regulatory reports"),
+    PermissionSpec(
+        "privacy:read",
+        "compliance",
+        "Read the data inventory, processing register, consents and privacy requests",
+    ),
+    PermissionSpec(
+        "privacy:manage",
+        "compliance",
+        "Manage the processing register, notices, privacy requests, retention policies and legal holds",
+    ),
 )
 PERMISSION_NAMES = frozenset(p.name for p in CATALOGUE)
 
@@ -100,6 +110,8 @@ DEFAULT_GRANTS: dict[str, dict[str, Scope]] = {
         "invoice:read": Scope.ALL,
         "invoice:manage": Scope.ALL,
         "audit:view": Scope.ALL,
+        "privacy:read": Scope.ALL,
+        "privacy:manage": Scope.ALL,
     },
     USER: {
         "user:read": Scope.OWN,
