@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
 import uuid
 from datetime import timedelta
@@ -96,6 +98,8 @@ def test_the_statement_has_opening_and_closing_balances(client, alice, bob):
     transfer(client, bob, bob.wallet["id"], alice.wallet["id"], "40")
     response = client.get(f"/api/v1/wallets/{alice.wallet['id']}/statement", headers=alice.auth)
     assert response.status_code == 200 and response.mimetype == "text/csv"
+    digest = base64.b64encode(hashlib.sha256(response.data).digest()).decode()
+    assert response.headers["Repr-Digest"] == f"sha-256=:{digest}:"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["date", "transaction_id", "type", "description", "amount", "balance"]
     assert rows[1][2:] == ["opening_balance", "", "", "0.00"]

@@ -27,6 +27,7 @@ from elcorp.shared.interfaces.api import (
     document_header,
 )
 from elcorp.shared.interfaces.auth import authenticated, current_caller, require_permission
+from elcorp.shared.interfaces.downloads import file_response
 
 api = context_blueprint(
     "payments",
@@ -215,10 +216,9 @@ def wallet_statement(path: s.WalletPath, query: s.StatementQuery) -> Response:
             ]
         )
     writer.writerow(["", "", "closing_balance", "", "", money_text(found.closing, currency)])
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="statement-{path.wallet_id}.csv"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return file_response(
+        out.getvalue().encode("utf-8"), mimetype="text/csv", filename=f"statement-{path.wallet_id}.csv"
+    )
 
 
 def csv_safe(value: str) -> str:
