@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
@@ -17,16 +17,52 @@ import redis
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from elcorp.compliance.application.access_bundle import AccessBundles
+from elcorp.compliance.application.access_bundle_sources import PrivacyPersonalData
 from elcorp.compliance.application.audit_scope import AuditScope
+from elcorp.compliance.application.consent import ConsentLedger
+from elcorp.compliance.application.consent_marketing import MarketingDigest
+from elcorp.compliance.application.erasure import SubjectErasureService
+from elcorp.compliance.application.legal_hold import LegalHolds
+from elcorp.compliance.application.notices import PrivacyNotices
+from elcorp.compliance.application.privacy_ports import MarketingOptOut, SubjectErasure
+from elcorp.compliance.application.privacy_register import ProcessingRegister, ResponsibleParty
+from elcorp.compliance.application.privacy_requests import PrivacyRequests
+from elcorp.compliance.application.privacy_requests_mail import PrivacyRequestMailer
+from elcorp.compliance.application.retention import IdempotencyPurge, Retention
 from elcorp.compliance.domain import events as _compliance_events  # noqa: F401 - registers event types
+from elcorp.compliance.domain.erasure import RetentionYears
+from elcorp.compliance.domain.privacy_requests import AccessBundleRequested, PrivacyRequestClosed
 from elcorp.compliance.infrastructure.archive import AuditArchiver
 from elcorp.compliance.infrastructure.audit_store import SqlAuditTrail
+from elcorp.compliance.infrastructure.consent_store import SqlConsentUnitOfWork
+from elcorp.compliance.infrastructure.data_flow_svg import SvgDataFlowDiagrams
+from elcorp.compliance.infrastructure.data_inventory import metadata_declarations
+from elcorp.compliance.infrastructure.erasure_store import (
+    Pseudonyms,
+    SqlConsentEvidenceErasure,
+    SqlRetentionUnitOfWork,
+)
 from elcorp.compliance.infrastructure.export import SqlAuditExports
+from elcorp.compliance.infrastructure.paia_pdf import PdfPaiaDocuments
+from elcorp.compliance.infrastructure.privacy_register import SqlPrivacyRegisterUnitOfWork
+from elcorp.compliance.infrastructure.privacy_requests import (
+    SqlCorrectionRecipients,
+    SqlPrivacyRequestsUnitOfWork,
+)
+from elcorp.compliance.infrastructure.retention_files import DirectoryRetention
 from elcorp.compliance.infrastructure.sequencer import AuditSequencer
 from elcorp.compliance.infrastructure.signing import CheckpointSigner
 from elcorp.config import Settings
-from elcorp.governance.application.api import AccessControl, Grants, OrganizationDirectory, PermissionHolders
+from elcorp.governance.application.api import (
+    AccessControl,
+    GovernancePersonalDataErasure,
+    Grants,
+    OrganizationDirectory,
+    PermissionHolders,
+)
 from elcorp.governance.application.organizations import OrganizationAdministration
+from elcorp.governance.application.personal_data_export import GovernancePersonalData
 from elcorp.governance.application.policies import PolicyAdministration
 from elcorp.governance.application.roles import RoleAdministration
 from elcorp.governance.application.service_requests import ApprovalReminderDue, ServiceRequests
@@ -41,11 +77,19 @@ from elcorp.governance.domain.service_requests import (
 )
 from elcorp.governance.infrastructure.calendar import CountryHolidayCalendar
 from elcorp.governance.infrastructure.grants import RedisGrantsCache, SqlGrantsStore
+from elcorp.governance.infrastructure.personal_data_erasure import SqlGovernanceErasureStore
+from elcorp.governance.infrastructure.personal_data_export import SqlGovernanceRecords
 from elcorp.governance.infrastructure.service_requests import SqlWorkflowUnitOfWork
 from elcorp.governance.infrastructure.unit_of_work import SqlGovernanceUnitOfWork
 from elcorp.identity.application.accounts import Accounts
 from elcorp.identity.application.admin import UserAdministration
-from elcorp.identity.application.api import UserDirectory
+from elcorp.identity.application.api import (
+    IdentityPersonalData,
+    IdentityPersonalDataErasure,
+    IdentityRetentionPurge,
+    ProfileCorrections,
+    UserDirectory,
+)
 from elcorp.identity.application.authentication import Authentication
 from elcorp.identity.application.authorization import PermissionGate
 from elcorp.identity.application.deps import Ciphers, IdentityDeps
@@ -63,15 +107,19 @@ from elcorp.identity.infrastructure.challenges import RedisMfaChallenges
 from elcorp.identity.infrastructure.email import FileEmailSender, SmtpEmailSender
 from elcorp.identity.infrastructure.lookup import LookupHasher
 from elcorp.identity.infrastructure.passwords import Argon2PasswordHasher, ZxcvbnStrengthEstimator
+from elcorp.identity.infrastructure.personal_data_erasure import SqlIdentityErasureStore
+from elcorp.identity.infrastructure.personal_data_export import SqlDeviceHistory
 from elcorp.identity.infrastructure.revocation import RedisRevocationList
 from elcorp.identity.infrastructure.throttle import RedisLoginThrottle, ThrottleRules, parse_rate
 from elcorp.identity.infrastructure.tokens import JwtTokenService
 from elcorp.identity.infrastructure.totp import PyOtpTotp
 from elcorp.identity.infrastructure.unit_of_work import SqlIdentityUnitOfWork
 from elcorp.identity.interfaces.services import IdentityServices
+from elcorp.payments.application.api import PaymentsPersonalDataErasure
 from elcorp.payments.application.invoices import InvoiceService, InvoiceSettings, PlatformBusiness
 from elcorp.payments.application.notifications import PaymentApprovalReminder, PaymentsMailer
 from elcorp.payments.application.payments import Payments, PaymentSettings
+from elcorp.payments.application.personal_data_export import PaymentsPersonalData
 from elcorp.payments.application.reconciliation import Reconciliations
 from elcorp.payments.application.settlement import Settlement
 from elcorp.payments.application.vehicles import VehicleRegistry
@@ -81,12 +129,18 @@ from elcorp.payments.infrastructure.invoice_pdf import PdfInvoiceDocuments
 from elcorp.payments.infrastructure.invoices import SqlInvoicesUnitOfWork
 from elcorp.payments.infrastructure.ledger import SqlPaymentsUnitOfWork
 from elcorp.payments.infrastructure.movements import SqlMovements, autocommit, in_session
+from elcorp.payments.infrastructure.personal_data_erasure import (
+    SqlPaymentsErasureStore,
+    expired_idempotency_keys,
+)
+from elcorp.payments.infrastructure.personal_data_export import SqlPaymentRecords
 from elcorp.payments.infrastructure.reconciliation import SqlReconciliationUnitOfWork
 from elcorp.payments.infrastructure.settlement import SqlSettlementUnitOfWork
 from elcorp.payments.infrastructure.vehicles import SqlVehiclesUnitOfWork
 from elcorp.payments.infrastructure.vin_decoder import decode_vin
 from elcorp.shared.application.message_bus import MessageBus
-from elcorp.shared.domain.clock import SystemClock
+from elcorp.shared.application.personal_data_export import PersonalDataExporter
+from elcorp.shared.domain.clock import SystemClock, utc_now
 from elcorp.shared.infrastructure.db import build_engine, build_session_factory
 from elcorp.shared.infrastructure.health import ReadinessProbe, migration_heads
 from elcorp.shared.infrastructure.outbox import OutboxDispatcher
@@ -130,6 +184,25 @@ class Container:
     audit_scope: AuditScope
     audit_exports: SqlAuditExports
     audit_archiver: AuditArchiver
+    privacy_register: ProcessingRegister  # the data inventory, processing register, PAIA manual
+    notices: PrivacyNotices
+    consents: ConsentLedger  # also the MarketingOptOut of the data-subject requests
+    marketing_digest: MarketingDigest
+    # Data-subject requests (POPIA s23-s25), wired after construction by wire_privacy_requests().
+    privacy_requests: PrivacyRequests = field(init=False)
+    access_bundles: AccessBundles = field(init=False)
+    privacy_request_mailer: PrivacyRequestMailer = field(init=False)
+    # Erasure (POPIA s24 against FIA 2012), legal holds, retention and purge: wire_retention().
+    erasure: SubjectErasureService = field(init=False)
+    legal_holds: LegalHolds = field(init=False)
+    retention: Retention = field(init=False)
+
+    def __post_init__(self) -> None:
+        # The services built from the others (init=False fields) are built here, so that a
+        # container copied with dataclasses.replace(...) (tests swap one service) has them
+        # too, built from its own parts. Erasure first: the requests service is handed it.
+        wire_retention(self)
+        wire_privacy_requests(self)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         """A fresh unit of work (one per request or job)."""
@@ -154,7 +227,10 @@ def register_event_handlers(bus: MessageBus, container: Container) -> None:
     mailer = container.mailer
     bus.subscribe(UserRegistered, mailer.on_user_registered)
     bus.subscribe(UserRegistered, container.payments.on_user_registered)
+    bus.subscribe(UserRegistered, container.consents.on_user_registered)
     bus.subscribe(UserDeleted, container.organizations.on_user_deleted)
+    bus.subscribe(AccessBundleRequested, container.access_bundles.on_requested)
+    bus.subscribe(PrivacyRequestClosed, container.privacy_request_mailer.on_closed)
     bus.subscribe(PaymentApprovalReminder, container.payments_mailer.on_approval_reminder)
     bus.subscribe(TransactionDecided, container.invoices.on_transaction_decided)
     bus.subscribe(InvoiceOverdue, container.payments_mailer.on_invoice_overdue)
@@ -259,6 +335,83 @@ def build_identity(
     return services, gate, mailer, UserDirectory(deps.uow)
 
 
+def build_privacy_requests(
+    container: Container,
+    *,
+    erasure: SubjectErasure | None = None,
+    opt_out: MarketingOptOut | None = None,
+) -> PrivacyRequests:
+    """The data-subject request service; `erasure` and `opt_out` are the services that
+    carry out an erasure and a marketing opt-out (by default the container's erasure service
+    and consent ledger; tests may hand others)."""
+    sessions = container.session_factory
+    accounts = container.identity.accounts
+    return PrivacyRequests(
+        lambda: SqlPrivacyRequestsUnitOfWork(sessions),
+        container.access,
+        container.users,
+        ProfileCorrections(accounts.d.uow, accounts, accounts.d.clock),
+        erasure or container.erasure,
+        opt_out or container.consents,
+        recipients=SqlCorrectionRecipients(sessions),
+        notices=getattr(container, "privacy_request_mailer", None),
+    )
+
+
+def wire_privacy_requests(container: Container) -> None:
+    """Data-subject requests and the access bundle, built from every context's exporter."""
+    sessions = container.session_factory
+    container.privacy_request_mailer = PrivacyRequestMailer(
+        container.users, container.mailer.sender, container.mailer.public_base_url
+    )
+    container.privacy_requests = build_privacy_requests(container)
+    exporters: list[PersonalDataExporter] = [
+        IdentityPersonalData(container.identity.accounts.d.uow, SqlDeviceHistory(sessions)),
+        GovernancePersonalData(SqlGovernanceRecords(sessions)),
+        PaymentsPersonalData(SqlPaymentRecords(sessions)),
+        PrivacyPersonalData(container.audit_trail, container.privacy_requests, container.consents),
+    ]
+    container.access_bundles = AccessBundles(lambda: SqlPrivacyRequestsUnitOfWork(sessions), exporters)
+
+
+def wire_retention(container: Container) -> None:
+    """Erasure with every context's eraser (identity first: it knows whether the subject
+    exists), legal holds, retention policies and the purge."""
+    settings, sessions, cipher = container.settings, container.session_factory, container.cipher
+    uow = lambda: SqlRetentionUnitOfWork(sessions, cipher)  # noqa: E731
+    spool = settings.VAR_DIR / "mail"
+    identity_store = SqlIdentityErasureStore.factory(
+        cipher, spool if settings.EMAIL_BACKEND == "file" else None
+    )
+    years = RetentionYears(settings.RETENTION_FIA_CUSTOMER_YEARS, settings.RETENTION_FIA_TRANSACTION_YEARS)
+    container.erasure = SubjectErasureService(
+        uow,
+        [
+            IdentityPersonalDataErasure(
+                identity_store, container.identity.accounts.d.revocations.revoke_user
+            ),
+            PaymentsPersonalDataErasure(SqlPaymentsErasureStore.factory()),
+            GovernancePersonalDataErasure(SqlGovernanceErasureStore.factory(), container.access.forget),
+            SqlConsentEvidenceErasure(),
+        ],
+        Pseudonyms(settings.LOOKUP_HASH_KEY.get_secret_value()),
+        years,
+    )
+    container.legal_holds = LegalHolds(uow)
+    container.retention = Retention(
+        uow,
+        [IdentityRetentionPurge(identity_store)],
+        DirectoryRetention(
+            {"mail": spool, "exports": settings.RETENTION_EXPORTS_DIR or settings.VAR_DIR / "exports"}
+        ),
+        IdempotencyPurge(
+            container.payments.purge_idempotency_keys, expired_idempotency_keys(sessions, utc_now)
+        ),
+        customer_years=years.customer,
+        transaction_years=years.transaction,
+    )
+
+
 def bootstrap(
     settings: Settings,
     *,
@@ -346,6 +499,9 @@ def bootstrap(
     service_requests = ServiceRequests(workflow_uow, access, policies, directory, DefaultSlaTable())
     workflow_mailer = WorkflowMailer(workflow_uow, directory, mailer.sender, mailer.public_base_url)
     signer = CheckpointSigner(settings.audit_signing_keys(), settings.audit_retired_public_keys())
+    consent_uow = lambda: SqlConsentUnitOfWork(sessions)  # noqa: E731
+    # Receipts are signed with the audit signing keys (Ed25519, rotatable by kid).
+    consents = ConsentLedger(consent_uow, access, directory, signer, public_base_url=settings.PUBLIC_BASE_URL)
     sequencer = AuditSequencer(
         sessions,
         signer,
@@ -398,6 +554,24 @@ def bootstrap(
             lambda: SqlAlchemyUnitOfWork(sessions),
             signer,
             lookback=timedelta(seconds=settings.AUDIT_SEQUENCER_LOOKBACK_SECONDS),
+        ),
+        # Every context's tables are imported above, so the metadata's declarations are complete.
+        privacy_register=ProcessingRegister(
+            lambda: SqlPrivacyRegisterUnitOfWork(sessions),
+            access,
+            metadata_declarations,
+            PdfPaiaDocuments(),
+            SvgDataFlowDiagrams(),
+            ResponsibleParty(settings.INVOICE_ISSUER_NAME, settings.INVOICE_ISSUER_ADDRESS),
+        ),
+        notices=PrivacyNotices(consent_uow, access),
+        consents=consents,
+        marketing_digest=MarketingDigest(
+            consents,
+            directory,
+            mailer.sender,
+            lambda: SqlAlchemyUnitOfWork(sessions),
+            public_base_url=mailer.public_base_url,
         ),
     )
     register_event_handlers(bus, container)

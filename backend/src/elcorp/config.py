@@ -145,6 +145,14 @@ class Settings(BaseSettings):
     INVOICE_ISSUER_VAT_NUMBER: str | None = Field(default=None, max_length=40)
     INVOICE_REMINDER_DAYS: int = Field(default=7, ge=1, le=90)  # between reminders of one overdue invoice
 
+    # Retention and erasure (POPIA s14/s24; Financial Intelligence Act 2012 s26: at least
+    # 5 years for customer identification after the relationship ends, and for transaction
+    # records after the transaction). The nightly purge can run as a dry run (counts only).
+    RETENTION_FIA_CUSTOMER_YEARS: int = Field(default=5, ge=5, le=50)
+    RETENTION_FIA_TRANSACTION_YEARS: int = Field(default=5, ge=5, le=50)
+    RETENTION_PURGE_DRY_RUN: bool = False
+    RETENTION_EXPORTS_DIR: Path | None = None  # default: VAR_DIR/exports
+
     # Email
     EMAIL_BACKEND: Literal["file", "smtp"] = "file"
     EMAIL_FROM: str = "Elcorp Namibia <no-reply@elcorp.na>"

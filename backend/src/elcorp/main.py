@@ -97,6 +97,13 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.extensions["elcorp.audit"] = container.audit_trail
     app.extensions["elcorp.audit_scope"] = container.audit_scope
     app.extensions["elcorp.audit_exports"] = container.audit_exports
+    app.extensions["elcorp.retention"] = container.retention
+    app.extensions["elcorp.legal_holds"] = container.legal_holds
+    app.extensions["elcorp.erasure"] = container.erasure
+    app.extensions["elcorp.privacy_requests"] = container.privacy_requests
+    app.extensions["elcorp.privacy_register"] = container.privacy_register
+    app.extensions["elcorp.notices"] = container.notices
+    app.extensions["elcorp.consents"] = container.consents
     register_error_handlers(app)
     if settings.CORS_ORIGINS:
         CORS(

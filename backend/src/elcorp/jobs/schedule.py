@@ -46,6 +46,28 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "task": "elcorp.payments.remind_unpaid_invoices",
             "schedule": crontab(minute=0, hour=6),
         },
+        # Tuesdays 09:00 in Windhoek: the marketing digest, to consenting subjects only.
+        "compliance-marketing-digest": {
+            "task": "elcorp.compliance.send_marketing_digest",
+            "schedule": crontab(minute=0, hour=7, day_of_week="tue"),
+            "options": {"expires": 6 * 3600.0},
+        },
+        # Access bundles still pending after their outbox delivery (normally none).
+        "privacy-access-bundles": {
+            "task": "elcorp.compliance.build_access_bundles",
+            "schedule": 900.0,
+            "options": {"expires": 600.0},
+        },
+        "privacy-access-bundles-purge": {
+            "task": "elcorp.compliance.purge_access_bundles",
+            "schedule": 24 * 3600.0,
+        },
+        # 02:30 in Windhoek: the retention purge (POPIA s14), after the day's settlement close.
+        "compliance-purge": {
+            "task": "elcorp.compliance.purge",
+            "schedule": crontab(minute=30, hour=0),
+            "options": {"expires": 6 * 3600.0},
+        },
         "outbox-dispatch": {
             "task": "elcorp.outbox.dispatch",
             "schedule": interval,

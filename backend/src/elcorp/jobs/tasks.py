@@ -247,3 +247,83 @@ def close_settlement() -> dict[str, object]:
         "closed": [str(b.id) for b in closed],
         "already_closed": len(closings) - len(closed),
     }
+
+
+@shared_task(
+    name="elcorp.compliance.send_marketing_digest",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+)
+def send_marketing_digest() -> dict[str, int]:
+    """Weekly: mail the marketing digest to the active subjects whose marketing consent
+    stands at the moment of the run (a withdrawal is honoured by the next run; POPIA s69)."""
+    run = _container().marketing_digest.send()
+    logger.info("privacy.marketing_digest", mailed=run.mailed, consenting=run.consenting)
+    return {"mailed": run.mailed, "consenting": run.consenting}
+
+
+@shared_task(
+    name="elcorp.compliance.build_access_bundle",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+)
+def build_access_bundle(request_id: str) -> dict[str, object]:
+    """Build one access request's bundle (POPIA s23) from every context's exporter."""
+    import uuid
+
+    built = _container().access_bundles.build(uuid.UUID(request_id))
+    if built:
+        logger.info("privacy.access_bundle_built", request_id=request_id)
+    return {"request_id": request_id, "built": built}
+
+
+@shared_task(
+    name="elcorp.compliance.build_access_bundles",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+    ignore_result=True,
+)
+def build_pending_access_bundles() -> dict[str, int]:
+    """Sweep: build the access bundles still pending (the outbox event normally triggers
+    each build at once; this catches any whose delivery failed for good)."""
+    built = _container().access_bundles.build_pending()
+    if built:
+        logger.info("privacy.access_bundles_built", built=built)
+    return {"built": built}
+
+
+@shared_task(name="elcorp.compliance.purge", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
+def purge_expired_personal_data(dry_run: bool | None = None) -> dict[str, object]:
+    """Nightly: apply the retention policies (final disposals of erased subjects' restricted
+    copies, expired sessions and one-time links, idempotency keys, mail spool, export files),
+    except what a legal hold covers; leaves a purge_run evidence record and an audit entry.
+    RETENTION_PURGE_DRY_RUN (or `dry_run=True`) only counts."""
+    container = _container()
+    dry = container.settings.RETENTION_PURGE_DRY_RUN if dry_run is None else dry_run
+    run = container.retention.purge(dry_run=dry)
+    logger.info(
+        "privacy.purge_run",
+        run_id=str(run.id),
+        dry_run=run.dry_run,
+        total=run.total,
+        items={i.policy: i.count for i in run.items},
+    )
+    return {"run_id": str(run.id), "dry_run": run.dry_run, "total": run.total}
+
+
+@shared_task(
+    name="elcorp.compliance.purge_access_bundles",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+    ignore_result=True,
+)
+def purge_access_bundles() -> dict[str, int]:
+    """Daily: delete access bundles past their 30-day download window (audited)."""
+    purged = _container().access_bundles.purge_expired()
+    if purged:
+        logger.info("privacy.access_bundles_purged", purged=purged)
+    return {"purged": purged}

@@ -6,7 +6,9 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Column, Date, DateTime, SmallInteger, Table, Text, Uuid, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
+from elcorp.shared.domain.personal_data import Classification, Disposal, PersonalData, RetentionBasis
 from elcorp.shared.infrastructure.db import metadata
+from elcorp.shared.infrastructure.personal_data import declare
 
 audit_chain = Table(
     "audit_chain",
@@ -45,6 +47,19 @@ audit_export = Table(
     Column("format", Text, nullable=False),
     Column("manifest", JSONB, nullable=False),
     Column("completed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+# Who exported the audit trail (a user id): part of the audit trail.
+declare(
+    "compliance",
+    audit_export,
+    "requested_by",
+    PersonalData(
+        category="audit.trail.actor",
+        purpose="accountability: who did what (POPIA s8, s19; FIA 2012)",
+        classification=Classification.INTERNAL,
+        retention=RetentionBasis.AUDIT,
+        disposal=Disposal.PSEUDONYMISE,
+    ),
 )
 
 audit_archive = Table(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
+from elcorp.governance.application.personal_data_erasure import GovernancePersonalDataErasure
 from elcorp.governance.application.ports import GovernanceUnitOfWork, GrantsCache, GrantsStore
 from elcorp.governance.domain.rbac import ADMIN, STAFF, USER, Grants, Scope
 from elcorp.shared.application import context
@@ -21,6 +22,7 @@ __all__ = [
     "STAFF_ROLE",
     "USER_ROLE",
     "AccessControl",
+    "GovernancePersonalDataErasure",
     "Grants",
     "GrantsStore",
     "OrganizationDirectory",

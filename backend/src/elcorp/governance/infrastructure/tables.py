@@ -24,7 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from elcorp.shared.domain.personal_data import Classification, Disposal, PersonalData, RetentionBasis
 from elcorp.shared.infrastructure.db import metadata
+from elcorp.shared.infrastructure.personal_data import declare
 
 role = Table(
     "role",
@@ -105,6 +107,32 @@ organization = Table(
     ),
     comment="Organizations: businesses, banks, branches (governance). Closed, never deleted.",
 )
+# Personal information (POPIA s1 covers juristic persons too): a business customer's identity,
+# kept for the FIA customer-identification record.
+_ORGANIZATION_NAME = PersonalData(
+    category="organization.identity.name",
+    purpose="identify the business customer (FIA 2012) and show it to its members",
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.FIA_CUSTOMER,
+    disposal=Disposal.PSEUDONYMISE,
+)
+_ORGANIZATION_REGISTRATION = PersonalData(
+    category="organization.identity.registration_number",
+    purpose="identify the business customer (FIA 2012)",
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.FIA_CUSTOMER,
+    disposal=Disposal.PSEUDONYMISE,
+)
+_VAT_NUMBER = PersonalData(
+    category="organization.tax.vat_number",
+    purpose="identify the business for VAT (tax invoices)",
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.FIA_CUSTOMER,
+    disposal=Disposal.PSEUDONYMISE,
+)
+declare("governance", organization, "name", _ORGANIZATION_NAME)
+declare("governance", organization, "registration_number", _ORGANIZATION_REGISTRATION)
+declare("governance", organization, "vat_number", _VAT_NUMBER)
 
 organization_member = Table(
     "organization_member",
@@ -123,6 +151,15 @@ organization_member = Table(
     UniqueConstraint("organization_id", "user_id", name="uq_organization_member_organization_id_user_id"),
     CheckConstraint("org_role IN ('org_admin', 'member')", name="org_role"),
 )
+# Which organisation (and team) a person belongs to: the membership row itself.
+_MEMBERSHIP = PersonalData(
+    category="user.employment.membership",
+    purpose="scope what the members of an organisation or team may see and do",
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.ACCOUNT,
+    disposal=Disposal.DELETE,
+)
+declare("governance", organization_member, "user_id", _MEMBERSHIP)
 
 team = Table(
     "team",
@@ -158,6 +195,7 @@ team_member = Table(
         ondelete="CASCADE",
     ),
 )
+declare("governance", team_member, "user_id", _MEMBERSHIP)
 
 # -- service requests and approval chains (0012) ------------------------------------------
 service_request_category = Table(
@@ -206,6 +244,24 @@ service_request = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("completed_at", DateTime(timezone=True)),
 )
+# Free text the requester and the approvers write: it may say anything about anyone. The
+# request stays as a workflow record; erasure replaces the text.
+_REQUEST_TEXT = PersonalData(
+    category="service_request.content",
+    purpose="handle the service request the requester made",
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.ACCOUNT,
+    disposal=Disposal.ANONYMISE,
+)
+_REQUEST_COMMENT = PersonalData(
+    category="service_request.comment",
+    purpose="handle and decide the service request",
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.ACCOUNT,
+    disposal=Disposal.ANONYMISE,
+)
+declare("governance", service_request, "title", _REQUEST_TEXT)
+declare("governance", service_request, "description", _REQUEST_TEXT)
 
 service_request_approval = Table(
     "service_request_approval",
@@ -216,6 +272,7 @@ service_request_approval = Table(
     Column("approved_at", DateTime(timezone=True), nullable=False),
     Column("comment", Text, nullable=False, server_default=text("''")),
 )
+declare("governance", service_request_approval, "comment", _REQUEST_COMMENT)
 
 service_request_transition = Table(
     "service_request_transition",
@@ -228,6 +285,7 @@ service_request_transition = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Column("comment", Text, nullable=False, server_default=text("''")),
 )
+declare("governance", service_request_transition, "comment", _REQUEST_COMMENT)
 
 service_request_comment = Table(
     "service_request_comment",
@@ -238,6 +296,7 @@ service_request_comment = Table(
     Column("body", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+declare("governance", service_request_comment, "body", _REQUEST_COMMENT)
 
 approval_reminder = Table(
     "approval_reminder",

@@ -62,6 +62,7 @@ class Accounts:
         phone: str | None,
         organization: str | None,
         email_verified: bool = False,
+        consents: Sequence[str] = (),
     ) -> User:
         """Validate and add a user (shared by self-registration and admin creation)."""
         d = self.d
@@ -99,7 +100,12 @@ class Accounts:
         uow.users.add_password_history(user.id, user.password_hash)
         d.access.assign_roles(uow.grants, user.id, frozenset({USER_ROLE}), assigned_by=None)
         uow.publish(
-            UserRegistered(user_id=user.id, wallet_address=user.wallet_address, email_verified=email_verified)
+            UserRegistered(
+                user_id=user.id,
+                wallet_address=user.wallet_address,
+                email_verified=email_verified,
+                consents=tuple(consents),
+            )
         )
         return user
 
@@ -112,7 +118,10 @@ class Accounts:
         password: str,
         phone: str | None,
         organization: str | None,
+        consents: Sequence[str] = (),
     ) -> UserView:
+        """Self-registration. `consents`: the optional purposes the user ticked (validated by
+        the HTTP schema); compliance records them from the UserRegistered event."""
         with self.d.uow() as uow:
             user = self.new_user(
                 uow,
@@ -122,13 +131,16 @@ class Accounts:
                 password=password,
                 phone=phone,
                 organization=organization,
+                consents=consents,
             )
             audit(
                 uow,
                 "user.registered",
                 user.id,
                 user.id,
-                changes=Changes(after={"username": user.username, "roles": [USER_ROLE]}),
+                # Personal values (username, name, email) stay out of the audit trail: it cannot
+                # be erased (POPIA s24; DESIGN §7), and the entry names the user by id.
+                changes=Changes(after={"roles": [USER_ROLE]}),
             )
             uow.commit()
         return user_view(user, [USER_ROLE])
@@ -182,7 +194,7 @@ class Accounts:
                 "user.created",
                 "system",
                 user.id,
-                changes=Changes(after={"username": user.username, "roles": [ADMIN_ROLE, USER_ROLE]}),
+                changes=Changes(after={"roles": [ADMIN_ROLE, USER_ROLE]}),  # no personal values (DESIGN §7)
                 reason="elcorp create-admin",
             )
             uow.commit()

@@ -94,6 +94,11 @@ class UserAdministration:
             if user is None:
                 raise NotFound("User not found")
             roles = uow.grants.roles_of_many([user.id])[user.id]
+            if principal.user_id != user.id:
+                # A staff read of someone's personal data is itself recorded, so the
+                # subject's access bundle can say who saw it (POPIA s23(1)(b)).
+                audit(uow, "user.viewed", principal.user_id, user.id)
+                uow.commit()
         return user_view(user, sorted(roles))
 
     def create_user(
@@ -124,7 +129,7 @@ class UserAdministration:
                 "user.created",
                 principal.user_id,
                 user.id,
-                changes=Changes(after={"username": user.username, "email_verified": email_verified}),
+                changes=Changes(after={"email_verified": email_verified}),  # no personal values (DESIGN §7)
             )
             uow.commit()
         return user_view(user, [USER_ROLE])

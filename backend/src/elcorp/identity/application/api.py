@@ -10,9 +10,21 @@ import uuid
 from collections.abc import Callable, Collection
 
 from elcorp.identity.application.admin import active_among, active_users
+from elcorp.identity.application.corrections import ProfileCorrections
+from elcorp.identity.application.personal_data_erasure import (
+    IdentityPersonalDataErasure,
+    IdentityRetentionPurge,
+)
+from elcorp.identity.application.personal_data_export import IdentityPersonalData
 from elcorp.identity.application.ports import IdentityUnitOfWork
 
-__all__ = ["UserDirectory"]
+__all__ = [
+    "IdentityPersonalData",
+    "IdentityPersonalDataErasure",
+    "IdentityRetentionPurge",
+    "ProfileCorrections",
+    "UserDirectory",
+]
 
 
 class UserDirectory:

@@ -10,12 +10,15 @@ from elcorp.shared.domain.events import DomainEvent
 
 @dataclass(frozen=True, kw_only=True)
 class UserRegistered(DomainEvent):
-    """A new account exists. Payments opens its wallet; identity sends the verification mail."""
+    """A new account exists. Payments opens its wallet; identity sends the verification mail;
+    compliance records the consents ticked at registration (`consents`: purposes, against
+    the privacy notice in force at `occurred_at`)."""
 
     event_type = "identity.UserRegistered"
     user_id: uuid.UUID
     wallet_address: uuid.UUID
     email_verified: bool = False
+    consents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

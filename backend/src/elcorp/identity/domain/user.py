@@ -19,6 +19,7 @@ class UserStatus(StrEnum):
     ACTIVE = "active"
     LOCKED = "locked"  # by an administrator, until unlocked (temporary lockouts live in Redis)
     DELETED = "deleted"
+    ERASED = "erased"  # POPIA s24: closed for good, restricted and pseudonymised (compliance erasure)
 
 
 def normalize_username(raw: str) -> str:
@@ -123,6 +124,8 @@ class User:
         self.updated_at = at
 
     def restore(self, at: datetime) -> None:
+        if self.status is UserStatus.ERASED:
+            raise Conflict("An erased account is never restored")
         if not self.is_deleted:
             raise Conflict("The account is not deleted")
         self.deleted_at = None

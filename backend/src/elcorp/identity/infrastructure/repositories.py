@@ -84,7 +84,8 @@ class SqlUserRepository:
         offset: int,
         limit: int,
     ) -> tuple[list[User], int]:
-        conditions: list[Any] = []
+        # Erased accounts are never listed (POPIA s24: restricted to the legal purpose).
+        conditions: list[Any] = [user_account.c.status != UserStatus.ERASED.value]
         if not include_deleted:
             conditions.append(user_account.c.deleted_at.is_(None))
         if status:

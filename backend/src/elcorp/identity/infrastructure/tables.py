@@ -19,7 +19,9 @@ from sqlalchemy import (
     text,
 )
 
+from elcorp.shared.domain.personal_data import Classification, Disposal, PersonalData, RetentionBasis
 from elcorp.shared.infrastructure.db import metadata
+from elcorp.shared.infrastructure.personal_data import declare
 from elcorp.shared.security.encryption import EncryptedColumn, register_encrypted_column
 
 user_account = Table(
@@ -47,7 +49,7 @@ user_account = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("deleted_at", DateTime(timezone=True)),
-    CheckConstraint("status IN ('active', 'locked', 'deleted')", name="status"),
+    CheckConstraint("status IN ('active', 'locked', 'deleted', 'erased')", name="status"),
     CheckConstraint("length(password_hash) > 0", name="password_hash"),
     Index("uq_user_account_email_normalized", "email_normalized", unique=True),
     Index("uq_user_account_username", "username", unique=True),
@@ -56,6 +58,85 @@ user_account = Table(
 register_encrypted_column(EncryptedColumn("user_account", "phone_encrypted"))
 register_encrypted_column(EncryptedColumn("user_account", "mfa_secret_encrypted"))
 register_encrypted_column(EncryptedColumn("user_account", "mfa_pending_secret_encrypted"))
+# Personal information (POPIA s17). Name and email identify the customer for the Financial
+# Intelligence Act: after erasure they are kept restricted and pseudonymised until the FIA
+# period ends. The phone is an optional contact channel, encrypted: crypto-shredded. The
+# wallet address is a random identifier that names no one by itself; it is the pseudonym the
+# ledger's transaction records carry, so it lives as long as they do.
+_USERNAME = PersonalData(
+    category="user.identity.username",
+    purpose="sign in, and show the account holder to the people they pay",
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.ACCOUNT,
+    disposal=Disposal.ANONYMISE,
+)
+_NAME = PersonalData(
+    category="user.identity.name",
+    purpose="identify the customer and keep the identification record (FIA 2012)",
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.FIA_CUSTOMER,
+    disposal=Disposal.PSEUDONYMISE,
+)
+_EMAIL = PersonalData(
+    category="user.contact.email",
+    purpose="identify the customer (FIA 2012), sign in, and send account and security notices",
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.FIA_CUSTOMER,
+    disposal=Disposal.PSEUDONYMISE,
+)
+_PHONE = PersonalData(
+    category="user.contact.phone",
+    purpose="contact the account holder (optional contact channel)",
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.ACCOUNT,
+    disposal=Disposal.CRYPTO_SHRED,
+)
+_PHONE_LOOKUP = PersonalData(
+    category="user.contact.phone_lookup",
+    purpose="keep phone numbers unique without reading them (keyed hash)",
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.ACCOUNT,
+    disposal=Disposal.DELETE,
+)
+_ORGANIZATION = PersonalData(
+    category="user.employment.organization",
+    purpose="show the organisation the account holder says they work for",
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.ACCOUNT,
+    disposal=Disposal.DELETE,
+)
+_WALLET = PersonalData(
+    category="user.identity.wallet_address",
+    purpose="address payments to the account holder's wallet (a pseudonymous identifier)",
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.FIA_TRANSACTION,
+    disposal=Disposal.PSEUDONYMISE,
+)
+_PASSWORD = PersonalData(
+    category="user.credential.password_hash",
+    purpose="authenticate the account holder (Argon2id hash)",
+    classification=Classification.RESTRICTED,
+    retention=RetentionBasis.ACCOUNT,
+    disposal=Disposal.DELETE,
+)
+_MFA_SECRET = PersonalData(
+    category="user.credential.mfa_secret",
+    purpose="authenticate the account holder with a second factor (TOTP)",
+    classification=Classification.RESTRICTED,
+    retention=RetentionBasis.ACCOUNT,
+    disposal=Disposal.CRYPTO_SHRED,
+)
+declare("identity", user_account, "username", _USERNAME)
+declare("identity", user_account, "full_name", _NAME)
+declare("identity", user_account, "email", _EMAIL)
+declare("identity", user_account, "email_normalized", _EMAIL)
+declare("identity", user_account, "phone_encrypted", _PHONE)
+declare("identity", user_account, "phone_lookup", _PHONE_LOOKUP)
+declare("identity", user_account, "organization", _ORGANIZATION)
+declare("identity", user_account, "wallet_address", _WALLET)
+declare("identity", user_account, "password_hash", _PASSWORD)
+declare("identity", user_account, "mfa_secret_encrypted", _MFA_SECRET)
+declare("identity", user_account, "mfa_pending_secret_encrypted", _MFA_SECRET)
 
 password_history = Table(
     "password_history",
@@ -66,6 +147,14 @@ password_history = Table(
     Column("changed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_password_history_user_id", "user_id", "changed_at"),
 )
+_PASSWORD_HISTORY = PersonalData(
+    category="user.credential.password_history",
+    purpose="refuse the reuse of recent passwords",
+    classification=Classification.RESTRICTED,
+    retention=RetentionBasis.SECURITY,
+    disposal=Disposal.DELETE,
+)
+declare("identity", password_history, "password_hash", _PASSWORD_HISTORY)
 
 device_token = Table(
     "device_token",
@@ -86,6 +175,47 @@ device_token = Table(
     Column("revoked_at", DateTime(timezone=True)),
     UniqueConstraint("user_id", "device_id", name="uq_device_token_user_id_device_id"),
 )
+_DEVICES = "keep the account's sessions safe and list its signed-in devices"
+_DEVICE_ID = PersonalData(
+    category="user.device.identifier",
+    purpose=_DEVICES,
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.SECURITY,
+    disposal=Disposal.DELETE,
+)
+_DEVICE_NAME = PersonalData(
+    category="user.device.name",
+    purpose=_DEVICES,
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.SECURITY,
+    disposal=Disposal.DELETE,
+)
+_USER_AGENT = PersonalData(
+    category="user.device.user_agent",
+    purpose=_DEVICES,
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.SECURITY,
+    disposal=Disposal.DELETE,
+)
+_IP_ADDRESS = PersonalData(
+    category="user.device.ip_address",
+    purpose=_DEVICES,
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.SECURITY,
+    disposal=Disposal.DELETE,
+)
+_SESSION = PersonalData(
+    category="user.credential.session_token",
+    purpose="keep the account holder signed in on a device (hash of the refresh token)",
+    classification=Classification.RESTRICTED,
+    retention=RetentionBasis.SECURITY,
+    disposal=Disposal.DELETE,
+)
+declare("identity", device_token, "device_id", _DEVICE_ID)
+declare("identity", device_token, "device_name", _DEVICE_NAME)
+declare("identity", device_token, "user_agent", _USER_AGENT)
+declare("identity", device_token, "ip_address", _IP_ADDRESS)
+declare("identity", device_token, "refresh_token_hash", _SESSION)
 
 mfa_backup_code = Table(
     "mfa_backup_code",
@@ -97,6 +227,14 @@ mfa_backup_code = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Index("ix_mfa_backup_code_user_id", "user_id"),
 )
+_BACKUP_CODE = PersonalData(
+    category="user.credential.mfa_backup_code",
+    purpose="authenticate the account holder when the second factor is lost",
+    classification=Classification.RESTRICTED,
+    retention=RetentionBasis.ACCOUNT,
+    disposal=Disposal.DELETE,
+)
+declare("identity", mfa_backup_code, "code_hash", _BACKUP_CODE)
 
 one_time_token = Table(
     "one_time_token",
@@ -111,3 +249,11 @@ one_time_token = Table(
     CheckConstraint("purpose IN ('email_verify', 'password_reset')", name="purpose"),
     Index("ix_one_time_token_user_purpose", "user_id", "purpose"),
 )
+_ONE_TIME_TOKEN = PersonalData(
+    category="user.credential.one_time_token",
+    purpose="verify the email address and reset a forgotten password",
+    classification=Classification.RESTRICTED,
+    retention=RetentionBasis.SECURITY,
+    disposal=Disposal.DELETE,
+)
+declare("identity", one_time_token, "token_hash", _ONE_TIME_TOKEN)

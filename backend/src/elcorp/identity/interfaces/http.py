@@ -81,6 +81,7 @@ def register(body: s.RegisterBody) -> Response:
         password=body.password,
         phone=body.phone,
         organization=body.organization,
+        consents=list(dict.fromkeys(body.consents)),
     )
     return envelope.success(user_json(view), status=201)
 

@@ -16,6 +16,12 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
 
+# The consent purposes of the compliance context's ledger (compliance/domain/consent.py;
+# a unit test keeps the two lists equal). Account processing itself is not consent-based.
+ConsentPurpose = Literal["marketing", "analytics", "third_party_sharing"]
+CONSENT_PURPOSES: tuple[str, ...] = ("marketing", "analytics", "third_party_sharing")
+
+
 class RegisterBody(Strict):
     username: str = Field(min_length=3, max_length=32)
     full_name: str = Field(min_length=2, max_length=100)
@@ -24,6 +30,14 @@ class RegisterBody(Strict):
     phone: str = Field(min_length=5, max_length=32)
     organization: str | None = Field(default=None, max_length=120)
     agreed_terms: Literal[True] = Field(description="Must be true: the user accepted the terms")
+    consents: list[ConsentPurpose] = Field(
+        default_factory=list,
+        max_length=len(CONSENT_PURPOSES),
+        description=(
+            "Optional purposes the user consents to (marketing, analytics, third_party_sharing), "
+            "recorded against the privacy notice in force (GET /api/v1/privacy/notices/current)"
+        ),
+    )
 
 
 class TokenBody(Strict):

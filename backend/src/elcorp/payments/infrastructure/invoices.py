@@ -41,7 +41,9 @@ from elcorp.payments.infrastructure.document_numbers import SqlDocumentNumbers
 from elcorp.payments.infrastructure.ledger import SqlLedger
 from elcorp.payments.infrastructure.movements import SqlMovements, within
 from elcorp.payments.infrastructure.tables import MONEY, timestamp
+from elcorp.shared.domain.personal_data import Classification, Disposal, PersonalData, RetentionBasis
 from elcorp.shared.infrastructure.db import metadata
+from elcorp.shared.infrastructure.personal_data import declare
 from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
 
 QUANTITY = Numeric(20, 4, asdecimal=True)
@@ -58,6 +60,33 @@ invoice_issuer = Table(
     Column("is_platform", Boolean, nullable=False),
     timestamp("created_at", False),
 )
+# Personal information (POPIA s17): an issuer may be a sole trader. Issuers and the parties
+# named on an invoice are kept with the transaction records (FIA 2012), pseudonymised after
+# erasure.
+_ISSUER_NAME = PersonalData(
+    category="organization.identity.name",
+    purpose="identify the business customer (FIA 2012) and show it to its members",
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.FIA_CUSTOMER,
+    disposal=Disposal.PSEUDONYMISE,
+)
+_ISSUER_ADDRESS = PersonalData(
+    category="organization.contact.address",
+    purpose="print the issuer's address on its tax invoices",
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.FIA_CUSTOMER,
+    disposal=Disposal.PSEUDONYMISE,
+)
+_ISSUER_VAT = PersonalData(
+    category="organization.tax.vat_number",
+    purpose="identify the business for VAT (tax invoices)",
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.FIA_CUSTOMER,
+    disposal=Disposal.PSEUDONYMISE,
+)
+declare("payments", invoice_issuer, "name", _ISSUER_NAME)
+declare("payments", invoice_issuer, "address", _ISSUER_ADDRESS)
+declare("payments", invoice_issuer, "vat_number", _ISSUER_VAT)
 
 invoice = Table(
     "invoice",
@@ -90,6 +119,32 @@ invoice = Table(
     Column("payment_key", Text),
     timestamp("reminded_at"),
 )
+_PARTICULARS = "issue the tax invoice with the particulars the VAT Act 10 of 2000 (s21) asks for"
+_PARTY_NAME = PersonalData(
+    category="financial.invoice.party_name",
+    purpose=_PARTICULARS,
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.FIA_TRANSACTION,
+    disposal=Disposal.PSEUDONYMISE,
+)
+_PARTY_ADDRESS = PersonalData(
+    category="financial.invoice.party_address",
+    purpose=_PARTICULARS,
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.FIA_TRANSACTION,
+    disposal=Disposal.PSEUDONYMISE,
+)
+_PARTY_VAT = PersonalData(
+    category="financial.invoice.party_vat_number",
+    purpose=_PARTICULARS,
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.FIA_TRANSACTION,
+    disposal=Disposal.PSEUDONYMISE,
+)
+for _party in ("payer", "issuer"):
+    declare("payments", invoice, f"{_party}_name", _PARTY_NAME)
+    declare("payments", invoice, f"{_party}_address", _PARTY_ADDRESS)
+    declare("payments", invoice, f"{_party}_vat_number", _PARTY_VAT)
 
 
 def _lines_table(name: str, parent: str, parent_column: str) -> Table:

@@ -29,8 +29,9 @@ from sqlalchemy.orm import Session
 from elcorp.payments.application.reconciliation import ReconciliationRun
 from elcorp.payments.domain.reconciliation import LedgerMovement, Reconciliation, StatementLine
 from elcorp.payments.domain.settlement import SETTLED_STATUSES, SETTLED_TYPES, business_date
-from elcorp.payments.infrastructure.tables import MONEY, payment_transaction
+from elcorp.payments.infrastructure.tables import MONEY, TRANSACTION_REFERENCE, payment_transaction
 from elcorp.shared.infrastructure.db import metadata
+from elcorp.shared.infrastructure.personal_data import declare
 from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
 
 MATCHED, IN_BANK, IN_LEDGER = "matched", "unmatched_in_bank", "unmatched_in_ledger"
@@ -67,6 +68,8 @@ reconciliation_item = Table(
     Column("transaction_type", Text),
     Column("ledger_date", Date),
 )
+# A bank statement's reference may name the payer: a transaction record (FIA 2012).
+declare("payments", reconciliation_item, "reference", TRANSACTION_REFERENCE)
 
 
 def _run(row: Row[Any], result: Reconciliation | None) -> ReconciliationRun:

@@ -35,9 +35,10 @@ from elcorp.payments.domain.settlement import (
     SettlementItem,
     SettlementTotals,
 )
-from elcorp.payments.infrastructure.tables import MONEY, account
+from elcorp.payments.infrastructure.tables import MONEY, TRANSACTION_REFERENCE, account
 from elcorp.shared.domain.clock import WINDHOEK
 from elcorp.shared.infrastructure.db import metadata
+from elcorp.shared.infrastructure.personal_data import declare
 from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
 
 settlement_batch = Table(
@@ -68,6 +69,8 @@ settlement_item = Table(
     Column("completed_at", DateTime(timezone=True), nullable=False),
     Column("reference", Text),
 )
+# The transaction's bank reference, copied into the batch: a transaction record (FIA 2012).
+declare("payments", settlement_item, "reference", TRANSACTION_REFERENCE)
 
 # The day's movements in no batch yet, into this one, in one statement. ON CONFLICT: a
 # transaction another batch took meanwhile stays there (the unique transaction id).

@@ -17,7 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from elcorp.shared.domain.personal_data import Classification, Disposal, PersonalData, RetentionBasis
 from elcorp.shared.infrastructure.db import metadata
+from elcorp.shared.infrastructure.personal_data import declare
 
 MONEY = Numeric(20, 8, asdecimal=True)
 
@@ -43,6 +45,49 @@ account = Table(
     Column("last_hash", Text),
     timestamp("created_at", False),
 )
+# Personal information (POPIA s17): transaction records the Financial Intelligence Act 2012
+# requires to keep. They reference people only through the wallet's pseudonymous address
+# and owner id, so erasure keeps them, restricted, and cuts the link to the person.
+WALLET_ADDRESS = PersonalData(
+    category="user.identity.wallet_address",
+    purpose="address payments to the account holder's wallet (a pseudonymous identifier)",
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.FIA_TRANSACTION,
+    disposal=Disposal.PSEUDONYMISE,
+)
+BALANCE = PersonalData(
+    category="financial.account.balance",
+    purpose="keep the wallet's balance and what is held on it",
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.FIA_TRANSACTION,
+    disposal=Disposal.PSEUDONYMISE,
+)
+AMOUNT = PersonalData(
+    category="financial.transaction.amount",
+    purpose="move money and keep the transaction record (FIA 2012: 5 years after the transaction)",
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.FIA_TRANSACTION,
+    disposal=Disposal.PSEUDONYMISE,
+)
+TRANSACTION_TEXT = PersonalData(
+    category="financial.transaction.description",
+    purpose="move money and keep the transaction record (FIA 2012: 5 years after the transaction); "
+    "the payer's words to the payee and staff's reasons",
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.FIA_TRANSACTION,
+    disposal=Disposal.PSEUDONYMISE,
+)
+TRANSACTION_REFERENCE = PersonalData(
+    category="financial.transaction.reference",
+    purpose="move money and keep the transaction record (FIA 2012: 5 years after the transaction); "
+    "the bank's reference, which may name the payer",
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.FIA_TRANSACTION,
+    disposal=Disposal.PSEUDONYMISE,
+)
+declare("payments", account, "address", WALLET_ADDRESS)
+declare("payments", account, "balance", BALANCE)
+declare("payments", account, "held", BALANCE)
 
 payment_transaction = Table(
     "payment_transaction",
@@ -68,6 +113,11 @@ payment_transaction = Table(
     timestamp("created_at", False),
     timestamp("completed_at"),
 )
+declare("payments", payment_transaction, "amount", AMOUNT)
+declare("payments", payment_transaction, "fee", AMOUNT)
+declare("payments", payment_transaction, "description", TRANSACTION_TEXT)
+declare("payments", payment_transaction, "decision_reason", TRANSACTION_TEXT)
+declare("payments", payment_transaction, "external_reference", TRANSACTION_REFERENCE)
 
 journal_entry = Table(
     "journal_entry",
@@ -90,6 +140,7 @@ posting = Table(
     Column("hash", Text, nullable=False),
     timestamp("created_at", False),
 )
+declare("payments", posting, "amount", AMOUNT)
 
 hold = Table(
     "hold",
@@ -102,6 +153,7 @@ hold = Table(
     timestamp("created_at", False),
     timestamp("closed_at"),
 )
+declare("payments", hold, "amount", AMOUNT)
 
 idempotency_key = Table(
     "idempotency_key",

@@ -38,7 +38,9 @@ from elcorp.payments.application.vehicle_ports import (
 from elcorp.payments.domain.vehicle_ownership import TransferStatus
 from elcorp.payments.domain.vehicles import IdentifierType
 from elcorp.payments.infrastructure.tables import account, timestamp
+from elcorp.shared.domain.personal_data import Classification, Disposal, PersonalData, RetentionBasis
 from elcorp.shared.infrastructure.db import metadata
+from elcorp.shared.infrastructure.personal_data import declare
 from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
 
 ACCOUNT_CURRENCY = "NAD"
@@ -67,6 +69,26 @@ vehicle = Table(
     timestamp("created_at", False),
     timestamp("deregistered_at"),
 )
+# Personal information (POPIA s17): who owns which vehicle, and since when. The vehicle's
+# token account is a ledger account, so its ownership history is kept with the transaction
+# records (FIA 2012), referencing owners by pseudonymous id. The number plate identifies
+# the owner through the vehicle registers.
+_PLATE = PersonalData(
+    category="vehicle.registration_number",
+    purpose="identify the registered vehicle (its number plate)",
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.FIA_TRANSACTION,
+    disposal=Disposal.PSEUDONYMISE,
+)
+_OWNERSHIP = PersonalData(
+    category="vehicle.ownership",
+    purpose="record who owns the vehicle and its token account, and the ownership history",
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.FIA_TRANSACTION,
+    disposal=Disposal.PSEUDONYMISE,
+)
+declare("payments", vehicle, "registration_number", _PLATE)
+declare("payments", vehicle, "owner_id", _OWNERSHIP)
 
 vehicle_transfer = Table(
     "vehicle_transfer",
@@ -82,6 +104,8 @@ vehicle_transfer = Table(
     Column("decided_by", Uuid, ForeignKey("user_account.id")),
     timestamp("decided_at"),
 )
+declare("payments", vehicle_transfer, "from_owner_id", _OWNERSHIP)
+declare("payments", vehicle_transfer, "to_user_id", _OWNERSHIP)
 
 vehicle_ownership = Table(
     "vehicle_ownership",
@@ -92,6 +116,7 @@ vehicle_ownership = Table(
     Column("period", TSTZRANGE, nullable=False),
     Column("transfer_id", Uuid, ForeignKey("vehicle_transfer.id")),
 )
+declare("payments", vehicle_ownership, "owner_id", _OWNERSHIP)
 
 _VEHICLE_COLUMNS = [c for c in vehicle.c if c.name != "key"]
 _TRANSFER_COLUMNS = [

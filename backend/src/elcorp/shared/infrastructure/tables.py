@@ -16,7 +16,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from elcorp.shared.domain.personal_data import Classification, Disposal, PersonalData, RetentionBasis
 from elcorp.shared.infrastructure.db import metadata
+from elcorp.shared.infrastructure.personal_data import declare
 
 outbox_message = Table(
     "outbox_message",
@@ -64,3 +66,22 @@ audit_log = Table(
     Index("ix_audit_log_sequencer_order", "txid", "occurred_at", "id"),
     comment="Append-only audit trail; UPDATE, DELETE and TRUNCATE are refused by triggers.",
 )
+# Personal information (POPIA s17): the audit trail says who did what, from where (the entry
+# holds the actor's IP address and user agent). It must stay verifiable, so it is never
+# altered: it references people by id only, which erasure turns into a pseudonym.
+AUDIT_ACTOR = PersonalData(
+    category="audit.trail.actor",
+    purpose="accountability: who did what (POPIA s8, s19; FIA 2012)",
+    classification=Classification.INTERNAL,
+    retention=RetentionBasis.AUDIT,
+    disposal=Disposal.PSEUDONYMISE,
+)
+_AUDIT_ENTRY = PersonalData(
+    category="audit.trail.entry",
+    purpose="accountability: what was done, when and from where (IP address, user agent)",
+    classification=Classification.CONFIDENTIAL,
+    retention=RetentionBasis.AUDIT,
+    disposal=Disposal.PSEUDONYMISE,
+)
+declare("shared", audit_log, "actor_id", AUDIT_ACTOR)
+declare("shared", audit_log, "entry", _AUDIT_ENTRY)
