@@ -14,9 +14,13 @@ from elcorp import __version__
 from elcorp.bootstrap import Container, bootstrap
 from elcorp.compliance.interfaces.consent import api as consent_api
 from elcorp.compliance.interfaces.http import api as compliance_api
+from elcorp.compliance.interfaces.incidents import api as incidents_api
 from elcorp.compliance.interfaces.privacy_register import api as privacy_register_api
 from elcorp.compliance.interfaces.privacy_requests import api as privacy_requests_api
+from elcorp.compliance.interfaces.reports import api as reports_api
 from elcorp.compliance.interfaces.retention import api as retention_api
+from elcorp.compliance.interfaces.risks import api as risks_api
+from elcorp.compliance.interfaces.sla import api as sla_api
 from elcorp.config import Settings
 from elcorp.governance.interfaces.http import api as governance_api
 from elcorp.governance.interfaces.organizations import api as organizations_api
@@ -141,6 +145,10 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         consent_api,
         privacy_requests_api,
         retention_api,
+        incidents_api,
+        sla_api,
+        risks_api,
+        reports_api,
     ):
         app.register_api(context_api)
     app.register_blueprint(ops)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from elcorp.shared.domain.events import DomainEvent
@@ -23,3 +24,26 @@ class AuditSequencerStalled(DomainEvent):
     event_type = "compliance.AuditSequencerStalled"
     waiting: int
     oldest_age_seconds: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentOpened(DomainEvent):
+    """An incident was opened (by staff, or automatically from an alarm): its SLA clock
+    starts at `occurred_at`."""
+
+    event_type = "compliance.IncidentOpened"
+    incident_id: uuid.UUID
+    type: str  # security | privacy | availability | aml | operational
+    priority: str  # P1..P5
+    source: str  # manual | automatic
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentStatusChanged(DomainEvent):
+    """An incident moved on (acknowledged = responded, resolved = solved) or its priority
+    changed: the SLA tracking follows."""
+
+    event_type = "compliance.IncidentStatusChanged"
+    incident_id: uuid.UUID
+    status: str  # open | acknowledged | investigating | resolved | closed
+    priority: str  # P1..P5, as it stands after the change

@@ -69,6 +69,14 @@ CATALOGUE: tuple[PermissionSpec, ...] = (
     PermissionSpec("audit:view", "compliance", "Read the audit log"),
     PermissionSpec("audit:export", "compliance", "Export and verify the audit log"),
     PermissionSpec("report:generate", "compliance", "Generate regulatory reports"),
+    PermissionSpec("incident:read", "compliance", "Read incidents, their timelines and breach notifications"),
+    PermissionSpec(
+        "incident:manage", "compliance", "Open, work and close incidents; record breach notifications"
+    ),
+    PermissionSpec("sla:read", "compliance", "Read SLA policies, case states and the SLA report"),
+    PermissionSpec("sla:manage", "compliance", "Manage SLA policies"),
+    PermissionSpec("risk:read", "compliance", "Read the risk register"),
+    PermissionSpec("risk:manage", "compliance", "Manage risks, their treatment and reviews"),
     PermissionSpec(
         "privacy:read",
         "compliance",
@@ -112,6 +120,10 @@ DEFAULT_GRANTS: dict[str, dict[str, Scope]] = {
         "audit:view": Scope.ALL,
         "privacy:read": Scope.ALL,
         "privacy:manage": Scope.ALL,
+        "incident:read": Scope.ALL,
+        "incident:manage": Scope.ALL,
+        "sla:read": Scope.ALL,
+        "risk:read": Scope.ALL,
     },
     USER: {
         "user:read": Scope.OWN,
