@@ -25,7 +25,7 @@ PERMISSIONS = (
 )
 GRANTS = {
     "admin": {name: "all" for name, _, _ in PERMISSIONS},
-    "staff": {name: "all" for name in ("incident:read", "incident:manage", "sla:read", "risk:read")},
+    "staff": dict.fromkeys(("incident:read", "incident:manage", "sla:read", "risk:read"), "all"),
 }
 
 

@@ -20,21 +20,59 @@ from sqlalchemy.orm import Session
 from elcorp.compliance.application.access_bundle import AccessBundles
 from elcorp.compliance.application.access_bundle_sources import PrivacyPersonalData
 from elcorp.compliance.application.audit_scope import AuditScope
+from elcorp.compliance.application.breach import BreachEscalationMailer, BreachNotifications
 from elcorp.compliance.application.consent import ConsentLedger
 from elcorp.compliance.application.consent_marketing import MarketingDigest
 from elcorp.compliance.application.erasure import SubjectErasureService
+from elcorp.compliance.application.incidents import Incidents
+from elcorp.compliance.application.incidents_alarms import AlarmIncidents
+from elcorp.compliance.application.incidents_report import IncidentsReport
 from elcorp.compliance.application.legal_hold import LegalHolds
 from elcorp.compliance.application.notices import PrivacyNotices
 from elcorp.compliance.application.privacy_ports import MarketingOptOut, SubjectErasure
 from elcorp.compliance.application.privacy_register import ProcessingRegister, ResponsibleParty
 from elcorp.compliance.application.privacy_requests import PrivacyRequests
 from elcorp.compliance.application.privacy_requests_mail import PrivacyRequestMailer
+from elcorp.compliance.application.report_ports import ReportSource
+from elcorp.compliance.application.reports import RegulatoryReports
+from elcorp.compliance.application.reports_sources import (
+    AuditReport,
+    LargeTransactionsReport,
+    PrivacyRequestsReport,
+    TransactionsReport,
+)
 from elcorp.compliance.application.retention import IdempotencyPurge, Retention
+from elcorp.compliance.application.risks import RiskRegister
+from elcorp.compliance.application.risks_mail import RiskReviewMailer
+from elcorp.compliance.application.sla import SlaTracking
+from elcorp.compliance.application.sla_feeds import SlaFeeds
+from elcorp.compliance.application.sla_mail import SlaMailer
+from elcorp.compliance.application.sla_report import SlaReportSource
 from elcorp.compliance.domain import events as _compliance_events  # noqa: F401 - registers event types
+from elcorp.compliance.domain.breach import BreachEscalationDue
+from elcorp.compliance.domain.breach_letter import LetterContext
+from elcorp.compliance.domain.business_calendar import BusinessHours, RoundTheClock
 from elcorp.compliance.domain.erasure import RetentionYears
-from elcorp.compliance.domain.privacy_requests import AccessBundleRequested, PrivacyRequestClosed
+from elcorp.compliance.domain.events import (
+    AuditSequencerStalled,
+    AuditVerificationFailed,
+    IncidentOpened,
+    IncidentStatusChanged,
+)
+from elcorp.compliance.domain.incidents import PriorityMatrix
+from elcorp.compliance.domain.privacy_requests import (
+    AccessBundleRequested,
+    PrivacyRequestClosed,
+    PrivacyRequestExtended,
+    PrivacyRequestFiled,
+    PrivacyRequestVerificationRecorded,
+)
+from elcorp.compliance.domain.risks import RiskReviewDue
+from elcorp.compliance.domain.sla import ClockKind
+from elcorp.compliance.domain.sla_events import SlaCaseEscalated
 from elcorp.compliance.infrastructure.archive import AuditArchiver
 from elcorp.compliance.infrastructure.audit_store import SqlAuditTrail
+from elcorp.compliance.infrastructure.breach_pdf import PdfBreachLetters
 from elcorp.compliance.infrastructure.consent_store import SqlConsentUnitOfWork
 from elcorp.compliance.infrastructure.data_flow_svg import SvgDataFlowDiagrams
 from elcorp.compliance.infrastructure.data_inventory import metadata_declarations
@@ -44,15 +82,24 @@ from elcorp.compliance.infrastructure.erasure_store import (
     SqlRetentionUnitOfWork,
 )
 from elcorp.compliance.infrastructure.export import SqlAuditExports
+from elcorp.compliance.infrastructure.incidents import SqlIncidentsUnitOfWork
 from elcorp.compliance.infrastructure.paia_pdf import PdfPaiaDocuments
 from elcorp.compliance.infrastructure.privacy_register import SqlPrivacyRegisterUnitOfWork
 from elcorp.compliance.infrastructure.privacy_requests import (
     SqlCorrectionRecipients,
     SqlPrivacyRequestsUnitOfWork,
 )
+from elcorp.compliance.infrastructure.reports import (
+    SqlAuditFigures,
+    SqlPrivacyRequestFigures,
+    SqlReportsUnitOfWork,
+)
+from elcorp.compliance.infrastructure.reports_pdf import PdfReportDocuments
 from elcorp.compliance.infrastructure.retention_files import DirectoryRetention
+from elcorp.compliance.infrastructure.risks import SqlIncidentDirectory, SqlRisksUnitOfWork
 from elcorp.compliance.infrastructure.sequencer import AuditSequencer
 from elcorp.compliance.infrastructure.signing import CheckpointSigner
+from elcorp.compliance.infrastructure.sla import sla_unit_of_work
 from elcorp.config import Settings
 from elcorp.governance.application.api import (
     AccessControl,
@@ -72,8 +119,10 @@ from elcorp.governance.domain.service_requests import (
     ServiceRequestApprovalRecorded,
     ServiceRequestApproved,
     ServiceRequestAssigned,
+    ServiceRequestCancelled,
     ServiceRequestCompleted,
     ServiceRequestRejected,
+    ServiceRequestSubmitted,
 )
 from elcorp.governance.infrastructure.calendar import CountryHolidayCalendar
 from elcorp.governance.infrastructure.grants import RedisGrantsCache, SqlGrantsStore
@@ -123,7 +172,7 @@ from elcorp.payments.application.personal_data_export import PaymentsPersonalDat
 from elcorp.payments.application.reconciliation import Reconciliations
 from elcorp.payments.application.settlement import Settlement
 from elcorp.payments.application.vehicles import VehicleRegistry
-from elcorp.payments.domain.events import InvoiceOverdue, TransactionDecided
+from elcorp.payments.domain.events import InvoiceOverdue, LedgerIntegrityFailed, TransactionDecided
 from elcorp.payments.domain.ledger import ApprovalThresholds, FeeSchedule
 from elcorp.payments.infrastructure.invoice_pdf import PdfInvoiceDocuments
 from elcorp.payments.infrastructure.invoices import SqlInvoicesUnitOfWork
@@ -135,12 +184,13 @@ from elcorp.payments.infrastructure.personal_data_erasure import (
 )
 from elcorp.payments.infrastructure.personal_data_export import SqlPaymentRecords
 from elcorp.payments.infrastructure.reconciliation import SqlReconciliationUnitOfWork
+from elcorp.payments.infrastructure.reporting import SqlLedgerReports
 from elcorp.payments.infrastructure.settlement import SqlSettlementUnitOfWork
 from elcorp.payments.infrastructure.vehicles import SqlVehiclesUnitOfWork
 from elcorp.payments.infrastructure.vin_decoder import decode_vin
 from elcorp.shared.application.message_bus import MessageBus
 from elcorp.shared.application.personal_data_export import PersonalDataExporter
-from elcorp.shared.domain.clock import SystemClock, utc_now
+from elcorp.shared.domain.clock import Clock, SystemClock, utc_now
 from elcorp.shared.infrastructure.db import build_engine, build_session_factory
 from elcorp.shared.infrastructure.health import ReadinessProbe, migration_heads
 from elcorp.shared.infrastructure.outbox import OutboxDispatcher
@@ -196,6 +246,21 @@ class Container:
     erasure: SubjectErasureService = field(init=False)
     legal_holds: LegalHolds = field(init=False)
     retention: Retention = field(init=False)
+    # SLA policies, tracked cases, their escalation and report: wire_sla().
+    sla: SlaTracking = field(init=False)
+    sla_feeds: SlaFeeds = field(init=False)
+    sla_mailer: SlaMailer = field(init=False)
+    # Incidents, automatic incidents from alarms, POPIA s22 breach notifications: wire_incidents().
+    incidents: Incidents = field(init=False)
+    incident_alarms: AlarmIncidents = field(init=False)
+    breach_notifications: BreachNotifications = field(init=False)
+    breach_mailer: BreachEscalationMailer = field(init=False)
+    incidents_report: IncidentsReport = field(init=False)
+    # Regulatory reports (CSV/PDF with their SHA-256) from every report source: wire_reports().
+    reports: RegulatoryReports = field(init=False)
+    # The risk register (POPIA s19) and its review reminders: wire_risks().
+    risks: RiskRegister = field(init=False)
+    risk_mailer: RiskReviewMailer = field(init=False)
 
     def __post_init__(self) -> None:
         # The services built from the others (init=False fields) are built here, so that a
@@ -203,6 +268,10 @@ class Container:
         # too, built from its own parts. Erasure first: the requests service is handed it.
         wire_retention(self)
         wire_privacy_requests(self)
+        wire_sla(self)  # before the reports: the SLA report is one of their sources
+        wire_incidents(self)
+        wire_reports(self)
+        wire_risks(self)
 
     def uow(self) -> SqlAlchemyUnitOfWork:
         """A fresh unit of work (one per request or job)."""
@@ -231,6 +300,15 @@ def register_event_handlers(bus: MessageBus, container: Container) -> None:
     bus.subscribe(UserDeleted, container.organizations.on_user_deleted)
     bus.subscribe(AccessBundleRequested, container.access_bundles.on_requested)
     bus.subscribe(PrivacyRequestClosed, container.privacy_request_mailer.on_closed)
+    # Alarms open automatic incidents (one active incident per alarm key).
+    alarms = container.incident_alarms
+    bus.subscribe(LedgerIntegrityFailed, alarms.on_ledger_integrity_failed)
+    bus.subscribe(AuditVerificationFailed, alarms.on_audit_verification_failed)
+    bus.subscribe(AuditSequencerStalled, alarms.on_audit_sequencer_stalled)
+    bus.subscribe(SecurityNotice, alarms.on_security_notice)
+    bus.subscribe(AccountLocked, alarms.on_account_locked)
+    bus.subscribe(BreachEscalationDue, container.breach_mailer.on_escalation_due)
+    bus.subscribe(RiskReviewDue, container.risk_mailer.on_review_due)
     bus.subscribe(PaymentApprovalReminder, container.payments_mailer.on_approval_reminder)
     bus.subscribe(TransactionDecided, container.invoices.on_transaction_decided)
     bus.subscribe(InvoiceOverdue, container.payments_mailer.on_invoice_overdue)
@@ -244,6 +322,24 @@ def register_event_handlers(bus: MessageBus, container: Container) -> None:
     bus.subscribe(ServiceRequestRejected, workflow.on_rejected)
     bus.subscribe(ServiceRequestCompleted, workflow.on_completed)
     bus.subscribe(ApprovalReminderDue, workflow.on_reminder_due)
+    # SLA tracking: each tracked case's history follows its owner's events.
+    feeds = container.sla_feeds
+    for service_request_event in (
+        ServiceRequestSubmitted,
+        ServiceRequestAssigned,
+        ServiceRequestApproved,
+        ServiceRequestRejected,
+        ServiceRequestCompleted,
+        ServiceRequestCancelled,
+    ):
+        bus.subscribe(service_request_event, feeds.on_service_request_event)
+    bus.subscribe(IncidentOpened, feeds.on_incident_opened)
+    bus.subscribe(IncidentStatusChanged, feeds.on_incident_status_changed)
+    bus.subscribe(PrivacyRequestFiled, feeds.on_privacy_request_filed)
+    bus.subscribe(PrivacyRequestVerificationRecorded, feeds.on_privacy_request_verification)
+    bus.subscribe(PrivacyRequestExtended, feeds.on_privacy_request_extended)
+    bus.subscribe(PrivacyRequestClosed, feeds.on_privacy_request_closed)
+    bus.subscribe(SlaCaseEscalated, container.sla_mailer.on_escalated)
 
 
 def build_identity(
@@ -374,6 +470,58 @@ def wire_privacy_requests(container: Container) -> None:
     container.access_bundles = AccessBundles(lambda: SqlPrivacyRequestsUnitOfWork(sessions), exporters)
 
 
+def wire_incidents(container: Container) -> None:
+    """Incidents (priority matrix from settings), the alarm handlers, breach notification
+    with its letter and escalation mail, and the `incidents` report source."""
+    settings, sessions = container.settings, container.session_factory
+    uow = lambda: SqlIncidentsUnitOfWork(sessions)  # noqa: E731
+    container.incidents = Incidents(
+        uow, container.access, container.users, matrix=PriorityMatrix.parse(settings.INCIDENT_PRIORITY_MATRIX)
+    )
+    container.incident_alarms = AlarmIncidents(
+        container.incidents,
+        lockout_threshold=settings.INCIDENT_LOCKOUT_THRESHOLD,
+        lockout_window_seconds=settings.INCIDENT_LOCKOUT_WINDOW_SECONDS,
+    )
+    container.breach_notifications = BreachNotifications(
+        uow,
+        PdfBreachLetters(),
+        LetterContext(settings.INVOICE_ISSUER_NAME, settings.INVOICE_ISSUER_ADDRESS, settings.BREACH_CONTACT),
+        target_hours=settings.BREACH_NOTIFICATION_TARGET_HOURS,
+    )
+    container.breach_mailer = BreachEscalationMailer(
+        PermissionHolders(lambda: SqlGovernanceUnitOfWork(sessions)),
+        container.users,
+        container.mailer.sender,
+        container.mailer.public_base_url,
+    )
+    container.incidents_report = IncidentsReport(uow, settings.BREACH_NOTIFICATION_TARGET_HOURS)
+
+
+def build_sla(container: Container, *, clock: Clock | None = None) -> SlaTracking:
+    """SLA tracking on the business calendar of the settings (the `holidays` package's
+    country calendar plus BUSINESS_HOLIDAYS_EXTRA); tests may hand a clock."""
+    settings = container.settings
+    holidays = CountryHolidayCalendar(settings.BUSINESS_HOLIDAYS_COUNTRY, settings.BUSINESS_HOLIDAYS_EXTRA)
+    return SlaTracking(
+        sla_unit_of_work(container.session_factory),
+        container.access,
+        {ClockKind.BUSINESS_HOURS: BusinessHours(holidays), ClockKind.ROUND_THE_CLOCK: RoundTheClock()},
+        clock=clock,
+    )
+
+
+def wire_sla(container: Container) -> None:
+    container.sla = build_sla(container)
+    container.sla_feeds = SlaFeeds(container.sla)
+    container.sla_mailer = SlaMailer(
+        PermissionHolders(lambda: SqlGovernanceUnitOfWork(container.session_factory)),
+        container.users,
+        container.mailer.sender,
+        container.mailer.public_base_url,
+    )
+
+
 def wire_retention(container: Container) -> None:
     """Erasure with every context's eraser (identity first: it knows whether the subject
     exists), legal holds, retention policies and the purge."""
@@ -409,6 +557,59 @@ def wire_retention(container: Container) -> None:
         ),
         customer_years=years.customer,
         transaction_years=years.transaction,
+    )
+
+
+def report_sources(container: Container) -> list[ReportSource]:
+    """Every report source: the ledger, the data-subject requests, the audit trail, the SLA
+    tracking and the incidents (both built before the reports, see __post_init__)."""
+    sessions = container.session_factory
+    ledger = SqlLedgerReports(sessions)
+    return [
+        TransactionsReport(ledger),
+        LargeTransactionsReport(ledger, {"NAD": container.settings.REPORT_LARGE_TRANSACTION_THRESHOLD}),
+        PrivacyRequestsReport(SqlPrivacyRequestFigures(sessions)),
+        AuditReport(SqlAuditFigures(sessions), container.audit_trail),
+        SlaReportSource(container.sla),
+        container.incidents_report,
+    ]
+
+
+def build_reports(
+    container: Container,
+    *,
+    sources: list[ReportSource] | None = None,
+    clock: Clock | None = None,
+) -> RegulatoryReports:
+    """The regulatory report service (tests may hand their own sources or clock)."""
+    sessions = container.session_factory
+    return RegulatoryReports(
+        lambda: SqlReportsUnitOfWork(sessions),
+        container.access,
+        report_sources(container) if sources is None else sources,
+        PdfReportDocuments(),
+        clock=clock,
+    )
+
+
+def wire_reports(container: Container) -> None:
+    container.reports = build_reports(container)
+
+
+def wire_risks(container: Container) -> None:
+    """The risk register; incident links are checked against the incidents table."""
+    sessions = container.session_factory
+    container.risks = RiskRegister(
+        lambda: SqlRisksUnitOfWork(sessions),
+        container.access,
+        container.users,
+        SqlIncidentDirectory(sessions),
+    )
+    container.risk_mailer = RiskReviewMailer(
+        container.users,
+        container.mailer.sender,
+        container.mailer.public_base_url,
+        PermissionHolders(lambda: SqlGovernanceUnitOfWork(sessions)).globally,
     )
 
 

@@ -153,6 +153,23 @@ class Settings(BaseSettings):
     RETENTION_PURGE_DRY_RUN: bool = False
     RETENTION_EXPORTS_DIR: Path | None = None  # default: VAR_DIR/exports
 
+    # Regulatory reports: the large-transactions report lists every transaction completed in
+    # the month at or above this amount (NAD), after the Financial Intelligence Act 2012's
+    # threshold reporting; a setting, not the prescribed figure (docs/COMPLIANCE.md).
+    REPORT_LARGE_TRANSACTION_THRESHOLD: Decimal = Field(default=Decimal("25000"), gt=0)
+
+    # Incidents and breach notification (docs/COMPLIANCE.md). The ITIL priority matrix: one
+    # row per impact level (1 = high first), one column per urgency level, `;` between rows.
+    INCIDENT_PRIORITY_MATRIX: str = "P1,P2,P3;P2,P3,P4;P3,P4,P5"
+    # Account lockouts from one IP within the window that open a security incident.
+    INCIDENT_LOCKOUT_THRESHOLD: int = Field(default=3, ge=1, le=1000)
+    INCIDENT_LOCKOUT_WINDOW_SECONDS: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+    # POPIA s22(2) says "as soon as reasonably possible after the discovery"; this is the
+    # platform's own target for both notifications (reports, escalation mails).
+    BREACH_NOTIFICATION_TARGET_HOURS: int = Field(default=72, ge=1, le=30 * 24)
+    # Whom the data subjects contact about a breach (printed in the s22 notification letter).
+    BREACH_CONTACT: str = Field(default="privacy@elcorp.na", min_length=3, max_length=200)
+
     # Email
     EMAIL_BACKEND: Literal["file", "smtp"] = "file"
     EMAIL_FROM: str = "Elcorp Namibia <no-reply@elcorp.na>"

@@ -108,6 +108,11 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.extensions["elcorp.privacy_register"] = container.privacy_register
     app.extensions["elcorp.notices"] = container.notices
     app.extensions["elcorp.consents"] = container.consents
+    app.extensions["elcorp.sla"] = container.sla
+    app.extensions["elcorp.incidents"] = container.incidents
+    app.extensions["elcorp.breach_notifications"] = container.breach_notifications
+    app.extensions["elcorp.risks"] = container.risks
+    app.extensions["elcorp.reports"] = container.reports
     register_error_handlers(app)
     if settings.CORS_ORIGINS:
         CORS(

@@ -58,6 +58,12 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "schedule": 900.0,
             "options": {"expires": 600.0},
         },
+        # SLA escalations and breach marks (each once per case; docs/COMPLIANCE.md).
+        "compliance-sla-escalate": {
+            "task": "elcorp.compliance.sla_escalate",
+            "schedule": 900.0,
+            "options": {"expires": 600.0},
+        },
         "privacy-access-bundles-purge": {
             "task": "elcorp.compliance.purge_access_bundles",
             "schedule": 24 * 3600.0,
@@ -66,6 +72,24 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
         "compliance-purge": {
             "task": "elcorp.compliance.purge",
             "schedule": crontab(minute=30, hour=0),
+            "options": {"expires": 6 * 3600.0},
+        },
+        # 03:00 on the 1st in Windhoek: last month's regulatory reports (CSV and PDF).
+        "compliance-monthly-reports": {
+            "task": "elcorp.compliance.generate_monthly_reports",
+            "schedule": crontab(minute=0, hour=1, day_of_month=1),
+            "options": {"expires": 12 * 3600.0},
+        },
+        # 07:30 in Windhoek: owners are reminded of overdue risk reviews in the morning.
+        "compliance-risk-review-reminders": {
+            "task": "elcorp.compliance.remind_risk_reviews",
+            "schedule": crontab(minute=30, hour=5),
+            "options": {"expires": 6 * 3600.0},
+        },
+        # 08:00 in Windhoek: breaches still missing a POPIA s22 notification are escalated.
+        "compliance-breach-escalation": {
+            "task": "elcorp.compliance.escalate_breach_notifications",
+            "schedule": crontab(minute=0, hour=6),
             "options": {"expires": 6 * 3600.0},
         },
         "outbox-dispatch": {

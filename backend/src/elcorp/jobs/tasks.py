@@ -327,3 +327,76 @@ def purge_access_bundles() -> dict[str, int]:
     if purged:
         logger.info("privacy.access_bundles_purged", purged=purged)
     return {"purged": purged}
+
+
+@shared_task(
+    name="elcorp.compliance.generate_monthly_reports",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+)
+def generate_monthly_reports() -> dict[str, object]:
+    """Monthly, early on the 1st (Africa/Windhoek): last month's regulatory report of every
+    type with a source, as CSV and PDF, generated and recorded as the system. A report the
+    system already generated for that month is skipped, so a retried run adds nothing."""
+    done = _container().reports.generate_monthly()
+    for report in done:
+        logger.info(
+            "report.pregenerated",
+            type=report.report_type,
+            period=str(report.period),
+            format=report.format.value,
+            sha256=report.sha256,
+        )
+    return {"generated": len(done), "reports": [f"{r.report_type}.{r.format.value}" for r in done]}
+
+
+@shared_task(
+    name="elcorp.compliance.remind_risk_reviews",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+    ignore_result=True,
+)
+def remind_risk_reviews() -> dict[str, int]:
+    """Daily: remind the owner of each risk whose review date has passed (the risk managers
+    while it has no owner), at most once a week per risk; mail through the outbox, each
+    reminder recorded (risk_review_reminder) and audited (POPIA s19(2)(d))."""
+    queued = _container().risks.remind_overdue_reviews()
+    if queued:
+        logger.info("risk.review_reminders_queued", queued=queued)
+    return {"queued": queued}
+
+
+@shared_task(
+    name="elcorp.compliance.escalate_breach_notifications",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+    ignore_result=True,
+)
+def escalate_breach_notifications() -> dict[str, int]:
+    """Daily: every POPIA s22 record still missing the Regulator's or the subjects'
+    notification gets a timeline note and an audit entry, and the holders of
+    incident:manage are mailed (through the outbox), until both are recorded."""
+    escalated = _container().breach_notifications.escalate_due()
+    if escalated:
+        logger.warning("incident.breach_notifications_escalated", escalated=escalated)
+    return {"escalated": escalated}
+
+
+@shared_task(
+    name="elcorp.compliance.sla_escalate",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=3,
+    ignore_result=True,
+)
+def sla_escalate() -> dict[str, int]:
+    """Every 15 minutes: escalate (once) each tracked case whose escalation time passed
+    unresolved, mailing the holders of its manage permission through the outbox, and record
+    each missed SLA goal once (audited)."""
+    run = _container().sla.escalate()
+    if run.escalated or run.breaches:
+        logger.info("sla.escalation_run", escalated=run.escalated, breaches=run.breaches)
+    return {"escalated": run.escalated, "breaches": run.breaches}

@@ -41,6 +41,9 @@ from elcorp.compliance.domain.privacy_requests import (
     InvalidTransition,
     PrivacyRequest,
     PrivacyRequestClosed,
+    PrivacyRequestExtended,
+    PrivacyRequestFiled,
+    PrivacyRequestVerificationRecorded,
     RequestAlreadyOpen,
     RequestStatus,
     RequestType,
@@ -50,7 +53,7 @@ from elcorp.governance.application.api import AccessControl
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.application.unit_of_work import UnitOfWork
-from elcorp.shared.domain.clock import Clock, SystemClock
+from elcorp.shared.domain.clock import Clock, SystemClock, utc_now
 from elcorp.shared.domain.errors import NotFound, ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -181,6 +184,7 @@ class PrivacyRequests:
             if type in ONE_OPEN_AT_A_TIME and uow.requests.open_of(subject_id, type) is not None:
                 raise RequestAlreadyOpen(details={"type": type.value})
             uow.requests.add(request)
+            uow.publish(PrivacyRequestFiled(request_id=request.id, request_type=type.value, occurred_at=now))
             self._audit(
                 uow,
                 "privacy_request.created",
@@ -276,6 +280,9 @@ class PrivacyRequests:
         def act(request: PrivacyRequest, uow: PrivacyRequestsUnitOfWork, now: datetime) -> Changes:
             before = request.status.value
             request.verify(method, passed, actor, now, note)
+            uow.publish(
+                PrivacyRequestVerificationRecorded(request_id=request.id, passed=passed, occurred_at=now)
+            )
             return Changes(
                 {"status": before}, {"status": request.status.value, "method": method.value, "passed": passed}
             )
@@ -315,6 +322,11 @@ class PrivacyRequests:
         def act(request: PrivacyRequest, uow: PrivacyRequestsUnitOfWork, now: datetime) -> Changes:
             before, due = request.status.value, request.due_at.isoformat()
             request.extend(days, reason, now)
+            uow.publish(
+                PrivacyRequestExtended(
+                    request_id=request.id, days=days, due_at=request.due_at, occurred_at=now
+                )
+            )
             return Changes(
                 {"status": before, "due_at": due},
                 {"status": request.status.value, "due_at": request.due_at.isoformat(), "days": days},
@@ -493,5 +505,7 @@ class PrivacyRequests:
                 subject_id=request.subject_id,
                 request_type=request.type.value,
                 status=request.status.value,
+                # The closing instant (the service clock's), which the SLA tracking reads.
+                occurred_at=request.closed_at or utc_now(),
             )
         )

@@ -125,6 +125,32 @@ class PrivacyRequestClosed(DomainEvent):
     status: str
 
 
+# The SLA clock of a request (compliance's SLA tracking) follows these three and the closure.
+@dataclass(frozen=True, kw_only=True)
+class PrivacyRequestFiled(DomainEvent):
+    """A request was received: its PAIA s25 clock starts at `occurred_at`."""
+
+    request_id: uuid.UUID
+    request_type: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivacyRequestVerificationRecorded(DomainEvent):
+    """An identity check was recorded (the first one is the request's response)."""
+
+    request_id: uuid.UUID
+    passed: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivacyRequestExtended(DomainEvent):
+    """The deadline moved once, by `days` (PAIA s26)."""
+
+    request_id: uuid.UUID
+    days: int
+    due_at: datetime
+
+
 # -- the aggregate -----------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Verification:

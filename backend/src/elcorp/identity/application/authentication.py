@@ -113,7 +113,7 @@ class Authentication:
                 user.id,
                 reason=f"too many failed sign-ins; {locked_for}s",
             )
-            uow.publish(AccountLocked(user_id=user.id, locked_seconds=locked_for))
+            uow.publish(AccountLocked(user_id=user.id, locked_seconds=locked_for, ip=ip))
 
     def verify_mfa(self, *, mfa_token: str, code: str, ip: str | None, user_agent: str | None) -> TokenPair:
         d = self.d

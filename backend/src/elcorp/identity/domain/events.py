@@ -29,11 +29,13 @@ class PasswordResetRequested(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class AccountLocked(DomainEvent):
-    """Too many failed sign-ins: the owner is told by email."""
+    """Too many failed sign-ins: the owner is told by email; compliance counts lockouts per
+    client IP (`ip`, None when unknown) to open an incident on repeated ones."""
 
     event_type = "identity.AccountLocked"
     user_id: uuid.UUID
     locked_seconds: int
+    ip: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
