@@ -172,10 +172,12 @@ class RegulatoryReports:
 
     def generate_monthly(self) -> list[RegulatoryReport]:
         """Last month's report of every type with a source, in both formats, as the system
-        (the monthly job). A report the system already generated is not generated again; a
-        source that fails is logged and the others still run."""
+        (the monthly job). A report the system already generated is not generated again. A
+        source that fails is logged, the others still run, and then its error is raised, so
+        the job fails visibly (and a transient error is retried: what was done is skipped)."""
         month = ReportPeriod.containing(self._clock.now()).previous()
         done: list[RegulatoryReport] = []
+        failure: Exception | None = None
         for report_type in self.available_types:
             for fmt in ReportFormat:
                 with self._uow() as uow:
@@ -183,8 +185,11 @@ class RegulatoryReports:
                         continue
                 try:
                     done.append(self.generate(None, report_type, str(month), fmt).record)
-                except Exception:
+                except Exception as exc:  # raised again once the others ran
                     logger.exception("report.generation_failed type=%s period=%s", report_type, month)
+                    failure = failure or exc
+        if failure is not None:
+            raise failure
         return done
 
     def _actor(self, caller: uuid.UUID | None) -> Actor:

@@ -252,11 +252,8 @@ def remove_spooled_mail(spool: Path, needles: list[str]) -> int:
         except (OSError, ValueError, LookupError):
             continue
         if any(needle in haystack for needle in needles):
-            try:
-                path.unlink()
-                removed += 1
-            except FileNotFoundError:
-                pass
+            path.unlink(missing_ok=True)
+            removed += 1
     if removed:
         logger.info("erasure.mail_spool_removed count=%s", removed)
     return removed
