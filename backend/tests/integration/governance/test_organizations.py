@@ -14,6 +14,8 @@ from support.audit import audit_entries
 from support.identity import grant_roles, signed_in, staff_with_mfa
 
 ORGS = "/api/v1/organizations"
+INVITATIONS = "/api/v1/organizations/invitations"
+MINE = "/api/v1/me/organization-invitations"
 
 
 def new_org(client, manager, name: str, **extra) -> dict:
@@ -22,8 +24,29 @@ def new_org(client, manager, name: str, **extra) -> dict:
     return response.get_json()["data"]
 
 
-def put_member(client, caller, org: dict, user, role: str = "member"):
-    return client.put(f"{ORGS}/{org['id']}/members/{user.id}", headers=caller.auth, json={"org_role": role})
+def put_member(client, caller, org: dict, user, role: str = "member", **extra):
+    return client.put(
+        f"{ORGS}/{org['id']}/members/{user.id}", headers=caller.auth, json={"org_role": role, **extra}
+    )
+
+
+def invite(client, caller, org: dict, user, role: str = "member"):
+    return client.post(
+        f"{ORGS}/{org['id']}/invitations", headers=caller.auth, json={"user_id": user.id, "org_role": role}
+    )
+
+
+def answer(client, user, invitation_id: str, verb: str = "accept"):
+    return client.post(f"{INVITATIONS}/{invitation_id}/{verb}", headers=user.auth)
+
+
+def join_by_invitation(client, inviter, org: dict, user, role: str = "member") -> dict:
+    """The org admin invites, the user accepts: the only way an org admin brings someone in."""
+    sent = invite(client, inviter, org, user, role)
+    assert sent.status_code == 201, sent.get_json()
+    accepted = answer(client, user, sent.get_json()["data"]["id"])
+    assert accepted.status_code == 200, accepted.get_json()
+    return accepted.get_json()["data"]
 
 
 def new_team(client, caller, org: dict, name: str, **extra):
@@ -41,7 +64,7 @@ def world(client, admin):
     a_admin, b_admin, a_member = signed_in(client), signed_in(client), signed_in(client)
     a = new_org(client, admin, "Namib Logistics", admin_user_id=a_admin.id)
     b = new_org(client, admin, "Kunene Traders", admin_user_id=b_admin.id)
-    assert put_member(client, a_admin, a, a_member).status_code == 201
+    join_by_invitation(client, a_admin, a, a_member)
     return {"a": a, "b": b, "a_admin": a_admin, "b_admin": b_admin, "a_member": a_member}
 
 
@@ -154,7 +177,7 @@ def test_an_org_admin_manages_their_own_organization_only(client, world):
         client.patch(f"{ORGS}/{a['id']}", headers=a_admin.auth, json={"vat_number": "99887766"}).status_code
         == 200
     )
-    assert put_member(client, a_admin, a, newcomer).status_code == 201
+    join_by_invitation(client, a_admin, a, newcomer)
     assert new_team(client, a_admin, a, "Dispatch").status_code == 201
 
     b_team = new_team(client, world["b_admin"], b, "Sales").get_json()["data"]
@@ -163,6 +186,8 @@ def test_an_org_admin_manages_their_own_organization_only(client, world):
         ("patch", f"{ORGS}/{b['id']}", {"name": "Taken Over"}),
         ("get", f"{ORGS}/{b['id']}/members", None),
         ("put", f"{ORGS}/{b['id']}/members/{signed_in(client).id}", {"org_role": "member"}),
+        ("post", f"{ORGS}/{b['id']}/invitations", {"user_id": signed_in(client).id}),
+        ("get", f"{ORGS}/{b['id']}/invitations", None),
         ("delete", f"{ORGS}/{b['id']}/members/{world['b_admin'].id}", None),
         ("get", f"{ORGS}/{b['id']}/teams", None),
         ("post", f"{ORGS}/{b['id']}/teams", {"name": "Trojan"}),
@@ -195,6 +220,8 @@ def test_a_member_reads_their_organization_but_cannot_change_it(client, world):
     for method, path, body in (
         ("patch", f"{ORGS}/{a['id']}", {"name": "Mine Now"}),
         ("put", f"{ORGS}/{a['id']}/members/{member.id}", {"org_role": "org_admin"}),
+        ("post", f"{ORGS}/{a['id']}/invitations", {"user_id": signed_in(client).id}),
+        ("get", f"{ORGS}/{a['id']}/invitations", None),
         ("delete", f"{ORGS}/{a['id']}/members/{world['a_admin'].id}", None),
         ("post", f"{ORGS}/{a['id']}/teams", {"name": "Rogue"}),
         ("patch", f"{ORGS}/{a['id']}/teams/{team['id']}", {"name": "Rogue"}),
@@ -208,8 +235,8 @@ def test_a_member_reads_their_organization_but_cannot_change_it(client, world):
     assert {m["user_id"]: m["org_role"] for m in roles}[member.id] == "member"
 
 
-def test_a_user_belongs_to_one_organization_only(client, world):
-    refused = put_member(client, world["b_admin"], world["b"], world["a_member"])
+def test_a_user_belongs_to_one_organization_only(client, admin, world):
+    refused = put_member(client, admin, world["b"], world["a_member"], reason="branch merger")
     assert refused.status_code == 409
     assert refused.get_json()["error"]["code"] == "RES_002"
     also = client.post(ORGS, headers=world["a_admin"].auth, json={"name": "x"})  # not a manager: 403 first
@@ -229,11 +256,18 @@ def test_a_manager_cannot_make_a_member_of_another_organization_the_first_admin(
 def test_adding_an_unknown_user_is_422(client, admin, world):
     response = client.put(
         f"{ORGS}/{world['a']['id']}/members/{uuid.uuid4()}",
-        headers=world["a_admin"].auth,
-        json={"org_role": "member"},
+        headers=admin.auth,
+        json={"org_role": "member", "reason": "migrated from the old system"},
     )
     assert response.status_code == 422
     assert response.get_json()["error"]["details"] == [{"field": "user_id", "message": "no such user"}]
+    invited = client.post(
+        f"{ORGS}/{world['a']['id']}/invitations",
+        headers=world["a_admin"].auth,
+        json={"user_id": str(uuid.uuid4())},
+    )
+    assert invited.status_code == 422
+    assert invited.get_json()["error"]["details"] == [{"field": "user_id", "message": "no such user"}]
     created = client.post(
         ORGS, headers=admin.auth, json={"name": "Ghost Co", "admin_user_id": str(uuid.uuid4())}
     )
@@ -369,7 +403,7 @@ def test_status_transitions_and_a_closed_organization_is_read_only(client, conta
     # ...but a platform manager releases them, even the last org admin, so they may join another.
     for user in (member, a_admin):
         assert client.delete(f"{url}/members/{user.id}", headers=admin.auth).status_code == 200
-    assert put_member(client, world["b_admin"], world["b"], a_admin).status_code == 201
+    join_by_invitation(client, world["b_admin"], world["b"], a_admin)
     statuses = [e["changes"]["after"]["status"] for e in audit_entries(container, "organization.suspended")]
     assert statuses == ["suspended"]
     assert len(audit_entries(container, "organization.reactivated")) == 1
@@ -381,7 +415,7 @@ def test_status_transitions_and_a_closed_organization_is_read_only(client, conta
 def test_every_change_is_audited_with_its_actor(client, container, admin, world):
     a, a_admin, member = world["a"], world["a_admin"], world["a_member"]
     newcomer = signed_in(client)
-    assert put_member(client, a_admin, a, newcomer).status_code == 201
+    join_by_invitation(client, a_admin, a, newcomer)
     assert put_member(client, a_admin, a, newcomer, "org_admin").status_code == 200
     team = new_team(client, a_admin, a, "Dispatch").get_json()["data"]
     team_url = f"{ORGS}/{a['id']}/teams/{team['id']}"
@@ -397,7 +431,7 @@ def test_every_change_is_audited_with_its_actor(client, container, admin, world)
     )
 
     expected = {
-        "organization.member_added": ("organization", a["id"]),
+        "organization.invitation_sent": ("organization", a["id"]),
         "organization.member_role_changed": ("organization", a["id"]),
         "organization.member_removed": ("organization", a["id"]),
         "organization.updated": ("organization", a["id"]),
@@ -419,8 +453,12 @@ def test_every_change_is_audited_with_its_actor(client, container, admin, world)
         "org_role": "org_admin",
         "teams": [team["id"]],
     }
-    added = [e["changes"]["after"] for e in audit_entries(container, "organization.member_added")]
-    assert {"user_id": newcomer.id, "org_role": "member"} in added
+    # The invitee joins by accepting: the membership is theirs, recorded with them as actor.
+    (added,) = [
+        e for e in audit_entries(container, "organization.member_added") if e["actor_id"] == newcomer.id
+    ]
+    assert added["changes"]["after"]["user_id"] == newcomer.id
+    assert added["changes"]["after"]["org_role"] == "member"
     (gone,) = audit_entries(container, "team.deleted")
     assert gone["changes"]["before"]["name"] == "Dispatch"
     # A request that changes nothing writes nothing.
@@ -441,9 +479,11 @@ def test_an_org_scoped_staff_member_gets_404_for_another_organizations_users(cli
     )
     assert role.status_code == 201, role.get_json()
     assert role.get_json()["data"]["scopes"] == {"user:read": "organization"}
-    desk = signed_in(client)
-    grant_roles(container, desk, "branch-desk")
-    assert put_member(client, admin, world["a"], desk).status_code == 201
+    desk = staff_with_mfa(client, container, "branch-desk")
+    assert (
+        put_member(client, admin, world["a"], desk, reason="branch desk staffed by head office").status_code
+        == 201
+    )
 
     in_b = client.get(f"/api/v1/users/{world['b_admin'].id}", headers=desk.auth)
     assert in_b.status_code == 404
@@ -468,8 +508,7 @@ def test_an_org_scoped_grant_outside_any_organization_reaches_only_oneself(clien
         headers=admin.auth,
         json={"name": "branch-desk", "permissions": ["user:read"], "scopes": {"user:read": "organization"}},
     )
-    loner = signed_in(client)
-    grant_roles(container, loner, "branch-desk")
+    loner = staff_with_mfa(client, container, "branch-desk")
     assert client.get(f"/api/v1/users/{world['a_member'].id}", headers=loner.auth).status_code == 404
     assert client.get(f"/api/v1/users/{loner.id}", headers=loner.auth).status_code == 200
     listed = client.get("/api/v1/users", headers=loner.auth).get_json()
@@ -482,13 +521,17 @@ def test_policy_evaluation_knows_the_subjects_organization(client, container, ad
         headers=admin.auth,
         json={
             "name": "reporter",
-            "permissions": ["report:generate"],
-            "scopes": {"report:generate": "organization"},
+            "permissions": ["user:update"],
+            "scopes": {"user:update": "organization"},
         },
     )
-    desk = signed_in(client)
-    grant_roles(container, desk, "staff", "reporter")  # the organization_scope policy governs `staff`
-    assert put_member(client, admin, world["a"], desk).status_code == 201
+    desk = staff_with_mfa(
+        client, container, "staff", "reporter"
+    )  # the organization_scope policy governs `staff`
+    assert (
+        put_member(client, admin, world["a"], desk, reason="branch desk staffed by head office").status_code
+        == 201
+    )
 
     def evaluate(organization_id: str) -> dict:
         response = client.post(
@@ -496,8 +539,8 @@ def test_policy_evaluation_knows_the_subjects_organization(client, container, ad
             headers=admin.auth,
             json={
                 "user_id": desk.id,
-                "action": "report:generate",
-                "resource": {"type": "report", "organization_id": organization_id},
+                "action": "user:update",
+                "resource": {"type": "user", "organization_id": organization_id},
             },
         )
         assert response.status_code == 200, response.get_json()
@@ -521,6 +564,11 @@ def test_the_routes_are_in_the_openapi_document_with_bearer_security(client):
         f"{base}/close": {"post"},
         f"{base}/members": {"get"},
         f"{base}/members/{{user_id}}": {"put", "delete"},
+        f"{base}/invitations": {"get", "post"},
+        f"{base}/invitations/{{invitation_id}}/cancel": {"post"},
+        "/api/v1/me/organization-invitations": {"get"},
+        "/api/v1/organizations/invitations/{invitation_id}/accept": {"post"},
+        "/api/v1/organizations/invitations/{invitation_id}/decline": {"post"},
         f"{base}/teams": {"get", "post"},
         f"{base}/teams/{{team_id}}": {"get", "patch", "delete"},
         f"{base}/teams/{{team_id}}/members/{{user_id}}": {"put", "delete"},

@@ -32,11 +32,10 @@ def admin(client, container):
 
 @pytest.fixture
 def manager(client, container, admin):
-    """A role manager who holds only role:manage and user:read (no MFA role)."""
+    """A role manager who holds only role:manage and user:read (a custom role: privileged
+    grants need an MFA session, whatever the role is called)."""
     assert create(client, admin, "role-manager", ["role:manage", "user:read"]).status_code == 201
-    user = signed_in(client)
-    grant_roles(container, user, "role-manager")
-    return user
+    return staff_with_mfa(client, container, "role-manager")
 
 
 # -- reads --------------------------------------------------------------------------------
@@ -350,7 +349,7 @@ def test_assignment_to_an_unknown_user_is_404_and_an_unknown_role_422(client, ad
 # -- effect on the next request -------------------------------------------------------------
 def test_an_assigned_role_works_and_a_revoked_permission_stops_on_the_next_request(client, container, admin):
     auditor = create(client, admin, "auditor", ["audit:view"]).get_json()["data"]
-    customer = signed_in(client)
+    customer = staff_with_mfa(client, container, "user")
     assert client.get("/api/v1/audit-logs", headers=customer.auth).status_code == 403  # now cached
     assert container.redis.exists(f"rbac:grants:{customer.id}")
     assigned = client.put(
@@ -371,8 +370,7 @@ def test_an_assigned_role_works_and_a_revoked_permission_stops_on_the_next_reque
 
 def test_deleting_an_assigned_role_removes_its_assignments_at_once(client, container, admin):
     auditor = create(client, admin, "auditor", ["audit:view"]).get_json()["data"]
-    customer = signed_in(client)
-    grant_roles(container, customer, "user", "auditor")
+    customer = staff_with_mfa(client, container, "user", "auditor")
     assert client.get("/api/v1/audit-logs", headers=customer.auth).status_code == 200  # cached
     deleted = client.delete(f"{ROLES}/{auditor['id']}", headers=admin.auth)
     assert deleted.status_code == 200
@@ -459,8 +457,7 @@ def test_a_manager_holding_a_permission_at_organization_scope_cannot_grant_it_wi
         ).status_code
         == 201
     )
-    manager = signed_in(client)
-    grant_roles(container, manager, "org-role-manager")
+    manager = staff_with_mfa(client, container, "org-role-manager")
 
     wider = create(client, manager, "reader", ["user:read"])  # scope `all` by default
     assert wider.status_code == 403
@@ -486,3 +483,44 @@ def test_a_manager_holding_a_permission_at_organization_scope_cannot_grant_it_wi
     assert client.get(f"{ROLES}/{global_reader['id']}", headers=admin.auth).get_json()["data"]["scopes"] == {
         "user:read": "all"
     }
+
+
+# -- issue 17: MFA follows privileges; scopes follow what each permission supports ---------------
+def test_a_custom_privileged_role_is_refused_without_mfa(client, container, admin):
+    """Item 2: a role not named in MFA_REQUIRED_ROLES still needs MFA for privileged grants."""
+    assert create(client, admin, "finance", ["role:manage", "payment:approve"]).status_code == 201
+    clerk = signed_in(client)
+    grant_roles(container, clerk, "user", "finance")
+    refused = create(client, clerk, "helper", ["payment:approve"])
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "AUTH_006"
+    granted = client.put(f"/api/v1/users/{clerk.id}/roles", headers=clerk.auth, json={"roles": ["finance"]})
+    assert granted.status_code == 403
+    assert granted.get_json()["error"]["code"] == "AUTH_006"
+    assert client.get("/api/v1/me", headers=clerk.auth).get_json()["data"]["roles"] == ["finance", "user"]
+
+
+@pytest.mark.parametrize(
+    ("permission", "scope"),
+    [
+        ("incident:read", "own"),
+        ("privacy:read", "own"),
+        ("sla:read", "organization"),
+        ("audit:export", "organization"),
+    ],
+)
+def test_the_role_api_refuses_a_scope_the_permission_does_not_support(client, admin, permission, scope):
+    """Item 3: a scope its use cases cannot filter by is refused, not silently widened."""
+    response = create(client, admin, "narrow", [permission], scopes={permission: scope})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"][0]["field"] == "scopes"
+    assert f"{permission} at {scope}" in response.get_json()["error"]["details"][0]["message"]
+
+
+def test_the_catalogue_lists_each_permissions_scopes_and_privilege(client, admin):
+    groups = client.get("/api/v1/permissions", headers=admin.auth).get_json()["data"]
+    by_name = {p["name"]: p for g in groups for p in g["permissions"]}
+    assert by_name["incident:read"]["scopes"] == ["all"]
+    assert by_name["user:read"]["scopes"] == ["own", "organization", "all"]
+    assert by_name["payment:approve"]["privileged"] is True
+    assert by_name["vehicle:read"]["privileged"] is False

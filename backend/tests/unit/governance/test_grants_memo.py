@@ -46,3 +46,30 @@ def test_grants_are_read_once_per_request_and_not_memoised_outside_one():
     access.grants_for(user)
     access.grants_for(user)
     assert cache.gets == 4  # outside a request every call asks the cache
+
+
+def test_the_callers_grants_are_those_their_session_may_use_others_see_stored_grants():
+    """Issue 17, item 1: wherever grants are read, a session without MFA holds the customer set."""
+    staff, other = uuid.uuid4(), uuid.uuid4()
+    full = Grants.merge(frozenset({"staff"}), [("payment:approve", Scope.ALL), ("payment:create", Scope.ALL)])
+    access = AccessControl(lambda _: full, CountingCache(), mfa_roles=frozenset({"staff"}))
+
+    context.bind_session(context.Session(staff, mfa=False))
+    try:
+        mine = access.grants_for(staff)
+        assert not mine.allows("payment:approve")
+        assert mine.scope_of("payment:create") is Scope.OWN
+        assert access.grants_for(other).allows("payment:approve")  # someone else: as assigned
+        assert access.stored_grants(staff).allows("payment:approve")
+        context.bind_session(context.Session(staff, mfa=True))
+        assert access.grants_for(staff).allows("payment:approve")
+    finally:
+        context.bind_session(None)
+    assert access.grants_for(staff).allows("payment:approve")  # no session: a job, the CLI
+
+
+def test_mfa_not_enforced_leaves_grants_whole():
+    staff = uuid.uuid4()
+    full = Grants.merge(frozenset({"staff"}), [("payment:approve", Scope.ALL)])
+    access = AccessControl(lambda _: full, CountingCache(), mfa_enforced=False)
+    assert access.session_grants(staff, mfa=False).allows("payment:approve")

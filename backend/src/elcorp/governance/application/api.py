@@ -34,14 +34,42 @@ ADMIN_ROLE, STAFF_ROLE, USER_ROLE = ADMIN, STAFF, USER
 
 
 class AccessControl:
-    def __init__(self, load: Callable[[uuid.UUID], Grants], cache: GrantsCache) -> None:
+    """Where every grant is read. The current request's caller gets the grants their session
+    may use (without MFA, the customer set only: ASVS 6.3.3); anyone else, and every caller
+    outside a request, gets their stored grants."""
+
+    def __init__(
+        self,
+        load: Callable[[uuid.UUID], Grants],
+        cache: GrantsCache,
+        *,
+        mfa_roles: frozenset[str] = frozenset({ADMIN, STAFF}),
+        mfa_enforced: bool = True,
+    ) -> None:
         self._load = load  # reads one user's grants from the database in its own session
         self._cache = cache
+        self._mfa_roles = mfa_roles
+        self._mfa_enforced = mfa_enforced
 
     def grants_for(self, user_id: uuid.UUID) -> Grants:
-        """The user's roles and permissions, from the cache or the database; asked again
-        within the same HTTP request (the permission check, then the use case), from the
-        request's memo."""
+        """What `user_id` may do now: for the caller of this request, cut to what their
+        session may use; for anyone else (an assignee, an approver), their stored grants."""
+        session = context.current_session()
+        if session is not None and session.user_id == user_id:
+            return self.session_grants(user_id, mfa=session.mfa)
+        return self.stored_grants(user_id)
+
+    def session_grants(self, user_id: uuid.UUID, *, mfa: bool) -> Grants:
+        """The user's grants as a session that did (or did not) pass MFA may use them."""
+        grants = self.stored_grants(user_id)
+        if self._mfa_enforced and not mfa:
+            return grants.without_mfa(self._mfa_roles)
+        return grants
+
+    def stored_grants(self, user_id: uuid.UUID) -> Grants:
+        """The user's roles and permissions as assigned, from the cache or the database;
+        asked again within the same HTTP request (the permission check, then the use case),
+        from the request's memo. Not for deciding what the caller may do: `grants_for`."""
         memo = context.request_memo()
         key = ("grants", user_id)
         if memo is not None and key in memo:

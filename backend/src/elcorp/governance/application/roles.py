@@ -24,7 +24,15 @@ from typing import Protocol
 from elcorp.governance.application.api import AccessControl
 from elcorp.governance.application.ports import GovernanceUnitOfWork, UserDirectory
 from elcorp.governance.domain import policies as pbac
-from elcorp.governance.domain.rbac import ADMIN, ROLE_NAME, ROLE_NAME_MAX, PermissionInfo, Role, Scope
+from elcorp.governance.domain.rbac import (
+    ADMIN,
+    ROLE_NAME,
+    ROLE_NAME_MAX,
+    PermissionInfo,
+    Role,
+    Scope,
+    unsupported_scope,
+)
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.domain.errors import AccessDenied, AlreadyExists, Conflict, NotFound, ValidationFailed
 
@@ -310,7 +318,19 @@ class RoleAdministration:
                     }
                 ]
             )
-        return {p: scopes.get(p, Scope.ALL) for p in sorted(wanted)}
+        granted = {p: scopes.get(p, Scope.ALL) for p in sorted(wanted)}
+        unsupported = [f"{p} at {scope.value}" for p, scope in granted.items() if unsupported_scope(p, scope)]
+        if unsupported:
+            # A scope the use case cannot filter by would mean nothing, or worse, everything.
+            raise ValidationFailed(
+                details=[
+                    {
+                        "field": "scopes",
+                        "message": f"scope not supported by the permission: {', '.join(unsupported)}",
+                    }
+                ]
+            )
+        return granted
 
     def _ensure_caller_holds(self, actor: uuid.UUID, wanted: Mapping[str, Scope]) -> None:
         grants = self._access.grants_for(actor)

@@ -105,7 +105,8 @@ class RedisGrantsCache:
         if raw is None:
             return None
         data = json.loads(raw)
-        return Grants(frozenset(data["roles"]), {k: Scope(v) for k, v in data["permissions"].items()})
+        # Merged again so an entry cached by an older release narrows like a fresh load.
+        return Grants.merge(frozenset(data["roles"]), [(k, Scope(v)) for k, v in data["permissions"].items()])
 
     def put(self, user_id: uuid.UUID, grants: Grants) -> None:
         payload = {

@@ -12,7 +12,7 @@ from elcorp.governance.application.policies import PolicyAdministration
 from elcorp.governance.application.ports import StoredPolicy
 from elcorp.governance.application.roles import CatalogueGroup, RoleAdministration
 from elcorp.governance.domain.policies import Classification, Resource
-from elcorp.governance.domain.rbac import Role, Scope
+from elcorp.governance.domain.rbac import SPECS, Role, Scope
 from elcorp.governance.interfaces import schemas as s
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.interfaces import envelope
@@ -76,7 +76,16 @@ def scopes_of(given: Mapping[str, str] | None) -> dict[str, Scope] | None:
 def group_json(group: CatalogueGroup) -> dict[str, Any]:
     return {
         "category": group.category,
-        "permissions": [{"name": p.name, "description": p.description} for p in group.permissions],
+        "permissions": [
+            {
+                "name": p.name,
+                "description": p.description,
+                "scopes": [scope.value for scope in sorted(SPECS[p.name].scopes, key=lambda x: x.rank)],
+                "privileged": SPECS[p.name].privileged,
+            }
+            for p in group.permissions
+            if p.name in SPECS
+        ],
     }
 
 

@@ -239,7 +239,7 @@ class Accounts:
             user = uow.users.get(principal.user_id)
         if user is None:
             raise NotFound("Account not found")
-        return user_view(user, sorted(self.d.access.grants_for(user.id).roles))
+        return user_view(user, sorted(self.d.access.stored_grants(user.id).roles))
 
     def update_profile(
         self,
@@ -296,7 +296,7 @@ class Accounts:
                 user.id,
                 changes=Changes(after={"fields": sorted(changes)}),
             )
-        return user_view(user, sorted(self.d.access.grants_for(user.id).roles))
+        return user_view(user, sorted(self.d.access.stored_grants(user.id).roles))
 
     def change_password(self, principal: Principal, *, current_password: str, new_password: str) -> None:
         d = self.d

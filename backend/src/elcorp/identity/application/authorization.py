@@ -1,5 +1,5 @@
-"""The permission gate behind `require_permission`: RBAC grants from governance, plus the
-rule that staff and administrators act only from a session that passed MFA."""
+"""The permission gate behind `require_permission`: RBAC grants from governance, as the
+caller's session may use them (a session without MFA keeps only the customer set)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,12 @@ from elcorp.shared.domain.errors import AccessDenied
 
 
 class PermissionGate:
-    def __init__(self, access: AccessControl, *, mfa_roles: frozenset[str], mfa_enforced: bool) -> None:
+    def __init__(self, access: AccessControl) -> None:
         self._access = access
-        self._mfa_roles = mfa_roles
-        self._mfa_enforced = mfa_enforced
 
     def authorize(self, caller: AuthenticatedCaller, permission: str) -> None:
-        grants = self._access.grants_for(caller.user_id)
+        grants = self._access.session_grants(caller.user_id, mfa=caller.mfa)
+        if permission in grants.withheld:
+            raise MfaEnrolmentRequired()  # held, but only from a session that passed MFA
         if not grants.allows(permission):
             raise AccessDenied(f"Missing permission {permission}")
-        if self._mfa_enforced and grants.roles & self._mfa_roles and not caller.mfa:
-            raise MfaEnrolmentRequired()

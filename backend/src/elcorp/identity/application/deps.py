@@ -43,7 +43,5 @@ class IdentityDeps:
     clock: Clock
     ciphers: Ciphers
     password_history: int = 5
-    mfa_required_roles: frozenset[str] = frozenset({"admin", "staff"})
-    mfa_enforced: bool = True
     email_verification_ttl: int = 86_400
     password_reset_ttl: int = 1_800

@@ -6,6 +6,7 @@ the audit log. A contextvar, so threads and greenlets each see their own.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -62,3 +63,24 @@ def start_request_memo() -> None:
 
 def end_request_memo() -> None:
     _memo.set(None)
+
+
+# The authenticated session of the current request: whose token it is and whether it passed
+# MFA. Set by the HTTP layer for every request (None when anonymous), so wherever grants are
+# read the caller's own are cut to what a session without MFA may use. Jobs and the CLI run
+# with none: they act for the platform, not for a session.
+@dataclass(frozen=True, slots=True)
+class Session:
+    user_id: uuid.UUID
+    mfa: bool
+
+
+_session: ContextVar[Session | None] = ContextVar("elcorp_session", default=None)
+
+
+def current_session() -> Session | None:
+    return _session.get()
+
+
+def bind_session(session: Session | None) -> None:
+    _session.set(session)
