@@ -2,14 +2,22 @@
 """Verify an ElCorp audit-log export offline: the standard library and `cryptography` only.
 
     python scripts/verify_audit_export.py EXPORT_FILE MANIFEST_FILE \\
-        --public-key KID=BASE64 [--public-key ...] [--public-keys-json FILE]
+        --public-key KID=BASE64 [--public-key ...] [--public-keys-json FILE] \\
+        [--checkpoints-json FILE ...] [--trusted-previous-hash HEX] [--allow-unsigned-tail]
 
 Checks, in this order, and reports the first problem (naming the line and sequence number):
-the file's SHA-256 against the manifest's data_sha256; every line parses; sequence numbers
-run on from first_seq without a gap; every hash is SHA-256(previous hash || RFC 8785 JSON of
-the entry), starting from the manifest's previous_hash; count, first/last seq and last hash
-agree with the manifest; every checkpoint's head hash is the chain's hash at its size and its
-Ed25519 signature verifies with the public key given for its key id.
+every trusted checkpoint given with --checkpoints-json is signed by a trusted key; the
+file's SHA-256 against the manifest's data_sha256; every line parses; sequence numbers run
+on from first_seq without a gap; every hash is SHA-256(previous hash || RFC 8785 JSON of the
+entry), starting from the manifest's previous_hash; count, first/last seq and last hash
+agree with the manifest; every checkpoint's head hash (in the manifest, or a trusted one
+inside the exported range) is the chain's hash at its size and its Ed25519 signature
+verifies with the public key given for its key id; when first_seq > 1, previous_hash equals
+a trusted value (a trusted checkpoint at first_seq - 1, or --trusted-previous-hash); and a
+signed checkpoint from a trusted key sits on the last entry. Without that last check, a
+forged export chained from the genesis hash, or a real one cut short with its manifest
+rewritten, would verify: entries after the last signed checkpoint fail the check unless
+--allow-unsigned-tail accepts them, with a warning.
 
 Public keys must come from a trusted channel: the copy inside the manifest is not used.
 Exit status: 0 intact, 1 not intact (or unreadable), 2 bad command line.
@@ -272,24 +280,69 @@ def check_manifest(manifest: Any) -> dict[str, Any]:
     if not isinstance(checkpoints, list):
         raise Failure("manifest: checkpoints is not a list")
     for index, cp in enumerate(checkpoints):
-        if (
-            not isinstance(cp, dict)
-            or not isinstance(cp.get("size"), int)
-            or isinstance(cp.get("size"), bool)
-            or not all(isinstance(cp.get(k), str) for k in ("head_hash", "timestamp", "key_id", "signature"))
-        ):
-            raise Failure(
-                f"manifest: checkpoint {index + 1} lacks size, head_hash, timestamp, key_id, signature"
-            )
+        if not is_checkpoint(cp):
+            raise Failure(f"manifest: checkpoint {index + 1} lacks {', '.join(CHECKPOINT_FIELDS)}")
     return manifest
 
 
-def verify(export: Path, manifest: dict[str, Any], keys: dict[str, Ed25519PublicKey]) -> tuple[int, int, str]:
-    """(entries, checkpoints, note) when intact; raises Failure naming the first problem."""
+CHECKPOINT_FIELDS = ("size", "head_hash", "timestamp", "key_id", "signature")
+
+
+def is_checkpoint(cp: Any) -> bool:
+    return (
+        isinstance(cp, dict)
+        and isinstance(cp.get("size"), int)
+        and not isinstance(cp.get("size"), bool)
+        and all(isinstance(cp.get(k), str) for k in CHECKPOINT_FIELDS[1:])
+    )
+
+
+def check_signature(cp: dict[str, Any], keys: dict[str, Ed25519PublicKey], where: str) -> None:
+    """The checkpoint's Ed25519 signature verifies with the trusted key of its key id."""
+    key = keys.get(cp["key_id"])
+    if key is None:
+        raise Failure(f"{where}: signed with key {cp['key_id']!r}, but no such public key was given")
+    try:
+        signature = base64.b64decode(cp["signature"], validate=True)
+        key.verify(signature, checkpoint_message(cp["size"], cp["head_hash"], cp["timestamp"]))
+    except (InvalidSignature, binascii.Error, ValueError) as exc:
+        raise Failure(f"{where}: the signature does not verify with key {cp['key_id']!r}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Trusted:
+    """What the auditor brings from outside the export: nothing in the export is trusted."""
+
+    keys: dict[str, Ed25519PublicKey]
+    checkpoints: tuple[dict[str, Any], ...] = ()  # from --checkpoints-json
+    previous_hash: str | None = None  # --trusted-previous-hash
+    allow_unsigned_tail: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    count: int
+    first_seq: int
+    last_seq: int
+    checkpoints: int  # signed checkpoints checked against the exported chain
+    signed_head: dict[str, Any] | None  # the trusted checkpoint on the last entry
+    unsigned: tuple[int, int] | None  # entries no trusted checkpoint covers (allowed)
+    notes: tuple[str, ...]
+
+
+def verify(export: Path, manifest: dict[str, Any], trusted: Trusted) -> Verified:
+    """What the export proves when intact; raises Failure naming the first problem."""
     check_manifest(manifest)
-    digest_ok = file_sha256(export) == manifest["data_sha256"]
     first_seq: int = manifest["first_seq"]
-    checkpoint_sizes = {cp["size"] for cp in manifest["checkpoints"]}
+    signed_heads: dict[int, str] = {}
+    for cp in trusted.checkpoints:  # each one signed by a trusted key, whatever it covers
+        where = f"trusted checkpoint at seq {cp['size']} (--checkpoints-json)"
+        check_signature(cp, trusted.keys, where)
+        if signed_heads.setdefault(cp["size"], cp["head_hash"]) != cp["head_hash"]:
+            raise Failure(f"{where}: another signed checkpoint at that seq names a different head")
+
+    digest_ok = file_sha256(export) == manifest["data_sha256"]
+    wanted = {cp["size"] for cp in manifest["checkpoints"]} | set(signed_heads)
     hashes_at: dict[int, tuple[int, str]] = {}  # checkpoint size -> (line, chain hash)
     records = jsonl_records(export) if manifest["data_format"] == "jsonl" else csv_records(export)
 
@@ -307,7 +360,7 @@ def verify(export: Path, manifest: dict[str, Any], keys: dict[str, Ed25519Public
                 raise Failure(f"{where}: {exc}") from exc
             if computed != record.hash:
                 raise Failure(f"{where}: hash mismatch: this entry or the hash before it was altered")
-            if record.seq in checkpoint_sizes:
+            if record.seq in wanted:
                 hashes_at[record.seq] = (record.line, record.hash)
             previous, expected_seq, count = record.hash, expected_seq + 1, count + 1
     except Failure as exc:
@@ -324,6 +377,7 @@ def verify(export: Path, manifest: dict[str, Any], keys: dict[str, Ed25519Public
         if manifest[name] != actual:
             raise Failure(f"manifest {name} is {manifest[name]!r} but the export gives {actual!r}")
 
+    covering: dict[int, dict[str, Any]] = {}  # verified checkpoints on an exported entry, by size
     for cp in sorted(manifest["checkpoints"], key=lambda c: c["size"]):
         size = cp["size"]
         if size not in hashes_at:
@@ -332,23 +386,63 @@ def verify(export: Path, manifest: dict[str, Any], keys: dict[str, Ed25519Public
         where = f"checkpoint at line {line} (seq {size})"
         if cp["head_hash"] != chain_at:
             raise Failure(f"{where}: its head_hash differs from the chain's hash at that seq")
-        key = keys.get(cp["key_id"])
-        if key is None:
-            raise Failure(f"{where}: signed with key {cp['key_id']!r}, but no such public key was given")
-        try:
-            signature = base64.b64decode(cp["signature"], validate=True)
-            key.verify(signature, checkpoint_message(size, cp["head_hash"], cp["timestamp"]))
-        except (InvalidSignature, binascii.Error, ValueError) as exc:
-            raise Failure(f"{where}: the signature does not verify with key {cp['key_id']!r}") from exc
+        check_signature(cp, trusted.keys, where)
+        covering[size] = cp
+    for cp in sorted(trusted.checkpoints, key=lambda c: c["size"]):
+        size = cp["size"]
+        if size in hashes_at:
+            line, chain_at = hashes_at[size]
+            if cp["head_hash"] != chain_at:
+                raise Failure(
+                    f"trusted checkpoint at seq {size} (line {line}): its head_hash differs from the "
+                    "export's chain hash at that seq: the export was altered or the chain rewritten"
+                )
+            covering.setdefault(size, cp)
 
-    covered = max(checkpoint_sizes, default=first_seq - 1)
-    note = ""
-    if covered < last_seq:
-        note = (
-            f"note: entries {covered + 1}..{last_seq} come after the last checkpoint in the export; "
-            "no signature covers them yet"
+    # The start: previous_hash is only the manifest's word unless something trusted agrees.
+    anchors: list[tuple[str, str]] = []
+    if first_seq - 1 in signed_heads:
+        anchors.append((f"the trusted checkpoint at seq {first_seq - 1}", signed_heads[first_seq - 1]))
+    if trusted.previous_hash is not None:
+        anchors.append(("--trusted-previous-hash", trusted.previous_hash))
+    for source, value in anchors:
+        if value != manifest["previous_hash"]:
+            raise Failure(
+                f"manifest previous_hash differs from {source}: the export does not continue "
+                "the chain you trust"
+            )
+    if first_seq > 1 and not anchors:
+        raise Failure(
+            f"the export starts at seq {first_seq}, but nothing trusted vouches for its previous_hash "
+            f"(the chain hash of seq {first_seq - 1}): give --trusted-previous-hash (from an earlier "
+            f"verified export) or --checkpoints-json holding the signed checkpoint at seq {first_seq - 1}"
         )
-    return count, len(manifest["checkpoints"]), note
+
+    # The end: only a trusted signature on the last entry tells this export from a forgery.
+    signed_through = max(covering, default=first_seq - 1 if anchors and first_seq > 1 else None)
+    unsigned: tuple[int, int] | None = None
+    if signed_through != last_seq:
+        unsigned = (first_seq if signed_through is None else signed_through + 1, last_seq)
+        what = (
+            "the export holds no entries, so no signed checkpoint vouches for it"
+            if count == 0
+            else f"entries {unsigned[0]}..{unsigned[1]} are covered by no checkpoint signed by a trusted key"
+        )
+        if not trusted.allow_unsigned_tail:
+            raise Failure(
+                f"{what}: whoever rewrote the file and its manifest could have forged, changed or cut "
+                "them off. Export again (an export ends on a checkpoint it signs), give --checkpoints-json "
+                f"holding the signed checkpoint at seq {last_seq}, or accept them with --allow-unsigned-tail"
+            )
+
+    notes = []
+    beyond = max(signed_heads, default=0)
+    if beyond > last_seq:
+        notes.append(
+            f"note: trusted checkpoints reach seq {beyond}, beyond this export's last entry {last_seq}: "
+            "the log holds entries this export does not"
+        )
+    return Verified(count, first_seq, last_seq, len(covering), covering.get(last_seq), unsigned, tuple(notes))
 
 
 # --- Command line ----------------------------------------------------------------------
@@ -390,6 +484,36 @@ def load_keys(parser: argparse.ArgumentParser, args: argparse.Namespace) -> dict
     return keys
 
 
+def load_checkpoints(parser: argparse.ArgumentParser, files: list[str]) -> tuple[dict[str, Any], ...]:
+    """Checkpoints kept outside the platform: a list of them, the API's /audit-logs/checkpoints
+    response saved as is, or another export's manifest (or its API response)."""
+    found: list[dict[str, Any]] = []
+    for name in files:
+        try:
+            data = parse_json(Path(name).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            parser.error(f"--checkpoints-json {name}: {exc}")
+        if isinstance(data, dict) and "data" in data:
+            data = data["data"]
+        if isinstance(data, dict) and "checkpoints" in data:
+            data = data["checkpoints"]
+        if not isinstance(data, list):
+            parser.error(f"--checkpoints-json {name}: expected a list of checkpoints")
+        for index, cp in enumerate(data):
+            if not is_checkpoint(cp):
+                parser.error(
+                    f"--checkpoints-json {name}: item {index + 1} lacks {', '.join(CHECKPOINT_FIELDS)}"
+                )
+        found.extend(data)
+    return tuple(found)
+
+
+def hex_hash(text: str) -> str:
+    if not HEX64.fullmatch(text):
+        raise argparse.ArgumentTypeError("expected 64 lowercase hex digits")
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Verify an ElCorp audit-log export offline.")
     parser.add_argument("export", type=Path, help="the .jsonl or .csv export")
@@ -398,23 +522,64 @@ def main(argv: list[str] | None = None) -> int:
         "--public-key", action="append", default=[], metavar="KID=BASE64", help="a trusted checkpoint key"
     )
     parser.add_argument("--public-keys-json", metavar="FILE", help="trusted keys as {kid: base64}")
+    parser.add_argument(
+        "--checkpoints-json",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="checkpoints kept outside the platform (list, saved /audit-logs/checkpoints, or a manifest)",
+    )
+    parser.add_argument(
+        "--trusted-previous-hash",
+        type=hex_hash,
+        metavar="HEX",
+        help="the chain hash of seq first_seq - 1, from an earlier verified export",
+    )
+    parser.add_argument(
+        "--allow-unsigned-tail",
+        action="store_true",
+        help="accept entries after the last trusted signed checkpoint (reported as unsigned)",
+    )
     args = parser.parse_args(argv)
-    keys = load_keys(parser, args)
+    trusted = Trusted(
+        keys=load_keys(parser, args),
+        checkpoints=load_checkpoints(parser, args.checkpoints_json),
+        previous_hash=args.trusted_previous_hash,
+        allow_unsigned_tail=args.allow_unsigned_tail,
+    )
     try:
         try:
             manifest = parse_json(args.manifest.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise Failure(f"manifest: not JSON: {exc}") from exc
-        count, checkpoints, note = verify(args.export, manifest, keys)
+        result = verify(args.export, manifest, trusted)
     except OSError as exc:
         print(f"FAILED: cannot read {exc.filename}: {exc.strerror}")
         return 1
     except Failure as exc:
         print(f"FAILED: {exc}")
         return 1
-    if note:
+    for note in result.notes:
         print(note, file=sys.stderr)
-    print(f"OK: {count} entries, {checkpoints} checkpoints")
+    summary = f"OK: {result.count} entries, {result.checkpoints} checkpoints"
+    if result.unsigned:
+        first, last = result.unsigned
+        what = "the empty export is" if result.count == 0 else f"entries {first}..{last} are"
+        print(
+            f"WARNING: UNSIGNED TAIL: {what} covered by no checkpoint signed by a trusted key "
+            "(accepted by --allow-unsigned-tail): only as trustworthy as the manifest; whoever "
+            "could rewrite it could have forged, changed or cut off these entries",
+            file=sys.stderr,
+        )
+        print(f"{summary}; UNSIGNED TAIL: {what} not covered by a trusted signature")
+        return 0
+    if result.signed_head is not None:
+        head = result.signed_head
+        print(
+            f"signed: seq {head['size']} (the last entry) by key {head['key_id']!r} at {head['timestamp']}",
+            file=sys.stderr,
+        )
+    print(summary)
     return 0
 
 

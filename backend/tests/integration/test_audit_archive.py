@@ -122,3 +122,42 @@ def test_an_export_cannot_start_inside_the_archived_range(container, tmp_path):
         container.audit_exports.start("tester", "jsonl", 1, None)
     started = container.audit_exports.start("tester", "jsonl", 4, None)
     assert "".join(started.chunks) == ""
+
+
+def verify_offline(container, archive, *options: str) -> subprocess.CompletedProcess[str]:
+    keys = container.audit_trail.public_keys()
+    return subprocess.run(
+        [
+            sys.executable,
+            "scripts/verify_audit_export.py",
+            str(archive),
+            str(archive.with_suffix(".manifest.json")),
+            *[f"--public-key={kid}={key}" for kid, key in keys.items()],
+            *options,
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_later_archive_verifies_offline_from_the_previous_archives_checkpoint(container, tmp_path):
+    """Each archive ends on a signed checkpoint, so the previous archive's manifest is what
+    vouches for where the next one starts."""
+    old_entries(container, months_ago(6), 3)
+    old_entries(container, months_ago(5), 2)
+    container.audit_sequencer.run()
+    first = container.audit_archiver.archive(months_ago(5).date(), tmp_path)
+    second = container.audit_archiver.archive(months_ago(4).date(), tmp_path)
+    assert (first.first_seq, first.last_seq, second.first_seq, second.last_seq) == (1, 3, 4, 5)
+
+    assert verify_offline(container, first.file).returncode == 0
+    alone = verify_offline(container, second.file)
+    assert alone.returncode == 1
+    assert "nothing trusted vouches for its previous_hash" in alone.stdout
+    chained = verify_offline(
+        container, second.file, f"--checkpoints-json={first.file.with_suffix('.manifest.json')}"
+    )
+    assert chained.returncode == 0, chained.stdout + chained.stderr
+    assert chained.stdout.strip() == "OK: 2 entries, 1 checkpoints"

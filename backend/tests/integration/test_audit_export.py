@@ -82,8 +82,10 @@ def export(container, signer, directory: Path, fmt: str = "jsonl", **kwargs) -> 
     return data, manifest, chunks
 
 
-def verify(data: Path, manifest: Path, keys: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    argv = [sys.executable, str(SCRIPT), str(data), str(manifest)]
+def verify(
+    data: Path, manifest: Path, keys: dict[str, str], *options: str
+) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, str(SCRIPT), str(data), str(manifest), *options]
     for kid, key in keys.items():
         argv += ["--public-key", f"{kid}={key}"]
     return subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False)
@@ -255,18 +257,211 @@ def test_an_appended_entry_is_found_by_the_manifest(container, chain, tmp_path):
     assert_fails(verify(data, manifest, chain.public_keys()), "manifest count is 30 but the export gives 31")
 
 
-def test_entries_after_the_last_checkpoint_are_reported_as_unsigned(container, chain, tmp_path):
-    """The limit of any offline check: what no checkpoint covers yet can be appended by
-    whoever rewrites the manifest too. The verifier says so."""
+def test_entries_after_the_last_checkpoint_fail_unless_the_unsigned_tail_is_allowed(
+    container, chain, tmp_path
+):
+    """What no checkpoint covers can be appended by whoever rewrites the manifest too: such
+    an export fails, and passes only when the auditor opts out, loudly."""
     data, manifest, _ = export(container, chain, tmp_path)
     lines = data_lines(data)
     extra = forged_line(lines[-1])
     write_lines(data, [*lines, extra])
     edit_manifest(manifest, count=31, last_seq=31, last_hash=json.loads(extra)["hash"])
     refresh_digest(manifest, data)
+    assert_fails(
+        verify(data, manifest, chain.public_keys()),
+        "entries 31..31 are covered by no checkpoint signed by a trusted key",
+        "--allow-unsigned-tail",
+    )
+    allowed = verify(data, manifest, chain.public_keys(), "--allow-unsigned-tail")
+    assert allowed.returncode == 0, allowed.stdout
+    assert "UNSIGNED TAIL: entries 31..31 are not covered by a trusted signature" in allowed.stdout
+    assert "WARNING: UNSIGNED TAIL" in allowed.stderr
+
+
+def cut_short(data: Path, manifest: Path, keep: int, *, keep_checkpoints: bool) -> None:
+    """What a forger hiding the newest entries does: drop them and rewrite the manifest."""
+    lines = data_lines(data)[:keep]
+    write_lines(data, lines)
+    checkpoints = json.loads(manifest.read_text())["checkpoints"]
+    edit_manifest(
+        manifest,
+        count=keep,
+        last_seq=keep,
+        last_hash=json.loads(lines[-1])["hash"],
+        checkpoints=[cp for cp in checkpoints if cp["size"] <= keep] if keep_checkpoints else [],
+    )
+    refresh_digest(manifest, data)
+
+
+def test_a_forged_export_chained_from_genesis_without_checkpoints_fails(tmp_path):
+    """One made-up entry, correctly chained from the genesis hash, with a consistent
+    manifest and no checkpoint: nothing signed vouches for it."""
+    entry = {
+        "id": "00000000-0000-4000-8000-000000000001",
+        "occurred_at": "2024-01-01T00:00:00.000000Z",
+        "action": "user.login",
+        "actor_id": "system",
+        "actor_roles": [],
+        "resource_type": "user",
+        "resource_id": None,
+        "changes": {"before": {}, "after": {}},
+        "reason": None,
+        "ip": None,
+        "user_agent": None,
+        "request_id": None,
+    }
+    line = {"entry": entry, "hash": verifier.chain_hash("0" * 64, entry), "seq": 1}
+    data = tmp_path / "forged.jsonl"
+    data.write_bytes(json.dumps(line, sort_keys=True, separators=(",", ":")).encode() + b"\n")
+    manifest = tmp_path / "forged.jsonl.manifest.json"
+    manifest.write_text(
+        json.dumps(
+            {
+                "format": "elcorp-audit-export",
+                "version": 1,
+                "data_format": "jsonl",
+                "count": 1,
+                "first_seq": 1,
+                "last_seq": 1,
+                "previous_hash": "0" * 64,
+                "last_hash": line["hash"],
+                "data_sha256": hashlib.sha256(data.read_bytes()).hexdigest(),
+                "checkpoints": [],
+            }
+        )
+    )
+    keys = CheckpointSigner([("ak1", bytes(range(32)))]).public_keys()
+    result = verify(data, manifest, keys)
+    assert_fails(result, "entries 1..1 are covered by no checkpoint signed by a trusted key")
+    assert "OK" not in result.stdout
+    allowed = verify(data, manifest, keys, "--allow-unsigned-tail")
+    assert allowed.returncode == 0, allowed.stdout
+    assert "UNSIGNED TAIL: entries 1..1" in allowed.stdout
+
+
+@pytest.mark.parametrize(
+    ("keep", "keep_checkpoints", "unsigned"), [(20, False, "1..20"), (25, True, "23..25")]
+)
+def test_a_real_export_cut_short_fails(container, chain, tmp_path, keep, keep_checkpoints, unsigned):
+    data, manifest, _ = export(container, chain, tmp_path)
+    cut_short(data, manifest, keep, keep_checkpoints=keep_checkpoints)
+    assert_fails(
+        verify(data, manifest, chain.public_keys()),
+        f"entries {unsigned} are covered by no checkpoint signed by a trusted key",
+    )
+
+
+def test_a_complete_export_ending_on_a_signed_checkpoint_verifies(container, chain, tmp_path):
+    data, manifest, _ = export(container, chain, tmp_path)
+    assert json.loads(manifest.read_text())["checkpoints"][-1]["size"] == 30
     result = verify(data, manifest, chain.public_keys())
-    assert result.returncode == 0
-    assert "entries 31..31 come after the last checkpoint" in result.stderr
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip() == "OK: 30 entries, 3 checkpoints"
+    assert f"signed: seq 30 (the last entry) by key {chain.current_kid!r}" in result.stderr
+
+
+def kept_checkpoints(container, path: Path) -> Path:
+    """The checkpoints as GET /audit-logs/checkpoints returns them, kept by the auditor."""
+    import dataclasses
+
+    items = container.audit_trail.checkpoints(after_size=None, limit=100)
+    body = {"data": [dataclasses.asdict(c) for c in items], "meta": {"next_before_size": None}}
+    path.write_text(json.dumps(body), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("keep", "covered"), [(22, True), (25, False)])
+def test_kept_checkpoints_vouch_for_a_cut_short_export_only_when_one_is_on_its_last_entry(
+    container, chain, tmp_path, keep, covered
+):
+    kept = kept_checkpoints(container, tmp_path / "checkpoints.json")
+    data, manifest, _ = export(container, chain, tmp_path)
+    cut_short(data, manifest, keep, keep_checkpoints=False)
+    keys = chain.public_keys()
+    assert_fails(verify(data, manifest, keys), f"entries 1..{keep} are covered by no checkpoint")
+    result = verify(data, manifest, keys, f"--checkpoints-json={kept}")
+    if covered:
+        assert result.returncode == 0, result.stdout
+        assert result.stdout.strip() == f"OK: {keep} entries, 2 checkpoints"
+        assert f"trusted checkpoints reach seq 30, beyond this export's last entry {keep}" in result.stderr
+    else:
+        assert_fails(result, f"entries 23..{keep} are covered by no checkpoint signed by a trusted key")
+
+
+def test_a_kept_checkpoint_from_an_untrusted_key_or_off_the_chain_fails(container, chain, tmp_path):
+    data, manifest, _ = export(container, chain, tmp_path)
+    head = json.loads(data_lines(data)[24])["hash"]  # seq 25
+    cut_short(data, manifest, 25, keep_checkpoints=True)
+    stamp = "2030-01-01T00:00:00.000000Z"
+    keys = chain.public_keys()
+
+    def kept(signer: CheckpointSigner, head_hash: str) -> str:
+        kid, signature = signer.sign(verifier.checkpoint_message(25, head_hash, stamp))
+        cp = {"size": 25, "head_hash": head_hash, "timestamp": stamp, "key_id": kid, "signature": signature}
+        path = tmp_path / f"kept-{kid}-{head_hash[:4]}.json"
+        path.write_text(json.dumps([cp]), encoding="utf-8")
+        return f"--checkpoints-json={path}"
+
+    outsider = CheckpointSigner([("outsider", bytes(range(32)))])
+    impostor = CheckpointSigner([(chain.current_kid, bytes(range(32)))])  # a real key id, another key
+    assert_fails(
+        verify(data, manifest, keys, kept(outsider, head)),
+        "trusted checkpoint at seq 25 (--checkpoints-json)",
+        "no such public key was given",
+    )
+    assert_fails(verify(data, manifest, keys, kept(impostor, head)), "signature does not verify")
+    assert_fails(
+        verify(data, manifest, keys, kept(chain, "ab" * 32)),
+        "trusted checkpoint at seq 25 (line 25): its head_hash differs from the export's chain hash",
+    )
+    assert verify(data, manifest, keys, kept(chain, head)).returncode == 0
+
+
+def write_started(container, started, path: Path) -> dict:
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for chunk in started.chunks:
+            out.write(chunk)
+    manifest = container.audit_exports.manifest(started.id)
+    path.with_name(path.name + ".manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return manifest
+
+
+def test_the_exporter_seals_a_checkpoint_on_its_last_entry(container, chain, tmp_path):
+    """The sequencer signs only every so often; an export through the API or the CLI signs
+    its last entry first, so it verifies without --allow-unsigned-tail."""
+    from sqlalchemy import text
+
+    record(container, 30, 5)
+    assert not container.audit_sequencer.run().checkpointed  # entries 31..35: none due yet
+    (tmp_path / "read-only").mkdir()
+    plain, plain_manifest, _ = export(container, chain, tmp_path / "read-only")
+    assert_fails(
+        verify(plain, plain_manifest, chain.public_keys()), "entries 31..35 are covered by no checkpoint"
+    )
+
+    data = tmp_path / "sealed.jsonl"
+    written = write_started(container, container.audit_exports.start("system:test", "jsonl", 1, None), data)
+    assert (written["count"], written["last_seq"]) == (35, 35)
+    assert [cp["size"] for cp in written["checkpoints"]] == [*CHECKPOINTS, 35]
+    assert written["filters"] == {"first_seq": 1, "last_seq": None}
+    result = verify(data, data.with_name("sealed.jsonl.manifest.json"), chain.public_keys())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "OK: 35 entries, 4 checkpoints"
+
+    ranged = tmp_path / "ranged.csv"
+    written = write_started(container, container.audit_exports.start("system:test", "csv", 1, 33), ranged)
+    assert [cp["size"] for cp in written["checkpoints"]] == [*CHECKPOINTS, 33]
+    assert written["filters"] == {"first_seq": 1, "last_seq": 33}
+    assert verify(ranged, ranged.with_name("ranged.csv.manifest.json"), chain.public_keys()).returncode == 0
+
+    def signed() -> int:
+        with container.session_factory() as session:
+            return session.execute(text("SELECT count(*) FROM audit_checkpoint")).scalar_one()
+
+    before = signed()
+    write_started(container, container.audit_exports.start("system:test", "jsonl", 1, None), data)
+    assert signed() == before  # the head has a checkpoint already: nothing new is signed
 
 
 @pytest.mark.parametrize(
@@ -306,30 +501,66 @@ def test_a_wrong_or_missing_public_key_fails(container, chain, tmp_path):
     assert verify(data, manifest, chain.public_keys()).returncode == 0
 
 
+def chain_hash_at(container, chain, tmp_path: Path, seq: int) -> str:
+    """h_seq, as an auditor reads it from an earlier, verified export."""
+    full, _, _ = export(container, chain, tmp_path / "earlier")
+    return json.loads(data_lines(full)[seq - 1])["hash"]
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_a_range_export_verifies(container, chain, tmp_path, fmt):
-    data, manifest, _ = export(container, chain, tmp_path, fmt, first_seq=5, last_seq=20)
+    (tmp_path / "earlier").mkdir()
+    previous = chain_hash_at(container, chain, tmp_path, 4)
+    data, manifest, _ = export(container, chain, tmp_path, fmt, first_seq=5, last_seq=22)
     written = json.loads(manifest.read_text())
-    assert (written["count"], written["first_seq"], written["last_seq"]) == (16, 5, 20)
-    assert written["previous_hash"] != "0" * 64
-    assert [cp["size"] for cp in written["checkpoints"]] == [12]
-    result = verify(data, manifest, chain.public_keys())
+    assert (written["count"], written["first_seq"], written["last_seq"]) == (18, 5, 22)
+    assert written["previous_hash"] == previous
+    assert [cp["size"] for cp in written["checkpoints"]] == [12, 22]
+    result = verify(data, manifest, chain.public_keys(), f"--trusted-previous-hash={previous}")
     assert result.returncode == 0, result.stdout
-    assert result.stdout.strip() == "OK: 16 entries, 1 checkpoints"
-    assert "entries 13..20 come after the last checkpoint" in result.stderr
+    assert result.stdout.strip() == "OK: 18 entries, 2 checkpoints"
+    assert "seq 22 (the last entry)" in result.stderr
+
+
+def test_a_range_export_without_a_trusted_previous_hash_fails(container, chain, tmp_path):
+    """The manifest's previous_hash is the exporter's word: past seq 1 it must match a
+    hash the auditor already trusts (an earlier export, or a kept checkpoint)."""
+    (tmp_path / "earlier").mkdir()
+    previous = chain_hash_at(container, chain, tmp_path, 12)
+    kept = tmp_path / "earlier" / "audit.jsonl.manifest.json"  # holds the checkpoint at 12
+    data, manifest, _ = export(container, chain, tmp_path, first_seq=13, last_seq=22)
+    keys = chain.public_keys()
+    assert_fails(
+        verify(data, manifest, keys),
+        "the export starts at seq 13, but nothing trusted vouches for its previous_hash",
+    )
+    assert_fails(
+        verify(data, manifest, keys, "--allow-unsigned-tail"), "nothing trusted vouches for its previous_hash"
+    )
+    assert_fails(
+        verify(data, manifest, keys, "--trusted-previous-hash=" + "ab" * 32),
+        "manifest previous_hash differs from --trusted-previous-hash",
+    )
+    assert verify(data, manifest, keys, f"--trusted-previous-hash={previous}").returncode == 0
+    by_checkpoint = verify(data, manifest, keys, f"--checkpoints-json={kept}")
+    assert by_checkpoint.returncode == 0, by_checkpoint.stdout
+    assert "trusted checkpoints reach seq 30, beyond this export's last entry 22" in by_checkpoint.stderr
 
 
 def test_a_range_without_checkpoints_still_verifies_its_chain(container, chain, tmp_path):
+    (tmp_path / "earlier").mkdir()
+    previous = chain_hash_at(container, chain, tmp_path, 12)
     data, manifest, _ = export(container, chain, tmp_path, first_seq=13, last_seq=21)
     assert json.loads(manifest.read_text())["checkpoints"] == []
-    result = verify(data, manifest, chain.public_keys())
+    options = (f"--trusted-previous-hash={previous}", "--allow-unsigned-tail")
+    result = verify(data, manifest, chain.public_keys(), *options)
     assert result.returncode == 0, result.stdout
-    assert result.stdout.strip() == "OK: 9 entries, 0 checkpoints"
+    assert result.stdout.strip().startswith("OK: 9 entries, 0 checkpoints; UNSIGNED TAIL: entries 13..21")
     lines = data_lines(data)
     lines[2] = lines[2].replace(b"test.export", b"test.exporT")
     write_lines(data, lines)
     refresh_digest(manifest, data)
-    assert_fails(verify(data, manifest, chain.public_keys()), "line 3 (seq 15)", "hash mismatch")
+    assert_fails(verify(data, manifest, chain.public_keys(), *options), "line 3 (seq 15)", "hash mismatch")
 
 
 def test_an_open_ended_export_stops_at_the_head_and_bad_ranges_are_refused(container, chain, tmp_path):
@@ -430,3 +661,23 @@ def test_awkward_values_are_exported_byte_for_byte_as_python_writes_them(contain
         result = verify(data, manifest, signer.public_keys())
         assert result.returncode == 0, result.stdout + result.stderr
         assert result.stdout.strip().startswith(f"OK: {len(rows)} entries")
+
+
+def test_the_cli_export_ends_on_a_signed_checkpoint_and_verifies(container, chain, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import elcorp.bootstrap
+    import elcorp.cli
+
+    record(container, 30, 3)
+    container.audit_sequencer.run()  # 31..33, no checkpoint due
+    monkeypatch.setattr(elcorp.cli, "_settings", lambda: container.settings)
+    monkeypatch.setattr(elcorp.bootstrap, "bootstrap", lambda settings: container)
+    out = tmp_path / "cli.jsonl"
+    run = CliRunner().invoke(elcorp.cli.main, ["audit", "export", "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    assert "exported 33 entries" in run.output
+    assert "the last entry (seq 33) is covered by a signed checkpoint" in run.output
+    result = verify(out, tmp_path / "cli.jsonl.manifest.json", chain.public_keys())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "OK: 33 entries, 4 checkpoints"

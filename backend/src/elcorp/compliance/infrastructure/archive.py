@@ -26,10 +26,10 @@ from elcorp.compliance.domain.audit_chain import (
     checkpoint_message,
     verify_chain,
 )
-from elcorp.compliance.infrastructure.entries import timestamp
 from elcorp.compliance.infrastructure.export import AuditExport
+from elcorp.compliance.infrastructure.sequencer import seal_checkpoint
 from elcorp.compliance.infrastructure.signing import CheckpointSigner
-from elcorp.compliance.infrastructure.tables import audit_archive, audit_chain, audit_checkpoint
+from elcorp.compliance.infrastructure.tables import audit_archive, audit_chain
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.unit_of_work import UnitOfWork
 from elcorp.shared.domain.errors import Conflict
@@ -124,20 +124,7 @@ class AuditArchiver:
     def _ensure_checkpoint(self, size: int) -> None:
         """The archive ends on a signed checkpoint, so it verifies on its own."""
         with self._sessions() as session, session.begin():
-            if session.execute(
-                select(audit_checkpoint.c.size).where(audit_checkpoint.c.size == size)
-            ).first():
-                return
-            head_hash: str = session.execute(
-                select(audit_chain.c.hash).where(audit_chain.c.seq == size)
-            ).scalar_one()
-            now = datetime.now(UTC)
-            kid, signature = self._signer.sign(checkpoint_message(size, head_hash, timestamp(now)))
-            session.execute(
-                insert(audit_checkpoint).values(
-                    size=size, head_hash=head_hash, signed_at=now, key_id=kid, signature=signature
-                )
-            )
+            seal_checkpoint(session, self._signer, size)
 
     def _export_and_verify(
         self, first: int, last: int, directory: Path, before: date

@@ -5,7 +5,9 @@ and the lines come chunk by chunk from one server-side cursor, so memory stays c
 however long the range is. The manifest (available once the chunks are exhausted) records
 the range, the hash before the first entry and of the last one, the SHA-256 of every byte
 emitted, and the signed checkpoints inside the range, so that scripts/verify_audit_export.py
-can check the export offline. docs/AUDIT_FORMAT.md describes both files.
+can check the export offline. Exports through the API or the CLI (`SqlAuditExports`) first
+seal a checkpoint at their last entry when none is there, so the verifier finds the whole
+export covered by a signature. docs/AUDIT_FORMAT.md describes both files.
 
 Chunks are text; write them as UTF-8 without newline translation
 (`open(path, "w", encoding="utf-8", newline="")`), since `data_sha256` covers those bytes.
@@ -25,6 +27,8 @@ from sqlalchemy.orm import Session
 from elcorp.compliance.application.audit_trail import StartedExport
 from elcorp.compliance.domain.audit_chain import FORMAT_VERSION, GENESIS
 from elcorp.compliance.infrastructure.entries import joins_log, timestamp
+from elcorp.compliance.infrastructure.sequencer import seal_checkpoint
+from elcorp.compliance.infrastructure.signing import CheckpointSigner
 from elcorp.compliance.infrastructure.tables import audit_archive, audit_chain, audit_checkpoint, audit_export
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.unit_of_work import UnitOfWork
@@ -196,17 +200,18 @@ def export_lines(
 
 
 class SqlAuditExports:
-    """Exports through the API: audited when they start, manifest stored when they end."""
+    """Exports through the API and the CLI: audited when they start, ending on a signed
+    checkpoint, manifest stored when they end."""
 
     def __init__(
         self,
         session_factory: Callable[[], Session],
         uow: Callable[[], UnitOfWork],
-        public_keys: Callable[[], Mapping[str, str]],
+        signer: CheckpointSigner,
     ) -> None:
         self._sessions = session_factory
         self._uow = uow
-        self._public_keys = public_keys
+        self._signer = signer
 
     def start(self, requested_by: str, fmt: str, first_seq: int, last_seq: int | None) -> StartedExport:
         if fmt not in FORMATS:
@@ -234,7 +239,8 @@ class SqlAuditExports:
             uow.commit()
         session = self._sessions()
         try:
-            export = AuditExport(session, self._public_keys(), fmt, first_seq, last_seq)
+            end = self._sealed_end(first_seq, last_seq)
+            export = AuditExport(session, self._signer.public_keys(), fmt, first_seq, end)
             chunks = export.chunks()
             first_chunk = next(chunks, "")  # fails here (a 4xx) if the range is wrong
         except ValueError as exc:
@@ -247,10 +253,11 @@ class SqlAuditExports:
                     yield first_chunk
                 yield from chunks
                 session.close()  # done reading before the manifest is written
+                manifest = {**export.manifest(), "filters": {"first_seq": first_seq, "last_seq": last_seq}}
                 with self._sessions() as writer:
                     writer.execute(
                         insert(audit_export).values(
-                            id=export_id, requested_by=requested_by, format=fmt, manifest=export.manifest()
+                            id=export_id, requested_by=requested_by, format=fmt, manifest=manifest
                         )
                     )
                     writer.commit()
@@ -258,6 +265,20 @@ class SqlAuditExports:
                 session.close()
 
         return StartedExport(export_id, fmt, stream())
+
+    def _sealed_end(self, first_seq: int, last_seq: int | None) -> int:
+        """The export's last sequence number (the requested one, or the chain head now),
+        with a signed checkpoint there: without one, nothing would tell this export's
+        newest entries, offline, from entries forged or cut off by whoever rewrote the file
+        and its manifest."""
+        with self._sessions() as session, session.begin():
+            head: int = session.execute(select(func.coalesce(func.max(audit_chain.c.seq), 0))).scalar_one()
+            if first_seq > head + 1:
+                raise ValueError(f"first_seq {first_seq} is beyond the chain head ({head})")
+            end = head if last_seq is None else min(last_seq, head)
+            if end >= max(first_seq, 1):
+                seal_checkpoint(session, self._signer, end)
+        return end
 
     def manifest(self, export_id: uuid.UUID) -> dict[str, Any] | None:
         with self._sessions() as session:

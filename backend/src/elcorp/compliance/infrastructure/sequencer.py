@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, Text, cast, exists, func, insert, literal, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.types import UserDefinedType
 
@@ -45,6 +46,28 @@ class Xid8(UserDefinedType[str]):
 
 XID8 = Xid8()
 SEQUENCER_LOCK = 0x656C_636F_7270_0A01  # pg advisory lock key: one sequencer at a time
+
+
+def seal_checkpoint(session: Session, signer: CheckpointSigner, size: int) -> bool:
+    """Sign a checkpoint at `size` unless one is there; True when one was signed now.
+
+    An export or an archive ends on a signed checkpoint, so that an auditor can tell it
+    offline from a forged or cut-short copy (the sequencer signs only every so often).
+    Runs in the caller's transaction and takes the sequencer's lock first, so it never
+    races the sequencer's own checkpoint at the same size.
+    """
+    session.execute(select(func.pg_advisory_xact_lock(SEQUENCER_LOCK)))
+    if session.execute(select(audit_checkpoint.c.size).where(audit_checkpoint.c.size == size)).first():
+        return False
+    head_hash: str = session.execute(select(audit_chain.c.hash).where(audit_chain.c.seq == size)).scalar_one()
+    now = datetime.now(UTC)
+    kid, signature = signer.sign(checkpoint_message(size, head_hash, timestamp(now)))
+    session.execute(
+        pg_insert(audit_checkpoint)
+        .values(size=size, head_hash=head_hash, signed_at=now, key_id=kid, signature=signature)
+        .on_conflict_do_nothing(index_elements=[audit_checkpoint.c.size])
+    )
+    return True
 
 
 @dataclass(frozen=True, slots=True)
