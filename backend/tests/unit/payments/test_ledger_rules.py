@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -12,11 +13,15 @@ from hypothesis import strategies as st
 from elcorp.payments.domain.ledger import (
     ApprovalThresholds,
     FeeSchedule,
+    OwnWalletMovement,
     ReversalExceedsOriginal,
     SegregationOfDuties,
+    StaffDailyLimits,
     TransactionStatus,
     TransactionType,
+    business_day_start,
     check_decider,
+    check_not_own_wallet,
     checked_amount,
     money_text,
     plan_movement,
@@ -74,11 +79,37 @@ def test_a_currency_without_a_threshold_always_waits():
     assert plan.status is TransactionStatus.PENDING_APPROVAL
 
 
-def test_reversals_are_posted_at_once_whatever_the_amount():
-    plan = plan_movement(
-        TransactionType.REVERSAL, Money.of("90000"), fees=FeeSchedule(), thresholds=ApprovalThresholds()
+def test_a_reversal_above_the_threshold_waits_for_a_second_person():
+    limits = ApprovalThresholds()
+    above = plan_movement(
+        TransactionType.REVERSAL, Money.of("50000.01"), fees=FeeSchedule(), thresholds=limits
     )
-    assert plan.status is TransactionStatus.COMPLETED
+    at_limit = plan_movement(
+        TransactionType.REVERSAL, Money.of("50000"), fees=FeeSchedule(), thresholds=limits
+    )
+    assert above.status is TransactionStatus.PENDING_APPROVAL
+    assert at_limit.status is TransactionStatus.COMPLETED
+
+
+def test_staff_powers_never_move_money_on_their_own_wallet():
+    staff, customer = uuid.uuid4(), uuid.uuid4()
+    with pytest.raises(OwnWalletMovement):
+        check_not_own_wallet(staff, customer, staff)
+    check_not_own_wallet(staff, customer, None)
+
+
+def test_the_business_day_starts_at_midnight_in_windhoek():
+    late_utc = datetime(2026, 12, 7, 22, 30, tzinfo=UTC)  # 00:30 on 8 December in Windhoek
+    assert business_day_start(late_utc) == datetime(2026, 12, 7, 22, 0, tzinfo=UTC)
+    assert business_day_start(datetime(2026, 12, 7, 21, 59, tzinfo=UTC)) == datetime(
+        2026, 12, 6, 22, 0, tzinfo=UTC
+    )
+
+
+def test_a_currency_without_a_staff_daily_limit_allows_nothing_alone():
+    limits = StaffDailyLimits()
+    assert limits.limit_for("NAD") == Decimal("100000.00")
+    assert limits.limit_for("USD") is None
 
 
 def test_the_initiator_never_decides():

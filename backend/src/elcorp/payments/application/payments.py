@@ -4,6 +4,13 @@ integrity reports.
 Money movements are idempotent (`Idempotency-Key`, per caller): the store keeps the first
 successful response under the key and replays it; a refused request stores nothing, so
 it can be retried under the same key once the cause is fixed.
+
+Segregation of duties: staff book deposits and withdrawals, and reverse, only on wallets
+that are not their own; every such movement above the approval threshold, or beyond what
+one person may move alone in a business day (`StaffDailyLimits`), waits for a colleague's
+approval through the same maker-checker as large transfers. Transfers only ever reach
+wallets (an invoice payment also the platform's revenue account), never the clearing or
+fees accounts. The store (payments_execute) enforces all of it again under its locks.
 """
 
 from __future__ import annotations
@@ -31,12 +38,16 @@ from elcorp.payments.application.ports import (
 )
 from elcorp.payments.domain.events import LedgerIntegrityFailed, TransactionDecided
 from elcorp.payments.domain.ledger import (
+    STAFF_MOVEMENTS,
     ApprovalThresholds,
     FeeSchedule,
     MovementPlan,
+    StaffDailyLimits,
     TransactionStatus,
     TransactionType,
+    business_day_start,
     check_decider,
+    check_not_own_wallet,
     plan_movement,
     reversal_amount,
 )
@@ -49,6 +60,7 @@ from elcorp.shared.domain.events import DomainEvent
 from elcorp.shared.domain.money import Money
 
 CREATE, APPROVE, DEPOSIT, READ_USERS = "payment:create", "payment:approve", "payment:deposit", "user:read"
+WALLET = "wallet"
 MAX_KEY = 255
 
 
@@ -69,6 +81,7 @@ class IdempotencyKeyRequired(ValidationFailed):
 class PaymentSettings:
     fees: FeeSchedule = field(default_factory=FeeSchedule)
     thresholds: ApprovalThresholds = field(default_factory=ApprovalThresholds)
+    staff_daily_limits: StaffDailyLimits = field(default_factory=StaffDailyLimits)
     approval_ttl: timedelta = timedelta(hours=72)
     idempotency_ttl: timedelta = timedelta(hours=24)
 
@@ -222,11 +235,20 @@ class Payments:
         amount: Money,
         external_reference: str,
     ) -> MovementResult:
-        """A deposit or a withdrawal: between the wallet and the currency's clearing account."""
+        """A deposit or a withdrawal: between a customer's wallet (never the caller's own)
+        and the currency's clearing account, one booking per bank reference."""
         idem = checked_key(key)
         grants = self._holding(caller, CREATE, DEPOSIT)
+        if not external_reference.strip():
+            raise ValidationFailed(
+                details=[{"field": "external_reference", "message": "the bank's reference is required"}]
+            )
         plan = plan_movement(kind, amount, fees=self._settings.fees, thresholds=self._settings.thresholds)
         with self._uow() as uow:
+            wallet = uow.ledger.account(wallet_id)
+            if wallet is None or wallet.kind != WALLET:
+                raise NotFound("Wallet not found")
+            check_not_own_wallet(caller, wallet.owner_id)
             clearing = uow.ledger.system_account("clearing", amount.currency)
         inbound = kind is TransactionType.DEPOSIT
         request = {
@@ -248,7 +270,9 @@ class Payments:
         reason: str,
     ) -> MovementResult:
         """Staff send back all or part of a completed transaction: a compensating journal
-        entry from its destination to its source, never more than it moved in total."""
+        entry from its destination to its source, never more than it moved in total (what
+        reversals awaiting approval would return counts). Never on the caller's own wallet;
+        above the threshold or the caller's daily limit it waits for a second person."""
         checked_key(key)
         self._holding(caller, APPROVE)
         with self._uow() as uow:
@@ -288,9 +312,10 @@ class Payments:
         description: str,
         external_reference: str | None = None,
     ) -> tuple[dict[str, Any], AuditedAction]:
-        """The request and audit entry of a transfer from the caller's own wallet that
-        another use case runs through its unit of work's movements (an invoice payment): the
-        same rules as `transfer` (permission, fee, approval threshold, idempotency)."""
+        """The request and audit entry of an invoice payment from the caller's own wallet,
+        which the invoices use case runs through its unit of work's movements: the same
+        rules as `transfer` (permission, fee, approval threshold, idempotency), except that
+        the payee may be the platform's revenue account as well as a wallet."""
         idem = checked_key(key)
         plan = plan_movement(
             TransactionType.TRANSFER, amount, fees=self._settings.fees, thresholds=self._settings.thresholds
@@ -303,6 +328,9 @@ class Payments:
             "destination": destination,
             "description": description,
             "external_reference": external_reference,
+            # An invoice payment may credit the platform's revenue account; a transfer
+            # only ever reaches a wallet.
+            "invoice_payment": True,
         }
         return self._prepared(caller, grants, request)
 
@@ -350,15 +378,40 @@ class Payments:
     def _prepared(
         self, caller: uuid.UUID, grants: Grants, request: dict[str, Any]
     ) -> tuple[dict[str, Any], AuditedAction]:
+        now = self._clock.now()
+        completed = TransactionStatus.COMPLETED.value
+        if TransactionType(request["type"]) in STAFF_MOVEMENTS and request["status"] == completed:
+            self._limit_alone(request, now)
         pending = request["status"] == TransactionStatus.PENDING_APPROVAL.value
         if pending:
-            request["expires_at"] = self._clock.now() + self._settings.approval_ttl
+            request["expires_at"] = now + self._settings.approval_ttl
         if request.get("fee"):
             with self._uow() as uow:
                 request["fee_account"] = uow.ledger.system_account("fees", request["currency"])
-        audit = AuditedAction(
-            f"{request['type']}.{'requested' if pending else 'completed'}",
-            Actor(str(caller), tuple(sorted(grants.roles))),
+        actor = Actor(str(caller), tuple(sorted(grants.roles)))
+        if "solo_limit" in request:  # the store may still hold it: the audit entry for that case
+            request["held_expires_at"] = now + self._settings.approval_ttl
+            request["held_audit"] = self._movement_audit(actor, request, held=True)
+        return request, self._movement_audit(actor, request, held=pending)
+
+    def _limit_alone(self, request: dict[str, Any], now: datetime) -> None:
+        """A staff movement below the threshold completes alone only while the caller's
+        total for the business day stays within the staff daily limit: the store sums the
+        day under the caller's lock and holds it for approval beyond (a currency without a
+        limit: always held)."""
+        limit = self._settings.staff_daily_limits.limit_for(request["currency"])
+        if limit is None:
+            request["status"] = TransactionStatus.PENDING_APPROVAL.value
+            return
+        request["solo_limit"] = limit
+        request["day_start"] = business_day_start(now)
+
+    @staticmethod
+    def _movement_audit(actor: Actor, request: dict[str, Any], *, held: bool) -> AuditedAction:
+        status = TransactionStatus.PENDING_APPROVAL.value if held else request["status"]
+        return AuditedAction(
+            f"{request['type']}.{'requested' if held else 'completed'}",
+            actor,
             Resource("transaction", str(request["transaction_id"])),
             Changes(
                 after={
@@ -367,22 +420,28 @@ class Payments:
                     "currency": request["currency"],
                     "source": str(request["source"]),
                     "destination": str(request.get("destination") or request.get("destination_address")),
-                    "status": request["status"],
+                    "status": status,
                 }
             ),
         )
-        return request, audit
 
     # -- maker-checker ---------------------------------------------------------------------
     def decide(
         self, caller: uuid.UUID, transaction_id: uuid.UUID, *, approve: bool, reason: str | None
     ) -> Transaction:
+        """A second person approves (posts) or rejects a pending movement: never its
+        initiator, never the owner of a wallet it moves money on."""
         grants = self._holding(caller, APPROVE)
         with self._uow() as uow:
             found = uow.ledger.transaction(transaction_id)
             if found is None:
                 raise NotFound("Transaction not found")
             check_decider(found.initiated_by, caller)
+            parties = (
+                uow.ledger.account(found.source_account_id),
+                uow.ledger.account(found.destination_account_id),
+            )
+            check_not_own_wallet(caller, *(a.owner_id for a in parties if a is not None and a.kind == WALLET))
             decided = uow.ledger.decide(transaction_id, caller, approve=approve, reason=reason)
             uow.audit.record(
                 f"{found.type}.{'approved' if approve else 'rejected'}",

@@ -12,6 +12,11 @@ Above the approval threshold of its currency a movement is not posted: it waits 
 `pending_approval` with `amount + fee` held on the source (the available balance drops,
 the balance does not) until a second person approves it (posted) or rejects it, or it
 expires (the hold is released).
+
+Segregation of duties for staff movements (deposits, withdrawals, reversals): staff never
+book them on a wallet of their own, and one person alone moves at most the approval
+threshold per movement and the staff daily limit per business day; beyond either, the
+same maker-checker approval applies.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from elcorp.shared.domain.clock import WINDHOEK
 from elcorp.shared.domain.errors import AccessDenied, ErrorCode, InvalidMoney, ValidationFailed
 from elcorp.shared.domain.money import Money
 
@@ -48,6 +55,15 @@ class TransactionStatus(StrEnum):
 
 class SegregationOfDuties(AccessDenied):
     default_message = "The initiator of a transaction cannot approve or reject it"
+
+
+# The movements staff make with their own powers (not a customer's transfer).
+STAFF_MOVEMENTS = frozenset({TransactionType.DEPOSIT, TransactionType.WITHDRAWAL, TransactionType.REVERSAL})
+
+
+class OwnWalletMovement(AccessDenied):
+    code = ErrorCode.OWN_WALLET_MOVEMENT
+    default_message = "Staff cannot move money on a wallet of their own: another staff member must"
 
 
 class ReversalExceedsOriginal(ValidationFailed):
@@ -91,9 +107,32 @@ class ApprovalThresholds:
     deposits: Mapping[str, Decimal] = field(default_factory=lambda: {"NAD": Decimal("50000")})
 
     def needs_approval(self, kind: TransactionType, amount: Money) -> bool:
+        """Transfers against `transfers`; the staff movements (deposits, withdrawals and
+        reversals) against `deposits`."""
         table = self.transfers if kind is TransactionType.TRANSFER else self.deposits
         limit = table.get(amount.currency)
         return limit is None or amount.amount > limit
+
+
+@dataclass(frozen=True, slots=True)
+class StaffDailyLimits:
+    """What one staff member may deposit, withdraw and reverse alone in one business day
+    (Africa/Windhoek), per currency: a movement that would take their day's total above it
+    waits for a second person. A currency without a limit allows nothing alone (fail
+    closed). The store sums the day under a per-person lock, so parallel movements cannot
+    all slip under the limit."""
+
+    limits: Mapping[str, Decimal] = field(default_factory=lambda: {"NAD": Decimal("100000.00")})
+
+    def limit_for(self, currency: str) -> Decimal | None:
+        return self.limits.get(currency)
+
+
+def business_day_start(moment: datetime) -> datetime:
+    """Midnight in Windhoek of the business day `moment` falls in: where a staff member's
+    daily total starts."""
+    local = moment.astimezone(WINDHOEK)
+    return datetime.combine(local.date(), time(0), tzinfo=WINDHOEK)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +159,13 @@ def plan_movement(
     fees: FeeSchedule,
     thresholds: ApprovalThresholds,
 ) -> MovementPlan:
+    """Post now or wait for a second person: above its currency's threshold every movement
+    waits, reversals included (a reversal moves money as surely as a deposit does)."""
     checked_amount(amount)
     fee = fees.fee_for(amount) if kind is TransactionType.TRANSFER else Money.zero(amount.currency)
-    # Reversals are staff corrections of completed movements: posted at once.
     status = (
         TransactionStatus.PENDING_APPROVAL
-        if kind is not TransactionType.REVERSAL and thresholds.needs_approval(kind, amount)
+        if thresholds.needs_approval(kind, amount)
         else TransactionStatus.COMPLETED
     )
     return MovementPlan(uuid.uuid4(), uuid.uuid4(), kind, amount, fee, status)
@@ -135,6 +175,13 @@ def check_decider(initiator: uuid.UUID, decider: uuid.UUID) -> None:
     """Maker-checker: whoever started a transaction never decides on it."""
     if initiator == decider:
         raise SegregationOfDuties()
+
+
+def check_not_own_wallet(staff: uuid.UUID, *owners: uuid.UUID | None) -> None:
+    """Segregation of duties: staff powers (booking a deposit or withdrawal, reversing,
+    approving) never move money on a wallet the staff member owns; a colleague must."""
+    if staff in owners:
+        raise OwnWalletMovement()
 
 
 def reversal_amount(original: Money, already_reversed: Decimal, requested: Money | None) -> Money:

@@ -20,6 +20,7 @@ from elcorp.payments.application.ports import (
     TransactionFilter,
     TrialBalance,
 )
+from elcorp.payments.domain.ledger import money_text
 from elcorp.payments.infrastructure.document_numbers import SqlDocumentNumbers
 from elcorp.payments.infrastructure.tables import account, hold, journal_entry, payment_transaction, posting
 from elcorp.shared.domain.errors import Conflict, DomainError, ErrorCode, NotFound
@@ -69,20 +70,35 @@ CHAIN_CHECK = text(
 class LedgerRefusal(DomainError):
     """payments_execute refused the movement; nothing was written."""
 
-    def __init__(self, code: ErrorCode, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: ErrorCode, message: str, details: Any = None) -> None:
+        super().__init__(message, details=details)
         self.code = code
 
 
+# The bank reference's unique index (0028): the loser of two parallel bookings of one
+# reference meets it, whichever way the two interleave.
+REFERENCE_INDEX = "uq_payment_transaction_clearing_reference"
+
+
 def refusal_of(error: BaseException) -> DomainError | None:
-    """The refusal payments_execute raised (a `PAY_`/`RES_` code), or a wallet's funds
-    check; None for any other database error."""
+    """The refusal payments_execute raised (a `PAY_`/`RES_` code; a `HINT` is the id of the
+    transaction it refers to), a wallet's funds check or a bank reference booked in parallel;
+    None for any other database error."""
     diag = getattr(error, "diag", None)
     pgcode = getattr(error, "pgcode", None)
     if pgcode == "P0001" and diag is not None and diag.message_primary in REFUSALS:
-        return LedgerRefusal(ErrorCode(diag.message_primary), diag.message_detail or "Refused")
+        hint = diag.message_hint
+        return LedgerRefusal(
+            ErrorCode(diag.message_primary),
+            diag.message_detail or "Refused",
+            None if hint is None else {"transaction_id": hint},
+        )
     if pgcode == "23514" and diag is not None and diag.constraint_name == "ck_account_funds":
         return LedgerRefusal(ErrorCode.INSUFFICIENT_FUNDS, "insufficient available funds")
+    if pgcode == "23505" and diag is not None and diag.constraint_name == REFERENCE_INDEX:
+        return LedgerRefusal(
+            ErrorCode.DUPLICATE_EXTERNAL_REFERENCE, "this external reference is already booked"
+        )
     return None
 
 
@@ -172,6 +188,12 @@ class SqlLedger:
             raise Conflict(
                 f"The transaction is {row.status}, not pending approval", details={"state": row.status}
             )
+        if row.reversal_of is not None:  # the original next, before the accounts (as payments_execute)
+            self._session.execute(
+                select(payment_transaction.c.id)
+                .where(payment_transaction.c.id == row.reversal_of)
+                .with_for_update()
+            )
         fees_id = self.system_account("fees", row.currency) if row.fee > 0 else None
         involved = [a for a in (row.source_account_id, row.destination_account_id, fees_id) if a is not None]
         self._session.execute(  # the accounts, in id order (as payments_execute locks them)
@@ -217,10 +239,33 @@ class SqlLedger:
                 completed_at=func.now() if approve else None,
             )
         )
+        if row.reversal_of is not None:
+            self._settle_reversal(row.reversal_of, row.amount, approve=approve)
         found = self.transaction(transaction_id)
         if found is None:  # the row is locked by this transaction: it cannot have gone
             raise NotFound("Transaction not found")
         return found
+
+    def _settle_reversal(self, original_id: uuid.UUID, amount: Decimal, *, approve: bool) -> None:
+        """A pending reversal reserved `amount` of the original (`reversed_amount`) when it
+        was made, so that reversals together never return more than it moved: approved,
+        the original is `reversed` once completed reversals return all of it; rejected or
+        expired, the reservation is given back."""
+        if approve:
+            self._session.execute(
+                text(
+                    "UPDATE payment_transaction SET status = 'reversed' WHERE id = :id AND amount = "
+                    "(SELECT sum(amount) FROM payment_transaction "
+                    " WHERE reversal_of = :id AND status = 'completed')"
+                ),
+                {"id": original_id},
+            )
+        else:
+            self._session.execute(
+                update(payment_transaction)
+                .where(payment_transaction.c.id == original_id)
+                .values(reversed_amount=payment_transaction.c.reversed_amount - amount)
+            )
 
     def pending_expired(self, now: datetime, limit: int) -> list[uuid.UUID]:
         return list(
@@ -351,10 +396,10 @@ class SqlLedger:
             {
                 "account_id": str(r.id),
                 "currency": r.currency,
-                "balance": str(r.balance),
-                "postings_total": str(r.total),
-                "held": str(r.held),
-                "active_holds": str(r.holds),
+                "balance": money_text(r.balance, r.currency),
+                "postings_total": money_text(r.total, r.currency),
+                "held": money_text(r.held, r.currency),
+                "active_holds": money_text(r.holds, r.currency),
             }
             for r in self._session.execute(
                 text(

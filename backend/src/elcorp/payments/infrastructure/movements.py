@@ -92,13 +92,20 @@ def within(session: Session) -> Callable[[], AbstractContextManager[Cursor]]:
     return cursor
 
 
+def _entry(audit: AuditedAction) -> dict[str, Any]:
+    row = audit_row(audit.action, audit.actor, audit.resource, audit.changes, audit.reason)
+    return {column: row[column] for column in ENTRY_COLUMNS}
+
+
 class SqlMovements:
     def __init__(self, cursor: Callable[[], AbstractContextManager[Cursor]]) -> None:
         self._cursor = cursor
 
     def execute(self, request: dict[str, Any], audit: AuditedAction) -> dict[str, Any]:
-        row = audit_row(audit.action, audit.actor, audit.resource, audit.changes, audit.reason)
-        payload = {**request, "audit": {column: row[column] for column in ENTRY_COLUMNS}}
+        payload = {**request, "audit": _entry(audit)}
+        held = payload.pop("held_audit", None)
+        if held is not None:  # the entry written instead when the store holds the movement
+            payload["held_audit"] = _entry(held)
         try:
             with self._cursor() as cursor:
                 cursor.execute(EXECUTE, (json.dumps(payload, default=str),))
