@@ -84,10 +84,11 @@ def production_secrets() -> dict[str, str]:
     """Fresh secrets of the kinds a deployment sets (none of them a placeholder)."""
     return {
         "SECRET_KEY": secrets.token_urlsafe(48),
-        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "FIELD_ENCRYPTION_KEYS": "bench1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "LOOKUP_HASH_KEY": secrets.token_urlsafe(48),
         "JWT_SIGNING_KEYS": f"bench1:{secrets.token_urlsafe(48)}",
         "AUDIT_SIGNING_KEYS": f"bench1:{base64.b64encode(secrets.token_bytes(32)).decode()}",
+        "METRICS_TOKEN": secrets.token_urlsafe(48),
     }
 
 
@@ -99,6 +100,8 @@ def server_environment(
     env.update(
         {
             "ENV": "production",
+            "EMAIL_BACKEND": "smtp",  # nothing is mailed during the run
+            "PUBLIC_BASE_URL": "https://bench.invalid",
             "DATABASE_URL": url,
             "REDIS_URL": redis_url,
             "VAR_DIR": str(var_dir),

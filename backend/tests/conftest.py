@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 import redis
-from cryptography.fernet import Fernet
 from flask.testing import FlaskClient
 from flask_openapi3 import OpenAPI
 from sqlalchemy.engine import Engine
@@ -28,10 +27,11 @@ from elcorp.main import create_app
 from elcorp.shared.infrastructure import migrate
 from elcorp.shared.infrastructure.db import build_engine
 from elcorp.shared.infrastructure.redis import build_redis
+from elcorp.shared.security.encryption import generate_key
 from support.servers import create_database, drop_database, embedded_servers
 
 RINGS = ("unit", "integration", "security", "e2e")
-FIELD_KEY = Fernet.generate_key().decode()
+FIELD_KEY = generate_key("test1")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -108,6 +108,8 @@ from elcorp.governance.application.api import (
     OrganizationDirectory,
     PermissionHolders,
 )
+from elcorp.governance.application.invitation_mail import InvitationMailer
+from elcorp.governance.application.invitations import OrganizationInvitations
 from elcorp.governance.application.organizations import OrganizationAdministration
 from elcorp.governance.application.personal_data_export import GovernancePersonalData
 from elcorp.governance.application.policies import PolicyAdministration
@@ -115,6 +117,7 @@ from elcorp.governance.application.roles import RoleAdministration
 from elcorp.governance.application.service_requests import ApprovalReminderDue, ServiceRequests
 from elcorp.governance.application.workflow_mail import WorkflowMailer
 from elcorp.governance.application.workflow_ports import DefaultSlaTable
+from elcorp.governance.domain.invitations import OrganizationInvitationSent
 from elcorp.governance.domain.service_requests import (
     ServiceRequestApprovalRecorded,
     ServiceRequestApproved,
@@ -173,7 +176,7 @@ from elcorp.payments.application.reconciliation import Reconciliations
 from elcorp.payments.application.settlement import Settlement
 from elcorp.payments.application.vehicles import VehicleRegistry
 from elcorp.payments.domain.events import InvoiceOverdue, LedgerIntegrityFailed, TransactionDecided
-from elcorp.payments.domain.ledger import ApprovalThresholds, FeeSchedule
+from elcorp.payments.domain.ledger import ApprovalThresholds, FeeSchedule, StaffDailyLimits
 from elcorp.payments.infrastructure.invoice_pdf import PdfInvoiceDocuments
 from elcorp.payments.infrastructure.invoices import SqlInvoicesUnitOfWork
 from elcorp.payments.infrastructure.ledger import SqlPaymentsUnitOfWork
@@ -227,6 +230,8 @@ class Container:
     vehicles: VehicleRegistry
     invoices: InvoiceService
     workflow_mailer: WorkflowMailer
+    organization_invitations: OrganizationInvitations
+    invitation_mailer: InvitationMailer
     authorizer: PermissionGate
     mailer: IdentityMailer
     audit_sequencer: AuditSequencer
@@ -315,6 +320,7 @@ def register_event_handlers(bus: MessageBus, container: Container) -> None:
     bus.subscribe(PasswordResetRequested, mailer.on_password_reset_requested)
     bus.subscribe(AccountLocked, mailer.on_account_locked)
     bus.subscribe(SecurityNotice, mailer.on_security_notice)
+    bus.subscribe(OrganizationInvitationSent, container.invitation_mailer.on_invited)
     workflow = container.workflow_mailer
     bus.subscribe(ServiceRequestAssigned, workflow.on_assigned)
     bus.subscribe(ServiceRequestApprovalRecorded, workflow.on_approval_recorded)
@@ -395,8 +401,6 @@ def build_identity(
         clock=SystemClock(),
         ciphers=Ciphers(encrypt=cipher.encrypt, decrypt=cipher.decrypt),
         password_history=settings.PASSWORD_HISTORY,
-        mfa_required_roles=frozenset(settings.MFA_REQUIRED_ROLES),
-        mfa_enforced=settings.MFA_ENFORCED,
         email_verification_ttl=settings.EMAIL_VERIFICATION_TTL_SECONDS,
         password_reset_ttl=settings.PASSWORD_RESET_TTL_SECONDS,
     )
@@ -408,7 +412,7 @@ def build_identity(
         mfa=TwoFactor(deps, auth),
         admin=UserAdministration(deps, auth, accounts),
     )
-    gate = PermissionGate(access, mfa_roles=deps.mfa_required_roles, mfa_enforced=deps.mfa_enforced)
+    gate = PermissionGate(access)
     sender = (
         SmtpEmailSender(
             host=settings.SMTP_HOST,
@@ -644,7 +648,12 @@ def bootstrap(
         with sessions() as session:
             return SqlGrantsStore(session).load(user_id)
 
-    access = AccessControl(load_grants, RedisGrantsCache(redis_client))
+    access = AccessControl(
+        load_grants,
+        RedisGrantsCache(redis_client),
+        mfa_roles=frozenset(settings.MFA_REQUIRED_ROLES),
+        mfa_enforced=settings.MFA_ENFORCED,
+    )
     organization_directory = OrganizationDirectory(lambda: SqlGovernanceUnitOfWork(sessions))
     identity, gate, mailer, directory = build_identity(
         settings,
@@ -662,6 +671,12 @@ def bootstrap(
     )
     roles = RoleAdministration(lambda: SqlGovernanceUnitOfWork(sessions), access, directory, gate=policies)
     organizations = OrganizationAdministration(lambda: SqlGovernanceUnitOfWork(sessions), access, directory)
+    organization_invitations = OrganizationInvitations(
+        lambda: SqlGovernanceUnitOfWork(sessions),
+        access,
+        directory,
+        ttl=timedelta(days=settings.ORGANIZATION_INVITATION_TTL_DAYS),
+    )
     workflow_uow = lambda: SqlWorkflowUnitOfWork(sessions)  # noqa: E731
     # Money movements: one autocommit statement on the engine's pool, or, under a session
     # factory of the caller's (the tests' per-test rollback), inside its sessions.
@@ -676,6 +691,7 @@ def bootstrap(
                 transfers={"NAD": settings.PAYMENT_TRANSFER_APPROVAL_THRESHOLD},
                 deposits={"NAD": settings.PAYMENT_DEPOSIT_APPROVAL_THRESHOLD},
             ),
+            staff_daily_limits=StaffDailyLimits({"NAD": settings.STAFF_DAILY_MOVEMENT_LIMIT}),
             approval_ttl=timedelta(hours=settings.PAYMENT_APPROVAL_TTL_HOURS),
             idempotency_ttl=timedelta(hours=settings.PAYMENT_IDEMPOTENCY_TTL_HOURS),
         ),
@@ -744,12 +760,16 @@ def bootstrap(
         invoices=invoices,
         vehicles=vehicles,
         workflow_mailer=workflow_mailer,
+        organization_invitations=organization_invitations,
+        invitation_mailer=InvitationMailer(
+            lambda: SqlGovernanceUnitOfWork(sessions), directory, mailer.sender, mailer.public_base_url
+        ),
         authorizer=gate,
         mailer=mailer,
         audit_sequencer=sequencer,
         audit_trail=SqlAuditTrail(sessions, signer),
         audit_scope=AuditScope(access, organization_directory),
-        audit_exports=SqlAuditExports(sessions, lambda: SqlAlchemyUnitOfWork(sessions), signer.public_keys),
+        audit_exports=SqlAuditExports(sessions, lambda: SqlAlchemyUnitOfWork(sessions), signer),
         audit_archiver=AuditArchiver(
             sessions,
             lambda: SqlAlchemyUnitOfWork(sessions),

@@ -2,7 +2,8 @@
 
 Every tunable the platform has lives here, documented in README.md's configuration
 table. In the `production` profile the process refuses to start when a secret is a
-placeholder, when DATABASE_URL/REDIS_URL are missing or when debug is on.
+placeholder, when DATABASE_URL/REDIS_URL are missing, when debug is on, or when a development
+convenience (file mail, plain-http links, MFA not enforced, open metrics) is left on.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from elcorp.shared.security.encryption import FieldKeyError
+from elcorp.shared.security.encryption import generate_key as generate_field_key
+from elcorp.shared.security.encryption import parse_keys as parse_field_keys
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
@@ -65,7 +70,9 @@ class Settings(BaseSettings):
     # Outside production, unset secrets come from VAR_DIR/dev-secrets.json (made once, 0600),
     # so the API workers, the Celery worker and beat of one `make run` all agree.
     SECRET_KEY: SecretStr = SecretStr("")
-    # Comma-separated Fernet keys, newest first. Adding a key in front rotates.
+    # Comma-separated `kid:base64(32 bytes)` AES-256-GCM keys (`elcorp generate-key`), newest
+    # first: the first encrypts, all decrypt; adding a key in front rotates. Bare Fernet keys
+    # (older releases) may follow, to read legacy values until `elcorp reencrypt` has run.
     FIELD_ENCRYPTION_KEYS: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
 
     # Key of the keyed hashes (HMAC-SHA256) used to look up encrypted values such as phone
@@ -136,6 +143,9 @@ class Settings(BaseSettings):
     PAYMENT_FEE_FIXED: Decimal = Field(default=Decimal("0"), ge=0)
     PAYMENT_APPROVAL_TTL_HOURS: int = Field(default=72, ge=1)
     PAYMENT_IDEMPOTENCY_TTL_HOURS: int = Field(default=24, ge=24)
+    # Segregation of duties: what one staff member may deposit, withdraw and reverse alone
+    # in one business day (Africa/Windhoek), NAD; beyond it a movement waits for approval.
+    STAFF_DAILY_MOVEMENT_LIMIT: Decimal = Field(default=Decimal("100000.00"), ge=0)
 
     # Invoices: the platform's own business is the default issuer of tax invoices. Without a
     # VAT registration number it cannot issue any (409 INV_004): a tax invoice must show it.
@@ -144,6 +154,9 @@ class Settings(BaseSettings):
     INVOICE_ISSUER_ADDRESS: str = Field(default="Windhoek, Namibia", min_length=1, max_length=500)
     INVOICE_ISSUER_VAT_NUMBER: str | None = Field(default=None, max_length=40)
     INVOICE_REMINDER_DAYS: int = Field(default=7, ge=1, le=90)  # between reminders of one overdue invoice
+
+    # Organizations: an invitation to join one lapses this many days after it was sent.
+    ORGANIZATION_INVITATION_TTL_DAYS: int = Field(default=7, ge=1, le=90)
 
     # Retention and erasure (POPIA s14/s24; Financial Intelligence Act 2012 s26: at least
     # 5 years for customer identification after the relationship ends, and for transaction
@@ -178,7 +191,7 @@ class Settings(BaseSettings):
     SMTP_USERNAME: str | None = None
     SMTP_PASSWORD: SecretStr | None = None
     SMTP_STARTTLS: bool = True
-    PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
+    PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"  # production: https only (links in mails)
     EMAIL_VERIFICATION_TTL_SECONDS: int = Field(default=86_400, ge=600)
     PASSWORD_RESET_TTL_SECONDS: int = Field(default=1_800, ge=300)
 
@@ -190,6 +203,9 @@ class Settings(BaseSettings):
     RATE_LIMIT_ANONYMOUS: str = "100/minute"
     RATE_LIMIT_AUTHENTICATED: str = "100/second"
     HSTS_SECONDS: int = Field(default=31_536_000, ge=0)
+    # Bearer token that `/metrics` requires when set (compared in constant time). Required in
+    # production; unset in development and test, where `/metrics` stays open.
+    METRICS_TOKEN: SecretStr | None = None
 
     # Logging
     LOG_LEVEL: str = "INFO"
@@ -238,7 +254,7 @@ class Settings(BaseSettings):
         if not self.SECRET_KEY.get_secret_value():
             self.SECRET_KEY = SecretStr(stored["SECRET_KEY"])
         if not self.FIELD_ENCRYPTION_KEYS:
-            self.FIELD_ENCRYPTION_KEYS = [SecretStr(stored["FIELD_ENCRYPTION_KEY"])]
+            self.FIELD_ENCRYPTION_KEYS = [SecretStr(k) for k in _dev_field_keys(stored)]
         if not self.LOOKUP_HASH_KEY.get_secret_value():
             # Older dev-secrets files lack it: derive one from their secret key.
             self.LOOKUP_HASH_KEY = SecretStr(
@@ -323,7 +339,22 @@ class Settings(BaseSettings):
         if self.ARGON2_TIME_COST < 2 or self.ARGON2_MEMORY_KIB < 19_456:
             problems.append("ARGON2 parameters are below OWASP's minimum (t=2, m=19456 KiB)")
         if not self.FIELD_ENCRYPTION_KEYS or any(_is_placeholder(k) for k in self.FIELD_ENCRYPTION_KEYS):
-            problems.append("FIELD_ENCRYPTION_KEYS must hold at least one real Fernet key")
+            problems.append("FIELD_ENCRYPTION_KEYS must hold at least one real AES-256-GCM key")
+        else:
+            try:
+                parse_field_keys([k.get_secret_value() for k in self.FIELD_ENCRYPTION_KEYS])
+            except FieldKeyError as exc:
+                problems.append(str(exc))
+        # Mail must leave the machine, links in it must be https, and the MFA requirement for
+        # staff and admin roles must hold (ASVS 6.3.3): each is a development convenience only.
+        if self.EMAIL_BACKEND == "file":
+            problems.append("EMAIL_BACKEND=file writes mail to disk: use smtp in production")
+        if not self.PUBLIC_BASE_URL.lower().startswith("https://"):
+            problems.append("PUBLIC_BASE_URL must be an https:// URL in production")
+        if not self.MFA_ENFORCED:
+            problems.append("MFA_ENFORCED must stay on in production")
+        if self.METRICS_TOKEN is None or _is_placeholder(self.METRICS_TOKEN):
+            problems.append("METRICS_TOKEN must be set to a real secret (at least 32 characters)")
         if problems:
             raise ConfigurationError("refusing to start: " + "; ".join(problems))
 
@@ -339,6 +370,17 @@ def _derive(secret: str, label: str) -> str:
     return hmac.new(secret.encode(), label.encode(), hashlib.sha256).hexdigest()
 
 
+def _dev_field_keys(stored: dict[str, str]) -> list[str]:
+    """The development field keys. Files written before AES-256-GCM hold one Fernet key: an
+    AES-256-GCM key derived from it goes in front (every process of a run derives the same
+    one) and the Fernet key stays behind it to read what it encrypted."""
+    if "FIELD_ENCRYPTION_KEYS" in stored:
+        return [part.strip() for part in stored["FIELD_ENCRYPTION_KEYS"].split(",") if part.strip()]
+    legacy = stored["FIELD_ENCRYPTION_KEY"]
+    derived = hmac.new(legacy.encode(), b"field-encryption-aes-256-gcm", hashlib.sha256).digest()
+    return [f"dev-gcm:{base64.urlsafe_b64encode(derived).decode()}", legacy]
+
+
 def _load_or_create_dev_secrets(path: Path) -> dict[str, str]:
     """Development-only secrets, generated once per checkout and kept under ./var/."""
     if path.exists():
@@ -346,7 +388,7 @@ def _load_or_create_dev_secrets(path: Path) -> dict[str, str]:
         return data
     data = {
         "SECRET_KEY": secrets.token_urlsafe(48),
-        "FIELD_ENCRYPTION_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "FIELD_ENCRYPTION_KEYS": generate_field_key("dev1"),
         "LOOKUP_HASH_KEY": secrets.token_urlsafe(48),
     }
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+
+import pytest
 import redis
 from openapi_spec_validator import validate
+from pydantic import SecretStr
 from sqlalchemy import text
 
 from elcorp.bootstrap import bootstrap
+from elcorp.config import Profile
 from elcorp.main import create_app
 
 
@@ -87,3 +92,60 @@ def test_openapi_marks_only_protected_routes_as_needing_a_bearer_token(client):
     assert "security" not in paths["/api/v1/auth/register"]["post"]
     assert paths["/api/v1/me"]["get"]["security"] == [{"bearerAuth": []}]
     assert paths["/api/v1/users"]["get"]["security"] == [{"bearerAuth": []}]
+
+
+METRICS_TOKEN = "Mt7qR2vX9pL4wZ8nB3cK6dF1gH5jS0aE2yU7iO4"
+
+
+@pytest.fixture
+def production_client(settings, engine, session_factory, redis_client):
+    """The production profile (safe settings, this run's servers): /metrics needs its token."""
+    production = settings.model_copy(
+        update={
+            "ENV": Profile.PRODUCTION,
+            "ARGON2_TIME_COST": 2,
+            "ARGON2_MEMORY_KIB": 19_456,
+            "AUDIT_SIGNING_KEYS": [SecretStr("ak1:" + base64.b64encode(bytes(range(32))).decode())],
+            "EMAIL_BACKEND": "smtp",
+            "PUBLIC_BASE_URL": "https://app.elcorp.na",
+            "METRICS_TOKEN": SecretStr(METRICS_TOKEN),
+        }
+    )
+    production.ensure_safe_for_profile()
+    container = bootstrap(
+        production, engine=engine, session_factory=session_factory, redis_client=redis_client
+    )
+    return create_app(container=container).test_client()
+
+
+def test_production_metrics_without_the_token_are_refused(production_client):
+    response = production_client.get("/metrics")
+
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "AUTH_004"
+    assert "elcorp_http_requests_total" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "header", ["Bearer wrong-token", f"Basic {METRICS_TOKEN}", f"Bearer {METRICS_TOKEN}x"]
+)
+def test_production_metrics_with_a_wrong_token_are_refused(production_client, header):
+    response = production_client.get("/metrics", headers={"Authorization": header})
+
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] in ("AUTH_003", "AUTH_004")
+
+
+def test_production_metrics_with_the_token_are_served(production_client):
+    production_client.get("/health")
+
+    response = production_client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    assert "elcorp_http_requests_total" in response.get_data(as_text=True)
+
+
+def test_production_health_and_readiness_stay_open_to_probes(production_client):
+    assert production_client.get("/health").status_code == 200
+    assert production_client.get("/ready").status_code == 200

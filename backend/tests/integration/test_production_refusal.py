@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -43,3 +44,42 @@ def test_other_profiles_start_without_real_secrets(tmp_path, profile):
     result = run_in_production(["-m", "elcorp.cli", "check-config"], tmp_path, ENV=profile)
     assert result.returncode == 0, result.stderr
     assert f"profile {profile}" in result.stdout
+
+
+def test_production_refuses_file_mail_plain_http_links_optional_mfa_and_open_metrics(tmp_path):
+    result = run_in_production(
+        ["-m", "elcorp.cli", "check-config"],
+        tmp_path,
+        DATABASE_URL="postgresql://app@db.invalid/elcorp",
+        REDIS_URL="redis://cache.invalid:6379/0",
+        SECRET_KEY="k3Jd9vLq2XwPz8RtYb4NcMf7GhAs1UeV0oIiWpZxQy6",
+        FIELD_ENCRYPTION_KEYS="fk1:" + base64.urlsafe_b64encode(bytes(range(32))).decode(),
+        LOOKUP_HASH_KEY="Zr8pW2mQ5vT9xL3nB7cK1dF6gH4jS0aE8yU2iO5",
+        AUDIT_SIGNING_KEYS="ak1:" + base64.b64encode(bytes(range(32))).decode(),
+        EMAIL_BACKEND="file",
+        PUBLIC_BASE_URL="http://app.elcorp.na",
+        MFA_ENFORCED="false",
+    )
+    assert result.returncode == 2
+    for fragment in ("EMAIL_BACKEND", "PUBLIC_BASE_URL", "MFA_ENFORCED", "METRICS_TOKEN"):
+        assert fragment in result.stderr
+    for safe in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "DATABASE_URL"):
+        assert safe not in result.stderr
+
+
+def test_production_starts_with_smtp_mail_https_links_enforced_mfa_and_a_metrics_token(tmp_path):
+    result = run_in_production(
+        ["-m", "elcorp.cli", "check-config"],
+        tmp_path,
+        DATABASE_URL="postgresql://app@db.invalid/elcorp",
+        REDIS_URL="redis://cache.invalid:6379/0",
+        SECRET_KEY="k3Jd9vLq2XwPz8RtYb4NcMf7GhAs1UeV0oIiWpZxQy6",
+        FIELD_ENCRYPTION_KEYS="fk1:" + base64.urlsafe_b64encode(bytes(range(32))).decode(),
+        LOOKUP_HASH_KEY="Zr8pW2mQ5vT9xL3nB7cK1dF6gH4jS0aE8yU2iO5",
+        AUDIT_SIGNING_KEYS="ak1:" + base64.b64encode(bytes(range(32))).decode(),
+        EMAIL_BACKEND="smtp",
+        PUBLIC_BASE_URL="https://app.elcorp.na",
+        METRICS_TOKEN="Mt7qR2vX9pL4wZ8nB3cK6dF1gH5jS0aE2yU7iO4",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "profile production" in result.stdout

@@ -176,7 +176,11 @@ def audit_verify(from_seq: int, to_seq: int | None) -> None:
     help="Data file; the manifest goes to OUT.manifest.json",
 )
 def audit_export(fmt: str, from_seq: int, to_seq: int | None, out: str) -> None:
-    """Export a run of the chain for offline verification (scripts/verify_audit_export.py)."""
+    """Export a run of the chain for offline verification (scripts/verify_audit_export.py).
+
+    A checkpoint is signed at the export's last entry first, when none is there, so the
+    offline verifier finds every exported entry covered by a signature.
+    """
     from elcorp.bootstrap import bootstrap
     from elcorp.shared.domain.errors import DomainError
 
@@ -193,7 +197,12 @@ def audit_export(fmt: str, from_seq: int, to_seq: int | None, out: str) -> None:
     manifest = container.audit_exports.manifest(started.id)
     with open(f"{out}.manifest.json", "w", encoding="utf-8") as handle:
         json.dump(manifest, handle, indent=2)
-    click.echo(f"exported {manifest['count'] if manifest else 0} entries to {out} (+ .manifest.json)")
+    count = manifest["count"] if manifest else 0
+    click.echo(f"exported {count} entries to {out} (+ .manifest.json)")
+    if manifest and count:
+        click.echo(
+            f"the last entry (seq {manifest['last_seq']}) is covered by a signed checkpoint in the manifest"
+        )
 
 
 @audit.command("archive")
@@ -267,7 +276,8 @@ def outbox_dispatch(batch_size: int | None) -> None:
 @main.command()
 @click.option("--batch-size", type=int, default=500, show_default=True)
 def reencrypt(batch_size: int) -> None:
-    """Re-encrypt every encrypted column under the newest FIELD_ENCRYPTION_KEYS key."""
+    """Re-encrypt every encrypted column under the newest FIELD_ENCRYPTION_KEYS key (older
+    AES-256-GCM keys and legacy Fernet values alike)."""
     from elcorp.bootstrap import bootstrap
     from elcorp.shared.infrastructure.reencrypt import reencrypt_columns
     from elcorp.shared.security.encryption import encrypted_columns
@@ -280,11 +290,12 @@ def reencrypt(batch_size: int) -> None:
 
 
 @main.command("generate-key")
-def generate_key() -> None:
-    """Print a new Fernet key for FIELD_ENCRYPTION_KEYS."""
+@click.option("--kid", default=None, help="Key id (1-32 letters, digits, - or _); random if omitted.")
+def generate_key(kid: str | None) -> None:
+    """Print a new AES-256-GCM key entry (kid:base64) for FIELD_ENCRYPTION_KEYS."""
     from elcorp.shared.security.encryption import generate_key as new_key
 
-    click.echo(new_key())
+    click.echo(new_key(kid))
 
 
 @main.command()

@@ -214,7 +214,7 @@ def check_ledger_integrity() -> dict[str, object]:
     if not found.ok:
         logger.error(
             "payments.ledger_integrity_failed",
-            totals={currency: str(total) for currency, total in trial.totals.items()},
+            totals={currency: f"{total:f}" for currency, total in trial.totals.items()},
             mismatched_accounts=len(trial.mismatched_accounts),
             first_broken_link=chains.first_broken,
         )

@@ -30,7 +30,7 @@ SECURITY_MEASURES: tuple[str, ...] = (
     "Encryption in transit: in production the API is served over TLS only, with HTTP Strict "
     "Transport Security.",
     "Encryption at rest of the most sensitive values: phone numbers and MFA secrets are encrypted "
-    "field by field (Fernet, AES-128-CBC with HMAC-SHA256) under rotatable keys; lookups use keyed "
+    "field by field (AES-256-GCM) under rotatable keys; lookups use keyed "
     "hashes (HMAC-SHA256) instead of the plain value.",
     "Passwords are stored only as Argon2id hashes, checked against a strength estimator and the "
     "user's previous passwords.",

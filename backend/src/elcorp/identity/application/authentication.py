@@ -117,7 +117,9 @@ class Authentication:
 
     def verify_mfa(self, *, mfa_token: str, code: str, ip: str | None, user_agent: str | None) -> TokenPair:
         d = self.d
-        pending = d.challenges.peek(mfa_token)
+        # The attempt is counted before the code is looked at: N parallel guesses on one
+        # token evaluate at most MFA_TOKEN_MAX_ATTEMPTS codes.
+        pending = d.challenges.begin_attempt(mfa_token)
         if pending is None:
             raise TokenInvalid()
         with d.uow() as uow:
@@ -128,7 +130,6 @@ class Authentication:
                 d.challenges.take(mfa_token)
                 raise InvalidCredentials()
             if not self.second_factor_ok(uow, user, code):
-                d.challenges.fail(mfa_token)
                 self._failed(uow, user, ip, reason="wrong second factor", count=True)
                 uow.commit()
                 raise InvalidMfaCode()

@@ -239,10 +239,9 @@ class MfaChallenges(Protocol):
 
     def create(self, user_id: uuid.UUID, device_id: uuid.UUID, device_name: str | None) -> str: ...
 
-    def peek(self, token: str) -> PendingMfa | None: ...
-
-    def fail(self, token: str) -> None:
-        """Count a wrong code; the challenge dies after a few."""
+    def begin_attempt(self, token: str) -> PendingMfa | None:
+        """Reserve one of the challenge's few attempts, atomically, before a code is checked;
+        None when the token is unknown, spent or out of attempts (it dies then)."""
         ...
 
     def take(self, token: str) -> bool:

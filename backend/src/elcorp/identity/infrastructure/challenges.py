@@ -1,8 +1,10 @@
 """Pending MFA logins in Redis: the `mfa_token` a client exchanges for tokens with a code.
 
-Short-lived (MFA_TOKEN_TTL_SECONDS), bound to the user and device, dies after
-MFA_TOKEN_MAX_ATTEMPTS wrong codes, spent by the first successful exchange (DEL returns 1
-to exactly one caller). Stored under a digest of the token, never the token itself.
+Short-lived (MFA_TOKEN_TTL_SECONDS), bound to the user and device, spent by the first
+successful exchange (DEL returns 1 to exactly one caller). Each exchange first reserves an
+attempt in one Lua script (increment, compare, delete when over the limit), so however many
+requests race on one token, at most MFA_TOKEN_MAX_ATTEMPTS codes are ever checked against
+it. Stored under a digest of the token, never the token itself.
 """
 
 from __future__ import annotations
@@ -24,11 +26,27 @@ class Pending:
     device_name: str | None
 
 
+# KEYS[1] the challenge, ARGV[1] the maximum attempts. Returns the pending login's fields,
+# or nil when the challenge does not exist or has no attempt left (then it is deleted).
+_BEGIN_ATTEMPT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return nil
+end
+local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+if attempts > tonumber(ARGV[1]) then
+  redis.call('DEL', KEYS[1])
+  return nil
+end
+return redis.call('HMGET', KEYS[1], 'user_id', 'device_id', 'device_name')
+"""
+
+
 class RedisMfaChallenges:
     def __init__(self, client: redis.Redis, *, ttl: int, max_attempts: int) -> None:
         self._redis = client
         self._ttl = ttl
         self._max_attempts = max_attempts
+        self._begin_attempt = client.register_script(_BEGIN_ATTEMPT)
 
     @staticmethod
     def _key(token: str) -> str:
@@ -45,7 +63,7 @@ class RedisMfaChallenges:
                     "user_id": str(user_id),
                     "device_id": str(device_id),
                     "device_name": device_name or "",
-                    "failures": 0,
+                    "attempts": 0,
                 },
             )
             pipe.expire(key, self._ttl)
@@ -54,27 +72,17 @@ class RedisMfaChallenges:
             raise ServiceUnavailable() from exc
         return token
 
-    def peek(self, token: str) -> Pending | None:
+    def begin_attempt(self, token: str) -> Pending | None:
         if not token or len(token) > 256:
             return None
         try:
-            data = self._redis.hgetall(self._key(token))
+            found = self._begin_attempt(keys=[self._key(token)], args=[self._max_attempts])
         except redis.RedisError as exc:
             raise ServiceUnavailable() from exc
-        if not data:
+        if not found:
             return None
-        fields = {_text(k): _text(v) for k, v in data.items()}
-        return Pending(
-            uuid.UUID(fields["user_id"]), uuid.UUID(fields["device_id"]), fields.get("device_name") or None
-        )
-
-    def fail(self, token: str) -> None:
-        key = self._key(token)
-        try:
-            if self._redis.hincrby(key, "failures", 1) >= self._max_attempts:
-                self._redis.delete(key)
-        except redis.RedisError as exc:
-            raise ServiceUnavailable() from exc
+        user_id, device_id, device_name = (_text(v) if v is not None else "" for v in found)
+        return Pending(uuid.UUID(user_id), uuid.UUID(device_id), device_name or None)
 
     def take(self, token: str) -> bool:
         try:

@@ -32,7 +32,8 @@ user_account = Table(
     Column("full_name", Text, nullable=False),
     Column("email", Text, nullable=False),
     Column("email_normalized", Text, nullable=False),
-    # Phone: Fernet ciphertext, plus an HMAC of the E.164 form for uniqueness and lookup.
+    # Phone: AES-256-GCM ciphertext (FieldCipher), plus an HMAC of the E.164 form for
+    # uniqueness and lookup.
     Column("phone_encrypted", Text),
     Column("phone_lookup", Text),
     Column("organization", Text),

@@ -280,7 +280,7 @@ def trial_balance() -> Response:
     return envelope.success(
         {
             "balanced": report.balanced,
-            "totals": {currency: str(total) for currency, total in report.totals.items()},
+            "totals": {currency: money_text(total, currency) for currency, total in report.totals.items()},
             "mismatched_accounts": report.mismatched_accounts,
         }
     )

@@ -1,4 +1,5 @@
-"""Re-encrypt every registered encrypted column under the newest key (key rotation)."""
+"""Re-encrypt every registered encrypted column under the newest key (key rotation, and
+the move of legacy Fernet values to AES-256-GCM)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ def reencrypt_columns(
     *,
     batch_size: int = 500,
 ) -> dict[str, int]:
-    """Rotate each non-null value in batches of `batch_size`, one transaction per batch.
+    """Rewrite each non-null value not yet under the current key (an older AES-256-GCM key
+    or a legacy Fernet token), in batches of `batch_size` rows, one transaction per batch.
 
-    Returns rows rewritten per `table.column`. Safe to re-run: a token already under the
-    newest key is simply rewritten again.
+    Returns the values rewritten per `table.column`. Safe to re-run: values already under
+    the current key are left alone, so a second run rewrites nothing.
     """
     counts: dict[str, int] = {}
     for spec in columns:
@@ -35,10 +37,12 @@ def reencrypt_columns(
                     query = query.where(pk > last)
                 rows = session.execute(query.with_for_update()).all()
                 for row_pk, token in rows:
+                    if cipher.is_current(str(token)):
+                        continue
                     session.execute(
                         update(tbl).where(pk == row_pk).values({spec.column: cipher.rotate(str(token))})
                     )
-                done += len(rows)
+                    done += 1
             if len(rows) < batch_size:
                 break
             last = rows[-1][0]

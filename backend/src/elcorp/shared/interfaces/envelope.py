@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from flask import Response, current_app, g, json
+from flask.json.provider import DefaultJSONProvider
 
 from elcorp.shared.domain.clock import isoformat_z, utc_now
 from elcorp.shared.domain.errors import ErrorCode
 
 
+def _json_default(value: Any) -> Any:
+    """Decimals as fixed-point text: Flask's own encoder uses `str()`, which writes a zero
+    read from NUMERIC(20,8) as "0E-8" (DESIGN.md section 5: money is "12.50" in JSON)."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return DefaultJSONProvider.default(value)
+
+
 def _json_response(body: dict[str, Any], status: int) -> Response:
     return current_app.response_class(
-        json.dumps(body, separators=(",", ":")) + "\n", status=status, mimetype="application/json"
+        json.dumps(body, separators=(",", ":"), default=_json_default) + "\n",
+        status=status,
+        mimetype="application/json",
     )
 
 

@@ -7,6 +7,7 @@ request id, and the traceback goes to the log only.
 from __future__ import annotations
 
 import logging
+import traceback
 from typing import Any
 
 import psycopg2
@@ -54,6 +55,8 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS: 409,
     ErrorCode.SAME_ACCOUNT: 422,
     ErrorCode.REVERSAL_EXCEEDS_ORIGINAL: 422,
+    ErrorCode.OWN_WALLET_MOVEMENT: 403,
+    ErrorCode.DUPLICATE_EXTERNAL_REFERENCE: 409,
     ErrorCode.VIN_LENGTH_INVALID: 422,
     ErrorCode.VIN_CHARACTER_INVALID: 422,
     ErrorCode.VIN_CHECK_DIGIT_MISMATCH: 422,
@@ -123,6 +126,14 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.RISK_INVALID_TRANSITION: 409,
     ErrorCode.RISK_TREATMENT_INCOMPLETE: 422,
     ErrorCode.RISK_CONTROL_NAME_TAKEN: 409,
+    ErrorCode.SERVICE_REQUEST_ASSIGNEE_NOT_ELIGIBLE: 422,
+    ErrorCode.SERVICE_REQUEST_TEAM_OUTSIDE_ORGANIZATION: 422,
+    ErrorCode.SERVICE_REQUEST_TEAM_NOT_ELIGIBLE: 422,
+    ErrorCode.ORGANIZATION_INVITATION_PENDING: 409,
+    ErrorCode.ORGANIZATION_INVITATION_NOT_PENDING: 409,
+    ErrorCode.ORGANIZATION_INVITATION_EXPIRED: 409,
+    ErrorCode.ORGANIZATION_MEMBERSHIP_EXISTS: 409,
+    ErrorCode.ORGANIZATION_INVITATION_REQUIRED: 403,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.LOGIN_THROTTLED: 429,
     ErrorCode.INTERNAL_SERVER_ERROR: 500,
@@ -201,11 +212,32 @@ def handle_database_error(exc: DBAPIError) -> Response:
 
 
 def handle_unexpected(exc: BaseException) -> Response:
-    logger.exception("unhandled exception", exc_info=exc)
+    if isinstance(exc, DBAPIError):
+        _log_database_bug(exc)
+    else:
+        logger.exception("unhandled exception", exc_info=exc)
     return envelope.error(
         ErrorCode.INTERNAL_SERVER_ERROR,
         "An internal error occurred; quote the request id when reporting it",
         status=500,
+    )
+
+
+def _log_database_bug(exc: DBAPIError) -> None:
+    """The engine hides bound parameters (`hide_parameters`), but PostgreSQL's own message
+    quotes the values it refused (`DETAIL: Key (email)=(...)`, `Failing row contains
+    (...)`). So the log names the SQLSTATE, the table, column and constraint, the SQL text and
+    the stack, never the message or the exception chain that repeats it."""
+    diag = getattr(exc.orig, "diag", None)
+    logger.error(
+        "unhandled database error %s (SQLSTATE %s; table %s, column %s, constraint %s)\nSQL: %s\n%s",
+        type(exc.orig).__name__,
+        getattr(exc.orig, "pgcode", None),
+        getattr(diag, "table_name", None),
+        getattr(diag, "column_name", None),
+        getattr(diag, "constraint_name", None),
+        exc.statement,
+        "".join(traceback.format_tb(exc.__traceback__)).rstrip(),
     )
 
 

@@ -2,10 +2,15 @@
 
 Under gunicorn each worker is a process: set PROMETHEUS_MULTIPROC_DIR (make run does) and
 `/metrics` aggregates every worker through prometheus_client's multiprocess collector.
+
+Route names, status counts and latencies tell an attacker what the platform does and how
+busy it is, so with METRICS_TOKEN set (production requires it) `/metrics` answers only a
+scraper sending `Authorization: Bearer <METRICS_TOKEN>`.
 """
 
 from __future__ import annotations
 
+import hmac
 import os
 
 from prometheus_client import (
@@ -42,3 +47,16 @@ def render() -> tuple[bytes, str]:
     from prometheus_client import REGISTRY
 
     return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def presented_token(authorization: str | None) -> str | None:
+    """The bearer token of an `Authorization` header, or None when there is none."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def token_matches(presented: str, expected: str) -> bool:
+    """Constant-time comparison, so response timing does not reveal the token."""
+    return hmac.compare_digest(presented.encode(), expected.encode())

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, request
 
-from elcorp.shared.domain.errors import ErrorCode
+from elcorp.shared.domain.errors import AuthenticationFailed, ErrorCode, MissingToken
 from elcorp.shared.interfaces import envelope, metrics
+from elcorp.shared.interfaces.auth import public
 
 ops = Blueprint("ops", __name__)
 
 
 @ops.get("/health")
+@public
 def health() -> Response:
     """Liveness: the process answers. No I/O, so a slow database never restarts pods."""
     return envelope.success({"status": "ok"})
 
 
 @ops.get("/ready")
+@public
 def ready() -> Response:
     """Readiness: database reachable and migrated to head, Redis reachable."""
     probe = current_app.extensions["elcorp"].readiness
@@ -34,6 +37,16 @@ def ready() -> Response:
 
 
 @ops.get("/metrics")
+@public
 def prometheus_metrics() -> Response:
+    """Prometheus exposition. No user token: with METRICS_TOKEN set (required in production)
+    only `Authorization: Bearer <METRICS_TOKEN>` is let through."""
+    required = current_app.extensions["elcorp"].settings.METRICS_TOKEN
+    if required is not None:
+        presented = metrics.presented_token(request.headers.get("Authorization"))
+        if presented is None:
+            raise MissingToken("Send the metrics token: Authorization: Bearer <METRICS_TOKEN>")
+        if not metrics.token_matches(presented, required.get_secret_value()):
+            raise AuthenticationFailed("The metrics token is not valid")
     body, content_type = metrics.render()
     return Response(body, mimetype=content_type.split(";")[0], headers={"Content-Type": content_type})
