@@ -35,7 +35,7 @@ from elcorp.shared.infrastructure.logging import configure_logging
 from elcorp.shared.infrastructure.redis import limiter_storage_uri
 from elcorp.shared.interfaces import middleware
 from elcorp.shared.interfaces.api import API_V1
-from elcorp.shared.interfaces.auth import install_authentication
+from elcorp.shared.interfaces.auth import install_authentication, install_authentication_gate
 from elcorp.shared.interfaces.docs import docs_blueprint
 from elcorp.shared.interfaces.errors import register_error_handlers, validation_error_response
 from elcorp.shared.interfaces.ops import ops
@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     app.extensions["elcorp.roles"] = container.roles
     app.extensions["elcorp.policies"] = container.policies
     app.extensions["elcorp.organizations"] = container.organizations
+    app.extensions["elcorp.organization_invitations"] = container.organization_invitations
     app.extensions["elcorp.service_requests"] = container.service_requests
     app.extensions["elcorp.payments"] = container.payments
     app.extensions["elcorp.reconciliation"] = container.reconciliation
@@ -169,5 +170,8 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     limiter.exempt(ops)
     limiter.exempt(app.blueprints["api_docs"])  # type: ignore[call-overload]
     app.extensions["elcorp.limiter"] = limiter
+    # After the limiter, before any check that reads the request: anonymous calls to a
+    # protected route get 401, not a 422 describing the route's fields.
+    install_authentication_gate(app)
     middleware.install_body_check(app)
     return app

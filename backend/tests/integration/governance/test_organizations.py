@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from support.audit import audit_entries
-from support.identity import grant_roles, signed_in, staff_with_mfa
+from support.identity import signed_in, staff_with_mfa
 
 ORGS = "/api/v1/organizations"
 INVITATIONS = "/api/v1/organizations/invitations"

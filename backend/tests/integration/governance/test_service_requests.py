@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from support.audit import audit_entries
-from support.governance import join, make_organization
+from support.governance import join, make_organization, make_team
 from support.identity import grant_roles, signed_in, staff_with_mfa
 
 REQUESTS = "/api/v1/service-requests"
@@ -235,6 +235,108 @@ def test_assigning_to_an_unknown_user_or_team_is_a_422_and_changes_nothing(
         assert response.status_code == 422, body
     assert ok(client.get(f"{REQUESTS}/{request['id']}", headers=staff.auth))["status"] == "submitted"
     assert audit_entries(container, "service_request.assign") == []
+
+
+# -- who may be assigned ----------------------------------------------------------------------
+@pytest.fixture
+def branches(client, container):
+    """Branches A and B; a submitted request of a customer of A; an organization-scoped
+    officer in each branch (service_request:read and :manage at scope organization)."""
+    a, b = make_organization(container, "Branch A"), make_organization(container, "Branch B")
+    scoped_role(
+        container,
+        "branch-officer",
+        {"service_request:read": "organization", "service_request:manage": "organization"},
+    )
+    requester, officer_a, officer_b = signed_in(client), signed_in(client), signed_in(client)
+    join(container, a, requester, officer_a)
+    join(container, b, officer_b)
+    for officer in (officer_a, officer_b):
+        grant_roles(container, officer, "branch-officer")
+    request = open_request(client, requester)
+    ok(act(client, requester, request["id"], "submit"))
+    return {"a": a, "b": b, "request": request, "officer_a": officer_a, "officer_b": officer_b}
+
+
+def assert_refused_unchanged(client, container, settings, staff, request, response, code, *told) -> None:
+    """Refused with `code`; the request is still unassigned, nothing audited, nobody mailed."""
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["error"]["code"] == code
+    data = ok(client.get(f"{REQUESTS}/{request['id']}", headers=staff.auth))
+    assert (data["status"], data["assignee"]) == ("submitted", None)
+    assert audit_entries(container, "service_request.assign") == []
+    assert outbox_events(container, "governance.ServiceRequestAssigned") == []
+    container.outbox.dispatch_pending()
+    for person in told:
+        assert not any("assigned" in s for s in subjects_to(settings, person.email))
+
+
+def test_a_request_cannot_be_assigned_to_a_customer_of_another_organization(
+    client, container, settings, staff, branches
+):
+    outsider = signed_in(client)
+    join(container, branches["b"], outsider)
+    request = branches["request"]
+    response = act(client, staff, request["id"], "assign", {"user_id": outsider.id})
+    assert_refused_unchanged(client, container, settings, staff, request, response, "GOV_001", outsider)
+
+
+def test_a_request_cannot_be_assigned_to_a_customer_of_its_own_organization(
+    client, container, settings, staff, branches
+):
+    colleague = signed_in(client)
+    join(container, branches["a"], colleague)
+    request = branches["request"]
+    response = act(client, staff, request["id"], "assign", {"user_id": colleague.id})
+    assert_refused_unchanged(client, container, settings, staff, request, response, "GOV_001", colleague)
+
+
+def test_a_request_cannot_be_assigned_to_organization_scoped_staff_of_another_organization(
+    client, container, settings, staff, branches
+):
+    request, officer_b = branches["request"], branches["officer_b"]
+    response = act(client, staff, request["id"], "assign", {"user_id": officer_b.id})
+    assert_refused_unchanged(client, container, settings, staff, request, response, "GOV_001", officer_b)
+
+
+def test_a_request_cannot_be_assigned_to_a_team_of_another_organization(
+    client, container, settings, staff, branches
+):
+    request, officer_b = branches["request"], branches["officer_b"]
+    team_b = make_team(container, branches["b"], "Branch B desk", officer_b)
+    response = act(client, staff, request["id"], "assign", {"team_id": str(team_b)})
+    assert_refused_unchanged(client, container, settings, staff, request, response, "GOV_002", officer_b)
+
+
+def test_a_request_cannot_be_assigned_to_a_team_with_a_member_who_may_not_work_on_it(
+    client, container, settings, staff, branches
+):
+    request, officer_a = branches["request"], branches["officer_a"]
+    customer_a = signed_in(client)
+    join(container, branches["a"], customer_a)
+    mixed = make_team(container, branches["a"], "Front desk", officer_a, customer_a)
+    response = act(client, staff, request["id"], "assign", {"team_id": str(mixed)})
+    assert_refused_unchanged(client, container, settings, staff, request, response, "GOV_003", customer_a)
+    assert response.get_json()["error"]["details"] == [
+        {"field": "team_id", "message": f"member {customer_a.id} cannot work on this request"}
+    ]
+    empty = make_team(container, branches["a"], "Nobody yet")
+    refused = act(client, staff, request["id"], "assign", {"team_id": str(empty)})
+    assert_refused_unchanged(client, container, settings, staff, request, refused, "GOV_003")
+
+
+def test_a_request_is_assigned_to_staff_who_may_work_on_it_and_to_its_organizations_team(
+    client, container, settings, staff, branches
+):
+    request, officer_a = branches["request"], branches["officer_a"]
+    data = ok(act(client, staff, request["id"], "assign", {"user_id": officer_a.id}))
+    assert data["assignee"] == {"kind": "user", "id": officer_a.id}
+    desk = make_team(container, branches["a"], "Branch A desk", officer_a)
+    data = ok(act(client, staff, request["id"], "assign", {"team_id": str(desk)}))
+    assert data["assignee"] == {"kind": "team", "id": str(desk)}
+    container.outbox.dispatch_pending()
+    assert any("assigned to you" in s for s in subjects_to(settings, officer_a.email))
+    assert any("assigned to your team" in s for s in subjects_to(settings, officer_a.email))
 
 
 # -- approval chains ------------------------------------------------------------------------

@@ -10,6 +10,9 @@ Who may do what (see docs/API.md, "Organizations and teams"):
 - its plain members read it, its member list and its teams;
 - anybody else gets 404 `RES_001` for it, as for an unknown id.
 
+Users join an organization by accepting an invitation (application/invitations.py); only
+platform managers add a user directly, with a reason kept in the audit trail.
+
 Rules: a user belongs to one organization at most (409 `RES_002`); a team member must be a
 member of the team's organization (422); an organization that has an org_admin keeps one
 (409 `RES_005`); a closed organization is read-only (409 `RES_005`), except that platform
@@ -27,6 +30,7 @@ from dataclasses import replace
 
 from elcorp.governance.application.api import AccessControl
 from elcorp.governance.application.ports import GovernanceUnitOfWork, UserDirectory
+from elcorp.governance.domain.invitations import ensure_direct_add_allowed
 from elcorp.governance.domain.organizations import (
     Membership,
     Organization,
@@ -184,16 +188,28 @@ class OrganizationAdministration:
             return uow.organizations.members(organization_id)
 
     def put_member(
-        self, actor: uuid.UUID, organization_id: uuid.UUID, user_id: uuid.UUID, org_role: OrgRole
+        self,
+        actor: uuid.UUID,
+        organization_id: uuid.UUID,
+        user_id: uuid.UUID,
+        org_role: OrgRole,
+        *,
+        reason: str | None = None,
     ) -> tuple[Membership, bool]:
-        """Add an existing user with `org_role`, or change a member's role. Returns the
-        membership and whether it was created."""
+        """Change a member's role; or add a user who is not a member yet, without asking
+        them: platform managers only, with a `reason` (org admins invite instead, 403
+        `GOV_008`). Returns the membership and whether it was created."""
         with self._uow() as uow:
             standing, organization = self._for_change(uow, actor, organization_id)
             organization.ensure_changeable_by(standing)
             store = uow.organizations
             current = store.membership_of(user_id, for_update=True)
-            if current is None:
+            if current is None or current.organization_id != organization_id:
+                why = ensure_direct_add_allowed(standing, reason)
+                if current is not None:
+                    raise AlreadyExists(
+                        "The user already belongs to another organization", details=[{"field": "user_id"}]
+                    )
                 if not self._users.exists(user_id):
                     raise ValidationFailed(details=[{"field": "user_id", "message": "no such user"}])
                 membership = Membership(organization_id, user_id, org_role, self._clock.now())
@@ -204,13 +220,10 @@ class OrganizationAdministration:
                     self._actor(actor),
                     Resource("organization", str(organization_id)),
                     Changes(after={"user_id": str(user_id), "org_role": org_role.value}),
+                    reason=why,
                 )
                 uow.commit()
                 return membership, True
-            if current.organization_id != organization_id:
-                raise AlreadyExists(
-                    "The user already belongs to another organization", details=[{"field": "user_id"}]
-                )
             if current.org_role is org_role:
                 return current, False
             admins = store.org_admins(organization_id)
@@ -402,14 +415,7 @@ class OrganizationAdministration:
         return self._access.grants_for(actor).covers(MANAGE, Scope.ALL)
 
     def _standing(self, uow: GovernanceUnitOfWork, actor: uuid.UUID, organization_id: uuid.UUID) -> Standing:
-        grants = self._access.grants_for(actor)
-        manager = grants.covers(MANAGE, Scope.ALL)
-        return standing_of(
-            organization_id,
-            is_platform_manager=manager,
-            membership=None if manager else uow.organizations.membership_of(actor),
-            holds_scoped_manage=grants.allows(MANAGE),
-        )
+        return standing_towards(self._access, uow, actor, organization_id)
 
     def _for_change(
         self, uow: GovernanceUnitOfWork, actor: uuid.UUID, organization_id: uuid.UUID
@@ -471,7 +477,26 @@ class OrganizationAdministration:
             )
 
     def _actor(self, actor: uuid.UUID) -> Actor:
-        return Actor(id=str(actor), roles=tuple(sorted(self._access.grants_for(actor).roles)))
+        return audit_actor(self._access, actor)
+
+
+def standing_towards(
+    access: AccessControl, uow: GovernanceUnitOfWork, actor: uuid.UUID, organization_id: uuid.UUID
+) -> Standing:
+    """The caller's standing towards the organization (404 `RES_001` for outsiders)."""
+    grants = access.grants_for(actor)
+    manager = grants.covers(MANAGE, Scope.ALL)
+    return standing_of(
+        organization_id,
+        is_platform_manager=manager,
+        membership=None if manager else uow.organizations.membership_of(actor),
+        holds_scoped_manage=grants.allows(MANAGE),
+    )
+
+
+def audit_actor(access: AccessControl, actor: uuid.UUID) -> Actor:
+    """The caller as the audit trail records them: id and roles."""
+    return Actor(id=str(actor), roles=tuple(sorted(access.grants_for(actor).roles)))
 
 
 def _team_name_taken() -> AlreadyExists:

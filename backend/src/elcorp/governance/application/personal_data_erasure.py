@@ -1,8 +1,9 @@
-"""Governance's part of a data subject's erasure: role assignments and organization and team
-memberships exist to give the account access; once it is erased nothing retains them
-(POPIA s14), so they are deleted. Service requests the subject raised stay as workflow
-records by id and state; their free text (title, description, comments), which may name
-anyone, is replaced, and so is what the subject wrote on other requests."""
+"""Governance's part of a data subject's erasure: role assignments, organization and team
+memberships and invitations to organizations exist to give the account access; once it is
+erased nothing retains them (POPIA s14), so they are deleted. Service requests the subject
+raised stay as workflow records by id and state; their free text (title, description,
+comments), which may name anyone, is replaced, and so is what the subject wrote on other
+requests."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ class GovernanceErasureStore(Protocol):
     def records(self, subject_id: uuid.UUID) -> list[RecordRef]: ...
 
     def delete_access(self, subject_id: uuid.UUID) -> list[ErasureStep]:
-        """Delete the subject's role assignments and memberships."""
+        """Delete the subject's role assignments, memberships and invitations."""
         ...
 
     def anonymise_texts(self, subject_id: uuid.UUID) -> list[ErasureStep]:

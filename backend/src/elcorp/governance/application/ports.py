@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from elcorp.governance.domain.invitations import Invitation
 from elcorp.governance.domain.organizations import Membership, Organization, OrgRole, Team
 from elcorp.governance.domain.rbac import Grants, PermissionInfo, Role, Scope
 from elcorp.shared.application.unit_of_work import UnitOfWork
@@ -151,6 +152,31 @@ class OrganizationStore(Protocol):
     def team_organization(self, team_id: uuid.UUID) -> uuid.UUID | None: ...
 
     def team_members(self, team_id: uuid.UUID) -> frozenset[uuid.UUID]: ...
+
+    # -- invitations
+    def add_invitation(self, invitation: Invitation) -> bool:
+        """Insert a pending invitation; False if the user already has one to this organization."""
+        ...
+
+    def get_invitation(self, invitation_id: uuid.UUID, *, for_update: bool = False) -> Invitation | None: ...
+
+    def pending_invitation(
+        self, organization_id: uuid.UUID, user_id: uuid.UUID, *, for_update: bool = False
+    ) -> Invitation | None:
+        """The invitation stored as pending (it may have lapsed since) of the user to the organization."""
+        ...
+
+    def save_invitation(self, invitation: Invitation) -> None:
+        """Write its status and who decided it when."""
+        ...
+
+    def invitations_to(self, organization_id: uuid.UUID) -> list[Invitation]:
+        """The organization's invitations, newest first."""
+        ...
+
+    def invitations_for(self, user_id: uuid.UUID) -> list[Invitation]:
+        """The user's invitations, newest first."""
+        ...
 
 
 class GovernanceUnitOfWork(UnitOfWork, Protocol):

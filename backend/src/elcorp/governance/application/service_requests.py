@@ -8,7 +8,8 @@ Who may do what (docs/SECURITY.md, "Service requests"):
   A request the caller cannot see is a 404, never a 403;
 - open, submit: `service_request:create`, and only the requester submits their own draft;
   cancel: the requester, or a holder of `service_request:manage`;
-- assign, start, complete: `service_request:manage`;
+- assign, start, complete: `service_request:manage`; the assignee must be able to work on
+  the request too (domain/assignment.py: 422 `GOV_001`..`GOV_003`, nothing saved or mailed);
 - approve, reject: `service_request:approve`, plus the pending chain level's role or
   permission (the domain's approval chain), never the requester, one approval per person;
 - categories and chains: `workflow:manage`.
@@ -40,11 +41,18 @@ from elcorp.governance.application.workflow_ports import (
     WorkflowUnitOfWork,
 )
 from elcorp.governance.domain.approval_chains import ApprovalChain, ApprovalLevel, Approver, validate_category
+from elcorp.governance.domain.assignment import (
+    Candidate,
+    RequestParties,
+    ensure_team_assignable,
+    ensure_user_assignable,
+)
 from elcorp.governance.domain.policies import Resource
 from elcorp.governance.domain.rbac import PERMISSION_NAMES, Grants, Scope
 from elcorp.governance.domain.service_requests import (
     MAX_COMMENT,
     Assignee,
+    AssigneeKind,
     Command,
     Priority,
     RequestStatus,
@@ -225,7 +233,7 @@ class ServiceRequests:
             if command is Command.ASSIGN:
                 if assignee is None:
                     raise _invalid("assignee", "give a user_id or a team_id")
-                self._check_assignee(uow, assignee)
+                self._check_assignee(uow, assignee, stored)
                 request.assign(caller, assignee, now, comment)
             elif command is Command.SUBMIT:
                 chain = uow.requests.chain(request.category)
@@ -477,12 +485,28 @@ class ServiceRequests:
         )
         self._policies.authorize(caller, action, resource)
 
-    def _check_assignee(self, uow: WorkflowUnitOfWork, assignee: Assignee) -> None:
-        if assignee.kind.value == "team":
-            if not uow.requests.team_exists(assignee.id):
+    def _check_assignee(self, uow: WorkflowUnitOfWork, assignee: Assignee, stored: StoredRequest) -> None:
+        """The assignee exists and may work on the request (domain/assignment.py): checked
+        inside the command's transaction, before anything is saved or mailed."""
+        parties = RequestParties(stored.request.requester_id, stored.organization_id)
+        if assignee.kind is AssigneeKind.TEAM:
+            team_organization = uow.requests.team_organization(assignee.id)
+            if team_organization is None:
                 raise _invalid("team_id", "no such team")
-        elif assignee.id not in self._users.active_among([assignee.id]):
+            members = [self._candidate(uow, m) for m in sorted(uow.requests.team_members(assignee.id))]
+            ensure_team_assignable(team_organization, members, parties)
+            return
+        if assignee.id not in self._users.active_among([assignee.id]):
             raise _invalid("user_id", "no such active user")
+        ensure_user_assignable(self._candidate(uow, assignee.id), parties)
+
+    def _candidate(self, uow: WorkflowUnitOfWork, user_id: uuid.UUID) -> Candidate:
+        """A would-be assignee as the assignment rule sees them: their stored grants (the
+        caller's own, cut to their session, when they assign themselves)."""
+        grants = self._access.grants_for(user_id)
+        return Candidate(
+            user_id, uow.requests.organization_of(user_id), grants.scope_of(MANAGE), grants.scope_of(READ)
+        )
 
     def _levels(
         self, uow: WorkflowUnitOfWork, levels: Sequence[Mapping[str, object]]

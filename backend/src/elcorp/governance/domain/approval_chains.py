@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 
 from elcorp.governance.domain.rbac import Grants
 from elcorp.shared.domain.errors import AccessDenied, Conflict, ValidationFailed
+from elcorp.shared.domain.money import decimal_from_text
 
 CATEGORY = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
 
@@ -163,7 +164,7 @@ def _parse_threshold(raw: object) -> Decimal | None:
     if isinstance(raw, bool) or not isinstance(raw, str | int | Decimal):
         raise _invalid("levels.threshold", "must be a decimal string, never a float")
     try:
-        return Decimal(str(raw).strip())
+        return decimal_from_text(str(raw).strip())
     except InvalidOperation as exc:
         raise _invalid("levels.threshold", f"{raw!r} is not a decimal amount") from exc
 

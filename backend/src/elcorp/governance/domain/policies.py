@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from elcorp.governance.domain.rbac import ADMIN, STAFF, Grants
 from elcorp.shared.domain.clock import WINDHOEK
 from elcorp.shared.domain.errors import ValidationFailed
+from elcorp.shared.domain.money import decimal_from_text
 
 PERMISSION_NAME = re.compile(r"^[a-z][a-z0-9_]*:[a-z][a-z0-9_]*$")
 DEFAULT_TIMEZONE = WINDHOEK.key  # "Africa/Windhoek": UTC+2 all year, no DST
@@ -281,7 +282,7 @@ class _Fields:
                 self._fail(f"{name}.{key}", "must be a decimal string, never a float")
                 continue
             try:
-                values[str(key)] = Decimal(str(value).strip())
+                values[str(key)] = decimal_from_text(str(value).strip())
             except ArithmeticError:
                 self._fail(f"{name}.{key}", f"{value!r} is not a decimal amount")
         return values

@@ -1,7 +1,8 @@
 """SQL store of organizations, their members and teams (SQLAlchemy Core).
 
 Uniqueness (organization name and registration number, one organization per user, team
-names per organization, a user once per team) is the database's: inserts and updates use
+names per organization, a user once per team, one pending invitation per user and
+organization) is the database's: inserts and updates use
 `ON CONFLICT DO NOTHING` or catch the violation in a SAVEPOINT and answer False, so two
 concurrent requests cannot both succeed and the loser gets a 409, never a 500.
 """
@@ -16,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from elcorp.governance.domain.invitations import Invitation, InvitationStatus
 from elcorp.governance.domain.organizations import (
     Membership,
     Organization,
@@ -23,7 +25,13 @@ from elcorp.governance.domain.organizations import (
     OrgRole,
     Team,
 )
-from elcorp.governance.infrastructure.tables import organization, organization_member, team, team_member
+from elcorp.governance.infrastructure.tables import (
+    organization,
+    organization_invitation,
+    organization_member,
+    team,
+    team_member,
+)
 
 
 def _organization(row: Any) -> Organization:
@@ -40,6 +48,21 @@ def _organization(row: Any) -> Organization:
 
 def _membership(row: Any) -> Membership:
     return Membership(row.organization_id, row.user_id, OrgRole(str(row.org_role)), row.added_at)
+
+
+def _invitation(row: Any) -> Invitation:
+    return Invitation(
+        id=row.id,
+        organization_id=row.organization_id,
+        user_id=row.user_id,
+        org_role=OrgRole(str(row.org_role)),
+        status=InvitationStatus(str(row.status)),
+        invited_by=row.invited_by,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        decided_at=row.decided_at,
+        decided_by=row.decided_by,
+    )
 
 
 class SqlOrganizationStore:
@@ -296,6 +319,70 @@ class SqlOrganizationStore:
                 select(team_member.c.user_id).where(team_member.c.team_id == team_id)
             ).scalars()
         )
+
+    # -- invitations ----------------------------------------------------------------------------
+    def add_invitation(self, invitation: Invitation) -> bool:
+        inserted = self._session.execute(
+            insert(organization_invitation)
+            .values(
+                id=invitation.id,
+                organization_id=invitation.organization_id,
+                user_id=invitation.user_id,
+                org_role=invitation.org_role.value,
+                status=invitation.status.value,
+                invited_by=invitation.invited_by,
+                created_at=invitation.created_at,
+                expires_at=invitation.expires_at,
+            )
+            .on_conflict_do_nothing()
+            .returning(organization_invitation.c.id)
+        ).first()
+        return inserted is not None
+
+    def get_invitation(self, invitation_id: uuid.UUID, *, for_update: bool = False) -> Invitation | None:
+        query = select(organization_invitation).where(organization_invitation.c.id == invitation_id)
+        if for_update:
+            query = query.with_for_update()
+        row = self._session.execute(query).first()
+        return None if row is None else _invitation(row)
+
+    def pending_invitation(
+        self, organization_id: uuid.UUID, user_id: uuid.UUID, *, for_update: bool = False
+    ) -> Invitation | None:
+        query = select(organization_invitation).where(
+            organization_invitation.c.organization_id == organization_id,
+            organization_invitation.c.user_id == user_id,
+            organization_invitation.c.status == InvitationStatus.PENDING.value,
+        )
+        if for_update:
+            query = query.with_for_update()
+        row = self._session.execute(query).first()
+        return None if row is None else _invitation(row)
+
+    def save_invitation(self, invitation: Invitation) -> None:
+        self._session.execute(
+            update(organization_invitation)
+            .where(organization_invitation.c.id == invitation.id)
+            .values(
+                status=invitation.status.value,
+                decided_at=invitation.decided_at,
+                decided_by=invitation.decided_by,
+            )
+        )
+
+    def invitations_to(self, organization_id: uuid.UUID) -> list[Invitation]:
+        return self._invitations(organization_invitation.c.organization_id == organization_id)
+
+    def invitations_for(self, user_id: uuid.UUID) -> list[Invitation]:
+        return self._invitations(organization_invitation.c.user_id == user_id)
+
+    def _invitations(self, condition: Any) -> list[Invitation]:
+        rows = self._session.execute(
+            select(organization_invitation)
+            .where(condition)
+            .order_by(organization_invitation.c.created_at.desc(), organization_invitation.c.id)
+        ).all()
+        return [_invitation(r) for r in rows]
 
     # -- helpers --------------------------------------------------------------------------------
     def _guarded(self, statement: Any) -> bool:

@@ -1,5 +1,5 @@
-"""SQL side of governance's erasure: role assignments and memberships deleted, the free
-text of service requests replaced."""
+"""SQL side of governance's erasure: role assignments, memberships and invitations deleted,
+the free text of service requests replaced."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from elcorp.governance.infrastructure.tables import (
+    organization_invitation,
     organization_member,
     service_request,
     service_request_approval,
@@ -79,6 +80,7 @@ class SqlGovernanceErasureStore:
         for table, category in (
             (team_member, "governance.team_membership"),
             (organization_member, "governance.organization_membership"),
+            (organization_invitation, "governance.organization_invitation"),
             (user_role, "governance.role_assignment"),
         ):
             count = self._session.execute(delete(table).where(table.c.user_id == subject_id)).rowcount  # type: ignore[attr-defined]

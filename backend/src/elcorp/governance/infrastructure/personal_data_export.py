@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from elcorp.governance.infrastructure.tables import (
     organization,
+    organization_invitation,
     organization_member,
     role,
     service_request,
@@ -39,6 +40,19 @@ def _queries(subject_id: uuid.UUID) -> dict[str, Select[Any]]:
         )
         .join(organization, organization.c.id == organization_member.c.organization_id)
         .where(organization_member.c.user_id == subject_id),
+        "organization_invitations": select(
+            organization.c.name.label("organization_name"),
+            organization_invitation.c.id,
+            organization_invitation.c.org_role,
+            organization_invitation.c.status,
+            organization_invitation.c.invited_by,
+            organization_invitation.c.created_at,
+            organization_invitation.c.expires_at,
+            organization_invitation.c.decided_at,
+        )
+        .join(organization, organization.c.id == organization_invitation.c.organization_id)
+        .where(organization_invitation.c.user_id == subject_id)
+        .order_by(organization_invitation.c.created_at),
         "teams": select(team.c.id, team.c.name, team_member.c.added_at, team_member.c.added_by)
         .join(team, team.c.id == team_member.c.team_id)
         .where(team_member.c.user_id == subject_id),

@@ -294,8 +294,8 @@ class SqlServiceRequestStore:
         membership = self._organizations.membership_of(user_id)
         return None if membership is None else membership.organization_id
 
-    def team_exists(self, team_id: uuid.UUID) -> bool:
-        return self._organizations.team_organization(team_id) is not None
+    def team_organization(self, team_id: uuid.UUID) -> uuid.UUID | None:
+        return self._organizations.team_organization(team_id)
 
     def team_members(self, team_id: uuid.UUID) -> frozenset[uuid.UUID]:
         return self._organizations.team_members(team_id)

@@ -197,6 +197,38 @@ team_member = Table(
 )
 declare("governance", team_member, "user_id", _MEMBERSHIP)
 
+# -- organization invitations (0029) -----------------------------------------------------------
+organization_invitation = Table(
+    "organization_invitation",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organization_id", Uuid, ForeignKey("organization.id", ondelete="RESTRICT"), nullable=False),
+    Column("user_id", Uuid, ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False),
+    Column("org_role", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default=text("'pending'")),
+    Column("invited_by", Uuid, ForeignKey("user_account.id", ondelete="SET NULL")),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", Uuid, ForeignKey("user_account.id", ondelete="SET NULL")),
+    CheckConstraint("org_role IN ('org_admin', 'member')", name="org_role"),
+    CheckConstraint("status IN ('pending', 'accepted', 'declined', 'cancelled', 'expired')", name="status"),
+    CheckConstraint("expires_at > created_at", name="expiry"),
+    CheckConstraint("(status = 'pending') = (decided_at IS NULL)", name="decided"),
+    Index(
+        "uq_organization_invitation_pending",
+        "organization_id",
+        "user_id",
+        unique=True,
+        postgresql_where=text("status = 'pending'"),
+    ),
+    Index("ix_organization_invitation_user_id", "user_id", "created_at"),
+    Index("ix_organization_invitation_organization_id", "organization_id", "created_at"),
+    comment="Invitations to join an organization (governance): membership only once the invitee accepts.",
+)
+# Who was asked to join which organisation: the same category as the membership it offers.
+declare("governance", organization_invitation, "user_id", _MEMBERSHIP)
+
 # -- service requests and approval chains (0012) ------------------------------------------
 service_request_category = Table(
     "service_request_category",

@@ -65,6 +65,27 @@ class UpdateOrganizationBody(Strict):
 
 class PutMemberBody(Strict):
     org_role: Literal["org_admin", "member"] = Field(description="The member's role in the organization")
+    reason: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Required to add a user who is not a member yet (platform managers only; audited)",
+    )
+
+
+class InvitationPath(Strict):
+    organization_id: uuid.UUID
+    invitation_id: uuid.UUID
+
+
+class MyInvitationPath(Strict):
+    invitation_id: uuid.UUID
+
+
+class InviteBody(Strict):
+    user_id: uuid.UUID = Field(description="An existing user; they join only when they accept")
+    org_role: Literal["org_admin", "member"] = Field(
+        default="member", description="The role they get in the organization when they accept"
+    )
 
 
 class CreateTeamBody(Strict):

@@ -2,7 +2,8 @@
 
 Organization admins hold no RBAC permission for their organization, so most routes only
 authenticate and the use case decides from the caller's standing (404 for outsiders).
-Creation and status changes need `organization:manage`.
+Creation and status changes need `organization:manage`. Users join by accepting an
+invitation (`/organizations/{id}/invitations`, then `/organizations/invitations/{id}/accept`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import Any
 from flask import Response, current_app
 from flask_openapi3 import APIBlueprint, Tag
 
+from elcorp.governance.application.invitations import InvitationView, OrganizationInvitations
 from elcorp.governance.application.organizations import OrganizationAdministration
+from elcorp.governance.domain.invitations import InvitationAnswer
 from elcorp.governance.domain.organizations import Membership, Organization, OrgRole, Team
 from elcorp.governance.interfaces import organization_schemas as s
 from elcorp.shared.application.pagination import PageRequest
@@ -47,6 +50,27 @@ def organization_json(organization: Organization) -> dict[str, Any]:
         "status": organization.status.value,
         "created_at": isoformat_z(organization.created_at),
         "updated_at": isoformat_z(organization.updated_at),
+    }
+
+
+def invitations() -> OrganizationInvitations:
+    found: OrganizationInvitations = current_app.extensions["elcorp.organization_invitations"]
+    return found
+
+
+def invitation_json(view: InvitationView) -> dict[str, Any]:
+    invitation = view.invitation
+    return {
+        "id": str(invitation.id),
+        "organization_id": str(invitation.organization_id),
+        "organization_name": view.organization_name,
+        "user_id": str(invitation.user_id),
+        "org_role": invitation.org_role.value,
+        "status": view.status.value,
+        "invited_by": None if invitation.invited_by is None else str(invitation.invited_by),
+        "created_at": isoformat_z(invitation.created_at),
+        "expires_at": isoformat_z(invitation.expires_at),
+        "decided_at": None if invitation.decided_at is None else isoformat_z(invitation.decided_at),
     }
 
 
@@ -141,7 +165,7 @@ def list_members(path: s.OrganizationPath) -> Response:
 @authenticated
 def put_member(path: s.MemberPath, body: s.PutMemberBody) -> Response:
     membership, created = organizations().put_member(
-        caller(), path.organization_id, path.user_id, OrgRole(body.org_role)
+        caller(), path.organization_id, path.user_id, OrgRole(body.org_role), reason=body.reason
     )
     return envelope.success(member_json(membership), status=201 if created else 200)
 
@@ -151,6 +175,49 @@ def put_member(path: s.MemberPath, body: s.PutMemberBody) -> Response:
 def remove_member(path: s.MemberPath) -> Response:
     organizations().remove_member(caller(), path.organization_id, path.user_id)
     return envelope.success({"removed": True, "user_id": str(path.user_id)})
+
+
+# -- invitations ----------------------------------------------------------------------------
+@api.post(ORGANIZATION + "/invitations", security=BEARER)
+@authenticated
+def invite_member(path: s.OrganizationPath, body: s.InviteBody) -> Response:
+    sent = invitations().invite(caller(), path.organization_id, body.user_id, OrgRole(body.org_role))
+    return envelope.success(invitation_json(sent), status=201)
+
+
+@api.get(ORGANIZATION + "/invitations", security=BEARER)
+@authenticated
+def list_invitations(path: s.OrganizationPath) -> Response:
+    found = invitations().invitations_to(caller(), path.organization_id)
+    return envelope.success([invitation_json(i) for i in found], meta={"total": len(found)})
+
+
+@api.post(ORGANIZATION + "/invitations/<uuid:invitation_id>/cancel", security=BEARER)
+@authenticated
+def cancel_invitation(path: s.InvitationPath) -> Response:
+    cancelled = invitations().cancel(caller(), path.organization_id, path.invitation_id)
+    return envelope.success(invitation_json(cancelled))
+
+
+@api.get("/me/organization-invitations", security=BEARER)
+@authenticated
+def my_invitations() -> Response:
+    found = invitations().my_invitations(caller())
+    return envelope.success([invitation_json(i) for i in found], meta={"total": len(found)})
+
+
+@api.post("/organizations/invitations/<uuid:invitation_id>/accept", security=BEARER)
+@authenticated
+def accept_invitation(path: s.MyInvitationPath) -> Response:
+    decided = invitations().answer(caller(), path.invitation_id, InvitationAnswer.ACCEPT)
+    return envelope.success(invitation_json(decided))
+
+
+@api.post("/organizations/invitations/<uuid:invitation_id>/decline", security=BEARER)
+@authenticated
+def decline_invitation(path: s.MyInvitationPath) -> Response:
+    decided = invitations().answer(caller(), path.invitation_id, InvitationAnswer.DECLINE)
+    return envelope.success(invitation_json(decided))
 
 
 # -- teams ----------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ class AssignRolesBody(Strict):
 # -- policies -----------------------------------------------------------------------------
 POLICY_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 PERMISSION_PATTERN = r"^[a-z][a-z0-9_]*:[a-z][a-z0-9_]*$"
-DECIMAL_PATTERN = r"^-?\d{1,12}(\.\d{1,8})?$"
+DECIMAL_PATTERN = r"^-?[0-9]{1,12}(\.[0-9]{1,8})?$"
 
 
 class PolicyPath(Strict):

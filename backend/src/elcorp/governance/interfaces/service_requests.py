@@ -17,7 +17,7 @@ from elcorp.shared.application.pagination import PageRequest
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import API_V1, BEARER
-from elcorp.shared.interfaces.auth import authenticated, current_caller
+from elcorp.shared.interfaces.auth import authenticated, current_caller, require_permission
 
 api = APIBlueprint(
     "service_requests",
@@ -226,7 +226,7 @@ def list_categories(query: s.CategoryListQuery) -> Response:
 
 
 @api.post("/service-request-categories", security=BEARER)
-@authenticated
+@require_permission("workflow:manage")
 def create_category(body: s.CreateCategoryBody) -> Response:
     category, chain = service().add_category(
         current_caller().user_id,
@@ -238,7 +238,7 @@ def create_category(body: s.CreateCategoryBody) -> Response:
 
 
 @api.patch("/service-request-categories/<name>", security=BEARER)
-@authenticated
+@require_permission("workflow:manage")
 def update_category(path: s.CategoryPath, body: s.UpdateCategoryBody) -> Response:
     category = service().update_category(
         current_caller().user_id, path.name, description=body.description, active=body.active
@@ -253,14 +253,14 @@ def get_chain(path: s.CategoryPath, query: s.ChainQuery) -> Response:
 
 
 @api.put("/service-request-categories/<name>/chain", security=BEARER)
-@authenticated
+@require_permission("workflow:manage")
 def revise_chain(path: s.CategoryPath, body: s.ChainBody) -> Response:
     chain = service().revise_chain(current_caller().user_id, path.name, s.levels_of(body.levels))
     return envelope.success(chain_json(chain))
 
 
 @api.get("/service-request-categories/<name>/chain/versions", security=BEARER)
-@authenticated
+@require_permission("workflow:manage")
 def chain_versions(path: s.CategoryPath) -> Response:
     found = service().chain_versions(current_caller().user_id, path.name)
     return envelope.success([chain_json(c) for c in found], meta={"total": len(found)})

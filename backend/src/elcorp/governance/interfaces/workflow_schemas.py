@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 CATEGORY_PATTERN = r"^[a-z][a-z0-9_.-]{0,63}$"
-AMOUNT_PATTERN = r"^\d{1,12}(\.\d{1,8})?$"
+AMOUNT_PATTERN = r"^[0-9]{1,12}(\.[0-9]{1,8})?$"
 Priority = Literal["low", "normal", "high", "critical"]
 Status = Literal[
     "draft", "submitted", "in_review", "approved", "rejected", "in_progress", "completed", "cancelled"
