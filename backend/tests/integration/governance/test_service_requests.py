@@ -483,8 +483,7 @@ def test_an_organization_scoped_staff_member_gets_404_for_another_organizations_
         "branch-officer",
         {"service_request:read": "organization", "service_request:manage": "organization"},
     )
-    officer = signed_in(client)
-    grant_roles(container, officer, "branch-officer")
+    officer = staff_with_mfa(client, container, "branch-officer")
     join(container, branch_a, officer)
     in_a, in_b = signed_in(client), signed_in(client)
     join(container, branch_a, in_a)

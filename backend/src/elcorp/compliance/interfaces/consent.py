@@ -15,7 +15,7 @@ from elcorp.compliance.interfaces import consent_schemas as s
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import API_V1, BEARER
-from elcorp.shared.interfaces.auth import authenticated, current_caller, require_permission
+from elcorp.shared.interfaces.auth import authenticated, current_caller, public, require_permission
 
 api = APIBlueprint(
     "consent",
@@ -84,6 +84,7 @@ def _party(body: s.PartyBody) -> Party:
 
 # -- notices (public reads) ---------------------------------------------------------------------
 @api.get("/privacy/notices")
+@public
 def list_notices() -> Response:
     """Every published version, newest first, without its text (read one by its version)."""
     found = notices().history()
@@ -104,11 +105,13 @@ def list_notices() -> Response:
 
 
 @api.get("/privacy/notices/current")
+@public
 def current_notice() -> Response:
     return envelope.success(notice_json(notices().current()))
 
 
 @api.get("/privacy/notices/<int:version>")
+@public
 def notice_version(path: s.NoticePath) -> Response:
     return envelope.success(notice_json(notices().version(path.version)))
 
@@ -137,6 +140,7 @@ def publish_notice(body: s.NoticeBody) -> Response:
 
 
 @api.get("/privacy/receipt-keys")
+@public
 def receipt_keys() -> Response:
     """The Ed25519 public keys consent receipts are signed with (by `kid`)."""
     keys = ledger().receipt_keys()

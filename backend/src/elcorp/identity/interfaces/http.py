@@ -15,7 +15,7 @@ from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.domain.errors import ValidationFailed
 from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import BEARER, context_blueprint
-from elcorp.shared.interfaces.auth import authenticated, current_caller, require_permission
+from elcorp.shared.interfaces.auth import authenticated, current_caller, public, require_permission
 
 api = context_blueprint(
     "identity",
@@ -73,6 +73,7 @@ def client_ip() -> str | None:
 
 # -- registration and sign-in -----------------------------------------------------------------
 @api.post("/auth/register")
+@public
 def register(body: s.RegisterBody) -> Response:
     view = services().accounts.register(
         username=body.username,
@@ -87,12 +88,14 @@ def register(body: s.RegisterBody) -> Response:
 
 
 @api.post("/auth/verify-email")
+@public
 def verify_email(body: s.TokenBody) -> Response:
     services().accounts.verify_email(body.token)
     return envelope.success({"email_verified": True})
 
 
 @api.post("/auth/login")
+@public
 def login(body: s.LoginBody) -> Response:
     identifier = body.email or body.username
     if not identifier or (body.email and body.username):
@@ -109,6 +112,7 @@ def login(body: s.LoginBody) -> Response:
 
 
 @api.post("/auth/mfa/verify")
+@public
 def mfa_verify(body: s.MfaVerifyBody) -> Response:
     result = services().auth.verify_mfa(
         mfa_token=body.mfa_token, code=body.code, ip=client_ip(), user_agent=request.headers.get("User-Agent")
@@ -117,6 +121,7 @@ def mfa_verify(body: s.MfaVerifyBody) -> Response:
 
 
 @api.post("/auth/refresh")
+@public
 def refresh(body: s.RefreshBody) -> Response:
     result = services().auth.refresh(
         refresh_token=body.refresh_token, ip=client_ip(), user_agent=request.headers.get("User-Agent")
@@ -133,6 +138,7 @@ def logout(body: s.LogoutBody) -> Response:
 
 # -- recovery -----------------------------------------------------------------------------
 @api.post("/auth/password/forgot")
+@public
 def forgot_password(body: s.ForgotBody) -> Response:
     services().accounts.forgot_password(body.email)
     # The same answer whether or not the address has an account (no enumeration).
@@ -142,6 +148,7 @@ def forgot_password(body: s.ForgotBody) -> Response:
 
 
 @api.post("/auth/password/reset")
+@public
 def reset_password(body: s.ResetBody) -> Response:
     services().accounts.reset_password(body.token, body.new_password)
     return envelope.success({"password_reset": True})  # nosec B105

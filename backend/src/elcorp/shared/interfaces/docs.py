@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, redirect, send_from
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from elcorp.shared.interfaces.api import HEADER_PARAMETERS
+from elcorp.shared.interfaces.auth import public
 
 _ASSETS = Path(flask_openapi3_swagger.__file__).parent / "templates" / "swagger"
 
@@ -58,22 +59,27 @@ def docs_blueprint(api_prefix: str) -> Blueprint:
     spec_url = f"{api_prefix}/openapi.json"
 
     @bp.get(spec_url)
+    @public
     def openapi_json() -> Response:
         return jsonify(with_header_parameters(current_app.api_doc))  # type: ignore[attr-defined]
 
     @bp.get("/api/docs")
+    @public
     def docs_page() -> Response:
         return Response(_PAGE.format(spec_url=spec_url), mimetype="text/html")
 
     @bp.get("/api/docs/")
+    @public
     def docs_slash() -> WerkzeugResponse:
         return redirect("/api/docs", code=308)
 
     @bp.get("/api/docs/init.js")
+    @public
     def docs_init() -> Response:
         return Response(_INIT_JS, mimetype="text/javascript")
 
     @bp.get("/api/docs/assets/<path:filename>")
+    @public
     def docs_assets(filename: str) -> Response:
         return send_from_directory(_ASSETS, filename, max_age=86_400)
 
