@@ -10,7 +10,7 @@ import pytest
 
 from elcorp.shared.application.audit import Actor, Resource
 from support.governance import join, make_organization
-from support.identity import grant_roles, signed_in, staff_with_mfa
+from support.identity import signed_in, staff_with_mfa
 
 LOGS = "/api/v1/audit-logs"
 
@@ -68,8 +68,7 @@ def test_an_organization_scoped_reader_sees_only_entries_about_their_organizatio
         },
     )
     assert created.status_code == 201, created.get_json()
-    auditor = signed_in(client)
-    grant_roles(container, auditor, "branch-auditor")
+    auditor = staff_with_mfa(client, container, "branch-auditor")
     join(container, world["a"], auditor)
     assert actions_seen(client, auditor) == {"scope.by_a_member", "scope.about_a_member", "scope.about_a"}
 
@@ -88,7 +87,6 @@ def test_a_scoped_reader_in_no_organization_sees_only_their_own_entries(client, 
             "scopes": {"audit:view": "organization"},
         },
     )
-    loner = signed_in(client)
-    grant_roles(container, loner, "loose-auditor")
+    loner = staff_with_mfa(client, container, "loose-auditor")
     record(container, "scope.by_loner", loner.id, "service_request", str(uuid.uuid4()))
     assert actions_seen(client, loner) == {"scope.by_loner"}

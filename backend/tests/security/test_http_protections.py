@@ -155,7 +155,8 @@ def test_the_api_keeps_no_cookie_session(app, client):
     """Bearer tokens only: no response sets a cookie, and no handler could store anything in
     a cookie session (Flask's session is a null one)."""
     assert "Set-Cookie" not in client.get("/health").headers
-    with app.test_request_context("/api/v1/me"):
+    # A public route: an anonymous request to a protected one now stops at 401 in preprocessing.
+    with app.test_request_context("/api/v1/auth/register", method="POST"):
         app.preprocess_request()
         with pytest.raises(RuntimeError):
             flask.session["user"] = "x"

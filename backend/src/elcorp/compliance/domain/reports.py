@@ -26,12 +26,17 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
-from elcorp.shared.domain.clock import WINDHOEK
+from elcorp.shared.domain.clock import (
+    EARLIEST_BUSINESS_YEAR,
+    LATEST_BUSINESS_YEAR,
+    WINDHOEK,
+    within_business_years,
+)
 from elcorp.shared.domain.errors import DomainError, ErrorCode, ValidationFailed
 
-PERIOD_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+PERIOD_PATTERN = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+PLAIN_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 SECONDS_PER_DAY = Decimal(86_400)
 
 
@@ -74,12 +79,22 @@ class ReportPeriod:
 
     @classmethod
     def parse(cls, text: str) -> ReportPeriod:
-        found = PERIOD_PATTERN.match(text or "")
-        if found is None or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 2000:
+        found = PERIOD_PATTERN.fullmatch(text or "")
+        if (
+            found is None
+            or not 1 <= int(found.group(2)) <= 12
+            or not within_business_years(int(found.group(1)))
+        ):
             raise ReportPeriodInvalid(
                 f"{text!r} is not a month: write it YYYY-MM, e.g. 2026-11",
                 details=[
-                    {"field": "period", "message": "expected YYYY-MM (month 01-12, year 2000 or later)"}
+                    {
+                        "field": "period",
+                        "message": (
+                            f"expected YYYY-MM (month 01-12, year {EARLIEST_BUSINESS_YEAR} "
+                            f"to {LATEST_BUSINESS_YEAR})"
+                        ),
+                    }
                 ],
             )
         return cls(int(found.group(1)), int(found.group(2)))

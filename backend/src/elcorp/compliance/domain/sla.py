@@ -32,7 +32,12 @@ from enum import StrEnum
 from typing import Any
 
 from elcorp.compliance.domain.business_calendar import ZERO, WorkingTime
-from elcorp.shared.domain.clock import WINDHOEK
+from elcorp.shared.domain.clock import (
+    EARLIEST_BUSINESS_YEAR,
+    LATEST_BUSINESS_YEAR,
+    WINDHOEK,
+    within_business_years,
+)
 from elcorp.shared.domain.errors import DomainError, ErrorCode
 
 ANY = "*"  # a policy's category or priority that matches every value
@@ -409,11 +414,17 @@ def month_bounds(period: str) -> tuple[datetime, datetime]:
     """[start, end) of a month `YYYY-MM` in Africa/Windhoek, as UTC instants."""
     try:
         year_text, month_text = period.split("-")
-        if len(year_text) != 4 or len(month_text) != 2:
+        digits = year_text + month_text
+        if len(year_text) != 4 or len(month_text) != 2 or not (digits.isascii() and digits.isdigit()):
             raise ValueError(period)
         year, month = int(year_text), int(month_text)
+        if not within_business_years(year):
+            raise ValueError(period)
         start = datetime(year, month, 1, tzinfo=WINDHOEK)
     except ValueError:
-        raise SlaPeriodInvalid(details=[{"field": "period", "message": "must be YYYY-MM"}]) from None
+        years = f"{EARLIEST_BUSINESS_YEAR} to {LATEST_BUSINESS_YEAR}"
+        raise SlaPeriodInvalid(
+            details=[{"field": "period", "message": f"must be YYYY-MM, a year from {years}"}]
+        ) from None
     end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=WINDHOEK)
     return start.astimezone(UTC), end.astimezone(UTC)

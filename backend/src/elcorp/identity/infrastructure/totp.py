@@ -29,7 +29,7 @@ class PyOtpTotp:
         return buffer.getvalue().decode()
 
     def matching_step(self, secret: str, code: str, at: datetime) -> int | None:
-        if not (code.isdigit() and len(code) == 6):
+        if not (code.isascii() and code.isdigit() and len(code) == 6):
             return None
         totp = pyotp.TOTP(secret)
         current = int(at.timestamp()) // STEP_SECONDS

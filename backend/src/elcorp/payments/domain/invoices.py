@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from elcorp.payments.domain.ledger import to_minor_unit
 from elcorp.shared.domain.errors import Conflict, ErrorCode, ValidationFailed
+from elcorp.shared.domain.money import decimal_from_text
 
 DEFAULT_VAT_RATE = Decimal("15")  # percent: Namibia's standard rate (VAT Act 10 of 2000)
 MAX_LINES = 200
@@ -88,7 +89,7 @@ def checked_lines(raw: Sequence[tuple[str, str | Decimal, str | Decimal]]) -> li
     for index, (description, quantity_raw, price_raw) in enumerate(raw):
         field = f"lines[{index}]"
         try:
-            quantity, price = Decimal(str(quantity_raw)), Decimal(str(price_raw))
+            quantity, price = decimal_from_text(str(quantity_raw)), decimal_from_text(str(price_raw))
         except InvalidOperation as exc:
             raise InvoiceLineInvalid(
                 details=[{"field": field, "message": "quantity and unit_price are decimal numbers"}]

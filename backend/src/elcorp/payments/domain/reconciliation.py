@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -25,12 +26,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from elcorp.shared.domain.clock import EARLIEST_BUSINESS_YEAR, LATEST_BUSINESS_YEAR, within_business_years
 from elcorp.shared.domain.errors import ErrorCode, ValidationFailed
+from elcorp.shared.domain.money import decimal_from_text
 
 COLUMNS = ("date", "reference", "amount", "currency")
 MAX_LINES = 100_000
 MAX_REFERENCE = 100
 MAX_PROBLEMS = 100  # reported; the count of all of them is in the message
+STATEMENT_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class StatementMalformed(ValidationFailed):
@@ -70,13 +74,18 @@ def _parse_row(number: int, row: dict[str, str]) -> StatementLine | list[str]:
     raw_amount, currency = row["amount"].strip(), row["currency"].strip().upper()
     on: date | None = None
     try:
+        if STATEMENT_DATE.fullmatch(raw_date) is None:
+            raise ValueError(raw_date)
         on = date.fromisoformat(raw_date)
     except ValueError:
         problems.append(f"date {raw_date!r} is not YYYY-MM-DD")
+    if on is not None and not within_business_years(on.year):
+        problems.append(f"date {raw_date!r} is outside {EARLIEST_BUSINESS_YEAR}-{LATEST_BUSINESS_YEAR}")
+        on = None
     if not reference or len(reference) > MAX_REFERENCE:
         problems.append(f"reference must have 1 to {MAX_REFERENCE} characters")
     try:
-        amount = Decimal(raw_amount)
+        amount = decimal_from_text(raw_amount)
     except InvalidOperation:
         amount = Decimal(0)
     if not amount.is_finite() or amount == 0:

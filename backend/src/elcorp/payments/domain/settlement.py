@@ -21,7 +21,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from elcorp.shared.domain.clock import WINDHOEK
+from elcorp.shared.domain.clock import (
+    EARLIEST_BUSINESS_YEAR,
+    LATEST_BUSINESS_YEAR,
+    WINDHOEK,
+    within_business_years,
+)
 from elcorp.shared.domain.errors import ErrorCode, ValidationFailed
 
 SETTLED_TYPES = ("deposit", "withdrawal")
@@ -40,7 +45,15 @@ class BusinessDayNotOver(ValidationFailed):
 
 
 def business_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The UTC instants [start, end) of a Windhoek business day."""
+    """The UTC instants [start, end) of a Windhoek business day. A day outside the business
+    years is refused (422): 9999-12-31 has no next day to end on."""
+    if not within_business_years(day.year):
+        raise ValidationFailed(
+            f"{day.isoformat()} is not a business day the platform keeps records for",
+            details=[
+                {"field": "date", "message": f"a day from {EARLIEST_BUSINESS_YEAR} to {LATEST_BUSINESS_YEAR}"}
+            ],
+        )
     start = datetime.combine(day, time.min, tzinfo=WINDHOEK)
     end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=WINDHOEK)
     return start.astimezone(UTC), end.astimezone(UTC)

@@ -9,10 +9,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from elcorp.shared.application.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from elcorp.shared.application.pagination import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 
-QUANTITY = r"^\d{1,12}(\.\d{1,4})?$"
-PRICE = r"^\d{1,12}(\.\d{1,8})?$"
+QUANTITY = r"^[0-9]{1,12}(\.[0-9]{1,4})?$"
+PRICE = r"^[0-9]{1,12}(\.[0-9]{1,8})?$"
 
 
 class Strict(BaseModel):
@@ -55,7 +55,7 @@ class CreditNoteBody(Strict):
 class InvoiceQuery(Strict):
     status: Literal["draft", "issued", "paid", "void"] | None = None
     issuer_id: uuid.UUID | None = None
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=MAX_PAGE)
     per_page: int = Field(default=DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE)
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-AMOUNT = r"^\d{1,12}(\.\d{1,8})?$"
+AMOUNT = r"^[0-9]{1,12}(\.[0-9]{1,8})?$"
 AMOUNT_DOC = 'A decimal string greater than zero, "12.50" (NAD: at most 2 decimal places)'
 
 

@@ -15,6 +15,10 @@ from elcorp.shared.domain.errors import ValidationFailed
 T = TypeVar("T")
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
+# Deep pages cost the database a scan of every row before them, and an unbounded page number
+# overflows PostgreSQL's bigint OFFSET (page=2**70 was a 500). 100,000 pages of 100 is ten
+# million rows; past that, filter the list or follow a cursor.
+MAX_PAGE = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +27,10 @@ class PageRequest:
     per_page: int = DEFAULT_PER_PAGE
 
     def __post_init__(self) -> None:
-        if self.page < 1:
-            raise ValidationFailed(details=[{"field": "page", "message": "must be at least 1"}])
+        if not 1 <= self.page <= MAX_PAGE:
+            raise ValidationFailed(
+                details=[{"field": "page", "message": f"must be between 1 and {MAX_PAGE}"}]
+            )
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise ValidationFailed(
                 details=[{"field": "per_page", "message": f"must be between 1 and {MAX_PER_PAGE}"}]

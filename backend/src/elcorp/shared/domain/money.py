@@ -6,6 +6,7 @@ arithmetic between different currencies is an error, not a silent conversion.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -18,6 +19,21 @@ _QUANTUM = Decimal(1).scaleb(-SCALE)
 
 # ISO 4217 codes the platform accepts. Namibia's dollar is pegged 1:1 to the rand (ZAR).
 SUPPORTED_CURRENCIES = frozenset({"NAD", "ZAR", "USD", "EUR", "GBP", "BWP"})
+
+# Decimal's own syntax, in ASCII digits only: `Decimal()` also reads Arabic-Indic
+# ("\u0661\u0660"), full-width ("\uff11\uff10") and every other Unicode digit, and
+# underscores ("1_000").
+_ASCII_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def decimal_from_text(text: str) -> Decimal:
+    """The decimal a person or a file wrote, in ASCII digits only: an amount must read the same
+    to every system it reaches (a bank file, a spreadsheet, an auditor's script), so a string
+    Python alone would read as a number (Arabic-Indic "\u0661\u0660" is 10 to `Decimal`) is refused with
+    InvalidOperation, like any other non-number."""
+    if not isinstance(text, str) or _ASCII_DECIMAL.fullmatch(text) is None:
+        raise InvalidOperation(f"{text!r} is not a decimal written in ASCII digits")
+    return Decimal(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +64,7 @@ class Money:
         if isinstance(amount, bool | float):
             raise InvalidMoney("Amount must be a decimal string or Decimal, never a float")
         try:
-            value = amount if isinstance(amount, Decimal) else Decimal(str(amount).strip())
+            value = amount if isinstance(amount, Decimal) else decimal_from_text(str(amount).strip())
         except (InvalidOperation, ValueError) as exc:
             raise InvalidMoney(f"{amount!r} is not a decimal amount") from exc
         return cls(value, currency)

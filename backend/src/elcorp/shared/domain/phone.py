@@ -34,7 +34,12 @@ class PhoneNumber:
         return cls(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.e164, str) and self.e164.startswith("+") and self.e164[1:].isdigit()):
+        if not (
+            isinstance(self.e164, str)
+            and self.e164.startswith("+")
+            and self.e164[1:].isascii()
+            and self.e164[1:].isdigit()
+        ):
             raise InvalidPhoneNumber("Phone numbers are stored in E.164 form")
 
     @property

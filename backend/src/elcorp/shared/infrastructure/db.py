@@ -41,7 +41,10 @@ def build_engine(
 ) -> Engine:
     """A pooled engine. Without `pre_ping`, a broken connection is found when it is used:
     SQLAlchemy then invalidates every connection of the pool (`SRV_002`, 503, for that
-    request; see `errors.py`), instead of a `SELECT 1` round trip before every request."""
+    request; see `errors.py`), instead of a `SELECT 1` round trip before every request.
+
+    `hide_parameters`: a database error's text (and so every logged traceback) names the SQL
+    but never the bound values, which carry personal data, password hashes and tokens."""
     options = "-c timezone=UTC"
     if statement_timeout_ms:
         options += f" -c statement_timeout={int(statement_timeout_ms)}"
@@ -51,6 +54,7 @@ def build_engine(
         max_overflow=pool_size,
         pool_pre_ping=pre_ping,
         connect_args={"options": options, "application_name": "elcorp"},
+        hide_parameters=True,
         **kwargs,
     )
 

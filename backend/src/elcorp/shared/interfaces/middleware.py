@@ -1,12 +1,14 @@
-"""Per-request plumbing: request id, request context, JSON-only bodies, security headers,
-structured access log and request metrics."""
+"""Per-request plumbing: request id, request context, JSON-only bodies, text the database
+can store, security headers, structured access log and request metrics."""
 
 from __future__ import annotations
 
 import re
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from flask import Flask, Response, current_app, g, request
@@ -21,6 +23,15 @@ access_log = structlog.get_logger("elcorp.access")
 # A client may send its own X-Request-ID (for tracing across systems) if it looks sane.
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+# Text no column can hold: PostgreSQL refuses NUL (U+0000) in text, and an unpaired
+# surrogate (JSON's "\ud800") has no UTF-8 encoding. Either one used to reach the database
+# and come back as a 500; it is refused at the door, wherever the request carries it.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE_MESSAGE = "must not contain NUL (U+0000) or unpaired surrogate characters"
+# Far deeper than any body the API takes, far below Python's recursion limit (a body of
+# 50,000 nested `[` made the JSON parser raise RecursionError: a 500).
+MAX_JSON_DEPTH = 32
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 DOCS_CSP = (
@@ -88,6 +99,7 @@ def install(app: Flask, policy: HttpPolicy) -> None:
 def install_body_check(app: Flask) -> None:
     """After the rate limiter, so malformed bodies count against the caller's budget too."""
     app.before_request(_check_body)
+    app.before_request(_refuse_unstorable_text)
 
 
 def _check_body() -> Response | None:
@@ -109,10 +121,89 @@ def _check_body() -> Response | None:
             status=415,
         )
     try:
-        request.get_json(force=False, silent=False, cache=True)
+        too_deep = json_depth_exceeds(request.get_json(force=False, silent=False, cache=True), MAX_JSON_DEPTH)
     except BadRequest:
         return envelope.error(ErrorCode.MALFORMED_JSON, "The request body is not valid JSON", status=400)
+    except RecursionError:  # the parser's own stack ran out: nested far past the limit
+        too_deep = True
+    if too_deep:
+        return envelope.error(
+            ErrorCode.MALFORMED_JSON,
+            f"The request body nests deeper than {MAX_JSON_DEPTH} levels",
+            status=400,
+        )
     return None
+
+
+def json_depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether a parsed JSON value nests more than `limit` arrays/objects (walked without
+    recursion, so no body can exhaust the stack here)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _refuse_unstorable_text() -> Response | None:
+    """422 naming the header, query or path parameter, form field or JSON field whose text
+    holds NUL or an unpaired surrogate."""
+    fields = sorted(set(unstorable_fields()))
+    if not fields:
+        return None
+    return envelope.validation_error([{"field": field, "message": UNSTORABLE_MESSAGE} for field in fields])
+
+
+def unstorable_fields() -> Iterator[str]:
+    """The names of every piece of this request's text that the database could not store."""
+    for name, value in request.headers.items():
+        if _UNSTORABLE.search(value):
+            yield _printable(name)
+    for name, value in request.args.items(multi=True):
+        if _UNSTORABLE.search(name) or _UNSTORABLE.search(value):
+            yield _printable(name)
+    for name, value in (request.view_args or {}).items():
+        if isinstance(value, str) and _UNSTORABLE.search(value):
+            yield name
+    if request.method not in _BODY_METHODS:
+        return
+    if request.mimetype == "multipart/form-data":
+        for name, value in request.form.items(multi=True):
+            if _UNSTORABLE.search(name) or _UNSTORABLE.search(value):
+                yield _printable(name)
+        for name, upload in request.files.items(multi=True):
+            if _UNSTORABLE.search(name) or _UNSTORABLE.search(upload.filename or ""):
+                yield _printable(name)
+    elif request.is_json:
+        yield from _unstorable_in_json(request.get_json(silent=True, cache=True))
+
+
+def _unstorable_in_json(body: Any) -> Iterator[str]:
+    """Dotted paths (`lines.0.description`, as validation errors name fields) of the keys and
+    strings of a JSON body holding unstorable text."""
+    stack: list[tuple[Any, str]] = [(body, "")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item):
+                yield path or "body"
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                child_path = f"{path}.{_printable(key)}" if path else _printable(key)
+                if _UNSTORABLE.search(key):
+                    yield child_path
+                stack.append((child, child_path))
+        elif isinstance(item, list):
+            stack.extend((child, f"{path}.{i}" if path else str(i)) for i, child in enumerate(item))
+
+
+def _printable(name: str) -> str:
+    """A field name as it can be shown back: unstorable characters written as \\uXXXX."""
+    return _UNSTORABLE.sub(lambda found: f"\\u{ord(found.group()):04x}", name)
 
 
 def _security_headers(response: Response, policy: HttpPolicy) -> None:
