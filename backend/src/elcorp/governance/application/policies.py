@@ -120,7 +120,7 @@ def _resource_audit(resource: Resource) -> dict[str, object]:
         "organization_id": None if resource.organization_id is None else str(resource.organization_id),
         "classification": resource.classification.value,
         "maker_id": None if resource.maker_id is None else str(resource.maker_id),
-        "amount": None if resource.amount is None else str(resource.amount),
+        "amount": None if resource.amount is None else format(resource.amount, "f"),
         "currency": resource.currency,
     }
 

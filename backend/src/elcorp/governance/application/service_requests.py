@@ -550,7 +550,7 @@ def _request_audit(stored: StoredRequest) -> dict[str, object]:
         "status": request.status.value,
         "category": request.category,
         "priority": request.priority.value,
-        "amount": None if request.amount is None else str(request.amount),
+        "amount": None if request.amount is None else format(request.amount, "f"),
         "currency": request.currency,
         "assignee": None
         if request.assignee is None

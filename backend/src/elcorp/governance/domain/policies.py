@@ -462,7 +462,9 @@ class AmountThresholdParams:
     def to_dict(self) -> dict[str, object]:
         return {
             "actions": sorted(self.actions),
-            "thresholds": {currency: str(amount) for currency, amount in sorted(self.thresholds.items())},
+            "thresholds": {
+                currency: format(amount, "f") for currency, amount in sorted(self.thresholds.items())
+            },
             "approval_permission": self.approval_permission,
         }
 

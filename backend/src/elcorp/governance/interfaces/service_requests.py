@@ -52,7 +52,7 @@ def request_json(view: RequestView) -> dict[str, Any]:
         "description": request.description,
         "priority": request.priority.value,
         "status": request.status.value,
-        "amount": None if request.amount is None else str(request.amount),
+        "amount": None if request.amount is None else format(request.amount, "f"),
         "currency": request.currency,
         "assignee": None
         if request.assignee is None
