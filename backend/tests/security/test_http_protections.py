@@ -160,3 +160,14 @@ def test_the_api_keeps_no_cookie_session(app, client):
         app.preprocess_request()
         with pytest.raises(RuntimeError):
             flask.session["user"] = "x"
+
+
+def test_a_callers_session_does_not_outlive_their_request(client):
+    """Grants are cut by the session bound to the request (issue 17, item 1): a pooled
+    thread must not carry one caller's session into the next request."""
+    from elcorp.shared.application import context
+    from support.identity import signed_in
+
+    user = signed_in(client)
+    assert client.get("/api/v1/me", headers=user.auth).status_code == 200
+    assert context.current_session() is None

@@ -50,6 +50,10 @@ def install_authentication(app: Flask, authenticator: Authenticator, authorizer:
         context.with_actor(str(caller.user_id))
         context.bind_session(context.Session(caller.user_id, caller.mfa))
 
+    @app.teardown_request
+    def _forget_session(_: BaseException | None) -> None:
+        context.bind_session(None)  # nothing of this caller outlives the request on its thread
+
 
 def current_caller() -> AuthenticatedCaller:
     caller = getattr(g, "caller", None)
