@@ -24,6 +24,7 @@ from elcorp.compliance.application.breach import BreachEscalationMailer, BreachN
 from elcorp.compliance.application.consent import ConsentLedger
 from elcorp.compliance.application.consent_marketing import MarketingDigest
 from elcorp.compliance.application.erasure import SubjectErasureService
+from elcorp.compliance.application.event_types import EVENT_TYPES as COMPLIANCE_EVENTS
 from elcorp.compliance.application.incidents import Incidents
 from elcorp.compliance.application.incidents_alarms import AlarmIncidents
 from elcorp.compliance.application.incidents_report import IncidentsReport
@@ -48,7 +49,6 @@ from elcorp.compliance.application.sla import SlaTracking
 from elcorp.compliance.application.sla_feeds import SlaFeeds
 from elcorp.compliance.application.sla_mail import SlaMailer
 from elcorp.compliance.application.sla_report import SlaReportSource
-from elcorp.compliance.domain import events as _compliance_events  # noqa: F401 - registers event types
 from elcorp.compliance.domain.breach import BreachEscalationDue
 from elcorp.compliance.domain.breach_letter import LetterContext
 from elcorp.compliance.domain.business_calendar import BusinessHours, RoundTheClock
@@ -108,6 +108,7 @@ from elcorp.governance.application.api import (
     OrganizationDirectory,
     PermissionHolders,
 )
+from elcorp.governance.application.event_types import EVENT_TYPES as GOVERNANCE_EVENTS
 from elcorp.governance.application.invitation_mail import InvitationMailer
 from elcorp.governance.application.invitations import OrganizationInvitations
 from elcorp.governance.application.organizations import OrganizationAdministration
@@ -131,6 +132,7 @@ from elcorp.governance.infrastructure.calendar import CountryHolidayCalendar
 from elcorp.governance.infrastructure.grants import RedisGrantsCache, SqlGrantsStore
 from elcorp.governance.infrastructure.personal_data_erasure import SqlGovernanceErasureStore
 from elcorp.governance.infrastructure.personal_data_export import SqlGovernanceRecords
+from elcorp.governance.infrastructure.reference_data import AccessControlReferenceData
 from elcorp.governance.infrastructure.service_requests import SqlWorkflowUnitOfWork
 from elcorp.governance.infrastructure.unit_of_work import SqlGovernanceUnitOfWork
 from elcorp.identity.application.accounts import Accounts
@@ -145,6 +147,7 @@ from elcorp.identity.application.api import (
 from elcorp.identity.application.authentication import Authentication
 from elcorp.identity.application.authorization import PermissionGate
 from elcorp.identity.application.deps import Ciphers, IdentityDeps
+from elcorp.identity.application.event_types import EVENT_TYPES as IDENTITY_EVENTS
 from elcorp.identity.application.mfa import TwoFactor
 from elcorp.identity.application.notifications import IdentityMailer
 from elcorp.identity.domain.events import (
@@ -168,6 +171,7 @@ from elcorp.identity.infrastructure.totp import PyOtpTotp
 from elcorp.identity.infrastructure.unit_of_work import SqlIdentityUnitOfWork
 from elcorp.identity.interfaces.services import IdentityServices
 from elcorp.payments.application.api import PaymentsPersonalDataErasure
+from elcorp.payments.application.event_types import EVENT_TYPES as PAYMENTS_EVENTS
 from elcorp.payments.application.invoices import InvoiceService, InvoiceSettings, PlatformBusiness
 from elcorp.payments.application.notifications import PaymentApprovalReminder, PaymentsMailer
 from elcorp.payments.application.payments import Payments, PaymentSettings
@@ -194,6 +198,7 @@ from elcorp.payments.infrastructure.vin_decoder import decode_vin
 from elcorp.shared.application.message_bus import MessageBus
 from elcorp.shared.application.personal_data_export import PersonalDataExporter
 from elcorp.shared.domain.clock import Clock, SystemClock, utc_now
+from elcorp.shared.domain.events import register_event_types
 from elcorp.shared.infrastructure.db import build_engine, build_session_factory
 from elcorp.shared.infrastructure.health import ReadinessProbe, migration_heads
 from elcorp.shared.infrastructure.outbox import OutboxDispatcher
@@ -284,20 +289,31 @@ class Container:
 
 
 Seeder = Callable[["Container"], str]
+
+
+def seed_access_control(container: Container) -> str:
+    """The system roles, the permission catalogue and the system roles' grants (rbac.py)."""
+    return AccessControlReferenceData(container.session_factory, RedisGrantsCache(container.redis)).load()
+
+
 # Idempotent reference-data loaders, run by `elcorp seed`, in order. Each returns one line
-# saying what it did. Contexts add theirs (roles and permissions come with identity).
-SEEDERS: list[Seeder] = []
+# saying what it did.
+SEEDERS: list[Seeder] = [seed_access_control]
 
 
 def run_seeders(container: Container) -> list[str]:
-    if not SEEDERS:
-        return ["no reference data to load"]
     return [seeder(container) for seeder in SEEDERS]
 
 
 def register_event_handlers(bus: MessageBus, container: Container) -> None:
     """Subscribe each context's handlers to the events they react to (one place, read it
-    to know who reacts to what). Contexts add their lines as they gain handlers."""
+    to know who reacts to what). Contexts add their lines as they gain handlers.
+
+    Each handler takes the event type it is subscribed to (mypy checks the pairing), and
+    each is a subscriber of its own to the outbox (`<context>.<Class>.<method>`): delivered,
+    retried and parked apart from the other subscribers of the same event. Renaming a
+    handler renames its subscriber; pass `name=` with the old name to keep its pending
+    deliveries."""
     mailer = container.mailer
     bus.subscribe(UserRegistered, mailer.on_user_registered)
     bus.subscribe(UserRegistered, container.payments.on_user_registered)
@@ -330,15 +346,12 @@ def register_event_handlers(bus: MessageBus, container: Container) -> None:
     bus.subscribe(ApprovalReminderDue, workflow.on_reminder_due)
     # SLA tracking: each tracked case's history follows its owner's events.
     feeds = container.sla_feeds
-    for service_request_event in (
-        ServiceRequestSubmitted,
-        ServiceRequestAssigned,
-        ServiceRequestApproved,
-        ServiceRequestRejected,
-        ServiceRequestCompleted,
-        ServiceRequestCancelled,
-    ):
-        bus.subscribe(service_request_event, feeds.on_service_request_event)
+    bus.subscribe(ServiceRequestSubmitted, feeds.on_service_request_event)
+    bus.subscribe(ServiceRequestAssigned, feeds.on_service_request_event)
+    bus.subscribe(ServiceRequestApproved, feeds.on_service_request_event)
+    bus.subscribe(ServiceRequestRejected, feeds.on_service_request_event)
+    bus.subscribe(ServiceRequestCompleted, feeds.on_service_request_event)
+    bus.subscribe(ServiceRequestCancelled, feeds.on_service_request_event)
     bus.subscribe(IncidentOpened, feeds.on_incident_opened)
     bus.subscribe(IncidentStatusChanged, feeds.on_incident_status_changed)
     bus.subscribe(PrivacyRequestFiled, feeds.on_privacy_request_filed)
@@ -640,6 +653,8 @@ def bootstrap(
             raise MissingServerError("REDIS_URL is not set: run `make run` (embedded Redis) or set it")
         redis_client = build_redis(settings.REDIS_URL)
     sessions = session_factory or build_session_factory(engine)
+    # Every context's events, listed by the context, so stored rows of any type can be read.
+    register_event_types(IDENTITY_EVENTS + PAYMENTS_EVENTS + GOVERNANCE_EVENTS + COMPLIANCE_EVENTS)
     bus = MessageBus()
     cipher = FieldCipher([k.get_secret_value() for k in settings.FIELD_ENCRYPTION_KEYS])
 
@@ -740,7 +755,12 @@ def bootstrap(
             audit_lag=sequencer.lag,
             max_audit_lag_seconds=settings.AUDIT_MAX_LAG_SECONDS,
         ),
-        outbox=OutboxDispatcher(sessions, bus, max_attempts=settings.OUTBOX_MAX_ATTEMPTS),
+        outbox=OutboxDispatcher(
+            sessions,
+            bus,
+            max_attempts=settings.OUTBOX_MAX_ATTEMPTS,
+            lease=timedelta(seconds=settings.OUTBOX_LEASE_SECONDS),
+        ),
         access=access,
         identity=identity,
         users=directory,

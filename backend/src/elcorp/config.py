@@ -215,6 +215,9 @@ class Settings(BaseSettings):
     OUTBOX_DISPATCH_INTERVAL_SECONDS: float = Field(default=1.0, gt=0)
     OUTBOX_BATCH_SIZE: int = Field(default=100, ge=1, le=10_000)
     OUTBOX_MAX_ATTEMPTS: int = Field(default=10, ge=1)
+    # A dispatcher's lease on one delivery while its handler runs; past it another dispatcher
+    # may run the delivery again (a crashed worker's). Keep it above the slowest handler.
+    OUTBOX_LEASE_SECONDS: int = Field(default=300, ge=1)
 
     # Paths
     VAR_DIR: Path = REPO_ROOT / "var"

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from elcorp.jobs.factory import celery_init_app
 from elcorp.jobs.tasks import dispatch_outbox, ping
 from elcorp.main import create_app
-from elcorp.shared.domain.events import DomainEvent
+from elcorp.shared.domain.events import DomainEvent, register_event_types
 from elcorp.shared.infrastructure.tables import outbox_message
 from support.committed import committed_container
 
@@ -23,6 +23,9 @@ from support.committed import committed_container
 class InvoiceIssued(DomainEvent):
     event_type = "tests.InvoiceIssued"
     invoice_id: uuid.UUID
+
+
+register_event_types([InvoiceIssued])  # test events are listed like a context's EVENT_TYPES
 
 
 @pytest.fixture

@@ -72,7 +72,9 @@ def migrate(target: str, down: bool) -> None:
 
 @main.command()
 def seed() -> None:
-    """Insert reference data (idempotent: running it twice changes nothing)."""
+    """Load the reference data the code declares that the database lacks: the system roles,
+    the permission catalogue and the system roles' grants. Migrations insert them too, so on a
+    migrated database nothing is added. Idempotent: running it twice changes nothing."""
     from elcorp.bootstrap import bootstrap, run_seeders
 
     container = bootstrap(_settings())
@@ -271,6 +273,40 @@ def outbox_dispatch(batch_size: int | None) -> None:
     click.echo(
         json.dumps({"dispatched": result.dispatched, "retried": result.retried, "failed": result.failed})
     )
+
+
+@main.command("outbox-parked")
+@click.option("--limit", type=int, default=100, show_default=True)
+def outbox_parked(limit: int) -> None:
+    """List parked outbox deliveries (and messages that could not be fanned out), one JSON
+    object a line, most recent first."""
+    from elcorp.bootstrap import bootstrap
+
+    for parked in bootstrap(_settings()).outbox.parked(limit):
+        click.echo(
+            json.dumps(
+                {
+                    "message_id": parked.message_id,
+                    "event_type": parked.event_type,
+                    "subscriber": parked.subscriber,
+                    "attempts": parked.attempts,
+                    "failed_at": parked.failed_at.isoformat(),
+                    "last_error": parked.last_error,
+                }
+            )
+        )
+
+
+@main.command("outbox-retry")
+@click.option("--message-id", type=int, default=None, help="Only this message's deliveries.")
+@click.option("--subscriber", default=None, help="Only this subscriber's deliveries.")
+def outbox_retry(message_id: int | None, subscriber: str | None) -> None:
+    """Requeue parked outbox deliveries with a fresh set of attempts (all, or those of one
+    message and/or subscriber); the next dispatch runs them."""
+    from elcorp.bootstrap import bootstrap
+
+    requeued = bootstrap(_settings()).outbox.retry_parked(message_id=message_id, subscriber=subscriber)
+    click.echo(json.dumps({"requeued": requeued}))
 
 
 @main.command()

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from elcorp.governance.application.event_types import EVENT_TYPES as GOVERNANCE_EVENTS
 from elcorp.governance.domain.approval_chains import (
     AlreadyApproved,
     ApprovalChain,
@@ -34,7 +35,7 @@ from elcorp.governance.domain.service_requests import (
     allowed_commands,
 )
 from elcorp.shared.domain.errors import Conflict, ErrorCode, ValidationFailed
-from elcorp.shared.domain.events import event_class
+from elcorp.shared.domain.events import event_class, register_event_types
 
 T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 REQUESTER, AGENT = uuid.uuid4(), uuid.uuid4()
@@ -176,6 +177,7 @@ def test_the_whole_workflow_keeps_a_history_and_raises_events():
 
 
 def test_events_round_trip_through_the_outbox_payload():
+    register_event_types(GOVERNANCE_EVENTS)  # what the composition root does
     request = request_in(RequestStatus.REJECTED)
     for event in request.pull_events():
         assert event_class(event.event_type).from_payload(event.to_payload()) == event

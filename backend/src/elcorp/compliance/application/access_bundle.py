@@ -30,7 +30,6 @@ from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.personal_data_export import PersonalDataExporter
 from elcorp.shared.application.unit_of_work import UnitOfWork
 from elcorp.shared.domain.clock import Clock, SystemClock, isoformat_z
-from elcorp.shared.domain.events import DomainEvent
 
 logger = logging.getLogger(__name__)
 
@@ -102,10 +101,9 @@ class AccessBundles:
     def sections(self) -> list[str]:
         return [e.section for e in self._exporters]
 
-    def on_requested(self, event: DomainEvent) -> None:
+    def on_requested(self, event: AccessBundleRequested) -> None:
         """Outbox handler of AccessBundleRequested."""
-        if isinstance(event, AccessBundleRequested):
-            self.build(event.request_id)
+        self.build(event.request_id)
 
     def build_pending(self, limit: int = 20) -> int:
         """Build the bundles still pending (a sweep after a lost or failed delivery)."""

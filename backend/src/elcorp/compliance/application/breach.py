@@ -33,7 +33,6 @@ from elcorp.compliance.domain.incidents import SYSTEM, Incident
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.domain.clock import Clock, SystemClock, isoformat_z
 from elcorp.shared.domain.errors import NotFound
-from elcorp.shared.domain.events import DomainEvent
 
 logger = logging.getLogger(__name__)
 
@@ -305,9 +304,7 @@ class BreachEscalationMailer:
     sender: EmailSender
     public_base_url: str
 
-    def on_escalation_due(self, event: DomainEvent) -> None:
-        if not isinstance(event, BreachEscalationDue):
-            return
+    def on_escalation_due(self, event: BreachEscalationDue) -> None:
         missing = [
             who
             for who, done in (

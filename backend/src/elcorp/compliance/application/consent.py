@@ -38,12 +38,12 @@ from elcorp.compliance.domain.consent import (
 )
 from elcorp.compliance.domain.notices import PrivacyNotice
 from elcorp.governance.application.api import AccessControl, Scope
+from elcorp.identity.application.api import UserRegistered
 from elcorp.shared.application import context
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.domain.audit_entry import canonical, entry_timestamp
 from elcorp.shared.domain.clock import Clock, SystemClock
 from elcorp.shared.domain.errors import AccessDenied, NotFound
-from elcorp.shared.domain.events import DomainEvent
 from elcorp.shared.domain.ids import new_id
 
 logger = logging.getLogger(__name__)
@@ -228,12 +228,11 @@ class ConsentLedger:
         return made
 
     # -- registration (outbox handler) --------------------------------------------------------
-    def on_user_registered(self, event: DomainEvent) -> None:
+    def on_user_registered(self, event: UserRegistered) -> None:
         """The consents ticked at registration, recorded against the notice in force at the
         moment of registration. Idempotent: a redelivered event adds nothing."""
-        subject_id = getattr(event, "user_id", None)
-        given = tuple(getattr(event, "consents", None) or ())
-        if not isinstance(subject_id, uuid.UUID) or not given:
+        subject_id, given = event.user_id, tuple(event.consents)
+        if not given:
             return
         with self._uow() as uow:
             notice = uow.notices.in_force_at(event.occurred_at) or uow.notices.current()

@@ -3,9 +3,9 @@ with the event's facts in its description and timeline. While the incident of an
 is active (open, acknowledged, investigating), a repeat becomes a timeline note instead of
 a second incident; once it is resolved, the next alarm opens a new one.
 
-The events come from other contexts (payments, identity) and from the audit trail; the
-handlers read them by their published fields, so this module imports none of those
-contexts. Which event goes to which handler is wired in bootstrap.register_event_handlers.
+The events come from other contexts (payments, identity), imported from their public
+APIs, and from the audit trail; each handler takes the event type it is subscribed to.
+Which event goes to which handler is wired in bootstrap.register_event_handlers.
 
 | alarm                              | key                          | type         | impact x urgency |
 |------------------------------------|------------------------------|--------------|------------------|
@@ -19,12 +19,14 @@ contexts. Which event goes to which handler is wired in bootstrap.register_event
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from elcorp.compliance.application.incidents import Alarm, Incidents
+from elcorp.compliance.domain.events import AuditSequencerStalled, AuditVerificationFailed
 from elcorp.compliance.domain.incidents import IncidentType, Severity
+from elcorp.identity.application.api import AccountLocked, SecurityNotice
+from elcorp.payments.application.api import LedgerIntegrityFailed
 from elcorp.shared.domain.events import DomainEvent
 
 logger = logging.getLogger(__name__)
@@ -39,10 +41,10 @@ class AlarmIncidents:
     lockout_threshold: int = DEFAULT_LOCKOUT_THRESHOLD
     lockout_window_seconds: int = DEFAULT_LOCKOUT_WINDOW_SECONDS
 
-    def on_ledger_integrity_failed(self, event: DomainEvent) -> None:
-        currencies = list(getattr(event, "unbalanced_currencies", None) or [])
-        mismatched = int(getattr(event, "mismatched_accounts", 0) or 0)
-        broken = getattr(event, "first_broken_link", None)
+    def on_ledger_integrity_failed(self, event: LedgerIntegrityFailed) -> None:
+        currencies = list(event.unbalanced_currencies or [])
+        mismatched = int(event.mismatched_accounts or 0)
+        broken = event.first_broken_link
         facts = {
             "unbalanced_currencies": currencies,
             "mismatched_accounts": mismatched,
@@ -67,9 +69,9 @@ class AlarmIncidents:
             systems=("payments ledger",),
         )
 
-    def on_audit_verification_failed(self, event: DomainEvent) -> None:
-        seq = getattr(event, "first_bad_seq", None)
-        reason = str(getattr(event, "reason", "") or "")
+    def on_audit_verification_failed(self, event: AuditVerificationFailed) -> None:
+        seq = event.first_bad_seq
+        reason = str(event.reason or "")
         self._raise(
             event,
             key="audit_verification",
@@ -86,9 +88,9 @@ class AlarmIncidents:
             systems=("audit trail",),
         )
 
-    def on_audit_sequencer_stalled(self, event: DomainEvent) -> None:
-        waiting = getattr(event, "waiting", None)
-        age = getattr(event, "oldest_age_seconds", None)
+    def on_audit_sequencer_stalled(self, event: AuditSequencerStalled) -> None:
+        waiting = event.waiting
+        age = event.oldest_age_seconds
         self._raise(
             event,
             key="audit_sequencer",
@@ -104,11 +106,11 @@ class AlarmIncidents:
             systems=("audit trail",),
         )
 
-    def on_security_notice(self, event: DomainEvent) -> None:
+    def on_security_notice(self, event: SecurityNotice) -> None:
         """Only refresh-token theft detection (RFC 9700 s4.14.2) is an incident."""
-        if getattr(event, "kind", None) != "refresh_token_reused":
+        if event.kind != "refresh_token_reused":
             return
-        user_id = getattr(event, "user_id", None)
+        user_id = event.user_id
         self._raise(
             event,
             key=f"refresh_token_reuse:{user_id}",
@@ -121,21 +123,20 @@ class AlarmIncidents:
             impact=2,
             urgency=1,
             severity=Severity.HIGH,
-            facts={"user_id": None if user_id is None else str(user_id)},
+            facts={"user_id": str(user_id)},
             systems=("identity", "sessions"),
             subjects=1,
         )
 
-    def on_account_locked(self, event: DomainEvent) -> None:
+    def on_account_locked(self, event: AccountLocked) -> None:
         """Repeated lockouts from one IP (password spraying or credential stuffing)."""
-        ip = getattr(event, "ip", None)
+        ip = event.ip
         if not ip:
             return
-        user_id = getattr(event, "user_id", None)
         count = self.incidents.record_lockout(
             event.event_id,
             str(ip),
-            user_id if isinstance(user_id, uuid.UUID) else None,
+            event.user_id,
             event.occurred_at,
             self.lockout_window_seconds,
         )

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from elcorp.compliance.domain.privacy_requests import PrivacyRequestClosed
-from elcorp.shared.domain.events import DomainEvent
 
 TITLES = {
     "access": "access to your personal information",
@@ -35,9 +34,7 @@ class PrivacyRequestMailer:
     sender: EmailSender
     public_base_url: str
 
-    def on_closed(self, event: DomainEvent) -> None:
-        if not isinstance(event, PrivacyRequestClosed):
-            return
+    def on_closed(self, event: PrivacyRequestClosed) -> None:
         if event.request_type == "erasure" and event.status == "completed":
             return  # told at once by send_erasure_notice: no address is left afterwards
         address = self.directory.addresses([event.subject_id]).get(event.subject_id)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from elcorp.compliance.domain.risks import RiskReviewDue
-from elcorp.shared.domain.events import DomainEvent
 
 logger = logging.getLogger(__name__)
 MANAGE = "risk:manage"
@@ -32,9 +31,7 @@ class RiskReviewMailer:
     public_base_url: str
     managers: Callable[[str], frozenset[uuid.UUID]]  # holders of a permission at scope `all`
 
-    def on_review_due(self, event: DomainEvent) -> None:
-        if not isinstance(event, RiskReviewDue):
-            return
+    def on_review_due(self, event: RiskReviewDue) -> None:
         recipients = frozenset({event.owner_id}) if event.owner_id else self.managers(MANAGE)
         link = f"{self.public_base_url.rstrip('/')}/api/v1/risks/{event.risk_id}"
         body = (

@@ -1,8 +1,8 @@
 """What each published event means for a tracked case's SLA history.
 
-The events are the owning contexts' published contract (their `event_type` names and
-fields, as stored in the outbox); this module reads them by name so compliance depends on
-no other context's internals. Each handler is idempotent: the history rows carry the
+The events are the owning contexts' published contract (governance's come from its public
+API, `ServiceRequestEvent`); each handler takes the event types it is subscribed to. Each
+handler is idempotent: the history rows carry the
 source event's id, and a redelivered event writes nothing.
 
 Mappings (and why):
@@ -25,21 +25,26 @@ from datetime import datetime
 from typing import Any
 
 from elcorp.compliance.application.sla import SlaTracking
+from elcorp.compliance.domain.events import IncidentOpened, IncidentStatusChanged
+from elcorp.compliance.domain.privacy_requests import (
+    PrivacyRequestClosed,
+    PrivacyRequestExtended,
+    PrivacyRequestFiled,
+    PrivacyRequestVerificationRecorded,
+)
 from elcorp.compliance.domain.sla import CaseEvent, CaseType, EventKind
+from elcorp.governance.application.api import (
+    ServiceRequestApproved,
+    ServiceRequestAssigned,
+    ServiceRequestCompleted,
+    ServiceRequestEvent,
+    ServiceRequestRejected,
+    ServiceRequestSubmitted,
+)
 from elcorp.shared.domain.events import DomainEvent
 
 PRIVACY_PRIORITY = "normal"  # data-subject requests have one statutory clock, no priorities
 MINUTES_PER_DAY = 24 * 60
-
-
-def _field(event: DomainEvent, name: str) -> Any:
-    """A field of the published event, read by its contract name."""
-    return getattr(event, name)
-
-
-def _uuid(event: DomainEvent, name: str) -> uuid.UUID:
-    value = _field(event, name)
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 class SlaFeeds:
@@ -64,20 +69,13 @@ class SlaFeeds:
         )
 
     # -- service requests -----------------------------------------------------------------
-    def on_service_request_event(self, event: DomainEvent) -> None:
-        kind = event.event_type.rsplit(".", 1)[-1]
+    def on_service_request_event(self, event: ServiceRequestEvent) -> None:
         sr = CaseType.SERVICE_REQUEST
-        if kind == "ServiceRequestSubmitted":
-            self._sla.open(
-                sr,
-                _uuid(event, "request_id"),
-                str(_field(event, "category")),
-                str(_field(event, "priority")),
-                event.occurred_at,
-            )
+        if isinstance(event, ServiceRequestSubmitted):
+            self._sla.open(sr, event.request_id, str(event.category), str(event.priority), event.occurred_at)
             return
-        request_id = _uuid(event, "request_id")
-        if kind == "ServiceRequestAssigned":
+        request_id = event.request_id
+        if isinstance(event, ServiceRequestAssigned):
             case = self._sla.history(sr, request_id)
             if case is None or case.first(EventKind.RESPONDED) is not None:
                 return  # a re-assignment: the response was given already
@@ -88,9 +86,9 @@ class SlaFeeds:
                 (EventKind.RESPONDED, {}),
                 (EventKind.PAUSED, {"reason": "awaiting_approval"}),
             )
-        elif kind == "ServiceRequestApproved":
+        elif isinstance(event, ServiceRequestApproved):
             self._record(sr, request_id, event, (EventKind.RESUMED, {"reason": "approved"}))
-        elif kind == "ServiceRequestRejected":
+        elif isinstance(event, ServiceRequestRejected):
             self._record(
                 sr,
                 request_id,
@@ -98,7 +96,7 @@ class SlaFeeds:
                 (EventKind.RESOLVED, {"outcome": "rejected"}),
                 (EventKind.CLOSED, {"outcome": "rejected"}),
             )
-        elif kind == "ServiceRequestCompleted":
+        elif isinstance(event, ServiceRequestCompleted):
             self._record(
                 sr,
                 request_id,
@@ -106,25 +104,21 @@ class SlaFeeds:
                 (EventKind.RESOLVED, {"outcome": "completed"}),
                 (EventKind.CLOSED, {"outcome": "completed"}),
             )
-        elif kind == "ServiceRequestCancelled":
+        else:
             self._record(sr, request_id, event, (EventKind.CLOSED, {"outcome": "cancelled"}))
 
     # -- incidents ------------------------------------------------------------------------
-    def on_incident_opened(self, event: DomainEvent) -> None:
+    def on_incident_opened(self, event: IncidentOpened) -> None:
         self._sla.open(
-            CaseType.INCIDENT,
-            _uuid(event, "incident_id"),
-            str(_field(event, "type")),
-            str(_field(event, "priority")),
-            event.occurred_at,
+            CaseType.INCIDENT, event.incident_id, str(event.type), str(event.priority), event.occurred_at
         )
 
-    def on_incident_status_changed(self, event: DomainEvent) -> None:
-        incident_id = _uuid(event, "incident_id")
+    def on_incident_status_changed(self, event: IncidentStatusChanged) -> None:
+        incident_id = event.incident_id
         case = self._sla.history(CaseType.INCIDENT, incident_id)
         if case is None:
             return
-        status, priority = str(_field(event, "status")), str(_field(event, "priority"))
+        status, priority = str(event.status), str(event.priority)
         kinds: list[tuple[EventKind, dict[str, Any]]] = []
         if priority and priority != case.priority_at(event.occurred_at):
             kinds.append((EventKind.PRIORITY_CHANGED, {"priority": priority}))
@@ -139,23 +133,23 @@ class SlaFeeds:
             self._record(CaseType.INCIDENT, incident_id, event, *kinds)
 
     # -- privacy requests -----------------------------------------------------------------
-    def on_privacy_request_filed(self, event: DomainEvent) -> None:
+    def on_privacy_request_filed(self, event: PrivacyRequestFiled) -> None:
         self._sla.open(
             CaseType.PRIVACY_REQUEST,
-            _uuid(event, "request_id"),
-            str(_field(event, "request_type")),
+            event.request_id,
+            str(event.request_type),
             PRIVACY_PRIORITY,
             event.occurred_at,
         )
 
-    def on_privacy_request_verification(self, event: DomainEvent) -> None:
-        self._record(CaseType.PRIVACY_REQUEST, _uuid(event, "request_id"), event, (EventKind.RESPONDED, {}))
+    def on_privacy_request_verification(self, event: PrivacyRequestVerificationRecorded) -> None:
+        self._record(CaseType.PRIVACY_REQUEST, event.request_id, event, (EventKind.RESPONDED, {}))
 
-    def on_privacy_request_extended(self, event: DomainEvent) -> None:
-        days = int(_field(event, "days"))
+    def on_privacy_request_extended(self, event: PrivacyRequestExtended) -> None:
+        days = int(event.days)
         self._record(
             CaseType.PRIVACY_REQUEST,
-            _uuid(event, "request_id"),
+            event.request_id,
             event,
             (
                 EventKind.DUE_CHANGED,
@@ -163,11 +157,11 @@ class SlaFeeds:
             ),
         )
 
-    def on_privacy_request_closed(self, event: DomainEvent) -> None:
-        status = str(_field(event, "status"))
+    def on_privacy_request_closed(self, event: PrivacyRequestClosed) -> None:
+        status = str(event.status)
         self._record(
             CaseType.PRIVACY_REQUEST,
-            _uuid(event, "request_id"),
+            event.request_id,
             event,
             (EventKind.RESOLVED, {"outcome": status}),
             (EventKind.CLOSED, {"outcome": status}),

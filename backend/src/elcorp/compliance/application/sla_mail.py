@@ -11,7 +11,6 @@ from elcorp.compliance.application.sla import MANAGE_PERMISSION
 from elcorp.compliance.domain.sla import CaseType
 from elcorp.compliance.domain.sla_events import SlaCaseEscalated
 from elcorp.shared.domain.clock import isoformat_z
-from elcorp.shared.domain.events import DomainEvent
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +36,7 @@ class SlaMailer:
         self._sender = sender
         self._base = public_base_url.rstrip("/")
 
-    def on_escalated(self, event: DomainEvent) -> None:
-        if not isinstance(event, SlaCaseEscalated):
-            return
+    def on_escalated(self, event: SlaCaseEscalated) -> None:
         case_type = CaseType(event.case_type)
         people = self._holders.globally(MANAGE_PERMISSION[case_type])
         due = "unknown (paused)" if event.resolution_due_at is None else isoformat_z(event.resolution_due_at)

@@ -14,6 +14,14 @@ from collections.abc import Callable
 from elcorp.governance.application.personal_data_erasure import GovernancePersonalDataErasure
 from elcorp.governance.application.ports import GovernanceUnitOfWork, GrantsCache, GrantsStore
 from elcorp.governance.domain.rbac import ADMIN, STAFF, USER, Grants, Scope
+from elcorp.governance.domain.service_requests import (
+    ServiceRequestApproved,
+    ServiceRequestAssigned,
+    ServiceRequestCancelled,
+    ServiceRequestCompleted,
+    ServiceRequestRejected,
+    ServiceRequestSubmitted,
+)
 from elcorp.shared.application import context
 from elcorp.shared.domain.errors import ValidationFailed
 
@@ -28,7 +36,24 @@ __all__ = [
     "OrganizationDirectory",
     "PermissionHolders",
     "Scope",
+    "ServiceRequestApproved",
+    "ServiceRequestAssigned",
+    "ServiceRequestCancelled",
+    "ServiceRequestCompleted",
+    "ServiceRequestEvent",
+    "ServiceRequestRejected",
+    "ServiceRequestSubmitted",
 ]
+
+# The service-request events other contexts follow (compliance's SLA tracking).
+ServiceRequestEvent = (
+    ServiceRequestSubmitted
+    | ServiceRequestAssigned
+    | ServiceRequestApproved
+    | ServiceRequestRejected
+    | ServiceRequestCompleted
+    | ServiceRequestCancelled
+)
 
 ADMIN_ROLE, STAFF_ROLE, USER_ROLE = ADMIN, STAFF, USER
 

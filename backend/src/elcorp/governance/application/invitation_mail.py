@@ -13,7 +13,6 @@ from elcorp.governance.application.ports import GovernanceUnitOfWork
 from elcorp.governance.application.workflow_ports import Contacts, EmailSender
 from elcorp.governance.domain.invitations import OrganizationInvitationSent
 from elcorp.shared.domain.clock import Clock, SystemClock
-from elcorp.shared.domain.events import DomainEvent
 
 logger = logging.getLogger(__name__)
 
@@ -26,10 +25,8 @@ class InvitationMailer:
     public_base_url: str
     clock: Clock = field(default_factory=SystemClock)
 
-    def on_invited(self, event: DomainEvent) -> None:
+    def on_invited(self, event: OrganizationInvitationSent) -> None:
         """Tell the invitee they were invited, and how to accept or decline."""
-        if not isinstance(event, OrganizationInvitationSent):
-            return
         with self.uow() as uow:
             invitation = uow.organizations.get_invitation(event.invitation_id)
             organization = None if invitation is None else uow.organizations.get(invitation.organization_id)

@@ -44,11 +44,11 @@ from elcorp.governance.domain.organizations import (
     standing_of,
 )
 from elcorp.governance.domain.rbac import Scope
+from elcorp.identity.application.api import UserDeleted
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.domain.clock import Clock, SystemClock
 from elcorp.shared.domain.errors import AccessDenied, AlreadyExists, NotFound, ValidationFailed
-from elcorp.shared.domain.events import DomainEvent
 
 MANAGE = "organization:manage"
 
@@ -269,13 +269,11 @@ class OrganizationAdministration:
             )
             uow.commit()
 
-    def on_user_deleted(self, event: DomainEvent) -> None:
+    def on_user_deleted(self, event: UserDeleted) -> None:
         """Outbox handler: a deleted account leaves its organization and teams (it could
         otherwise still count as the organization's org_admin, and stay in sight of its
         organization-scoped staff). Restoring the account does not restore the membership."""
-        user_id = getattr(event, "user_id", None)
-        if not isinstance(user_id, uuid.UUID):
-            return
+        user_id = event.user_id
         with self._uow() as uow:
             store = uow.organizations
             current = store.membership_of(user_id)

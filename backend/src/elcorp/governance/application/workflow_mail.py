@@ -36,7 +36,6 @@ from elcorp.governance.domain.service_requests import (
     ServiceRequestCompleted,
     ServiceRequestRejected,
 )
-from elcorp.shared.domain.events import DomainEvent
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +48,7 @@ class WorkflowMailer:
     public_base_url: str
 
     # -- handlers ----------------------------------------------------------------------------
-    def on_assigned(self, event: DomainEvent) -> None:
-        if not isinstance(event, ServiceRequestAssigned):
-            return
+    def on_assigned(self, event: ServiceRequestAssigned) -> None:
         stored = self._load(event.request_id)
         if stored is None:
             return
@@ -65,28 +62,23 @@ class WorkflowMailer:
         self._send(people, subject, self._body(stored, "It was assigned to you or your team."))
         self._notify_approvers(stored)
 
-    def on_approval_recorded(self, event: DomainEvent) -> None:
-        if not isinstance(event, ServiceRequestApprovalRecorded) or event.pending_level is None:
-            return
+    def on_approval_recorded(self, event: ServiceRequestApprovalRecorded) -> None:
+        if event.pending_level is None:
+            return  # the chain is complete: ServiceRequestApproved tells the requester
         stored = self._load(event.request_id)
         if stored is not None:
             self._notify_approvers(stored)
 
-    def on_approved(self, event: DomainEvent) -> None:
-        if isinstance(event, ServiceRequestApproved):
-            self._tell_requester(event.request_id, "approved", "Every approval level is satisfied.")
+    def on_approved(self, event: ServiceRequestApproved) -> None:
+        self._tell_requester(event.request_id, "approved", "Every approval level is satisfied.")
 
-    def on_rejected(self, event: DomainEvent) -> None:
-        if isinstance(event, ServiceRequestRejected):
-            self._tell_requester(event.request_id, "rejected", f"Reason given: {event.reason}")
+    def on_rejected(self, event: ServiceRequestRejected) -> None:
+        self._tell_requester(event.request_id, "rejected", f"Reason given: {event.reason}")
 
-    def on_completed(self, event: DomainEvent) -> None:
-        if isinstance(event, ServiceRequestCompleted):
-            self._tell_requester(event.request_id, "completed", "The work is done.")
+    def on_completed(self, event: ServiceRequestCompleted) -> None:
+        self._tell_requester(event.request_id, "completed", "The work is done.")
 
-    def on_reminder_due(self, event: DomainEvent) -> None:
-        if not isinstance(event, ApprovalReminderDue):
-            return
+    def on_reminder_due(self, event: ApprovalReminderDue) -> None:
         stored = self._load(event.request_id)
         if stored is None or stored.request.status.value != "in_review":
             return

@@ -17,13 +17,18 @@ from elcorp.identity.application.personal_data_erasure import (
 )
 from elcorp.identity.application.personal_data_export import IdentityPersonalData
 from elcorp.identity.application.ports import IdentityUnitOfWork
+from elcorp.identity.domain.events import AccountLocked, SecurityNotice, UserDeleted, UserRegistered
 
 __all__ = [
+    "AccountLocked",
     "IdentityPersonalData",
     "IdentityPersonalDataErasure",
     "IdentityRetentionPurge",
     "ProfileCorrections",
+    "SecurityNotice",
+    "UserDeleted",
     "UserDirectory",
+    "UserRegistered",
 ]
 
 

@@ -17,7 +17,6 @@ from elcorp.identity.domain.events import (
     SecurityNotice,
     UserRegistered,
 )
-from elcorp.shared.domain.events import DomainEvent
 
 NOTICES = {
     "password_changed": "Your Elcorp password was changed. Your other devices were signed out.",  # nosec B105
@@ -44,9 +43,7 @@ class IdentityMailer:
     def _address(self, user_id: uuid.UUID) -> str | None:
         return self.accounts.address_of(user_id)
 
-    def on_user_registered(self, event: DomainEvent) -> None:
-        if not isinstance(event, UserRegistered):
-            return
+    def on_user_registered(self, event: UserRegistered) -> None:
         if event.email_verified:
             return
         found = self.accounts.send_verification_email(event.user_id)
@@ -62,9 +59,7 @@ class IdentityMailer:
             '{"token": "<code>"}.' + FOOTER,
         )
 
-    def on_password_reset_requested(self, event: DomainEvent) -> None:
-        if not isinstance(event, PasswordResetRequested):
-            return
+    def on_password_reset_requested(self, event: PasswordResetRequested) -> None:
         found = self.accounts.send_reset_email(event.user_id)
         if found is None:
             return
@@ -78,9 +73,7 @@ class IdentityMailer:
             "/api/v1/auth/password/reset. If you did not ask for this, ignore this email." + FOOTER,
         )
 
-    def on_account_locked(self, event: DomainEvent) -> None:
-        if not isinstance(event, AccountLocked):
-            return
+    def on_account_locked(self, event: AccountLocked) -> None:
         address = self._address(event.user_id)
         if address:
             minutes = max(1, event.locked_seconds // 60)
@@ -91,9 +84,7 @@ class IdentityMailer:
                 "failed attempts." + FOOTER,
             )
 
-    def on_security_notice(self, event: DomainEvent) -> None:
-        if not isinstance(event, SecurityNotice):
-            return
+    def on_security_notice(self, event: SecurityNotice) -> None:
         address = self._address(event.user_id)
         text = NOTICES.get(event.kind)
         if address and text:

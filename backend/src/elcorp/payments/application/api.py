@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from elcorp.payments.application.personal_data_erasure import PaymentsPersonalDataErasure
 from elcorp.payments.application.reporting import LargeTransaction, LedgerReports, TransactionTotals
+from elcorp.payments.domain.events import LedgerIntegrityFailed
 from elcorp.payments.domain.ledger import money_text
 
 __all__ = [
     "LargeTransaction",
+    "LedgerIntegrityFailed",
     "LedgerReports",
     "PaymentsPersonalDataErasure",
     "TransactionTotals",

@@ -53,7 +53,6 @@ from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.unit_of_work import UnitOfWork
 from elcorp.shared.domain.clock import WINDHOEK, Clock, SystemClock
 from elcorp.shared.domain.errors import AccessDenied, Conflict, ErrorCode, NotFound, ValidationFailed
-from elcorp.shared.domain.events import DomainEvent
 from elcorp.shared.domain.ids import new_id
 from elcorp.shared.domain.money import Money
 
@@ -437,11 +436,9 @@ class InvoiceService:
             ),
         )
 
-    def on_transaction_decided(self, event: DomainEvent) -> None:
+    def on_transaction_decided(self, event: TransactionDecided) -> None:
         """Outbox handler: a pending invoice payment was approved (paid), or rejected or
         expired (the invoice is payable again)."""
-        if not isinstance(event, TransactionDecided):
-            return
         with self._uow() as uow:
             found = uow.invoices.by_payment(event.transaction_id, lock=True)
             if found is None or found.status != InvoiceStatus.ISSUED.value:

@@ -53,9 +53,7 @@ class PaymentsMailer:
     sender: EmailSender
     public_base_url: str
 
-    def on_approval_reminder(self, event: DomainEvent) -> None:
-        if not isinstance(event, PaymentApprovalReminder):
-            return
+    def on_approval_reminder(self, event: PaymentApprovalReminder) -> None:
         people = self.approvers.globally("payment:approve") - {event.initiated_by}
         amount = f"{money_text(event.amount, event.currency)} {event.currency}"
         body = (
@@ -70,10 +68,8 @@ class PaymentsMailer:
                 "payments.approval_reminder user_id=%s transaction_id=%s", user_id, event.transaction_id
             )
 
-    def on_invoice_overdue(self, event: DomainEvent) -> None:
+    def on_invoice_overdue(self, event: InvoiceOverdue) -> None:
         """The payer of an issued invoice past its due date is reminded of what is due."""
-        if not isinstance(event, InvoiceOverdue):
-            return
         amount = f"{money_text(event.amount_due, event.currency)} {event.currency}"
         body = (
             f"Invoice {event.number} of {amount} was due on {event.due_date} and is still unpaid.\n"

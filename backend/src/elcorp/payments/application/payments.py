@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from elcorp.governance.application.api import AccessControl, Grants, Scope
+from elcorp.identity.application.api import UserRegistered
 from elcorp.payments.application.notifications import PaymentApprovalReminder
 from elcorp.payments.application.ports import (
     Account,
@@ -56,7 +57,6 @@ from elcorp.shared.application.unit_of_work import UnitOfWork
 from elcorp.shared.domain.audit_entry import canonical
 from elcorp.shared.domain.clock import Clock, SystemClock
 from elcorp.shared.domain.errors import AccessDenied, Conflict, ErrorCode, NotFound, ValidationFailed
-from elcorp.shared.domain.events import DomainEvent
 from elcorp.shared.domain.money import Money
 
 CREATE, APPROVE, DEPOSIT, READ_USERS = "payment:create", "payment:approve", "payment:deposit", "user:read"
@@ -147,11 +147,9 @@ class Payments:
             uow.commit()
         return opened
 
-    def on_user_registered(self, event: DomainEvent) -> None:
+    def on_user_registered(self, event: UserRegistered) -> None:
         """Outbox handler: every new user gets a NAD wallet at their wallet address."""
-        user_id, address = getattr(event, "user_id", None), getattr(event, "wallet_address", None)
-        if isinstance(user_id, uuid.UUID) and isinstance(address, uuid.UUID):
-            self.open_wallet(user_id, address)
+        self.open_wallet(event.user_id, event.wallet_address)
 
     def wallets(self, caller: uuid.UUID) -> list[Account]:
         with self._uow() as uow:

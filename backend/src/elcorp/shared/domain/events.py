@@ -1,13 +1,16 @@
 """Domain events: small immutable facts, serialisable for the transactional outbox.
 
-Every subclass is registered by its `event_type` name, so the outbox dispatcher can turn a
-stored payload back into the class the handlers subscribe to.
+Each context lists the events it publishes (`EVENT_TYPES` in its `application/event_types.py`)
+and the composition root registers those lists with `register_event_types`, so a worker can
+turn any stored payload back into the class its handlers subscribe to, whichever modules it
+happened to import. Defining a subclass only names it (`event_type`); it registers nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -29,11 +32,7 @@ class DomainEvent:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        name = cls.__dict__.get("event_type") or f"{cls.__module__.split('.')[1]}.{cls.__name__}"
-        cls.event_type = name
-        if name in _REGISTRY and _REGISTRY[name].__qualname__ != cls.__qualname__:
-            raise TypeError(f"event type {name!r} is already registered")
-        _REGISTRY[name] = cls
+        cls.event_type = cls.__dict__.get("event_type") or f"{cls.__module__.split('.')[1]}.{cls.__name__}"
 
     def to_payload(self) -> dict[str, Any]:
         """JSON-safe dict (UUID, datetime and Decimal become strings)."""
@@ -50,9 +49,25 @@ class DomainEvent:
         return cls(**values)
 
 
+def register_event_types(types: Iterable[type[DomainEvent]]) -> None:
+    """Make `types` known by their stored names (called by the composition root with each
+    context's EVENT_TYPES). Registering a class again is harmless; a second class under a
+    name already taken is a TypeError, since stored rows could no longer be read back."""
+    for cls in types:
+        known = _REGISTRY.get(cls.event_type)
+        if known is not None and known is not cls and known.__qualname__ != cls.__qualname__:
+            raise TypeError(f"event type {cls.event_type!r} is already registered to {known.__qualname__}")
+        _REGISTRY[cls.event_type] = cls
+
+
 def event_class(event_type: str) -> type[DomainEvent]:
-    """The registered class for a stored event type; KeyError if none."""
-    return _REGISTRY[event_type]
+    """The registered class for a stored event type; KeyError if its context did not list it."""
+    try:
+        return _REGISTRY[event_type]
+    except KeyError:
+        raise KeyError(
+            f"event type {event_type!r} is not registered: list it in its context's EVENT_TYPES"
+        ) from None
 
 
 def _to_json(value: Any) -> Any:
