@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Load reference data idempotently (same as `elcorp seed`).
 
-The system roles and the permission catalogue are created by migration 0002 (so every
-database has them, whichever way it was migrated); this runs the other seeders, if any.
+Inserts whatever the database lacks of the system roles, the permission catalogue and the
+system roles' grants, as `elcorp/governance/domain/rbac.py` declares them (the migrations
+insert the same rows, so on a migrated database it adds nothing).
 """
 
 import sys

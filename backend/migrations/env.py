@@ -1,14 +1,14 @@
-"""Alembic environment: URL from Settings (or a connection handed in by the CLI/tests)."""
+"""Alembic environment: URL from Settings (or a connection handed in by the CLI/tests).
+
+`target_metadata` is every context's tables (`elcorp.tables`), so autogenerate sees the
+whole schema; `tests/integration/test_schema_matches_code.py` keeps the two equal."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from elcorp.governance.infrastructure import tables as _governance_tables  # noqa: F401
-from elcorp.identity.infrastructure import tables as _identity_tables  # noqa: F401
-from elcorp.shared.infrastructure import tables as _kernel_tables  # noqa: F401 - registers tables
-from elcorp.shared.infrastructure.db import metadata
+from elcorp.tables import metadata
 
 config = context.config
 target_metadata = metadata

@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Identity,
+    Index,
     Integer,
     Row,
     Table,
@@ -44,17 +45,23 @@ consent_record = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("seq", BigInteger, Identity(always=True), nullable=False, unique=True),
-    Column("subject_id", Uuid, ForeignKey("user_account.id"), nullable=False),
+    Column("subject_id", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=False),
     Column("purpose", Text, nullable=False),
-    Column("notice_version", Integer, ForeignKey("privacy_notice.version"), nullable=False),
+    Column(
+        "notice_version", Integer, ForeignKey("privacy_notice.version", ondelete="RESTRICT"), nullable=False
+    ),
     Column("action", Text, nullable=False),
     Column("channel", Text, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("actor_id", Uuid, ForeignKey("user_account.id")),
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=text("clock_timestamp()")),
+    Column("actor_id", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT")),
     Column("ip", Text),
     Column("user_agent", Text),
     Column("source_event_id", Uuid),
     UniqueConstraint("source_event_id", "purpose", name="uq_consent_record_source_event_id"),
+    Index("ix_consent_record_purpose", "purpose", "subject_id", text("recorded_at DESC"), text("seq DESC")),
+    Index("ix_consent_record_subject", "subject_id", "purpose", "recorded_at", "seq"),
+    comment="Compliance: the append-only consent ledger (POPIA s11(1)(a), ISO/IEC TS 27560); latest record "
+    "per subject and purpose is its state.",
 )
 declare(
     CONTEXT,

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     SmallInteger,
@@ -117,7 +118,7 @@ declare("compliance", incident, "alarm_key", _INCIDENT_CONTENT)  # e.g. `lockout
 incident_timeline = Table(
     "incident_timeline",
     metadata,
-    Column("seq", BigInteger, primary_key=True, autoincrement=True),
+    Column("seq", BigInteger, Identity(), primary_key=True, autoincrement=True),
     Column("incident_id", Uuid, ForeignKey("incident.id", ondelete="RESTRICT"), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("actor", Text, nullable=False),  # a user id, or `system`

@@ -25,7 +25,8 @@ privacy_notice = Table(
     Column("content", JSONB, nullable=False),
     Column("sha256", Text, nullable=False),
     Column("published_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("published_by", Uuid, ForeignKey("user_account.id")),
+    Column("published_by", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT")),
+    comment="Compliance: published privacy notices (POPIA s18), one row per version; never changed.",
 )
 
 

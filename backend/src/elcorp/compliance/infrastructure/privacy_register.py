@@ -63,6 +63,8 @@ processing_activity = Table(
     Column("created_by", Uuid, ForeignKey("user_account.id", ondelete="SET NULL")),
     Column("updated_by", Uuid, ForeignKey("user_account.id", ondelete="SET NULL")),
     Index("uq_processing_activity_name", text("lower(name)"), unique=True),
+    comment="The processing register (POPIA s17): what is processed, why, on which basis, shared with whom "
+    "(compliance).",
 )
 
 

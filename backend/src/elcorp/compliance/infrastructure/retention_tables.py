@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Integer, Table, Text, UniqueConstraint, Uuid, func
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 
 from elcorp.shared.domain.personal_data import Classification, Disposal, PersonalData, RetentionBasis
@@ -22,6 +35,7 @@ retention_policy = Table(
     Column("legal_basis", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_by", Uuid),
+    comment="Retention policies per data category: period, trigger, disposal (compliance).",
 )
 
 legal_hold = Table(
@@ -37,6 +51,18 @@ legal_hold = Table(
     Column("released_at", DateTime(timezone=True)),
     Column("released_by", Uuid),
     Column("release_reason", Text),
+    Index(
+        "ix_legal_hold_active_record",
+        "record_table",
+        "record_id",
+        postgresql_where=text("(released_at IS NULL) AND (record_table IS NOT NULL)"),
+    ),
+    Index(
+        "ix_legal_hold_active_subject",
+        "subject_id",
+        postgresql_where=text("(released_at IS NULL) AND (subject_id IS NOT NULL)"),
+    ),
+    comment="Legal holds: an active hold blocks erasure and disposal of its subject or record.",
 )
 
 privacy_erasure = Table(
@@ -48,6 +74,7 @@ privacy_erasure = Table(
     Column("actor_id", Uuid, nullable=False),
     Column("erased_at", DateTime(timezone=True), nullable=False),
     Column("outcome", JSONB, nullable=False),
+    comment="Erasures done (what was erased, what is kept and why; never personal values).",
 )
 
 # FIA 2012: what the Act requires to keep of an erased customer, encrypted (FieldCipher,
@@ -62,6 +89,8 @@ privacy_restricted_copy = Table(
     Column("payload_encrypted", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     UniqueConstraint("subject_id", "basis", name="uq_privacy_restricted_copy_subject_id_basis"),
+    comment="FIA 2012: an erased customer's identification, encrypted and restricted; deleting the row is "
+    "its final disposal.",
 )
 register_encrypted_column(EncryptedColumn("privacy_restricted_copy", "payload_encrypted"))
 declare(
@@ -90,6 +119,8 @@ disposal_schedule = Table(
     Column("disposed_at", DateTime(timezone=True)),
     Column("purge_run_id", Uuid),
     UniqueConstraint("subject_id", "category", name="uq_disposal_schedule_subject_id_category"),
+    Index("ix_disposal_schedule_due", "due_on", postgresql_where=text("disposed_at IS NULL")),
+    comment="Final disposal due per erased subject and data category.",
 )
 
 purge_run = Table(
@@ -102,4 +133,6 @@ purge_run = Table(
     Column("finished_at", DateTime(timezone=True), nullable=False),
     Column("items", JSONB, nullable=False),
     Column("total", Integer, nullable=False),
+    Index("ix_purge_run_started_at", "started_at"),
+    comment="Evidence of each purge: per policy, what was (or would be) disposed of and how many.",
 )

@@ -81,6 +81,7 @@ risk_control_link = Table(
     metadata,
     Column("risk_id", Uuid, ForeignKey("risk.id", ondelete="CASCADE"), primary_key=True),
     Column("control_id", Uuid, ForeignKey("risk_control.id", ondelete="RESTRICT"), primary_key=True),
+    Index("ix_risk_control_link_control_id", "control_id"),
 )
 
 # The database holds a foreign key to `incident` (migration 0027); it is not declared here so
@@ -90,7 +91,8 @@ risk_incident_link = Table(
     "risk_incident_link",
     metadata,
     Column("risk_id", Uuid, ForeignKey("risk.id", ondelete="CASCADE"), primary_key=True),
-    Column("incident_id", Uuid, primary_key=True),
+    Column("incident_id", Uuid, ForeignKey("incident.id", ondelete="RESTRICT"), primary_key=True),
+    Index("ix_risk_incident_link_incident_id", "incident_id"),
 )
 
 risk_review = Table(

@@ -14,11 +14,14 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    ForeignKeyConstraint,
     Identity,
+    Index,
     Integer,
     SmallInteger,
     Table,
     Text,
+    UniqueConstraint,
     Uuid,
     func,
     or_,
@@ -62,6 +65,8 @@ sla_policy = Table(
     Column("active", Boolean, nullable=False, server_default=text("true")),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("case_type", "category", "priority", name="uq_sla_policy_case_type"),
+    comment="SLA goals per (case type, category, priority); * matches any value.",
 )
 
 sla_case = Table(
@@ -74,6 +79,9 @@ sla_case = Table(
     Column("opened_at", DateTime(timezone=True), nullable=False),
     Column("closed_at", DateTime(timezone=True)),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_sla_case_closed_at", "closed_at"),
+    Index("ix_sla_case_opened_at", "opened_at"),
+    comment="A case tracked for its SLA; priority is the one it opened with.",
 )
 
 sla_case_event = Table(
@@ -87,6 +95,20 @@ sla_case_event = Table(
     Column("data", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
     Column("source_event_id", Uuid),
     Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_sla_case_event_case", "case_type", "case_id", "id"),
+    Index(
+        "uq_sla_case_event_once",
+        "case_type",
+        "case_id",
+        "kind",
+        unique=True,
+        postgresql_where=text("kind IN ('escalated', 'response_breached', 'resolution_breached')"),
+    ),
+    UniqueConstraint("source_event_id", "kind", name="uq_sla_case_event_source"),
+    ForeignKeyConstraint(
+        ["case_type", "case_id"], ["sla_case.case_type", "sla_case.case_id"], name="fk_sla_case_event_case"
+    ),
+    comment="Append-only history of a tracked case; UPDATE and DELETE are refused by a trigger.",
 )
 
 ENDS = (EventKind.RESOLVED.value, EventKind.CLOSED.value)

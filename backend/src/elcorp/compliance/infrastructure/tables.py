@@ -3,7 +3,7 @@ kernel's, written through the audit port)."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Date, DateTime, SmallInteger, Table, Text, Uuid, func, text
+from sqlalchemy import BigInteger, Column, Date, DateTime, Index, SmallInteger, Table, Text, Uuid, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from elcorp.shared.domain.personal_data import Classification, Disposal, PersonalData, RetentionBasis
@@ -18,6 +18,8 @@ audit_chain = Table(
     Column("entry_occurred_at", DateTime(timezone=True), nullable=False),
     Column("hash", Text, nullable=False),
     Column("sequenced_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_audit_chain_entry_occurred_at", "entry_occurred_at"),
+    comment="The sequencer's record: gap-free sequence and SHA-256 chain over audit_log entries.",
 )
 
 # One row: every audit entry inserted by a transaction below low_xid is chained (or was
@@ -37,6 +39,7 @@ audit_checkpoint = Table(
     Column("signed_at", DateTime(timezone=True), nullable=False),
     Column("key_id", Text, nullable=False),
     Column("signature", Text, nullable=False),
+    comment="Ed25519-signed {size, head_hash, timestamp} statements over the audit chain.",
 )
 
 audit_export = Table(
@@ -47,6 +50,7 @@ audit_export = Table(
     Column("format", Text, nullable=False),
     Column("manifest", JSONB, nullable=False),
     Column("completed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    comment="Manifests of completed audit exports (append-only).",
 )
 # Who exported the audit trail (a user id): part of the audit trail.
 declare(
@@ -73,4 +77,5 @@ audit_archive = Table(
     Column("manifest", JSONB, nullable=False),
     Column("detached_partitions", ARRAY(Text), nullable=False, server_default=text("'{}'")),
     Column("archived_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    comment="Archived runs of the audit chain (append-only).",
 )

@@ -64,7 +64,7 @@ user_role = Table(
     Column("role_id", Uuid, ForeignKey("role.id", ondelete="RESTRICT"), primary_key=True),
     Column("assigned_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("assigned_by", Uuid, ForeignKey("user_account.id", ondelete="SET NULL")),
-    UniqueConstraint("user_id", "role_id", name="uq_user_role_user_id_role_id"),
+    Index("ix_user_role_role_id", "role_id"),
 )
 
 access_policy = Table(
@@ -237,6 +237,7 @@ service_request_category = Table(
     Column("description", Text, nullable=False, server_default=text("''")),
     Column("active", Boolean, nullable=False, server_default=text("true")),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    comment="Configurable service-request categories (governance).",
 )
 
 approval_chain = Table(
@@ -252,6 +253,7 @@ approval_chain = Table(
     Column("levels", JSONB, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("created_by", Uuid, ForeignKey("user_account.id", ondelete="SET NULL")),
+    comment="Versioned approval chains: append-only, a change is a new version.",
 )
 
 service_request = Table(
@@ -260,7 +262,9 @@ service_request = Table(
     Column("id", Uuid, primary_key=True),
     Column("requester_id", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=False),
     Column("organization_id", Uuid, ForeignKey("organization.id", ondelete="RESTRICT")),
-    Column("category", Text, nullable=False),
+    Column(
+        "category", Text, ForeignKey("service_request_category.name", ondelete="RESTRICT"), nullable=False
+    ),
     Column("title", Text, nullable=False),
     Column("description", Text, nullable=False, server_default=text("''")),
     Column("priority", Text, nullable=False),
@@ -275,6 +279,18 @@ service_request = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Column("completed_at", DateTime(timezone=True)),
+    Index("ix_service_request_assignee", "assignee_kind", "assignee_id"),
+    Index("ix_service_request_created_at", "created_at"),
+    Index("ix_service_request_due_at", "due_at"),
+    Index("ix_service_request_organization_id", "organization_id"),
+    Index("ix_service_request_priority", "priority"),
+    Index("ix_service_request_requester_id", "requester_id"),
+    Index("ix_service_request_status", "status"),
+    ForeignKeyConstraint(
+        ["category", "chain_version"],
+        ["approval_chain.category", "approval_chain.version"],
+        name="fk_service_request_approval_chain",
+    ),
 )
 # Free text the requester and the approvers write: it may say anything about anyone. The
 # request stays as a workflow record; erasure replaces the text.
@@ -316,6 +332,7 @@ service_request_transition = Table(
     Column("actor_id", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("comment", Text, nullable=False, server_default=text("''")),
+    Index("ix_service_request_transition_request_id", "request_id"),
 )
 declare("governance", service_request_transition, "comment", _REQUEST_COMMENT)
 
@@ -327,6 +344,7 @@ service_request_comment = Table(
     Column("author_id", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=False),
     Column("body", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_service_request_comment_request_id", "request_id"),
 )
 declare("governance", service_request_comment, "body", _REQUEST_COMMENT)
 

@@ -55,6 +55,7 @@ user_account = Table(
     Index("uq_user_account_email_normalized", "email_normalized", unique=True),
     Index("uq_user_account_username", "username", unique=True),
     Index("uq_user_account_phone_lookup", "phone_lookup", unique=True),
+    comment="User accounts (identity). Phone and MFA secrets are Fernet-encrypted.",
 )
 register_encrypted_column(EncryptedColumn("user_account", "phone_encrypted"))
 register_encrypted_column(EncryptedColumn("user_account", "mfa_secret_encrypted"))

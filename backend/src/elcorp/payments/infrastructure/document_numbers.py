@@ -4,8 +4,23 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import text
+from sqlalchemy import BigInteger, CheckConstraint, Column, Integer, Table, Text, Uuid, text
 from sqlalchemy.orm import Session
+
+from elcorp.shared.infrastructure.db import metadata
+
+document_counter = Table(
+    "document_counter",
+    metadata,
+    Column("issuer_id", Uuid, primary_key=True),
+    Column("series", Text, primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("last", BigInteger, nullable=False),
+    CheckConstraint("series IN ('INV', 'RCT', 'CRN')", name="series"),
+    CheckConstraint("year BETWEEN 2000 AND 9999", name="year"),
+    CheckConstraint("last >= 1", name="last"),
+    comment="Payments: the last document number given per issuer, series and year (gap-free, never reused).",
+)
 
 NEXT = text(
     """

@@ -13,10 +13,12 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     Table,
     Text,
+    UniqueConstraint,
     Uuid,
     and_,
     func,
@@ -52,13 +54,16 @@ QUANTITY = Numeric(20, 4, asdecimal=True)
 invoice_issuer = Table(
     "invoice_issuer",
     metadata,
-    Column("id", Uuid, primary_key=True),
+    Column("id", Uuid, primary_key=True, server_default=text("gen_random_uuid()")),
     Column("name", Text, nullable=False),
     Column("address", Text, nullable=False),
     Column("vat_number", Text),
-    Column("owner_id", Uuid, ForeignKey("user_account.id")),
-    Column("is_platform", Boolean, nullable=False),
-    timestamp("created_at", False),
+    Column("owner_id", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT")),
+    Column("is_platform", Boolean, nullable=False, server_default=text("false")),
+    timestamp("created_at", False, server_default=func.now()),
+    Index("uq_invoice_issuer_platform", "is_platform", unique=True, postgresql_where=text("is_platform")),
+    comment="Payments: businesses that issue invoices (the platform itself, or one paid into its owner's "
+    "wallet).",
 )
 # Personal information (POPIA s17): an issuer may be a sole trader. Issuers and the parties
 # named on an invoice are kept with the transaction records (FIA 2012), pseudonymised after
@@ -92,16 +97,16 @@ invoice = Table(
     "invoice",
     metadata,
     Column("id", Uuid, primary_key=True),
-    Column("issuer_id", Uuid, ForeignKey("invoice_issuer.id"), nullable=False),
-    Column("payer_id", Uuid, ForeignKey("user_account.id"), nullable=False),
+    Column("issuer_id", Uuid, ForeignKey("invoice_issuer.id", ondelete="RESTRICT"), nullable=False),
+    Column("payer_id", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=False),
     Column("currency", CHAR(3), nullable=False),
-    Column("status", Text, nullable=False),
+    Column("status", Text, nullable=False, server_default=text("'draft'")),
     Column("number", Text),
     Column("vat_rate", Numeric(5, 2, asdecimal=True), nullable=False),
     Column("subtotal", MONEY, nullable=False),
     Column("vat", MONEY, nullable=False),
     Column("total", MONEY, nullable=False),
-    Column("credited", MONEY, nullable=False),
+    Column("credited", MONEY, nullable=False, server_default=text("0")),
     Column("due_date", Date),
     Column("payer_name", Text, nullable=False),
     Column("payer_address", Text),
@@ -110,14 +115,32 @@ invoice = Table(
     Column("issuer_address", Text),
     Column("issuer_vat_number", Text),
     Column("created_by", Uuid, nullable=False),
-    timestamp("created_at", False),
+    timestamp("created_at", False, server_default=func.now()),
     timestamp("issued_at"),
     timestamp("paid_at"),
     timestamp("voided_at"),
     Column("void_reason", Text),
-    Column("payment_transaction_id", Uuid, ForeignKey("payment_transaction.id")),
+    Column("payment_transaction_id", Uuid, ForeignKey("payment_transaction.id", ondelete="RESTRICT")),
     Column("payment_key", Text),
     timestamp("reminded_at"),
+    Index("ix_invoice_created", text("created_at DESC"), text("id DESC")),
+    Index("ix_invoice_overdue", "due_date", postgresql_where=text("status = 'issued'")),
+    Index("ix_invoice_payer", "payer_id", text("created_at DESC")),
+    Index(
+        "uq_invoice_issuer_number",
+        "issuer_id",
+        "number",
+        unique=True,
+        postgresql_where=text("number IS NOT NULL"),
+    ),
+    Index(
+        "uq_invoice_payment_transaction",
+        "payment_transaction_id",
+        unique=True,
+        postgresql_where=text("payment_transaction_id IS NOT NULL"),
+    ),
+    comment="Payments: tax invoices. Numbered and frozen when issued (invoice_frozen); corrected by credit "
+    "notes.",
 )
 _PARTICULARS = "issue the tax invoice with the particulars the VAT Act 10 of 2000 (s21) asks for"
 _PARTY_NAME = PersonalData(
@@ -147,49 +170,69 @@ for _party in ("payer", "issuer"):
     declare("payments", invoice, f"{_party}_vat_number", _PARTY_VAT)
 
 
-def _lines_table(name: str, parent: str, parent_column: str) -> Table:
+def _lines_table(name: str, parent: str, parent_column: str, comment: str) -> Table:
     return Table(
         name,
         metadata,
-        Column(parent_column, Uuid, ForeignKey(f"{parent}.id"), primary_key=True),
+        Column(parent_column, Uuid, ForeignKey(f"{parent}.id", ondelete="RESTRICT"), primary_key=True),
         Column("position", Integer, primary_key=True),
         Column("description", Text, nullable=False),
         Column("quantity", QUANTITY, nullable=False),
         Column("unit_price", MONEY, nullable=False),
         Column("net", MONEY, nullable=False),
+        comment=comment,
     )
 
 
-invoice_line = _lines_table("invoice_line", "invoice", "invoice_id")
+invoice_line = _lines_table(
+    "invoice_line",
+    "invoice",
+    "invoice_id",
+    "Payments: invoice lines (quantity x unit price excluding VAT, net rounded per line).",
+)
 
 credit_note = Table(
     "credit_note",
     metadata,
     Column("id", Uuid, primary_key=True),
-    Column("invoice_id", Uuid, ForeignKey("invoice.id"), nullable=False),
+    Column("invoice_id", Uuid, ForeignKey("invoice.id", ondelete="RESTRICT"), nullable=False),
     Column("number", Text, nullable=False),
     Column("reason", Text, nullable=False),
     Column("subtotal", MONEY, nullable=False),
     Column("vat", MONEY, nullable=False),
     Column("total", MONEY, nullable=False),
-    Column("refund_transaction_id", Uuid, ForeignKey("payment_transaction.id")),
+    Column("refund_transaction_id", Uuid, ForeignKey("payment_transaction.id", ondelete="RESTRICT")),
     Column("refund_key", Text),
     Column("created_by", Uuid, nullable=False),
-    timestamp("created_at", False),
+    timestamp("created_at", False, server_default=func.now()),
+    Index("ix_credit_note_invoice", "invoice_id", "created_at"),
+    Index(
+        "uq_credit_note_refund_key",
+        "invoice_id",
+        "refund_key",
+        unique=True,
+        postgresql_where=text("refund_key IS NOT NULL"),
+    ),
+    comment="Payments: credit notes correcting issued invoices (CRN series); rows never change.",
 )
 
-credit_note_line = _lines_table("credit_note_line", "credit_note", "credit_note_id")
+credit_note_line = _lines_table(
+    "credit_note_line", "credit_note", "credit_note_id", "Payments: credit note lines."
+)
 
 receipt = Table(
     "receipt",
     metadata,
     Column("id", Uuid, primary_key=True),
-    Column("invoice_id", Uuid, ForeignKey("invoice.id"), nullable=False, unique=True),
-    Column("transaction_id", Uuid, ForeignKey("payment_transaction.id"), nullable=False, unique=True),
+    Column("invoice_id", Uuid, ForeignKey("invoice.id", ondelete="RESTRICT"), nullable=False),
+    Column("transaction_id", Uuid, ForeignKey("payment_transaction.id", ondelete="RESTRICT"), nullable=False),
     Column("number", Text, nullable=False),
     Column("amount", MONEY, nullable=False),
     Column("currency", CHAR(3), nullable=False),
-    timestamp("issued_at", False),
+    timestamp("issued_at", False, server_default=func.now()),
+    UniqueConstraint("invoice_id", name="receipt_invoice_id_key"),
+    UniqueConstraint("transaction_id", name="receipt_transaction_id_key"),
+    comment="Payments: receipts of paid invoices (RCT series); rows never change.",
 )
 
 PLATFORM_ISSUER = text(

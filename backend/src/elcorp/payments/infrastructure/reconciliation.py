@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Row,
     Table,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
 )
 from sqlalchemy.orm import Session
 
@@ -50,7 +52,9 @@ reconciliation_run = Table(
     Column("unmatched_in_bank_count", Integer, nullable=False),
     Column("unmatched_in_ledger_count", Integer, nullable=False),
     Column("created_by", Uuid, ForeignKey("user_account.id"), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_reconciliation_run_created_at", text("created_at DESC"), text("id DESC")),
+    comment="Payments: one bank statement reconciled against the ledger (append-only).",
 )
 
 reconciliation_item = Table(
@@ -67,6 +71,7 @@ reconciliation_item = Table(
     Column("transaction_id", Uuid, ForeignKey("payment_transaction.id")),
     Column("transaction_type", Text),
     Column("ledger_date", Date),
+    Index("ix_reconciliation_item_run_id", "run_id", "id"),
 )
 # A bank statement's reference may name the payer: a transaction record (FIA 2012).
 declare("payments", reconciliation_item, "reference", TRANSACTION_REFERENCE)

@@ -13,10 +13,14 @@ from sqlalchemy import (
     Boolean,
     Column,
     ForeignKey,
+    ForeignKeyConstraint,
+    Identity,
+    Index,
     Integer,
     Row,
     Table,
     Text,
+    UniqueConstraint,
     Uuid,
     func,
     insert,
@@ -49,7 +53,7 @@ ACCOUNT_CURRENCY = "NAD"
 vehicle = Table(
     "vehicle",
     metadata,
-    Column("key", BigInteger, primary_key=True),
+    Column("key", BigInteger, Identity(always=True), primary_key=True),
     Column("id", Uuid, nullable=False, unique=True),
     Column("identifier", Text, nullable=False),
     Column("identifier_type", Text, nullable=False),
@@ -62,12 +66,26 @@ vehicle = Table(
     Column("year", Integer),
     Column("colour", Text),
     Column("registration_number", Text),
-    Column("owner_id", Uuid, ForeignKey("user_account.id"), nullable=False),
-    Column("account_id", Uuid, ForeignKey("account.id"), nullable=False),
-    Column("status", Text, nullable=False),
-    Column("registered_by", Uuid, ForeignKey("user_account.id"), nullable=False),
-    timestamp("created_at", False),
+    Column("owner_id", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=False),
+    Column("account_id", Uuid, ForeignKey("account.id", ondelete="RESTRICT"), nullable=False),
+    Column("status", Text, nullable=False, server_default=text("'active'")),
+    Column("registered_by", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=False),
+    timestamp("created_at", False, server_default=func.now()),
     timestamp("deregistered_at"),
+    Index("ix_vehicle_owner_id", "owner_id", "created_at"),
+    UniqueConstraint("account_id", name="uq_vehicle_account_id"),
+    Index(
+        "uq_vehicle_identifier_active", "identifier", unique=True, postgresql_where=text("status = 'active'")
+    ),
+    ForeignKeyConstraint(
+        ["account_id", "owner_id"],
+        ["account.id", "account.owner_id"],
+        name="fk_vehicle_account_owner",
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+    comment="Payments: the VIN registry; one active registration per VIN or chassis number, each with its "
+    "token account.",
 )
 # Personal information (POPIA s17): who owns which vehicle, and since when. The vehicle's
 # token account is a ledger account, so its ownership history is kept with the transaction
@@ -94,15 +112,19 @@ vehicle_transfer = Table(
     "vehicle_transfer",
     metadata,
     Column("id", Uuid, primary_key=True),
-    Column("vehicle_key", BigInteger, ForeignKey("vehicle.key"), nullable=False),
-    Column("from_owner_id", Uuid, ForeignKey("user_account.id"), nullable=False),
-    Column("to_user_id", Uuid, ForeignKey("user_account.id"), nullable=False),
+    Column("vehicle_key", BigInteger, ForeignKey("vehicle.key", ondelete="RESTRICT"), nullable=False),
+    Column("from_owner_id", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=False),
+    Column("to_user_id", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=False),
     Column("status", Text, nullable=False),
-    Column("offered_by", Uuid, ForeignKey("user_account.id"), nullable=False),
+    Column("offered_by", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=False),
     Column("reason", Text),
-    timestamp("created_at", False),
-    Column("decided_by", Uuid, ForeignKey("user_account.id")),
+    timestamp("created_at", False, server_default=func.now()),
+    Column("decided_by", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT")),
     timestamp("decided_at"),
+    Index("ix_vehicle_transfer_vehicle_key", "vehicle_key", "created_at"),
+    Index("uq_vehicle_transfer_open", "vehicle_key", unique=True, postgresql_where=text("status = 'open'")),
+    comment="Payments: vehicle ownership offers (at most one open per vehicle) and forced transfers by "
+    "staff.",
 )
 declare("payments", vehicle_transfer, "from_owner_id", _OWNERSHIP)
 declare("payments", vehicle_transfer, "to_user_id", _OWNERSHIP)
@@ -110,11 +132,13 @@ declare("payments", vehicle_transfer, "to_user_id", _OWNERSHIP)
 vehicle_ownership = Table(
     "vehicle_ownership",
     metadata,
-    Column("id", BigInteger, primary_key=True),
-    Column("vehicle_key", BigInteger, ForeignKey("vehicle.key"), nullable=False),
-    Column("owner_id", Uuid, ForeignKey("user_account.id"), nullable=False),
+    Column("id", BigInteger, Identity(always=True), primary_key=True),
+    Column("vehicle_key", BigInteger, ForeignKey("vehicle.key", ondelete="RESTRICT"), nullable=False),
+    Column("owner_id", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=False),
     Column("period", TSTZRANGE, nullable=False),
-    Column("transfer_id", Uuid, ForeignKey("vehicle_transfer.id")),
+    Column("transfer_id", Uuid, ForeignKey("vehicle_transfer.id", ondelete="RESTRICT")),
+    comment="Payments: ownership periods [started, ended) of each vehicle; periods of one vehicle never "
+    "overlap.",
 )
 declare("payments", vehicle_ownership, "owner_id", _OWNERSHIP)
 

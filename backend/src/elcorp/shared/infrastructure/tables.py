@@ -6,6 +6,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
     Table,
@@ -43,6 +44,39 @@ outbox_message = Table(
     comment="Transactional outbox: events stored with the change that raised them.",
 )
 
+# One row per (message, subscriber), written when the dispatcher fans a message out (its
+# `dispatched_at` then means "fanned out"). Each delivery is retried and parked on its own;
+# `locked_until` is the lease of the dispatcher running it (no row lock is held meanwhile).
+outbox_delivery = Table(
+    "outbox_delivery",
+    metadata,
+    Column(
+        "message_id",
+        BigInteger,
+        ForeignKey("outbox_message.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("subscriber", Text, primary_key=True),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("delivered_at", DateTime(timezone=True)),
+    Column("failed_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Index(
+        "ix_outbox_delivery_due",
+        "next_attempt_at",
+        "message_id",
+        postgresql_where=text("delivered_at IS NULL AND failed_at IS NULL"),
+    ),
+    Index(
+        "ix_outbox_delivery_parked",
+        "failed_at",
+        postgresql_where=text("failed_at IS NOT NULL"),
+    ),
+    comment="One delivery of an outbox event to one subscriber, retried and parked on its own.",
+)
+
 # Partitioned by month on occurred_at (migration 0003), hence the two-column primary key,
 # which also serves time ranges and the newest-first listing (migration 0009).
 # `entry` is the whole entry as RFC 8785 canonical JSON, the bytes the chain hashes
@@ -57,14 +91,20 @@ audit_log = Table(
     Column("resource_type", Text, nullable=False),
     Column("resource_id", Text),
     Column("request_id", Text),
-    Column("entry", Text, nullable=False),
+    Column(
+        "entry",
+        Text,
+        nullable=False,
+        comment="The whole entry as RFC 8785 canonical JSON: the bytes the audit chain hashes.",
+    ),
     # The inserting transaction (xid8): the audit sequencer's watermark (migration 0006).
     Column("txid", Text, nullable=False, server_default=text("pg_current_xact_id()")),
     Index("ix_audit_log_resource", "resource_type", "resource_id"),
     Index("ix_audit_log_actor_id", "actor_id"),
     Index("ix_audit_log_request_id", "request_id"),
     Index("ix_audit_log_sequencer_order", "txid", "occurred_at", "id"),
-    comment="Append-only audit trail; UPDATE, DELETE and TRUNCATE are refused by triggers.",
+    comment="Append-only audit trail, one partition per month; UPDATE, DELETE and TRUNCATE are refused.",
+    postgresql_partition_by="RANGE (occurred_at)",
 )
 # Personal information (POPIA s17): the audit trail says who did what, from where (the entry
 # holds the actor's IP address and user agent). It must stay verifiable, so it is never

@@ -1,0 +1,78 @@
+"""docs/ARCHITECTURE.md names only what exists: the shared kernel's module lists are the
+tree's, every file and module it names is there, and the container it describes has the
+fields it names."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import re
+from pathlib import Path
+
+from elcorp.bootstrap import Container
+
+ROOT = Path(__file__).resolve().parents[3]
+DOC = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+PACKAGE = ROOT / "backend" / "src" / "elcorp"
+CONTEXTS = ("identity", "payments", "governance", "compliance")
+
+
+def section(title: str) -> str:
+    start = DOC.index(title)
+    return DOC[start : DOC.index("\n## ", start + len(title))]
+
+
+def test_the_shared_kernel_table_lists_exactly_the_modules_of_each_package():
+    rows = re.findall(r"^\| `(\w+)` \| (.*) \|$", section("## The shared kernel"), re.MULTILINE)
+    assert {package for package, _ in rows} == {
+        "domain",
+        "application",
+        "security",
+        "infrastructure",
+        "interfaces",
+    }
+    for package, cells in rows:
+        listed = set(re.findall(r"`(\w+\.py)`", cells))
+        tree = {p.name for p in (PACKAGE / "shared" / package).glob("*.py") if p.name != "__init__.py"}
+        assert listed == tree, package
+
+
+def exists(name: str) -> bool:
+    """From the repository root, `backend/`, `backend/src/`, a context, or a layer of every context."""
+    if any((base / name).exists() for base in (ROOT, ROOT / "backend", ROOT / "backend" / "src", PACKAGE)):
+        return True
+    return name.startswith(("domain/", "application/", "infrastructure/", "interfaces/")) and all(
+        (PACKAGE / context / name).exists() for context in CONTEXTS
+    )
+
+
+def test_every_file_the_document_names_exists():
+    named = re.findall(r"`([\w./-]+/[\w.-]+\.(?:py|sql|md|toml|ini))`", DOC)
+    assert len(named) > 10
+    assert [name for name in named if not exists(name)] == []
+
+
+def test_every_module_and_task_the_document_names_exists():
+    unknown = []
+    # Celery task names (`elcorp.compliance.build_access_bundles`) look alike: they must be tasks.
+    tasks = set(
+        re.findall(r'name="(elcorp\.[\w.]+)"', (PACKAGE / "jobs" / "tasks.py").read_text(encoding="utf-8"))
+    )
+    packages = "|".join(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
+    for dotted in sorted(set(re.findall(rf"`(elcorp\.(?:{packages})(?:\.\w+)*)`", DOC)) - tasks):
+        try:
+            importlib.import_module(dotted)
+        except ModuleNotFoundError:
+            parent, _, attribute = dotted.rpartition(".")
+            if not hasattr(importlib.import_module(parent), attribute):
+                unknown.append(dotted)
+    assert unknown == []
+
+
+def test_the_container_has_every_field_the_composition_root_section_names():
+    named = set(re.findall(r"`(\w+)`", section("## Composition root").split("plus `uow()`")[0]))
+    fields = {f.name for f in dataclasses.fields(Container)} | {"uow"}
+    described = named - {"Container", "MessageBus", "FieldCipher", "OutboxDispatcher", "build_identity"}
+    described -= {"bootstrap"}
+    assert described <= fields, described - fields
+    assert "extras" not in fields
