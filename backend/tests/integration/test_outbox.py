@@ -272,3 +272,43 @@ def test_a_message_of_an_unregistered_type_is_retried_then_parked_for_an_operato
 def test_retry_delay_grows_and_is_capped():
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [1, 2, 4, 8]
     assert retry_delay(50).total_seconds() == 3600
+
+
+def test_operators_list_and_requeue_parked_deliveries_from_the_command_line(
+    container, dispatcher, clock, monkeypatch
+):
+    import json
+
+    from click.testing import CliRunner
+
+    import elcorp.bootstrap
+    import elcorp.cli
+
+    broken = Flaky(failures=None)
+    container.bus.subscribe(ParcelShipped, broken.on_event, name="tests.carrier_notice")
+    event = ParcelShipped(parcel_id=uuid.uuid4())
+    publish(container, event)
+    for _ in range(container.settings.OUTBOX_MAX_ATTEMPTS):
+        dispatcher.dispatch_pending()
+        clock.advance(PAST_ANY_BACKOFF)
+    monkeypatch.setattr(elcorp.cli, "_settings", lambda: container.settings)
+    monkeypatch.setattr(elcorp.bootstrap, "bootstrap", lambda settings: container)
+
+    listed = CliRunner().invoke(elcorp.cli.main, ["outbox-parked"])
+    assert listed.exit_code == 0, listed.output
+    rows = [json.loads(line) for line in listed.output.splitlines()]
+    [mine] = [r for r in rows if r["subscriber"] == "tests.carrier_notice"]
+    assert mine["event_type"] == "tests.ParcelShipped"
+    assert mine["attempts"] == container.settings.OUTBOX_MAX_ATTEMPTS
+    assert "subscriber down" in mine["last_error"]
+
+    retried = CliRunner().invoke(
+        elcorp.cli.main,
+        ["outbox-retry", "--message-id", str(mine["message_id"]), "--subscriber", "tests.carrier_notice"],
+    )
+    assert retried.exit_code == 0, retried.output
+    assert json.loads(retried.output) == {"requeued": 1}
+    broken.failures = 0
+    assert dispatcher.dispatch_pending().dispatched == 1
+    assert deliveries(container, event.event_id)["tests.carrier_notice"].delivered_at is not None
+    assert json.loads(CliRunner().invoke(elcorp.cli.main, ["outbox-retry"]).output) == {"requeued": 0}

@@ -271,7 +271,14 @@ def outbox_dispatch(batch_size: int | None) -> None:
     size = batch_size or container.settings.OUTBOX_BATCH_SIZE
     result = container.outbox.dispatch_pending(batch_size=size)
     click.echo(
-        json.dumps({"dispatched": result.dispatched, "retried": result.retried, "failed": result.failed})
+        json.dumps(
+            {
+                "fanned_out": result.fanned_out,
+                "dispatched": result.dispatched,
+                "retried": result.retried,
+                "failed": result.failed,
+            }
+        )
     )
 
 

@@ -38,14 +38,20 @@ def dispatch_outbox() -> dict[str, int]:
     """Deliver committed outbox events to their handlers (at least once)."""
     container = _container()
     result = container.outbox.dispatch_pending(batch_size=container.settings.OUTBOX_BATCH_SIZE)
-    if result.claimed:
+    if result.claimed or result.fanned_out:
         logger.info(
             "outbox.dispatched",
+            fanned_out=result.fanned_out,
             dispatched=result.dispatched,
             retried=result.retried,
             failed=result.failed,
         )
-    return {"dispatched": result.dispatched, "retried": result.retried, "failed": result.failed}
+    return {
+        "fanned_out": result.fanned_out,
+        "dispatched": result.dispatched,
+        "retried": result.retried,
+        "failed": result.failed,
+    }
 
 
 @shared_task(name="elcorp.ping", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
