@@ -31,6 +31,7 @@ from elcorp.compliance.domain.breach import (
 from elcorp.compliance.domain.breach_letter import BreachLetter, LetterContext, breach_letter
 from elcorp.compliance.domain.incidents import SYSTEM, Incident
 from elcorp.shared.application.audit import Actor, Changes, Resource
+from elcorp.shared.application.mail import Contacts, EmailSender
 from elcorp.shared.domain.clock import Clock, SystemClock, isoformat_z
 from elcorp.shared.domain.errors import NotFound
 
@@ -285,14 +286,6 @@ def _time(value: datetime | None) -> str | None:
 
 class Approvers(Protocol):
     def globally(self, permission: str) -> frozenset[uuid.UUID]: ...
-
-
-class Contacts(Protocol):
-    def addresses(self, user_ids: frozenset[uuid.UUID]) -> dict[uuid.UUID, str]: ...
-
-
-class EmailSender(Protocol):
-    def send(self, to: str, subject: str, body: str) -> None: ...
 
 
 @dataclass

@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from elcorp.compliance.application.consent import ConsentLedger
-from elcorp.compliance.application.consent_ports import EmailSender, Subjects
+from elcorp.compliance.application.consent_ports import Subjects
 from elcorp.compliance.domain.consent import Purpose
 from elcorp.shared.application.audit import Actor, Changes, Resource
+from elcorp.shared.application.mail import EmailSender
 from elcorp.shared.application.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)

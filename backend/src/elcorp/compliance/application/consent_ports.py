@@ -102,7 +102,3 @@ class Subjects(Protocol):
     def addresses(self, user_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
         """Email addresses of those of `user_ids` whose accounts are active."""
         ...
-
-
-class EmailSender(Protocol):
-    def send(self, to: str, subject: str, body: str) -> None: ...

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from elcorp.compliance.domain.privacy_requests import PrivacyRequestClosed
+from elcorp.shared.application.mail import EmailSender
 
 TITLES = {
     "access": "access to your personal information",
@@ -22,10 +23,6 @@ TITLES = {
 
 class Addresses(Protocol):
     def addresses(self, user_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]: ...
-
-
-class EmailSender(Protocol):
-    def send(self, to: str, subject: str, body: str) -> None: ...
 
 
 @dataclass

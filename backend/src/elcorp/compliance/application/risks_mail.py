@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from elcorp.compliance.domain.risks import RiskReviewDue
+from elcorp.shared.application.mail import EmailSender
 
 logger = logging.getLogger(__name__)
 MANAGE = "risk:manage"
@@ -18,10 +19,6 @@ MANAGE = "risk:manage"
 
 class Addresses(Protocol):
     def addresses(self, user_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]: ...
-
-
-class EmailSender(Protocol):
-    def send(self, to: str, subject: str, body: str) -> None: ...
 
 
 @dataclass

@@ -10,6 +10,7 @@ from typing import Protocol
 from elcorp.compliance.application.sla import MANAGE_PERMISSION
 from elcorp.compliance.domain.sla import CaseType
 from elcorp.compliance.domain.sla_events import SlaCaseEscalated
+from elcorp.shared.application.mail import Contacts, EmailSender
 from elcorp.shared.domain.clock import isoformat_z
 
 logger = logging.getLogger(__name__)
@@ -17,14 +18,6 @@ logger = logging.getLogger(__name__)
 
 class Holders(Protocol):
     def globally(self, permission: str) -> frozenset[uuid.UUID]: ...
-
-
-class Contacts(Protocol):
-    def addresses(self, user_ids: frozenset[uuid.UUID]) -> dict[uuid.UUID, str]: ...
-
-
-class EmailSender(Protocol):
-    def send(self, to: str, subject: str, body: str) -> None: ...
 
 
 class SlaMailer:

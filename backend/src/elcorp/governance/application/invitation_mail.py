@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from elcorp.governance.application.ports import GovernanceUnitOfWork
-from elcorp.governance.application.workflow_ports import Contacts, EmailSender
 from elcorp.governance.domain.invitations import OrganizationInvitationSent
+from elcorp.shared.application.mail import Contacts, EmailSender
 from elcorp.shared.domain.clock import Clock, SystemClock
 
 logger = logging.getLogger(__name__)

@@ -22,12 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from elcorp.governance.application.service_requests import ApprovalReminderDue
-from elcorp.governance.application.workflow_ports import (
-    Contacts,
-    EmailSender,
-    StoredRequest,
-    WorkflowUnitOfWork,
-)
+from elcorp.governance.application.workflow_ports import StoredRequest, WorkflowUnitOfWork
 from elcorp.governance.domain.service_requests import (
     AssigneeKind,
     ServiceRequestApprovalRecorded,
@@ -36,6 +31,7 @@ from elcorp.governance.domain.service_requests import (
     ServiceRequestCompleted,
     ServiceRequestRejected,
 )
+from elcorp.shared.application.mail import Contacts, EmailSender
 
 logger = logging.getLogger(__name__)
 

@@ -161,13 +161,3 @@ class DefaultSlaTable:
 
     def deadline(self, category: str, priority: Priority, submitted_at: datetime) -> datetime:
         return submitted_at + timedelta(hours=self._hours[priority])
-
-
-class Contacts(Protocol):
-    """Email addresses of users (identity's public API)."""
-
-    def addresses(self, user_ids: frozenset[uuid.UUID]) -> dict[uuid.UUID, str]: ...
-
-
-class EmailSender(Protocol):
-    def send(self, to: str, subject: str, body: str) -> None: ...

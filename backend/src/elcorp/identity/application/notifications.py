@@ -10,13 +10,13 @@ import uuid
 from dataclasses import dataclass
 
 from elcorp.identity.application.accounts import Accounts
-from elcorp.identity.application.ports import EmailSender
 from elcorp.identity.domain.events import (
     AccountLocked,
     PasswordResetRequested,
     SecurityNotice,
     UserRegistered,
 )
+from elcorp.shared.application.mail import EmailSender
 
 NOTICES = {
     "password_changed": "Your Elcorp password was changed. Your other devices were signed out.",  # nosec B105

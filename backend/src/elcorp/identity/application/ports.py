@@ -259,7 +259,3 @@ class Totp(Protocol):
     def matching_step(self, secret: str, code: str, at: datetime) -> int | None:
         """The time step the code belongs to (within +-1 step of `at`), or None."""
         ...
-
-
-class EmailSender(Protocol):
-    def send(self, to: str, subject: str, body: str) -> None: ...

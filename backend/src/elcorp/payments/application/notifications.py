@@ -18,6 +18,7 @@ from typing import Protocol
 
 from elcorp.payments.domain.events import InvoiceOverdue
 from elcorp.payments.domain.ledger import money_text
+from elcorp.shared.application.mail import Contacts, EmailSender
 from elcorp.shared.domain.events import DomainEvent
 
 logger = logging.getLogger(__name__)
@@ -36,14 +37,6 @@ class PaymentApprovalReminder(DomainEvent):
 
 class Approvers(Protocol):
     def globally(self, permission: str) -> frozenset[uuid.UUID]: ...
-
-
-class Contacts(Protocol):
-    def addresses(self, user_ids: frozenset[uuid.UUID]) -> dict[uuid.UUID, str]: ...
-
-
-class EmailSender(Protocol):
-    def send(self, to: str, subject: str, body: str) -> None: ...
 
 
 @dataclass
