@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from elcorp.governance.application.api import AccessControl, Grants
 from elcorp.governance.domain.rbac import Scope
 from elcorp.shared.application import context
+from elcorp.shared.domain.errors import AccessDenied
 
 
 class CountingCache:
@@ -73,3 +76,18 @@ def test_mfa_not_enforced_leaves_grants_whole():
     full = Grants.merge(frozenset({"staff"}), [("payment:approve", Scope.ALL)])
     access = AccessControl(lambda _: full, CountingCache(), mfa_enforced=False)
     assert access.session_grants(staff, mfa=False).allows("payment:approve")
+
+
+def test_require_returns_the_grants_of_a_holder_and_refuses_anyone_else():
+    """The one permission check of the use cases: every permission, at least as widely as asked."""
+    holder = uuid.uuid4()
+    grants = Grants.merge(
+        frozenset({"teller"}), [("payment:create", Scope.OWN), ("payment:deposit", Scope.ALL)]
+    )
+    access = AccessControl(lambda _: grants, CountingCache())
+
+    assert access.require(holder, "payment:create", "payment:deposit") == grants
+    with pytest.raises(AccessDenied, match="payment:approve required"):
+        access.require(holder, "payment:create", "payment:approve")
+    with pytest.raises(AccessDenied, match="payment:create required"):
+        access.require(holder, "payment:create", scope=Scope.ALL)  # held only `own`

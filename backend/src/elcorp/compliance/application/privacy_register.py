@@ -35,7 +35,7 @@ from elcorp.governance.application.api import AccessControl, Grants
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.domain.clock import Clock, SystemClock
-from elcorp.shared.domain.errors import AccessDenied, NotFound
+from elcorp.shared.domain.errors import NotFound
 from elcorp.shared.domain.ids import new_id
 
 READ, MANAGE = "privacy:read", "privacy:manage"
@@ -73,12 +73,12 @@ class ProcessingRegister:
     # -- the data inventory ----------------------------------------------------------------
     def data_inventory(self, caller: uuid.UUID) -> list[InventoryCategory]:
         """Every declared column holding personal information, grouped by category."""
-        self._holding(caller, READ)
+        self._access.require(caller, READ)
         return inventory(self._declarations())
 
     def processed_by(self, caller: uuid.UUID) -> dict[str, list[str]]:
         """Category -> the names of the activities (not retired) that process it."""
-        self._holding(caller, READ)
+        self._access.require(caller, READ)
         with self._uow() as uow:
             activities = uow.activities.every()
         found: dict[str, list[str]] = {}
@@ -95,20 +95,20 @@ class ProcessingRegister:
     def activities(
         self, caller: uuid.UUID, page: PageRequest, *, status: ActivityStatus | None = None
     ) -> Page[ProcessingActivity]:
-        self._holding(caller, READ)
+        self._access.require(caller, READ)
         with self._uow() as uow:
             found, total = uow.activities.search(status=status, offset=page.offset, limit=page.per_page)
         return Page(found, page.page, page.per_page, total)
 
     def activity(self, caller: uuid.UUID, activity_id: uuid.UUID) -> ProcessingActivity:
-        self._holding(caller, READ)
+        self._access.require(caller, READ)
         with self._uow() as uow:
             return self._existing(uow, activity_id)
 
     def register(self, caller: uuid.UUID, facts: ActivityFacts) -> ProcessingActivity:
         """Add an activity to the register (PRV_001 undeclared category, PRV_002 name taken,
         PRV_003 a transfer to no listed recipient or within Namibia)."""
-        grants = self._holding(caller, MANAGE)
+        grants = self._access.require(caller, MANAGE)
         check_activity(facts, self.declared_categories())
         with self._uow() as uow:
             added = uow.activities.add(new_id(), facts, caller)
@@ -129,7 +129,7 @@ class ProcessingRegister:
         self, caller: uuid.UUID, activity_id: uuid.UUID, changes: ActivityChanges
     ) -> ProcessingActivity:
         """Change some of an activity's facts; the whole result obeys the register's rules."""
-        grants = self._holding(caller, MANAGE)
+        grants = self._access.require(caller, MANAGE)
         declared = self.declared_categories()
         with self._uow() as uow:
             current = self._existing(uow, activity_id, lock=True)
@@ -155,7 +155,7 @@ class ProcessingRegister:
 
     def remove(self, caller: uuid.UUID, activity_id: uuid.UUID) -> None:
         """Take an activity out of the register; its audit entry keeps what it said."""
-        grants = self._holding(caller, MANAGE)
+        grants = self._access.require(caller, MANAGE)
         with self._uow() as uow:
             current = self._existing(uow, activity_id, lock=True)
             uow.activities.remove(activity_id)
@@ -169,7 +169,7 @@ class ProcessingRegister:
 
     # -- what is published from it -----------------------------------------------------------
     def paia_manual(self, caller: uuid.UUID) -> PaiaManual:
-        self._holding(caller, READ)
+        self._access.require(caller, READ)
         with self._uow() as uow:
             activities = uow.activities.every()
         return manual(
@@ -187,7 +187,7 @@ class ProcessingRegister:
         return self._documents.pdf(self.paia_manual(caller))
 
     def data_flows(self, caller: uuid.UUID) -> DataFlowMap:
-        self._holding(caller, READ)
+        self._access.require(caller, READ)
         with self._uow() as uow:
             activities = uow.activities.every()
         return data_flows(inventory(self._declarations()), activities)
@@ -204,12 +204,6 @@ class ProcessingRegister:
         if found is None:
             raise NotFound("No such processing activity")
         return found
-
-    def _holding(self, caller: uuid.UUID, permission: str) -> Grants:
-        grants = self._access.grants_for(caller)
-        if not grants.allows(permission):
-            raise AccessDenied(f"{permission} required")
-        return grants
 
     @staticmethod
     def _actor(caller: uuid.UUID, grants: Grants) -> Actor:

@@ -23,7 +23,7 @@ from elcorp.governance.domain.service_requests import (
     ServiceRequestSubmitted,
 )
 from elcorp.shared.application import context
-from elcorp.shared.domain.errors import ValidationFailed
+from elcorp.shared.domain.errors import AccessDenied, ValidationFailed
 
 __all__ = [
     "ADMIN_ROLE",
@@ -89,6 +89,16 @@ class AccessControl:
         grants = self.stored_grants(user_id)
         if self._mfa_enforced and not mfa:
             return grants.without_mfa(self._mfa_roles)
+        return grants
+
+    def require(self, caller: uuid.UUID, *permissions: str, scope: Scope = Scope.OWN) -> Grants:
+        """The caller's grants, if they hold every one of `permissions` at least as widely as
+        `scope` (else 403): the one permission check of the use cases, which then filter by
+        the scope held."""
+        grants = self.grants_for(caller)
+        missing = [p for p in permissions if not grants.covers(p, scope)]
+        if missing:
+            raise AccessDenied(f"{' and '.join(missing)} required")
         return grants
 
     def stored_grants(self, user_id: uuid.UUID) -> Grants:

@@ -178,7 +178,7 @@ class ServiceRequests:
         currency: str = "NAD",
     ) -> RequestView:
         """A new draft in `category` (an active one), asked for by the caller."""
-        grants = self._require(caller, CREATE)
+        grants = self._access.require(caller, CREATE)
         now = self._clock.now()
         request = ServiceRequest.create(
             requester_id=caller,
@@ -306,7 +306,7 @@ class ServiceRequests:
         return found
 
     def chain_versions(self, caller: uuid.UUID, category: str) -> list[ApprovalChain]:
-        self._require(caller, CONFIGURE)
+        self._access.require(caller, CONFIGURE)
         with self._uow() as uow:
             if uow.requests.category(category) is None:
                 raise NotFound("Category not found")
@@ -315,7 +315,7 @@ class ServiceRequests:
     def add_category(
         self, caller: uuid.UUID, *, name: str, description: str, levels: Sequence[Mapping[str, object]]
     ) -> tuple[Category, ApprovalChain]:
-        grants = self._require(caller, CONFIGURE)
+        grants = self._access.require(caller, CONFIGURE)
         name = validate_category(name)
         text = _description(description)
         with self._uow() as uow:
@@ -336,7 +336,7 @@ class ServiceRequests:
     def update_category(
         self, caller: uuid.UUID, name: str, *, description: str | None, active: bool | None
     ) -> Category:
-        grants = self._require(caller, CONFIGURE)
+        grants = self._access.require(caller, CONFIGURE)
         with self._uow() as uow:
             before = uow.requests.category(name, for_update=True)
             if before is None:
@@ -364,7 +364,7 @@ class ServiceRequests:
         self, caller: uuid.UUID, category: str, levels: Sequence[Mapping[str, object]]
     ) -> ApprovalChain:
         """A new version of the category's chain; requests already submitted keep theirs."""
-        grants = self._require(caller, CONFIGURE)
+        grants = self._access.require(caller, CONFIGURE)
         with self._uow() as uow:
             if uow.requests.category(category, for_update=True) is None:  # serialises revisions
                 raise NotFound("Category not found")
@@ -422,12 +422,6 @@ class ServiceRequests:
         return queued
 
     # -- helpers ---------------------------------------------------------------------------
-    def _require(self, caller: uuid.UUID, permission: str) -> Grants:
-        grants = self._access.grants_for(caller)
-        if not grants.allows(permission):
-            raise AccessDenied(f"{permission} is required")
-        return grants
-
     def _visible(
         self,
         uow: WorkflowUnitOfWork,

@@ -181,7 +181,7 @@ class InvoiceService:
 
     # -- issuers -------------------------------------------------------------------------------
     def issuers(self, caller: uuid.UUID) -> list[Issuer]:
-        self._holding(caller, CREATE)
+        self._access.require(caller, CREATE)
         with self._uow() as uow:
             self._platform(uow)
             found = uow.invoices.issuers()
@@ -192,7 +192,7 @@ class InvoiceService:
         self, caller: uuid.UUID, *, name: str, address: str, vat_number: str | None, owner_id: uuid.UUID
     ) -> Issuer:
         """A business (its owner's wallet receives its invoices' payments)."""
-        grants = self._holding(caller, MANAGE, scope=Scope.ALL)
+        grants = self._access.require(caller, MANAGE, scope=Scope.ALL)
         if not self._people.names([owner_id]):
             raise NotFound("No active user with this id")
         issuer = Issuer(new_id(), name, address, vat_number, owner_id, False, self._clock.now())
@@ -221,7 +221,7 @@ class InvoiceService:
         payer_vat_number: str | None = None,
     ) -> Invoice:
         """A draft: no number yet, amounts by the one rounding rule of domain/invoices.py."""
-        grants = self._holding(caller, CREATE)
+        grants = self._access.require(caller, CREATE)
         checked = checked_lines(lines)
         amounts = totals(checked, currency, self._settings.vat_rate)
         payer_name = self._people.names([payer_id]).get(payer_id)
@@ -285,7 +285,7 @@ class InvoiceService:
     def issue(self, caller: uuid.UUID, invoice_id: uuid.UUID) -> Invoice:
         """Number it (the next of the issuer's INV series for the year in Windhoek), copy the
         particulars it prints, and freeze it."""
-        grants = self._holding(caller, MANAGE)
+        grants = self._access.require(caller, MANAGE)
         with self._uow() as uow:
             found = self._locked(uow, caller, grants, invoice_id, MANAGE)
             check_transition(InvoiceStatus(found.status), InvoiceStatus.ISSUED)
@@ -320,7 +320,7 @@ class InvoiceService:
 
     def void(self, caller: uuid.UUID, invoice_id: uuid.UUID, reason: str) -> Invoice:
         """Cancel a draft or an unpaid issued invoice; its number stays used (never reused)."""
-        grants = self._holding(caller, MANAGE)
+        grants = self._access.require(caller, MANAGE)
         with self._uow() as uow:
             found = self._locked(uow, caller, grants, invoice_id, MANAGE)
             if found.payment_transaction_id is not None and found.status == InvoiceStatus.ISSUED.value:
@@ -463,7 +463,7 @@ class InvoiceService:
         uncredited. On a paid invoice the credit is paid back to the payer at once (a
         partial reversal of the payment, so it needs an Idempotency-Key: the same key and
         body answer the same credit note again); on an unpaid one it lowers what is due."""
-        grants = self._holding(caller, MANAGE)
+        grants = self._access.require(caller, MANAGE)
         with self._uow() as uow:
             found = self._locked(uow, caller, grants, invoice_id, MANAGE)
             checked = checked_lines(lines)
@@ -570,7 +570,7 @@ class InvoiceService:
 
     # -- reading and printing ------------------------------------------------------------------
     def get(self, caller: uuid.UUID, invoice_id: uuid.UUID) -> tuple[Invoice, list[CreditNote]]:
-        grants = self._holding(caller, READ)
+        grants = self._access.require(caller, READ)
         with self._uow() as uow:
             found = uow.invoices.get(invoice_id)
             if found is None or not self._may_read(uow, caller, grants, found):
@@ -581,7 +581,7 @@ class InvoiceService:
         self, caller: uuid.UUID, where: InvoiceFilter, *, page: int, per_page: int
     ) -> tuple[list[Invoice], int]:
         """Staff (`invoice:read` scope `all`) see every invoice; others those they pay."""
-        grants = self._holding(caller, READ)
+        grants = self._access.require(caller, READ)
         if grants.scope_of(READ) is not Scope.ALL:
             where = InvoiceFilter(payer_id=caller, issuer_id=where.issuer_id, status=where.status)
         with self._uow() as uow:
@@ -672,12 +672,6 @@ class InvoiceService:
             return True
         issuer = uow.invoices.issuer(found.issuer_id)
         return issuer is not None and issuer.owner_id == caller
-
-    def _holding(self, caller: uuid.UUID, permission: str, *, scope: Scope = Scope.OWN) -> Grants:
-        grants = self._access.grants_for(caller)
-        if not grants.covers(permission, scope):
-            raise AccessDenied(f"{permission} required")
-        return grants
 
     @staticmethod
     def _actor(caller: uuid.UUID, grants: Grants) -> Actor:

@@ -181,7 +181,7 @@ class Payments:
         plan = plan_movement(
             TransactionType.TRANSFER, amount, fees=self._settings.fees, thresholds=self._settings.thresholds
         )
-        grants = self._holding(caller, CREATE)
+        grants = self._access.require(caller, CREATE)
         request: dict[str, Any] = {
             **self._base(caller, idem, body, plan),
             "source": source,
@@ -236,7 +236,7 @@ class Payments:
         """A deposit or a withdrawal: between a customer's wallet (never the caller's own)
         and the currency's clearing account, one booking per bank reference."""
         idem = checked_key(key)
-        grants = self._holding(caller, CREATE, DEPOSIT)
+        grants = self._access.require(caller, CREATE, DEPOSIT)
         if not external_reference.strip():
             raise ValidationFailed(
                 details=[{"field": "external_reference", "message": "the bank's reference is required"}]
@@ -272,7 +272,7 @@ class Payments:
         reversals awaiting approval would return counts). Never on the caller's own wallet;
         above the threshold or the caller's daily limit it waits for a second person."""
         checked_key(key)
-        self._holding(caller, APPROVE)
+        self._access.require(caller, APPROVE)
         with self._uow() as uow:
             original = uow.ledger.transaction(transaction_id)
         if original is None:
@@ -318,7 +318,7 @@ class Payments:
         plan = plan_movement(
             TransactionType.TRANSFER, amount, fees=self._settings.fees, thresholds=self._settings.thresholds
         )
-        grants = self._holding(caller, CREATE)
+        grants = self._access.require(caller, CREATE)
         request: dict[str, Any] = {
             **self._base(caller, idem, body, plan),
             "source": source,
@@ -345,7 +345,7 @@ class Payments:
         """The request and audit entry of a (partial) reversal run by another use case
         (a credit note refunding a paid invoice): the same rules as `reverse`."""
         idem = checked_key(key)
-        grants = self._holding(caller, APPROVE)
+        grants = self._access.require(caller, APPROVE)
         returned = reversal_amount(
             Money(original.amount, original.currency), original.reversed_amount, amount
         )
@@ -429,7 +429,7 @@ class Payments:
     ) -> Transaction:
         """A second person approves (posts) or rejects a pending movement: never its
         initiator, never the owner of a wallet it moves money on."""
-        grants = self._holding(caller, APPROVE)
+        grants = self._access.require(caller, APPROVE)
         with self._uow() as uow:
             found = uow.ledger.transaction(transaction_id)
             if found is None:
@@ -603,14 +603,6 @@ class Payments:
 
     def _may_see(self, caller: uuid.UUID, wallet: Account) -> bool:
         return wallet.owner_id == caller or self._staff(self._access.grants_for(caller))
-
-    def _holding(self, caller: uuid.UUID, *permissions: str) -> Grants:
-        """The caller's grants, if they hold every one of `permissions` (else 403)."""
-        grants = self._access.grants_for(caller)
-        missing = [p for p in permissions if not grants.allows(p)]
-        if missing:
-            raise AccessDenied(f"{' and '.join(missing)} required")
-        return grants
 
     def _require_staff(self, caller: uuid.UUID) -> None:
         if not self._staff(self._access.grants_for(caller)):

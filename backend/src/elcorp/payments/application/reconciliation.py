@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from elcorp.governance.application.api import AccessControl, Grants
+from elcorp.governance.application.api import AccessControl
 from elcorp.payments.domain.reconciliation import (
     LedgerMovement,
     Reconciliation,
@@ -29,7 +29,7 @@ from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.application.unit_of_work import UnitOfWork
 from elcorp.shared.domain.clock import Clock, SystemClock
-from elcorp.shared.domain.errors import AccessDenied, DomainError, ErrorCode, NotFound, ValidationFailed
+from elcorp.shared.domain.errors import DomainError, ErrorCode, NotFound, ValidationFailed
 
 RECONCILE = "payment:reconcile"
 COMPLETED = "completed"
@@ -135,7 +135,7 @@ class Reconciliations:
 
     def run(self, caller: uuid.UUID, statement: StatementFile | None) -> ReconciliationRun:
         """Reconcile the statement against the ledger and keep the run (with its audit entry)."""
-        grants = self._holding(caller)
+        grants = self._access.require(caller, RECONCILE)
         if statement is None:
             raise StatementFileMissing(details=[{"field": "file", "message": "no file in the request"}])
         text = self._checked_text(statement)
@@ -193,13 +193,13 @@ class Reconciliations:
         return run
 
     def runs(self, caller: uuid.UUID, page: PageRequest) -> Page[ReconciliationRun]:
-        self._holding(caller)
+        self._access.require(caller, RECONCILE)
         with self._uow() as uow:
             found, total = uow.runs.list(offset=page.offset, limit=page.per_page)
         return Page(found, page.page, page.per_page, total)
 
     def get(self, caller: uuid.UUID, run_id: uuid.UUID) -> ReconciliationRun:
-        self._holding(caller)
+        self._access.require(caller, RECONCILE)
         with self._uow() as uow:
             found = uow.runs.get(run_id)
         if found is None:
@@ -231,9 +231,3 @@ class Reconciliations:
                 f"The bank statement is not UTF-8 (byte {exc.start + 1} is not valid)",
                 details=[{"field": "file", "message": "save the statement as UTF-8 CSV"}],
             ) from exc
-
-    def _holding(self, caller: uuid.UUID) -> Grants:
-        grants = self._access.grants_for(caller)
-        if not grants.allows(RECONCILE):
-            raise AccessDenied(f"{RECONCILE} required")
-        return grants

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from elcorp.governance.application.api import AccessControl, Grants
+from elcorp.governance.application.api import AccessControl
 from elcorp.payments.domain.ledger import money_text
 from elcorp.payments.domain.settlement import (
     BatchStatus,
@@ -31,7 +31,7 @@ from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.application.unit_of_work import UnitOfWork
 from elcorp.shared.domain.clock import Clock, SystemClock
-from elcorp.shared.domain.errors import AccessDenied, ErrorCode, NotFound, ValidationFailed
+from elcorp.shared.domain.errors import ErrorCode, NotFound, ValidationFailed
 
 SETTLE = "payment:reconcile"  # reconciliation and settlement are one duty
 CATCH_UP_DAYS = 7  # the nightly close also settles days a missed run left open
@@ -130,7 +130,7 @@ class Settlement:
 
     def close(self, caller: uuid.UUID, day: date | None = None, currency: str = "NAD") -> Closing:
         """Close `day`'s batch (default: yesterday in Windhoek) in `currency`, by a person."""
-        grants = self._holding(caller)
+        grants = self._access.require(caller, SETTLE)
         actor = Actor(str(caller), tuple(sorted(grants.roles)))
         return self._close(day or previous_business_date(self._clock.now()), currency, actor, caller)
 
@@ -185,13 +185,13 @@ class Settlement:
         return Closing(closed, closed_now=True)
 
     def batches(self, caller: uuid.UUID, where: SettlementFilter, page: PageRequest) -> Page[SettlementBatch]:
-        self._holding(caller)
+        self._access.require(caller, SETTLE)
         with self._uow() as uow:
             found, total = uow.batches.list(where, offset=page.offset, limit=page.per_page)
         return Page(found, page.page, page.per_page, total)
 
     def batch(self, caller: uuid.UUID, batch_id: uuid.UUID) -> SettlementBatch:
-        self._holding(caller)
+        self._access.require(caller, SETTLE)
         with self._uow() as uow:
             found = uow.batches.get(batch_id)
         if found is None:
@@ -200,18 +200,12 @@ class Settlement:
 
     def export(self, caller: uuid.UUID, batch_id: uuid.UUID) -> BatchExport:
         """The batch and its items, for the CSV file."""
-        self._holding(caller)
+        self._access.require(caller, SETTLE)
         with self._uow() as uow:
             found = uow.batches.get(batch_id)
             if found is None:
                 raise NotFound("Settlement batch not found")
             return BatchExport(found, uow.batches.items(batch_id))
-
-    def _holding(self, caller: uuid.UUID) -> Grants:
-        grants = self._access.grants_for(caller)
-        if not grants.allows(SETTLE):
-            raise AccessDenied(f"{SETTLE} required")
-        return grants
 
 
 def totals_json(totals: SettlementTotals, currency: str) -> dict[str, int | str]:

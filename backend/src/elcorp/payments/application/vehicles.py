@@ -92,7 +92,7 @@ class VehicleRegistry:
     ) -> Vehicle:
         """Register a vehicle by VIN or chassis number; the caller becomes its first owner
         and the owner of its token account."""
-        grants = self._holding(caller, REGISTER)
+        grants = self._access.require(caller, REGISTER)
         identifier = identifier_of(vin, chassis_number)
         manufacturer = country = model_year = None
         if identifier.type is IdentifierType.VIN:
@@ -139,20 +139,20 @@ class VehicleRegistry:
         self, caller: uuid.UUID, page: PageRequest, *, owner_id: uuid.UUID | None = None
     ) -> Page[Vehicle]:
         """The caller's vehicles; staff see every vehicle, or one owner's with `owner_id`."""
-        grants = self._holding(caller, READ)
+        grants = self._access.require(caller, READ)
         owner = owner_id if self._staff(grants, READ) else caller
         with self._uow() as uow:
             found, total = uow.vehicles.search(owner, offset=page.offset, limit=page.per_page)
         return Page(found, page.page, page.per_page, total)
 
     def vehicle(self, caller: uuid.UUID, identifier: str) -> Vehicle:
-        grants = self._holding(caller, READ)
+        grants = self._access.require(caller, READ)
         with self._uow() as uow:
             return self._visible(uow, caller, grants, identifier)
 
     def history(self, caller: uuid.UUID, identifier: str) -> tuple[Vehicle, list[OwnershipPeriod]]:
         """The vehicle and its ownership periods, oldest first."""
-        grants = self._holding(caller, READ)
+        grants = self._access.require(caller, READ)
         with self._uow() as uow:
             found = self._visible(uow, caller, grants, identifier)
             return found, uow.vehicles.history(found.id)
@@ -160,7 +160,7 @@ class VehicleRegistry:
     def transfers(self, caller: uuid.UUID, identifier: str) -> list[OwnershipTransfer]:
         """The vehicle's offers and forced transfers, oldest first: all of them for its
         owner and staff, those they are a party to for anyone else who may see it."""
-        grants = self._holding(caller, READ)
+        grants = self._access.require(caller, READ)
         with self._uow() as uow:
             found = self._visible(uow, caller, grants, identifier)
             every = uow.vehicles.transfers(found.id)
@@ -180,7 +180,7 @@ class VehicleRegistry:
     ) -> OwnershipTransfer:
         """The owner offers the vehicle to another active user; with `force`, staff move it
         at once (reason mandatory), superseding any open offer."""
-        grants = self._holding(caller, TRANSFER)
+        grants = self._access.require(caller, TRANSFER)
         if force:
             if not self._staff(grants, TRANSFER):
                 raise AccessDenied("Only staff force an ownership transfer")
@@ -282,7 +282,7 @@ class VehicleRegistry:
     ) -> OwnershipTransfer:
         """The recipient accepts (ownership and token account move) or declines an open
         offer; the offerer cancels it."""
-        grants = self._holding(caller, TRANSFER)
+        grants = self._access.require(caller, TRANSFER)
         with self._uow() as uow:
             vehicle = uow.vehicles.by_identifier(normalised(identifier), lock=True)
             transfer = None if vehicle is None else uow.vehicles.transfer(vehicle.id, transfer_id)
@@ -346,12 +346,6 @@ class VehicleRegistry:
     def _staff(grants: Grants, permission: str) -> bool:
         """Staff hold the permission at scope `all`; customers hold it `own`."""
         return grants.scope_of(permission) is Scope.ALL
-
-    def _holding(self, caller: uuid.UUID, permission: str) -> Grants:
-        grants = self._access.grants_for(caller)
-        if not grants.allows(permission):
-            raise AccessDenied(f"{permission} required")
-        return grants
 
     @staticmethod
     def _actor(caller: uuid.UUID, grants: Grants) -> Actor:
