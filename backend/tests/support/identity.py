@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -10,10 +9,10 @@ from dataclasses import dataclass, field
 import pyotp
 
 from elcorp.governance.infrastructure.grants import SqlGrantsStore
+from support.factories.identity import STRONG_PASSWORD as STRONG_PASSWORD
+from support.factories.identity import RegistrationBodyFactory
 
-STRONG_PASSWORD = "Kalahari-Sunset-2026!"
 OTHER_PASSWORD = "Etosha#Pan-Flamingo-77"
-_counter = itertools.count(1)
 
 
 @dataclass
@@ -33,17 +32,7 @@ class Account:
 
 
 def registration_body(**overrides) -> dict:
-    n = next(_counter)
-    body = {
-        "username": f"ndapewa{n}x",
-        "full_name": "Ndapewa Shikongo",
-        "email": f"ndapewa.{n}.{uuid.uuid4().hex[:6]}@example.na",
-        "password": STRONG_PASSWORD,
-        "phone": f"+26481{n % 1000:03d}{uuid.uuid4().int % 10000:04d}",
-        "agreed_terms": True,
-    }
-    body.update(overrides)
-    return body
+    return RegistrationBodyFactory(**overrides)
 
 
 def register(client, **overrides) -> Account:

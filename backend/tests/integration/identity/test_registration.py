@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from support.identity import registration_body
+from support.factories.identity import RegistrationBodyFactory
 
 
 def test_registration_creates_an_active_user_with_the_user_role_and_a_wallet_address(client):
-    response = client.post("/api/v1/auth/register", json=registration_body(organization="Elcorp"))
+    response = client.post("/api/v1/auth/register", json=RegistrationBodyFactory(organization="Elcorp"))
     assert response.status_code == 201
     data = response.get_json()["data"]
     assert data["roles"] == ["user"]
@@ -22,7 +22,7 @@ def test_registration_creates_an_active_user_with_the_user_role_and_a_wallet_add
 
 
 def test_registration_emits_user_registered_through_the_outbox(client, container):
-    data = client.post("/api/v1/auth/register", json=registration_body()).get_json()["data"]
+    data = client.post("/api/v1/auth/register", json=RegistrationBodyFactory()).get_json()["data"]
     with container.session_factory() as session:
         payload = session.execute(
             text("SELECT payload FROM outbox_message WHERE event_type = 'identity.UserRegistered'")
@@ -33,7 +33,7 @@ def test_registration_emits_user_registered_through_the_outbox(client, container
 
 @pytest.mark.parametrize("field", ["role", "roles", "is_active", "email_verified", "status", "id"])
 def test_privileged_fields_are_refused_mass_assignment(client, field):
-    response = client.post("/api/v1/auth/register", json=registration_body(**{field: "admin"}))
+    response = client.post("/api/v1/auth/register", json=RegistrationBodyFactory(**{field: "admin"}))
     assert response.status_code == 422
     assert field in {item["field"] for item in response.get_json()["error"]["details"]}
 
@@ -50,7 +50,7 @@ def test_privileged_fields_are_refused_mass_assignment(client, field):
     ],
 )
 def test_client_rules_are_enforced_with_422(client, override, field):
-    response = client.post("/api/v1/auth/register", json=registration_body(**override))
+    response = client.post("/api/v1/auth/register", json=RegistrationBodyFactory(**override))
     assert response.status_code == 422
     body = response.get_json()
     assert body["status"] == "validation_error"
@@ -69,7 +69,7 @@ def test_client_rules_are_enforced_with_422(client, override, field):
     ],
 )
 def test_weak_passwords_are_refused_with_a_reason(client, password, reason):
-    response = client.post("/api/v1/auth/register", json=registration_body(password=password))
+    response = client.post("/api/v1/auth/register", json=RegistrationBodyFactory(password=password))
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "VAL_007"
@@ -77,7 +77,7 @@ def test_weak_passwords_are_refused_with_a_reason(client, password, reason):
 
 
 def test_password_containing_the_users_own_name_is_refused(client):
-    body = registration_body(full_name="Ndapewa Shikongo", password="Shikongo-Rocks-2026!")
+    body = RegistrationBodyFactory(full_name="Ndapewa Shikongo", password="Shikongo-Rocks-2026!")
     response = client.post("/api/v1/auth/register", json=body)
     assert response.status_code == 422
     assert response.get_json()["error"]["code"] == "VAL_007"
@@ -88,22 +88,24 @@ def test_a_huge_password_is_refused_before_any_hashing(client, container, monkey
         raise AssertionError("Argon2 must not run for an over-long password")
 
     monkeypatch.setattr(type(container.identity.accounts.d.hasher), "hash", no_hashing)
-    response = client.post("/api/v1/auth/register", json=registration_body(password="Aa1!" * 1000))
+    response = client.post("/api/v1/auth/register", json=RegistrationBodyFactory(password="Aa1!" * 1000))
     assert response.status_code == 422
     assert "at most 128" in str(response.get_json()["error"]["details"])
 
 
 def test_duplicate_email_username_or_phone_is_a_409(client):
-    first = registration_body()
+    first = RegistrationBodyFactory()
     assert client.post("/api/v1/auth/register", json=first).status_code == 201
-    again = registration_body(email=first["email"].upper(), username=first["username"], phone=first["phone"])
+    again = RegistrationBodyFactory(
+        email=first["email"].upper(), username=first["username"], phone=first["phone"]
+    )
     response = client.post("/api/v1/auth/register", json=again)
     assert response.status_code == 409
     assert {d["field"] for d in response.get_json()["error"]["details"]} == {"email", "username", "phone"}
 
 
 def test_phone_is_stored_encrypted_with_a_keyed_lookup_hash(client, container):
-    body = registration_body(phone="+264 81 555 0101")
+    body = RegistrationBodyFactory(phone="+264 81 555 0101")
     client.post("/api/v1/auth/register", json=body)
     with container.session_factory() as session:
         row = session.execute(

@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from elcorp.shared.domain.clock import WINDHOEK
 from support.audit import audit_entries
+from support.factories.payments import InvoiceLineBodyFactory
 from support.identity import signed_in, staff_with_mfa
 from support.mail import mails
 from support.payments import balance, fund, wallet_of
@@ -29,8 +30,8 @@ NUMBER = re.compile(r"^INV-\d{4}-\d{6}$")
 # Hand-computed: 3 x 33.333 = 99.999 -> 100.00; 1.5 x 19.99 = 29.985 -> 29.99 (each line
 # half-up to the cent); subtotal 129.99; VAT 15% = 19.4985 -> 19.50; total 149.49.
 UNEVEN = [
-    {"description": "Roadworthy inspection", "quantity": "3", "unit_price": "33.333"},
-    {"description": "Number plates (pair)", "quantity": "1.5", "unit_price": "19.99"},
+    InvoiceLineBodyFactory(description="Roadworthy inspection", quantity="3", unit_price="33.333"),
+    InvoiceLineBodyFactory(description="Number plates (pair)", quantity="1.5", unit_price="19.99"),
 ]
 
 
@@ -80,10 +81,10 @@ def test_a_draft_has_exact_decimal_totals_for_lines_that_do_not_divide_evenly(cl
 @pytest.mark.parametrize(
     ("lines", "field"),
     [
-        ([{"description": "x", "quantity": "0", "unit_price": "1"}], "lines[0]"),
-        ([{"description": "  ", "quantity": "1", "unit_price": "1"}], "lines[0]"),
-        ([{"description": "x", "quantity": "1.00001", "unit_price": "1"}], "lines.0.quantity"),
-        ([{"description": "x", "quantity": "1", "unit_price": "-1"}], "lines.0.unit_price"),
+        ([InvoiceLineBodyFactory(quantity="0", unit_price="1")], "lines[0]"),
+        ([InvoiceLineBodyFactory(description="  ", unit_price="1")], "lines[0]"),
+        ([InvoiceLineBodyFactory(quantity="1.00001", unit_price="1")], "lines.0.quantity"),
+        ([InvoiceLineBodyFactory(unit_price="-1")], "lines.0.unit_price"),
         ([], "lines"),
     ],
 )
@@ -223,7 +224,7 @@ def test_paying_needs_an_idempotency_key_and_enough_money_and_leaves_nothing_hal
     client, container, clerk, alice
 ):
     invoice = issued(
-        client, clerk, alice, lines=[{"description": "Fleet licence", "quantity": "1", "unit_price": "900"}]
+        client, clerk, alice, lines=[InvoiceLineBodyFactory(description="Fleet licence", unit_price="900")]
     )
     missing = client.post(f"{INVOICES}/{invoice['id']}/pay", headers=alice.auth)
     assert missing.status_code == 400 and missing.get_json()["error"]["code"] == "PAY_004"
@@ -257,7 +258,7 @@ def rich(client, container, teller):
     return user
 
 
-BIG = [{"description": "Truck, used", "quantity": "1", "unit_price": "60000"}]  # 69 000.00 with VAT
+BIG = [InvoiceLineBodyFactory(description="Truck, used", unit_price="60000")]  # 69 000.00 with VAT
 
 
 def test_a_payment_above_the_threshold_waits_and_the_approval_settles_the_invoice(
@@ -316,7 +317,7 @@ def test_a_credit_note_lowers_what_is_due_and_never_credits_more_than_is_left(
     client, container, clerk, alice
 ):
     invoice = issued(client, clerk, alice)
-    line = [{"description": "Inspection not done", "quantity": "1", "unit_price": "33.33"}]
+    line = [InvoiceLineBodyFactory(description="Inspection not done", unit_price="33.33")]
     response = client.post(
         f"{INVOICES}/{invoice['id']}/credit-notes",
         headers=clerk.auth,
@@ -327,7 +328,7 @@ def test_a_credit_note_lowers_what_is_due_and_never_credits_more_than_is_left(
     assert re.match(r"^CRN-\d{4}-\d{6}$", note["number"]) and note["refund"] is None
     assert (note["subtotal"], note["vat"], note["total"]) == ("33.33", "5.00", "38.33")  # 4.9995 -> 5.00
     assert note["invoice"]["amount_due"] == "111.16"  # 149.49 - 38.33
-    too_much = [{"description": "All of it", "quantity": "1", "unit_price": "100"}]  # 115.00 > 111.16
+    too_much = [InvoiceLineBodyFactory(description="All of it", unit_price="100")]  # 115.00 > 111.16
     refused = client.post(
         f"{INVOICES}/{invoice['id']}/credit-notes",
         headers=clerk.auth,
@@ -346,7 +347,9 @@ def test_a_credit_note_lowers_what_is_due_and_never_credits_more_than_is_left(
 def test_a_credit_note_on_a_paid_invoice_refunds_the_payer_once(client, container, clerk, alice):
     invoice = issued(client, clerk, alice)
     pay(client, alice, invoice["id"])
-    line = [{"description": "Plates returned", "quantity": "1.5", "unit_price": "19.99"}]  # 29.99 + 4.50
+    line = [
+        InvoiceLineBodyFactory(description="Plates returned", quantity="1.5", unit_price="19.99")
+    ]  # 29.99 + 4.50
     url = f"{INVOICES}/{invoice['id']}/credit-notes"
     without_key = client.post(url, headers=clerk.auth, json={"lines": line, "reason": "returned"})
     assert without_key.status_code == 400 and without_key.get_json()["error"]["code"] == "PAY_004"

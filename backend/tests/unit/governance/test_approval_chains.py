@@ -17,6 +17,7 @@ from elcorp.governance.domain.approval_chains import (
 )
 from elcorp.governance.domain.rbac import Grants, Scope
 from elcorp.shared.domain.errors import AccessDenied, Conflict, ErrorCode, ValidationFailed
+from support.factories.governance import ApproverFactory
 
 AT = datetime(2025, 3, 3, 10, 0, tzinfo=UTC)
 REQUESTER = uuid.uuid4()
@@ -35,7 +36,7 @@ CHAIN = ApprovalChain(
 
 
 def person(*roles: str, permissions: tuple[str, ...] = ()) -> Approver:
-    return Approver(uuid.uuid4(), frozenset(roles), frozenset(permissions))
+    return ApproverFactory(roles=frozenset(roles), permissions=frozenset(permissions))
 
 
 @pytest.mark.parametrize(

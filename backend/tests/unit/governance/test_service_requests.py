@@ -12,7 +12,6 @@ from elcorp.governance.domain.approval_chains import (
     AlreadyApproved,
     ApprovalChain,
     ApprovalLevel,
-    Approver,
     ApproverNotEligible,
     SelfApprovalForbidden,
 )
@@ -36,13 +35,14 @@ from elcorp.governance.domain.service_requests import (
 )
 from elcorp.shared.domain.errors import Conflict, ErrorCode, ValidationFailed
 from elcorp.shared.domain.events import event_class, register_event_types
+from support.factories.governance import ApproverFactory, ServiceRequestFactory
 
 T0 = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
 REQUESTER, AGENT = uuid.uuid4(), uuid.uuid4()
 TEAM = Assignee.team(uuid.uuid4())
-SUPERVISOR = Approver(uuid.uuid4(), frozenset({"supervisor"}))
-MANAGER = Approver(uuid.uuid4(), frozenset({"manager"}))
-MANAGER_2 = Approver(uuid.uuid4(), frozenset({"manager"}))
+SUPERVISOR = ApproverFactory(roles=frozenset({"supervisor"}))
+MANAGER = ApproverFactory(roles=frozenset({"manager"}))
+MANAGER_2 = ApproverFactory(roles=frozenset({"manager"}))
 
 SIMPLE = ApprovalChain("refund", 1, (ApprovalLevel(required_role="supervisor"),))
 TIERED = ApprovalChain(
@@ -60,9 +60,7 @@ def at(minutes: int) -> datetime:
 
 
 def draft(amount: Decimal | None = None) -> ServiceRequest:
-    return ServiceRequest.create(
-        requester_id=REQUESTER, category="refund", title="Refund invoice 42", at=T0, amount=amount
-    )
+    return ServiceRequestFactory(requester_id=REQUESTER, title="Refund invoice 42", at=T0, amount=amount)
 
 
 def request_in(status: RequestStatus) -> ServiceRequest:
@@ -258,7 +256,7 @@ def test_small_amounts_skip_levels_above_their_threshold():
 
 
 def test_the_requester_cannot_approve_their_own_request():
-    request = ServiceRequest.create(requester_id=SUPERVISOR.id, category="refund", title="Mine", at=T0)
+    request = ServiceRequestFactory(requester_id=SUPERVISOR.id, title="Mine", at=T0)
     request.submit(SUPERVISOR.id, at(1), SIMPLE)
     request.assign(AGENT, TEAM, at(2))
     with pytest.raises(SelfApprovalForbidden):

@@ -5,56 +5,36 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from pypdf import PdfReader
 
-from elcorp.payments.application.ports import DocumentLine, Invoice, Receipt
+from elcorp.payments.application.ports import Invoice, Receipt
 from elcorp.payments.infrastructure.invoice_pdf import PdfInvoiceDocuments
+from support.factories.payments import DocumentLineFactory, InvoiceFactory
 
 ISSUED = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)  # 1 January 2027 in Windhoek (UTC+2)
 
 
 def invoice(**overrides) -> Invoice:
+    """One line of 4 x 1250.5 = 5002.00: the factory totals it to 750.30 VAT and 5752.30."""
     values = {
-        "id": uuid.uuid4(),
-        "issuer_id": uuid.uuid4(),
-        "payer_id": uuid.uuid4(),
-        "currency": "NAD",
-        "status": "issued",
         "number": "INV-2027-000001",
-        "vat_rate": Decimal("15.00"),
         "lines": [
-            DocumentLine(
-                "Tyres \u2013 \u201cpremium\u201d \U0001f697",
-                Decimal("4"),
-                Decimal("1250.5"),
-                Decimal("5002.00"),
+            DocumentLineFactory(
+                description="Tyres \u2013 \u201cpremium\u201d \U0001f697",
+                quantity=Decimal("4"),
+                unit_price=Decimal("1250.5"),
+                net=Decimal("5002.00"),
             )
         ],
-        "subtotal": Decimal("5002.00"),
-        "vat": Decimal("750.30"),
-        "total": Decimal("5752.30"),
-        "credited": Decimal("0"),
-        "due_date": date(2027, 1, 31),
         "payer_name": "\u014cmuhona Nd\u00e9a",
-        "payer_address": "Erf 12, Ondangwa",
-        "payer_vat_number": None,
-        "issuer_name": "Elcorp Namibia (Pty) Ltd",
-        "issuer_address": "Windhoek",
-        "issuer_vat_number": "99-000-0001",
-        "created_by": uuid.uuid4(),
         "created_at": ISSUED,
         "issued_at": ISSUED,
-        "paid_at": None,
-        "voided_at": None,
-        "void_reason": None,
-        "payment_transaction_id": None,
-        "payment_key": None,
     }
     values.update(overrides)
-    return Invoice(**values)
+    return InvoiceFactory(**values)
 
 
 def text_of(body: bytes) -> str:

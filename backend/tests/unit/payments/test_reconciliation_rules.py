@@ -3,7 +3,6 @@ matched, missing, extra and malformed rows, each reported; a malformed file is r
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -16,13 +15,16 @@ from elcorp.payments.domain.reconciliation import (
     parse_statement,
     reconcile,
 )
+from support.factories.payments import LedgerMovementFactory
 
 D = Decimal
 HEADER = "date,reference,amount,currency\n"
 
 
 def movement(reference: str, amount: str, currency: str = "NAD") -> LedgerMovement:
-    return LedgerMovement(uuid.uuid4(), reference, D(amount), currency, date(2026, 12, 1))
+    return LedgerMovementFactory(
+        reference=reference, amount=D(amount), currency=currency, on=date(2026, 12, 1)
+    )
 
 
 def test_a_statement_is_read_in_any_column_order_and_case_with_other_columns_ignored():

@@ -3,7 +3,6 @@ which day may be settled, and a batch's counts and exact Decimal totals."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -18,13 +17,14 @@ from elcorp.payments.domain.settlement import (
     previous_business_date,
     settlement_totals,
 )
+from support.factories.payments import SettlementItemFactory
 
 D = Decimal
 AT = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
 
 def item(kind: str, amount: str) -> SettlementItem:
-    return SettlementItem(uuid.uuid4(), kind, D(amount), "NAD", AT, None)
+    return SettlementItemFactory(type=kind, amount=D(amount), completed_at=AT)
 
 
 def test_a_windhoek_business_day_runs_from_22_00_utc_the_day_before():
