@@ -51,3 +51,15 @@ class UserFactory(factory.Factory):
     created_at = REGISTERED_AT
     phone = factory.Sequence(lambda n: PhoneNumber.parse(f"+26481{(n + 1) % 10_000_000:07d}"))
     status = UserStatus.ACTIVE
+
+
+class RegistrationCommandFactory(factory.DictFactory):
+    """The keyword arguments of `Accounts.register`: unique within a run (unit tests start from
+    an empty in-memory store, so no random suffix is needed)."""
+
+    username = factory.Sequence(lambda n: f"selma{n + 1}x")
+    full_name = "Selma Nangolo"
+    email = factory.Sequence(lambda n: f"selma.{n + 1}@example.na")
+    password = STRONG_PASSWORD
+    phone = factory.Sequence(lambda n: f"+26481{(n + 1) % 10_000_000:07d}")
+    organization = None

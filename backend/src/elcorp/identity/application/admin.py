@@ -12,7 +12,8 @@ import uuid
 from collections.abc import Collection
 
 from elcorp.governance.application.api import ADMIN_ROLE, USER_ROLE, Scope
-from elcorp.identity.application.accounts import Accounts, user_view
+from elcorp.identity.application.account_use_case import user_view
+from elcorp.identity.application.accounts import Accounts
 from elcorp.identity.application.authentication import Authentication, audit
 from elcorp.identity.application.deps import IdentityDeps
 from elcorp.identity.application.ports import IdentityUnitOfWork
