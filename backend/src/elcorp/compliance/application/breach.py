@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -149,50 +149,14 @@ class BreachNotifications:
         now: datetime,
     ) -> bool:
         """Apply the changes with their timeline notes and audit entry; False if none."""
-        entries: list[tuple[str, str, dict[str, Any]]] = []
-        before: dict[str, Any] = {}
-        after: dict[str, Any] = {}
-        if "discovered_at" in changes and changes["discovered_at"] != breach.discovered_at:
-            before["discovered_at"] = isoformat_z(breach.discovered_at)
-            breach.rediscover(changes["discovered_at"], now)
-            after["discovered_at"] = isoformat_z(breach.discovered_at)
-            entries.append(("breach_updated", "Discovery time corrected", dict(after)))
-        if "regulator_notified_at" in changes or "regulator_reference" in changes:
-            at = changes.get("regulator_notified_at") or breach.regulator_notified_at or now
-            reference = changes.get("regulator_reference", breach.regulator_reference)
-            before["regulator_notified_at"] = _time(breach.regulator_notified_at)
-            breach.notify_regulator(at, reference, now)
-            after["regulator_notified_at"] = _time(breach.regulator_notified_at)
-            entries.append(
-                (
-                    "regulator_notified",
-                    "Information Regulator notified (POPIA s22(1)(a))",
-                    {"at": _time(breach.regulator_notified_at), "reference": breach.regulator_reference},
-                )
-            )
-        if "subjects_notified_at" in changes or "channel" in changes:
-            at = changes.get("subjects_notified_at") or breach.subjects_notified_at or now
-            raw = changes.get("channel")
-            channel = Channel(raw) if raw is not None else breach.channel
-            before["subjects_notified_at"] = _time(breach.subjects_notified_at)
-            breach.notify_subjects(at, channel, now)
-            after.update(subjects_notified_at=_time(breach.subjects_notified_at), channel=str(breach.channel))
-            entries.append(
-                (
-                    "subjects_notified",
-                    "Data subjects notified (POPIA s22(1)(b), s22(4))",
-                    {"at": _time(breach.subjects_notified_at), "channel": str(breach.channel)},
-                )
-            )
-        edited = [name for name in CONTENT if name in changes and changes[name] != getattr(breach, name)]
-        for name in edited:
-            setattr(breach, name, changes[name])
-        if edited:
-            after["content"] = edited
-            entries.append(("breach_updated", "s22(5) content updated", {"fields": edited}))
-        if not entries:
+        edit = _BreachEdit(breach, changes, now)
+        edit.rediscover()
+        edit.notify_regulator()
+        edit.notify_subjects()
+        edit.edit_content()
+        if not edit.entries:
             return False
-        for kind, note, data in entries:
+        for kind, note, data in edit.entries:
             incident.add_note(str(actor), now, note, kind=kind, data=data)
         uow.breaches.save(breach)
         uow.incidents.save(incident)
@@ -200,7 +164,7 @@ class BreachNotifications:
             "incident.breach_updated",
             Actor(str(actor)),
             Resource("incident", str(incident.id)),
-            Changes(before, {**after, "complete": breach.complete}),
+            Changes(edit.before, {**edit.after, "complete": breach.complete}),
         )
         return True
 
@@ -231,21 +195,10 @@ class BreachNotifications:
                 incident = uow.incidents.get(breach.incident_id, for_update=True)
                 if incident is None:
                     continue
-                missing = [
-                    who
-                    for who, at in (
-                        ("the Information Regulator", breach.regulator_notified_at),
-                        ("the data subjects", breach.subjects_notified_at),
-                    )
-                    if at is None
-                ]
+                missing = _not_yet_notified(breach)
                 due = breach.due_at(self.target_hours)
                 overdue = breach.overdue(now, self.target_hours)
-                note = (
-                    f"Escalation: not yet notified: {' and '.join(missing)} "
-                    f"({'overdue since' if overdue else 'target'} {isoformat_z(due)}; POPIA s22: as soon as "
-                    "reasonably possible)"
-                )
+                note = _escalation_note(missing, due, overdue)
                 breach.escalated(now)
                 incident.add_note(SYSTEM, now, note, kind="breach_escalated", data={"overdue": overdue})
                 uow.breaches.save(breach)
@@ -278,6 +231,94 @@ class BreachNotifications:
         if incident is None:
             raise NotFound("Incident not found")
         return incident
+
+
+@dataclass
+class _BreachEdit:
+    """One update of a breach record: each step applies its part of `changes` and notes
+    what it did (a timeline entry, the audited values before and after)."""
+
+    breach: BreachNotification
+    changes: dict[str, Any]
+    now: datetime
+    entries: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+
+    def rediscover(self) -> None:
+        breach, changes = self.breach, self.changes
+        if "discovered_at" not in changes or changes["discovered_at"] == breach.discovered_at:
+            return
+        self.before["discovered_at"] = isoformat_z(breach.discovered_at)
+        breach.rediscover(changes["discovered_at"], self.now)
+        self.after["discovered_at"] = isoformat_z(breach.discovered_at)
+        self.entries.append(("breach_updated", "Discovery time corrected", dict(self.after)))
+
+    def notify_regulator(self) -> None:
+        breach, changes = self.breach, self.changes
+        if "regulator_notified_at" not in changes and "regulator_reference" not in changes:
+            return
+        at = changes.get("regulator_notified_at") or breach.regulator_notified_at or self.now
+        reference = changes.get("regulator_reference", breach.regulator_reference)
+        self.before["regulator_notified_at"] = _time(breach.regulator_notified_at)
+        breach.notify_regulator(at, reference, self.now)
+        self.after["regulator_notified_at"] = _time(breach.regulator_notified_at)
+        self.entries.append(
+            (
+                "regulator_notified",
+                "Information Regulator notified (POPIA s22(1)(a))",
+                {"at": _time(breach.regulator_notified_at), "reference": breach.regulator_reference},
+            )
+        )
+
+    def notify_subjects(self) -> None:
+        breach, changes = self.breach, self.changes
+        if "subjects_notified_at" not in changes and "channel" not in changes:
+            return
+        at = changes.get("subjects_notified_at") or breach.subjects_notified_at or self.now
+        raw = changes.get("channel")
+        channel = Channel(raw) if raw is not None else breach.channel
+        self.before["subjects_notified_at"] = _time(breach.subjects_notified_at)
+        breach.notify_subjects(at, channel, self.now)
+        self.after.update(
+            subjects_notified_at=_time(breach.subjects_notified_at), channel=str(breach.channel)
+        )
+        self.entries.append(
+            (
+                "subjects_notified",
+                "Data subjects notified (POPIA s22(1)(b), s22(4))",
+                {"at": _time(breach.subjects_notified_at), "channel": str(breach.channel)},
+            )
+        )
+
+    def edit_content(self) -> None:
+        """The s22(5) content fields that differ from the record."""
+        changes = self.changes
+        edited = [name for name in CONTENT if name in changes and changes[name] != getattr(self.breach, name)]
+        for name in edited:
+            setattr(self.breach, name, changes[name])
+        if edited:
+            self.after["content"] = edited
+            self.entries.append(("breach_updated", "s22(5) content updated", {"fields": edited}))
+
+
+def _not_yet_notified(breach: BreachNotification) -> list[str]:
+    return [
+        who
+        for who, at in (
+            ("the Information Regulator", breach.regulator_notified_at),
+            ("the data subjects", breach.subjects_notified_at),
+        )
+        if at is None
+    ]
+
+
+def _escalation_note(missing: list[str], due: datetime, overdue: bool) -> str:
+    return (
+        f"Escalation: not yet notified: {' and '.join(missing)} "
+        f"({'overdue since' if overdue else 'target'} {isoformat_z(due)}; POPIA s22: as soon as "
+        "reasonably possible)"
+    )
 
 
 def _time(value: datetime | None) -> str | None:

@@ -13,45 +13,52 @@ import logging
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
-from elcorp.compliance.application.consent_ports import (
-    ConsentUnitOfWork,
-    NewConsentRecord,
-    ReceiptSigner,
-    Subjects,
+from elcorp.compliance.application.consent_ports import ConsentUnitOfWork, ReceiptSigner, Subjects
+from elcorp.compliance.application.consent_receipts import (
+    RECEIPT_TYPE,
+    RECEIPT_VERSION,
+    ConsentReceipts,
+    receipt_message,
+)
+from elcorp.compliance.application.consent_recording import (
+    MAX_USER_AGENT,
+    ConsentChange,
+    ConsentDecision,
+    record_decision,
+    record_registration,
+    registration_time,
 )
 from elcorp.compliance.domain.consent import (
-    PURPOSE_DESCRIPTIONS,
     Channel,
-    ConsentAction,
     ConsentRecord,
     ConsentState,
-    NoNoticePublished,
-    NoticeVersionStale,
     Purpose,
     channel_of,
     current_states,
-    is_change,
     purpose_of,
 )
-from elcorp.compliance.domain.notices import PrivacyNotice
-from elcorp.governance.application.api import AccessControl, Scope
+from elcorp.governance.application.api import AccessControl, Grants, Scope
 from elcorp.identity.application.api import UserRegistered
-from elcorp.shared.application import context
 from elcorp.shared.application.audit import Actor, Changes, Resource
-from elcorp.shared.domain.audit_entry import canonical, entry_timestamp
 from elcorp.shared.domain.clock import Clock, SystemClock
 from elcorp.shared.domain.errors import AccessDenied, NotFound
-from elcorp.shared.domain.ids import new_id
+
+__all__ = [
+    "MAX_USER_AGENT",
+    "RECEIPT_TYPE",
+    "RECEIPT_VERSION",
+    "ConsentChange",
+    "ConsentLedger",
+    "ConsentOverview",
+    "receipt_message",
+    "registration_time",
+]
 
 logger = logging.getLogger(__name__)
 
 READ, MANAGE = "privacy:read", "privacy:manage"
-RECEIPT_TYPE = "elcorp.consent_receipt"
-RECEIPT_VERSION = "KI-CR-v1.1.0"  # Kantara Consent Receipt 1.1 field names, ISO/IEC TS 27560 record
-MAX_USER_AGENT = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,28 +69,6 @@ class ConsentOverview:
     notice_version: int | None  # the notice in force now
     states: list[ConsentState]
     history: list[ConsentRecord]
-
-
-@dataclass(frozen=True, slots=True)
-class ConsentChange:
-    record: ConsentRecord
-    recorded: bool  # False: nothing changed (a repeated grant or withdrawal), no new record
-
-
-def registration_time(registered_at: datetime, existing: list[ConsentRecord], purpose: Purpose) -> datetime:
-    """When a consent given at registration is recorded: the moment of registration, but
-    never after a record the subject made since (the event may be delivered after the
-    subject already changed their mind, and the clocks of the application and the
-    database may differ by a little): registration records are a subject's first."""
-    first = min((r.recorded_at for r in existing if r.purpose is purpose), default=None)
-    if first is None or registered_at < first:
-        return registered_at
-    return first - timedelta(microseconds=1)
-
-
-def receipt_message(receipt: dict[str, Any]) -> bytes:
-    """What a receipt's signature covers: the receipt's RFC 8785 canonical JSON."""
-    return canonical(receipt)
 
 
 class ConsentLedger:
@@ -100,9 +85,8 @@ class ConsentLedger:
         self._uow = uow
         self._access = access
         self._subjects = subjects
-        self._signer = signer
-        self._base_url = public_base_url.rstrip("/")
         self._clock = clock or SystemClock()
+        self._receipts = ConsentReceipts(uow, signer, public_base_url=public_base_url, clock=self._clock)
 
     # -- the subject's own consents -----------------------------------------------------------
     def overview(self, subject_id: uuid.UUID) -> ConsentOverview:
@@ -124,68 +108,35 @@ class ConsentLedger:
     ) -> ConsentChange:
         """The subject grants or withdraws consent for a purpose, against the current notice
         (`notice_version`: the one they were shown, refused when it is no longer current)."""
-        chosen, via = purpose_of(purpose), channel_of(channel)
-        with self._uow() as uow:
-            made = self._record(
-                uow,
-                subject_id,
-                chosen,
-                grant=granted,
-                channel=via,
-                actor=Actor(str(subject_id)),
-                actor_id=subject_id,
-                shown_version=notice_version,
-            )
-            uow.commit()
-        return made
+        decision = ConsentDecision(
+            purpose_of(purpose),
+            granted,
+            channel_of(channel),
+            Actor(str(subject_id)),
+            subject_id,
+            shown_version=notice_version,
+        )
+        return self._record(subject_id, decision)
 
     def opt_out(self, subject_id: uuid.UUID, *, channel: str, actor_id: uuid.UUID) -> None:
         """MarketingOptOut: withdraw the subject's marketing consent at once (POPIA s11(3),
         s69); recorded even when it was never granted, so the refusal is on record."""
         via = channel_of(channel)
-        with self._uow() as uow:
-            self._record(
-                uow,
-                subject_id,
-                Purpose.MARKETING,
-                grant=False,
-                channel=via,
-                actor=self._actor(actor_id),
-                actor_id=actor_id,
-            )
-            uow.commit()
+        actor = Actor(str(actor_id), tuple(sorted(self._access.grants_for(actor_id).roles)))
+        self._record(subject_id, ConsentDecision(Purpose.MARKETING, False, via, actor, actor_id))
 
     def receipt(self, subject_id: uuid.UUID, record_id: uuid.UUID) -> dict[str, Any]:
         """A signed receipt of one of the subject's records (anyone else's: 404)."""
-        with self._uow() as uow:
-            found = uow.consents.record(record_id)
-            if found is None or found.subject_id != subject_id:
-                raise NotFound("Consent record not found")
-            notice = uow.notices.version(found.notice_version)
-        if notice is None:  # a foreign key keeps this from happening
-            raise NotFound("Consent record not found")
-        body = self._receipt_body(found, notice)
-        kid, signature = self._signer.sign(receipt_message(body))
-        return {
-            "receipt": body,
-            "signature": {
-                "alg": "Ed25519",
-                "kid": kid,
-                "canonicalization": "RFC 8785",
-                "value": signature,
-            },
-        }
+        return self._receipts.receipt(subject_id, record_id)
 
     def receipt_keys(self) -> dict[str, str]:
         """kid -> Ed25519 public key (raw, base64) that receipts are signed with."""
-        return self._signer.public_keys()
+        return self._receipts.public_keys()
 
     # -- staff --------------------------------------------------------------------------------
     def subject_overview(self, caller: uuid.UUID, subject_id: uuid.UUID) -> ConsentOverview:
         """Staff read a subject's consents; the access is audited (who read whose data)."""
-        grants = self._access.grants_for(caller)
-        if not grants.allows(READ) or grants.scope_of(READ) is not Scope.ALL:
-            raise AccessDenied(f"{READ} required")
+        grants = self._staff_grants(caller, READ)
         if not self._subjects.exists(subject_id):
             raise NotFound("User not found")
         with self._uow() as uow:
@@ -207,25 +158,14 @@ class ConsentLedger:
     ) -> ConsentChange:
         """Staff record a grant or withdrawal on the subject's instruction (by phone, in a
         branch), against the current notice; `reason` says how the instruction came."""
-        grants = self._access.grants_for(caller)
-        if not grants.allows(MANAGE) or grants.scope_of(MANAGE) is not Scope.ALL:
-            raise AccessDenied(f"{MANAGE} required")
+        grants = self._staff_grants(caller, MANAGE)
         chosen = purpose_of(purpose)
         if not self._subjects.exists(subject_id):
             raise NotFound("User not found")
-        with self._uow() as uow:
-            made = self._record(
-                uow,
-                subject_id,
-                chosen,
-                grant=granted,
-                channel=Channel.STAFF,
-                actor=Actor(str(caller), tuple(sorted(grants.roles))),
-                actor_id=caller,
-                reason=reason,
-            )
-            uow.commit()
-        return made
+        actor = Actor(str(caller), tuple(sorted(grants.roles)))
+        return self._record(
+            subject_id, ConsentDecision(chosen, granted, Channel.STAFF, actor, caller, reason=reason)
+        )
 
     # -- registration (outbox handler) --------------------------------------------------------
     def on_user_registered(self, event: UserRegistered) -> None:
@@ -239,28 +179,7 @@ class ConsentLedger:
             if notice is None:
                 logger.warning("consent.registration_without_notice user_id=%s", subject_id)
                 return
-            existing = uow.consents.of_subject(subject_id, lock=True)
-            for value in given:
-                try:
-                    purpose = Purpose(value)
-                except ValueError:
-                    logger.warning("consent.registration_unknown_purpose purpose=%s", value)
-                    continue
-                added = uow.consents.append(
-                    NewConsentRecord(
-                        id=new_id(),
-                        subject_id=subject_id,
-                        purpose=purpose,
-                        notice_version=notice.version,
-                        action=ConsentAction.GRANTED,
-                        channel=Channel.REGISTRATION,
-                        actor_id=subject_id,
-                        source_event_id=event.event_id,
-                        recorded_at=registration_time(event.occurred_at, existing, purpose),
-                    )
-                )
-                if added is not None:
-                    self._audit_record(uow, Actor(str(subject_id)), added)
+            record_registration(uow, event, notice.version, _known_purposes(given))
             uow.commit()
 
     # -- erasure and retention -----------------------------------------------------------------
@@ -295,128 +214,26 @@ class ConsentLedger:
             after = found[-1]
 
     # -- helpers ------------------------------------------------------------------------------
-    def _record(
-        self,
-        uow: ConsentUnitOfWork,
-        subject_id: uuid.UUID,
-        purpose: Purpose,
-        *,
-        grant: bool,
-        channel: Channel,
-        actor: Actor,
-        actor_id: uuid.UUID | None,
-        shown_version: int | None = None,
-        reason: str | None = None,
-    ) -> ConsentChange:
-        notice = uow.notices.current()
-        if notice is None:
-            raise NoNoticePublished()
-        if shown_version is not None and shown_version != notice.version:
-            raise NoticeVersionStale(details={"current_version": notice.version})
-        history = uow.consents.of_subject(subject_id, lock=True)
-        state = next(s for s in current_states(history) if s.purpose is purpose)
-        if not is_change(state, grant=grant, notice_version=notice.version) and state.latest is not None:
-            return ConsentChange(state.latest, recorded=False)
-        ctx = context.current()
-        added = uow.consents.append(
-            NewConsentRecord(
-                id=new_id(),
-                subject_id=subject_id,
-                purpose=purpose,
-                notice_version=notice.version,
-                action=ConsentAction.GRANTED if grant else ConsentAction.WITHDRAWN,
-                channel=channel,
-                actor_id=actor_id,
-                ip=ctx.ip,
-                user_agent=(ctx.user_agent or "")[:MAX_USER_AGENT] or None,
-            )
-        )
-        if added is None:  # only records from an outbox event can collide
-            raise RuntimeError("consent record not appended")
-        self._audit_record(uow, actor, added, before=state.latest, reason=reason)
-        return ConsentChange(added, recorded=True)
+    def _record(self, subject_id: uuid.UUID, decision: ConsentDecision) -> ConsentChange:
+        with self._uow() as uow:
+            made = record_decision(uow, subject_id, decision)
+            uow.commit()
+        return made
 
-    @staticmethod
-    def _audit_record(
-        uow: ConsentUnitOfWork,
-        actor: Actor,
-        record: ConsentRecord,
-        before: ConsentRecord | None = None,
-        reason: str | None = None,
-    ) -> None:
-        uow.audit.record(
-            f"privacy.consent_{record.action.value}",
-            actor,
-            Resource("user", str(record.subject_id)),
-            Changes(
-                before={} if before is None else {"action": before.action.value, "record_id": str(before.id)},
-                after={
-                    "record_id": str(record.id),
-                    "purpose": record.purpose.value,
-                    "action": record.action.value,
-                    "notice_version": record.notice_version,
-                    "channel": record.channel.value,
-                },
-            ),
-            reason,
-        )
+    def _staff_grants(self, caller: uuid.UUID, permission: str) -> Grants:
+        """Staff act on any subject's consents only with the permission over all users."""
+        grants = self._access.grants_for(caller)
+        if not grants.allows(permission) or grants.scope_of(permission) is not Scope.ALL:
+            raise AccessDenied(f"{permission} required")
+        return grants
 
-    def _actor(self, actor_id: uuid.UUID) -> Actor:
-        return Actor(str(actor_id), tuple(sorted(self._access.grants_for(actor_id).roles)))
 
-    def _receipt_body(self, record: ConsentRecord, notice: PrivacyNotice) -> dict[str, Any]:
-        content, party = notice.content, notice.content.responsible_party
-        at: datetime = record.recorded_at
-        return {
-            "receipt_type": RECEIPT_TYPE,
-            "version": RECEIPT_VERSION,
-            "jurisdiction": "NA",
-            "consentReceiptID": str(record.id),
-            "consentTimestamp": int(at.timestamp()),
-            "collectionMethod": record.channel.value,
-            "language": content.language,
-            "piiPrincipalId": str(record.subject_id),
-            "piiControllers": [
-                {
-                    "piiController": party.name,
-                    "address": party.address,
-                    "email": party.email,
-                    "phone": party.phone,
-                    "piiControllerUrl": party.website,
-                }
-            ],
-            "policyUrl": f"{self._base_url}/api/v1/privacy/notices/{notice.version}",
-            "notice": {
-                "version": notice.version,
-                "sha256": notice.sha256,
-                "published_at": entry_timestamp(notice.published_at),
-            },
-            "services": [
-                {
-                    "service": "Elcorp Namibia platform",
-                    "purposes": [
-                        {
-                            "purpose": PURPOSE_DESCRIPTIONS[record.purpose],
-                            "purposeCategory": [record.purpose.value],
-                            "consentType": "EXPLICIT",
-                            "primaryPurpose": False,
-                            "termination": "until withdrawn (GET/POST /api/v1/me/consents)",
-                            "thirdPartyDisclosure": record.purpose is Purpose.THIRD_PARTY_SHARING,
-                        }
-                    ],
-                }
-            ],
-            "sensitive": False,
-            "spiCat": [],
-            "record": {
-                "record_id": str(record.id),
-                "subject_id": str(record.subject_id),
-                "purpose": record.purpose.value,
-                "notice_version": record.notice_version,
-                "state": record.action.value,
-                "channel": record.channel.value,
-                "timestamp": entry_timestamp(at),
-                "actor_id": None if record.actor_id is None else str(record.actor_id),
-            },
-            "issued_at": entry_timestamp(self._clock.now()),
-        }
+def _known_purposes(values: tuple[str, ...]) -> list[Purpose]:
+    """The purposes given at registration that this version knows (others are logged)."""
+    known = []
+    for value in values:
+        try:
+            known.append(Purpose(value))
+        except ValueError:
+            logger.warning("consent.registration_unknown_purpose purpose=%s", value)
+    return known

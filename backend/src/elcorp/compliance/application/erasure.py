@@ -18,14 +18,19 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from elcorp.compliance.application.erasure_ports import RetentionUnitOfWork
 from elcorp.compliance.application.privacy_ports import ErasedCategory, ErasureOutcome, KeptCategory
 from elcorp.compliance.domain.erasure import RetentionYears, keep_until, kept_bases, legal_basis
 from elcorp.shared.application.audit import Actor, Changes, Resource
-from elcorp.shared.application.personal_data_erasure import ErasureStep, ErasureSubject, PersonalDataEraser
+from elcorp.shared.application.personal_data_erasure import (
+    ContextErasure,
+    ErasureStep,
+    ErasureSubject,
+    PersonalDataEraser,
+)
 from elcorp.shared.domain.clock import WINDHOEK, Clock, SystemClock
 from elcorp.shared.domain.personal_data import RetentionBasis
 
@@ -112,65 +117,100 @@ class SubjectErasureService:
     def erase(
         self, subject_id: uuid.UUID, *, request_id: uuid.UUID | None, actor_id: uuid.UUID
     ) -> ErasureOutcome:
-        after_commit: list[Callable[[], int]] = []
         with self._uow() as uow:
             # Two erasures of one subject, or an erasure and a new hold on it, never interleave.
             uow.erasures.lock_subject(subject_id)
             previous = uow.erasures.outcome_of(subject_id)
             if previous is not None:
                 return outcome_from_json(previous)  # erased once; asking again changes nothing
-            records = {(r.table, r.id) for e in self._erasers for r in e.records(uow, subject_id)}
-            holds = [h for h in uow.holds.active() if h.covers(subject_id, records)]
-            if holds:
-                return ErasureOutcome(subject_id, blocked=True, hold_reasons=[h.describe() for h in holds])
-            footprints = [e.footprint(uow, subject_id) for e in self._erasers]
-            customer = any(f.has_financial_records for f in footprints)
-            lasts = [f.last_transaction_at for f in footprints if f.last_transaction_at is not None]
+            hold_reasons = self._holds_on(uow, subject_id)
+            if hold_reasons:
+                return ErasureOutcome(subject_id, blocked=True, hold_reasons=hold_reasons)
+            customer, last_transaction = self._footprint(uow, subject_id)
             now = self._clock.now()
-            today = now.astimezone(WINDHOEK).date()
-            last_transaction = max(lasts).astimezone(WINDHOEK).date() if lasts else None
             subject = ErasureSubject(subject_id, self._pseudonym(subject_id), now, kept_bases(customer))
-            parts = []
-            for eraser in self._erasers:
-                part = eraser.erase(uow, subject)
-                parts.append(part)
-                if part.values:
-                    subject = replace(subject, values=subject.values + tuple(part.values))
-            until: dict[str, date | None] = {}
-            for basis in sorted(subject.kept_bases):
-                due = self._due_on(uow, basis, today, last_transaction)
-                until[basis] = due
-                values = {k: v for p in parts for k, v in p.restricted.get(basis, {}).items()}
-                if values:
-                    uow.erasures.keep_restricted(subject_id, basis, values)
-                if due is not None:
-                    uow.erasures.schedule(subject_id, POLICY_OF_BASIS[basis], basis, due)
+            parts = self._run_erasers(uow, subject)
+            today = now.astimezone(WINDHOEK).date()
+            until = self._keep_restricted(uow, subject, parts, today, last_transaction)
             erased, kept = summarise([s for p in parts for s in p.steps], until, self._years)
             outcome = ErasureOutcome(subject_id, blocked=False, erased=erased, kept=kept)
-            uow.erasures.record(
-                subject_id, request_id=request_id, actor_id=actor_id, at=now, outcome=outcome.as_json()
-            )
-            uow.audit.record(
-                "privacy.subject_erased",
-                Actor(str(actor_id)),
-                Resource("user", str(subject_id)),
-                Changes(
-                    after={
-                        "erased": [e.category for e in erased],
-                        "kept": [k.category for k in kept],
-                        "request_id": None if request_id is None else str(request_id),
-                    }
-                ),
-                reason="POPIA s24 erasure; FIA 2012 records restricted and pseudonymised",
-            )
+            self._record(uow, outcome, request_id=request_id, actor_id=actor_id, at=now)
             uow.commit()
-            after_commit = [p.after_commit for p in parts if p.after_commit is not None]
-        for task in after_commit:
-            try:
-                task()
-            except OSError:  # a file that could not be removed is the purge's to retry
-                logger.warning("erasure.after_commit_failed subject=%s", subject_id, exc_info=True)
+        _run_after_commit(subject_id, [p.after_commit for p in parts if p.after_commit is not None])
         return outcome
+
+    def _holds_on(self, uow: RetentionUnitOfWork, subject_id: uuid.UUID) -> list[str]:
+        """The reasons of the active holds on the subject or on any of the subject's records."""
+        records = {(r.table, r.id) for e in self._erasers for r in e.records(uow, subject_id)}
+        return [h.describe() for h in uow.holds.active() if h.covers(subject_id, records)]
+
+    def _footprint(self, uow: RetentionUnitOfWork, subject_id: uuid.UUID) -> tuple[bool, date | None]:
+        """Whether the subject is a customer (holds financial records), and the business
+        date of their last transaction: read before anything is erased."""
+        footprints = [e.footprint(uow, subject_id) for e in self._erasers]
+        customer = any(f.has_financial_records for f in footprints)
+        lasts = [f.last_transaction_at for f in footprints if f.last_transaction_at is not None]
+        return customer, max(lasts).astimezone(WINDHOEK).date() if lasts else None
+
+    def _run_erasers(self, uow: RetentionUnitOfWork, subject: ErasureSubject) -> list[ContextErasure]:
+        """Each context's erasure, in order; each later eraser knows the identifying values
+        the earlier ones found, to scrub them from free text it keeps."""
+        parts = []
+        for eraser in self._erasers:
+            part = eraser.erase(uow, subject)
+            parts.append(part)
+            if part.values:
+                subject = replace(subject, values=subject.values + tuple(part.values))
+        return parts
+
+    def _keep_restricted(
+        self,
+        uow: RetentionUnitOfWork,
+        subject: ErasureSubject,
+        parts: Sequence[ContextErasure],
+        today: date,
+        last_transaction: date | None,
+    ) -> dict[str, date | None]:
+        """Store what each kept basis requires, restricted, and schedule its final disposal;
+        basis -> the date it is kept until."""
+        until: dict[str, date | None] = {}
+        for basis in sorted(subject.kept_bases):
+            due = self._due_on(uow, basis, today, last_transaction)
+            until[basis] = due
+            values = {k: v for p in parts for k, v in p.restricted.get(basis, {}).items()}
+            if values:
+                uow.erasures.keep_restricted(subject.subject_id, basis, values)
+            if due is not None:
+                uow.erasures.schedule(subject.subject_id, POLICY_OF_BASIS[basis], basis, due)
+        return until
+
+    @staticmethod
+    def _record(
+        uow: RetentionUnitOfWork,
+        outcome: ErasureOutcome,
+        *,
+        request_id: uuid.UUID | None,
+        actor_id: uuid.UUID,
+        at: datetime,
+    ) -> None:
+        """The outcome, stored (so a second erasure returns it) and audited by category."""
+        subject_id = outcome.subject_id
+        uow.erasures.record(
+            subject_id, request_id=request_id, actor_id=actor_id, at=at, outcome=outcome.as_json()
+        )
+        uow.audit.record(
+            "privacy.subject_erased",
+            Actor(str(actor_id)),
+            Resource("user", str(subject_id)),
+            Changes(
+                after={
+                    "erased": [e.category for e in outcome.erased],
+                    "kept": [k.category for k in outcome.kept],
+                    "request_id": None if request_id is None else str(request_id),
+                }
+            ),
+            reason="POPIA s24 erasure; FIA 2012 records restricted and pseudonymised",
+        )
 
     def _due_on(
         self, uow: RetentionUnitOfWork, basis: str, today: date, last_transaction: date | None
@@ -181,3 +221,12 @@ class SubjectErasureService:
             start = today if basis == RetentionBasis.FIA_CUSTOMER.value else (last_transaction or today)
             due = max(due, start + timedelta(days=policy.period_days))
         return due
+
+
+def _run_after_commit(subject_id: uuid.UUID, tasks: Sequence[Callable[[], int]]) -> None:
+    """Work outside the database (files), once the erasure committed."""
+    for task in tasks:
+        try:
+            task()
+        except OSError:  # a file that could not be removed is the purge's to retry
+            logger.warning("erasure.after_commit_failed subject=%s", subject_id, exc_info=True)

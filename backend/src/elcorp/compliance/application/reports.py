@@ -101,19 +101,10 @@ class RegulatoryReports:
     ) -> GeneratedReport:
         """The report of `report_type` for the month `period` (caller None = the system)."""
         actor = self._actor(caller)
-        if report_type not in REPORT_TYPES:
-            raise UnknownReportType(
-                f"There is no report {report_type!r}; the types are {', '.join(REPORT_TYPES)}"
-            )
+        _require_known(report_type)
         month = ReportPeriod.parse(period)
         month.require_ended(self._clock.now())
-        source = self._sources.get(report_type)
-        if source is None:
-            raise ReportSourceUnavailable(
-                f"The {report_type} report has no data source on this deployment yet",
-                details={"available": list(self.available_types)},
-            )
-        table = source.table(month.start, month.end)
+        table = self._source_of(report_type).table(month.start, month.end)
         if fmt is ReportFormat.CSV:
             content = render_csv(table.columns, table.rows)
         else:
@@ -129,6 +120,20 @@ class RegulatoryReports:
             generated_by=actor.id,
             generated_at=self._clock.now(),
         )
+        self._keep(record, actor)
+        return GeneratedReport(record, content)
+
+    def _source_of(self, report_type: str) -> ReportSource:
+        source = self._sources.get(report_type)
+        if source is None:
+            raise ReportSourceUnavailable(
+                f"The {report_type} report has no data source on this deployment yet",
+                details={"available": list(self.available_types)},
+            )
+        return source
+
+    def _keep(self, record: RegulatoryReport, actor: Actor) -> None:
+        """The report's record (its digest, never its content) and its audit entry."""
         with self._uow() as uow:
             uow.reports.add(record)
             uow.audit.record(
@@ -137,9 +142,9 @@ class RegulatoryReports:
                 Resource("regulatory_report", str(record.id)),
                 Changes(
                     after={
-                        "type": report_type,
-                        "period": str(month),
-                        "format": fmt.value,
+                        "type": record.report_type,
+                        "period": str(record.period),
+                        "format": record.format.value,
                         "sha256": record.sha256,
                         "size_bytes": record.size_bytes,
                         "rows": record.row_count,
@@ -147,7 +152,6 @@ class RegulatoryReports:
                 ),
             )
             uow.commit()
-        return GeneratedReport(record, content)
 
     def stored(
         self,
@@ -159,10 +163,8 @@ class RegulatoryReports:
     ) -> Page[RegulatoryReport]:
         """The records of generated reports, newest first."""
         self._actor(caller)
-        if report_type is not None and report_type not in REPORT_TYPES:
-            raise UnknownReportType(
-                f"There is no report {report_type!r}; the types are {', '.join(REPORT_TYPES)}"
-            )
+        if report_type is not None:
+            _require_known(report_type)
         month = None if period is None else ReportPeriod.parse(period)
         with self._uow() as uow:
             found, total = uow.reports.list(
@@ -199,3 +201,10 @@ class RegulatoryReports:
         if not grants.allows(GENERATE):
             raise AccessDenied(f"{GENERATE} required")
         return Actor(str(caller), tuple(sorted(grants.roles)))
+
+
+def _require_known(report_type: str) -> None:
+    if report_type not in REPORT_TYPES:
+        raise UnknownReportType(
+            f"There is no report {report_type!r}; the types are {', '.join(REPORT_TYPES)}"
+        )

@@ -10,10 +10,12 @@ and counted as held. Every run, dry or real, leaves an evidence record and an au
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from elcorp.compliance.application.erasure_ports import FileRetention, RetentionUnitOfWork
+from elcorp.compliance.domain.legal_hold import LegalHold
 from elcorp.compliance.domain.retention import (
     PolicyDisposal,
     PurgeItem,
@@ -38,6 +40,29 @@ class IdempotencyPurge:
 
     purge: Callable[[], int]
     count_due: Callable[[], int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Holds:
+    """What the active legal holds keep from the purge: whole subjects, and single records."""
+
+    subjects: frozenset[uuid.UUID]
+    records: frozenset[tuple[str, str]]  # (table, record id)
+
+    @classmethod
+    def of(cls, holds: Iterable[LegalHold]) -> _Holds:
+        active = list(holds)
+        return cls(
+            frozenset(h.subject_id for h in active if h.subject_id is not None),
+            frozenset(
+                (h.record_table, h.record_id)
+                for h in active
+                if h.record_table is not None and h.record_id is not None
+            ),
+        )
+
+    def cover_subject(self, subject_id: uuid.UUID) -> bool:
+        return subject_id in self.subjects or ("user_account", str(subject_id)) in self.records
 
 
 class Retention:
@@ -107,82 +132,11 @@ class Retention:
         run = PurgeRun(uuid.uuid4(), dry_run, actor, now)
         with self._uow() as uow:
             policies = {p.category: p for p in uow.policies.all()}
-            holds = uow.holds.active()
-            held_subjects = frozenset(h.subject_id for h in holds if h.subject_id is not None)
-            held_records = frozenset(
-                (h.record_table, h.record_id)
-                for h in holds
-                if h.record_table is not None and h.record_id is not None
-            )
-            today = now.astimezone(WINDHOEK).date()
-            due = uow.erasures.due(today)
-            for category in FINAL_DISPOSALS:
-                if category not in policies:
-                    continue
-                rows = [d for d in due if d.category == category]
-                held = [
-                    d
-                    for d in rows
-                    if d.subject_id in held_subjects or ("user_account", str(d.subject_id)) in held_records
-                ]
-                free = [d for d in rows if d not in held]
-                if not dry_run:
-                    for d in free:
-                        uow.erasures.dispose(d, at=now, run_id=run.id)
-                run.items.append(
-                    PurgeItem(
-                        category,
-                        f"restricted copies of erased subjects due for final disposal by {today.isoformat()}",
-                        len(free),
-                        len(held),
-                        policies[category].disposal.value,
-                    )
-                )
-            for category, purger in self._purgers.items():
-                policy = policies.get(category)
-                if policy is None:
-                    continue
-                found = purger.purge(
-                    uow,
-                    category,
-                    before=now - policy.period,
-                    held_subjects=held_subjects,
-                    held_records=held_records,
-                    dry_run=dry_run,
-                )
-                run.items.append(
-                    PurgeItem(
-                        category,
-                        f"{policy.description}, more than {policy.period_days} days ago",
-                        found.count,
-                        found.held,
-                        policy.disposal.value,
-                    )
-                )
-            if IDEMPOTENCY_POLICY in policies:
-                # Payments' own purge, in its own unit of work (the hourly job's rule: past
-                # expiry); a dry run counts what it would remove.
-                count = self._idempotency.count_due() if dry_run else self._idempotency.purge()
-                run.items.append(
-                    PurgeItem(
-                        IDEMPOTENCY_POLICY, policies[IDEMPOTENCY_POLICY].description, count, 0, "delete"
-                    )
-                )
-            for category, directory in FILE_POLICIES.items():
-                policy = policies.get(category)
-                if policy is None:
-                    continue
-                names = self._files.older_than(directory, now - policy.period)
-                count = len(names) if dry_run else self._files.remove(directory, names)
-                run.items.append(
-                    PurgeItem(
-                        category,
-                        f"{policy.description}, older than {policy.period_days} days",
-                        count,
-                        0,
-                        "delete",
-                    )
-                )
+            holds = _Holds.of(uow.holds.active())
+            run.items.extend(self._final_disposals(uow, policies, holds, run))
+            run.items.extend(self._expired_rows(uow, policies, holds, run))
+            run.items.extend(self._idempotency_keys(policies, dry_run))
+            run.items.extend(self._expired_files(policies, now, dry_run))
             run.finished_at = self._clock.now()
             uow.purge_runs.add(run)
             uow.audit.record(
@@ -200,6 +154,92 @@ class Retention:
             )
             uow.commit()
         return run
+
+    @staticmethod
+    def _final_disposals(
+        uow: RetentionUnitOfWork, policies: Mapping[str, RetentionPolicy], holds: _Holds, run: PurgeRun
+    ) -> list[PurgeItem]:
+        """Erased subjects' restricted copies whose legal period ended (unless held)."""
+        today = run.started_at.astimezone(WINDHOEK).date()
+        due = uow.erasures.due(today)
+        items = []
+        for category in FINAL_DISPOSALS:
+            if category not in policies:
+                continue
+            rows = [d for d in due if d.category == category]
+            held = [d for d in rows if holds.cover_subject(d.subject_id)]
+            free = [d for d in rows if d not in held]
+            if not run.dry_run:
+                for d in free:
+                    uow.erasures.dispose(d, at=run.started_at, run_id=run.id)
+            items.append(
+                PurgeItem(
+                    category,
+                    f"restricted copies of erased subjects due for final disposal by {today.isoformat()}",
+                    len(free),
+                    len(held),
+                    policies[category].disposal.value,
+                )
+            )
+        return items
+
+    def _expired_rows(
+        self, uow: RetentionUnitOfWork, policies: Mapping[str, RetentionPolicy], holds: _Holds, run: PurgeRun
+    ) -> list[PurgeItem]:
+        """Each context's rows past their policy's period, through that context's purger."""
+        items = []
+        for category, purger in self._purgers.items():
+            policy = policies.get(category)
+            if policy is None:
+                continue
+            found = purger.purge(
+                uow,
+                category,
+                before=run.started_at - policy.period,
+                held_subjects=holds.subjects,
+                held_records=holds.records,
+                dry_run=run.dry_run,
+            )
+            items.append(
+                PurgeItem(
+                    category,
+                    f"{policy.description}, more than {policy.period_days} days ago",
+                    found.count,
+                    found.held,
+                    policy.disposal.value,
+                )
+            )
+        return items
+
+    def _idempotency_keys(self, policies: Mapping[str, RetentionPolicy], dry_run: bool) -> list[PurgeItem]:
+        """Payments' own purge, in its own unit of work (the hourly job's rule: past expiry);
+        a dry run counts what it would remove."""
+        if IDEMPOTENCY_POLICY not in policies:
+            return []
+        count = self._idempotency.count_due() if dry_run else self._idempotency.purge()
+        return [PurgeItem(IDEMPOTENCY_POLICY, policies[IDEMPOTENCY_POLICY].description, count, 0, "delete")]
+
+    def _expired_files(
+        self, policies: Mapping[str, RetentionPolicy], now: datetime, dry_run: bool
+    ) -> list[PurgeItem]:
+        """Mail-spool and export files older than their policy's period."""
+        items = []
+        for category, directory in FILE_POLICIES.items():
+            policy = policies.get(category)
+            if policy is None:
+                continue
+            names = self._files.older_than(directory, now - policy.period)
+            count = len(names) if dry_run else self._files.remove(directory, names)
+            items.append(
+                PurgeItem(
+                    category,
+                    f"{policy.description}, older than {policy.period_days} days",
+                    count,
+                    0,
+                    "delete",
+                )
+            )
+        return items
 
     def run(self, run_id: uuid.UUID) -> PurgeRun:
         with self._uow() as uow:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from elcorp.compliance.application.risks_controls import ControlCatalogue
 from elcorp.compliance.application.risks_ports import (
     IncidentDirectory,
     RiskQuery,
@@ -95,6 +96,7 @@ class RiskRegister:
         self._incidents = incidents
         self._clock = clock or SystemClock()
         self._remind_every = remind_every
+        self._controls = ControlCatalogue(uow, self._clock)
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -129,7 +131,7 @@ class RiskRegister:
         risk.control_ids = _unique(draft.control_ids)
         risk.incident_ids = _unique(draft.incident_ids)
         with self._uow() as uow:
-            self._check_controls(uow, risk.control_ids)
+            _check_controls(uow, risk.control_ids)
             uow.risks.add(risk)
             uow.audit.record(
                 "risk.created",
@@ -176,7 +178,7 @@ class RiskRegister:
                 risk.change_status(RiskStatus.CLOSED, now)  # closing needs nothing else
             else:
                 risk.edit(now)
-                self._apply(uow, risk, changes)
+                _apply(uow, risk, changes)
                 if status is not None and RiskStatus(status) is not risk.status:
                     risk.change_status(RiskStatus(status), now)
                 else:
@@ -272,15 +274,10 @@ class RiskRegister:
 
     # -- controls ---------------------------------------------------------------------------
     def controls(self) -> list[Control]:
-        with self._uow() as uow:
-            return uow.controls.all()
+        return self._controls.controls()
 
     def control(self, control_id: uuid.UUID) -> Control:
-        with self._uow() as uow:
-            found = uow.controls.get(control_id)
-        if found is None:
-            raise NotFound("Control not found")
-        return found
+        return self._controls.control(control_id)
 
     def add_control(
         self,
@@ -292,76 +289,14 @@ class RiskRegister:
         status: ControlStatus,
         reference: str | None,
     ) -> Control:
-        now = self._clock.now()
-        control = Control(uuid.uuid4(), name, description, type, status, reference, now, now)
-        with self._uow() as uow:
-            uow.controls.add(control)
-            uow.audit.record(
-                "risk_control.created",
-                Actor(str(actor)),
-                Resource("risk_control", str(control.id)),
-                Changes(after=_control_audited(control)),
-            )
-            uow.commit()
-        return control
+        return self._controls.add_control(
+            actor, name=name, description=description, type=type, status=status, reference=reference
+        )
 
     def change_control(self, actor: uuid.UUID, control_id: uuid.UUID, changes: Mapping[str, Any]) -> Control:
-        with self._uow() as uow:
-            control = uow.controls.get(control_id, for_update=True)
-            if control is None:
-                raise NotFound("Control not found")
-            before = _control_audited(control)
-            for key in ("name", "description", "reference"):
-                if key in changes:
-                    setattr(control, key, changes[key])
-            if changes.get("type") is not None:
-                control.type = ControlType(changes["type"])
-            if changes.get("status") is not None:
-                control.status = ControlStatus(changes["status"])
-            control.updated_at = self._clock.now()
-            uow.controls.save(control)
-            uow.audit.record(
-                "risk_control.updated",
-                Actor(str(actor)),
-                Resource("risk_control", str(control.id)),
-                Changes(before, _control_audited(control)),
-            )
-            uow.commit()
-        return control
+        return self._controls.change_control(actor, control_id, changes)
 
     # -- helpers ----------------------------------------------------------------------------
-    def _apply(self, uow: RisksUnitOfWork, risk: Risk, changes: Mapping[str, Any]) -> None:
-        for key in ("title", "description", "asset", "threat", "vulnerability", "treatment_plan", "owner_id"):
-            if key in changes:
-                setattr(risk, key, changes[key])
-        if changes.get("category") is not None:
-            risk.category = Category(changes["category"])
-        if "treatment" in changes:
-            risk.treatment = None if changes["treatment"] is None else Treatment(changes["treatment"])
-        inherent = risk.inherent
-        if "likelihood" in changes or "impact" in changes:
-            inherent = Assessment(
-                changes.get("likelihood", risk.inherent.likelihood),
-                changes.get("impact", risk.inherent.impact),
-            )
-        residual = risk.residual
-        if "residual_likelihood" in changes or "residual_impact" in changes:
-            residual = assessment(
-                changes.get("residual_likelihood", None if residual is None else residual.likelihood),
-                changes.get("residual_impact", None if residual is None else residual.impact),
-                prefix="residual_",
-            )
-        risk.reassess(inherent, residual)
-        if "review_interval_days" in changes:
-            risk.set_interval(changes["review_interval_days"])
-        if changes.get("review_date") is not None:
-            risk.review_date = changes["review_date"]
-        if changes.get("control_ids") is not None:
-            risk.control_ids = _unique(changes["control_ids"])
-            self._check_controls(uow, risk.control_ids)
-        if changes.get("incident_ids") is not None:
-            risk.incident_ids = _unique(changes["incident_ids"])
-
     def _check_owner(self, owner_id: uuid.UUID | None) -> None:
         if owner_id is None:
             return
@@ -372,12 +307,6 @@ class RiskRegister:
             raise OwnerNotEligible(
                 details=[{"field": "owner_id", "message": "may not read the risk register"}]
             )
-
-    @staticmethod
-    def _check_controls(uow: RisksUnitOfWork, control_ids: Collection[uuid.UUID]) -> None:
-        missing = set(control_ids) - uow.controls.existing(control_ids)
-        if missing:
-            raise UnknownControls(details={"control_ids": sorted(str(i) for i in missing)})
 
     def _check_incidents(self, incident_ids: Collection[uuid.UUID]) -> None:
         if not incident_ids:
@@ -402,10 +331,47 @@ def _unique(ids: Collection[uuid.UUID]) -> list[uuid.UUID]:
     return list(dict.fromkeys(ids))
 
 
-def _control_audited(control: Control) -> dict[str, Any]:
-    return {
-        "name": control.name,
-        "type": control.type.value,
-        "status": control.status.value,
-        "reference": control.reference,
-    }
+def _check_controls(uow: RisksUnitOfWork, control_ids: Collection[uuid.UUID]) -> None:
+    missing = set(control_ids) - uow.controls.existing(control_ids)
+    if missing:
+        raise UnknownControls(details={"control_ids": sorted(str(i) for i in missing)})
+
+
+def _apply(uow: RisksUnitOfWork, risk: Risk, changes: Mapping[str, Any]) -> None:
+    """The PATCH's fields, on the risk (its status is the caller's, applied after)."""
+    for key in ("title", "description", "asset", "threat", "vulnerability", "treatment_plan", "owner_id"):
+        if key in changes:
+            setattr(risk, key, changes[key])
+    if changes.get("category") is not None:
+        risk.category = Category(changes["category"])
+    if "treatment" in changes:
+        risk.treatment = None if changes["treatment"] is None else Treatment(changes["treatment"])
+    risk.reassess(*_ratings(risk, changes))
+    if "review_interval_days" in changes:
+        risk.set_interval(changes["review_interval_days"])
+    if changes.get("review_date") is not None:
+        risk.review_date = changes["review_date"]
+    if changes.get("control_ids") is not None:
+        risk.control_ids = _unique(changes["control_ids"])
+        _check_controls(uow, risk.control_ids)
+    if changes.get("incident_ids") is not None:
+        risk.incident_ids = _unique(changes["incident_ids"])
+
+
+def _ratings(risk: Risk, changes: Mapping[str, Any]) -> tuple[Assessment, Assessment | None]:
+    """The inherent and residual ratings after the change (a rating given in part keeps
+    the other half of the current one)."""
+    inherent = risk.inherent
+    if "likelihood" in changes or "impact" in changes:
+        inherent = Assessment(
+            changes.get("likelihood", risk.inherent.likelihood),
+            changes.get("impact", risk.inherent.impact),
+        )
+    residual = risk.residual
+    if "residual_likelihood" in changes or "residual_impact" in changes:
+        residual = assessment(
+            changes.get("residual_likelihood", None if residual is None else residual.likelihood),
+            changes.get("residual_impact", None if residual is None else residual.impact),
+            prefix="residual_",
+        )
+    return inherent, residual

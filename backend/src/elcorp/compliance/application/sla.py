@@ -319,74 +319,13 @@ class SlaTracking:
             state = self._derive(case, policies, now)
             if state is None:
                 continue
-            marks = {e.kind for e in case.events}
-            goals = [("response", state.response, EventKind.RESPONSE_BREACHED)]
-            if state.resolution is not None:
-                goals.append(("resolution", state.resolution, EventKind.RESOLUTION_BREACHED))
-            todo_breaches = [
-                (name, goal.breached_at, kind)
-                for name, goal, kind in goals
-                if goal.breached and goal.breached_at is not None and kind not in marks
-            ]
-            if not state.escalation_due and not todo_breaches:
+            missed = _unmarked_breaches(case, state)
+            if not state.escalation_due and not missed:
                 continue
             with self._uow() as uow:
-                resource = Resource(f"sla_case.{case.case_type.value}", str(case.case_id))
-                for name, at, kind in todo_breaches:
-                    if uow.sla.append(
-                        case.case_type, case.case_id, CaseEvent(kind, now, {"breached_at": at.isoformat()})
-                    ):
-                        breaches += 1
-                        uow.audit.record(
-                            "sla.goal_breached",
-                            Actor(SYSTEM_ACTOR),
-                            resource,
-                            Changes(
-                                after={
-                                    "goal": name,
-                                    "breached_at": at.isoformat(),
-                                    "policy_id": str(state.policy.id),
-                                }
-                            ),
-                        )
-                        uow.publish(
-                            SlaGoalBreached(
-                                case_type=case.case_type.value,
-                                case_id=case.case_id,
-                                goal=name,
-                                breached_at=at,
-                                occurred_at=now,
-                            )
-                        )
-                if state.escalation_due and uow.sla.append(
-                    case.case_type, case.case_id, CaseEvent(EventKind.ESCALATED, now, {})
-                ):
+                breaches += sum(_mark_breach(uow, state, breach, now) for breach in missed)
+                if state.escalation_due and _mark_escalation(uow, state, now):
                     escalated += 1
-                    due = None if state.resolution is None else state.resolution.due_at
-                    uow.audit.record(
-                        "sla.case_escalated",
-                        Actor(SYSTEM_ACTOR),
-                        resource,
-                        Changes(
-                            after={
-                                "escalation_due_at": None
-                                if state.escalation_due_at is None
-                                else state.escalation_due_at.isoformat(),
-                                "priority": state.priority,
-                                "policy_id": str(state.policy.id),
-                            }
-                        ),
-                    )
-                    uow.publish(
-                        SlaCaseEscalated(
-                            case_type=case.case_type.value,
-                            case_id=case.case_id,
-                            category=case.category,
-                            priority=state.priority,
-                            resolution_due_at=due,
-                            occurred_at=now,
-                        )
-                    )
                 uow.commit()
         return EscalationRun(escalated, breaches)
 
@@ -411,6 +350,91 @@ class SlaTracking:
             by_type.setdefault(case_type, []).extend(states)
         totals = tuple(_line((t, "*", "*"), states) for t, states in sorted(by_type.items()))
         return SlaReport(start, end, lines, totals)
+
+
+@dataclass(frozen=True, slots=True)
+class _Breach:
+    goal: str  # response | resolution
+    at: datetime
+    mark: EventKind  # the once-only history mark of this goal's breach
+
+
+def _unmarked_breaches(case: TrackedCase, state: SlaState) -> list[_Breach]:
+    """The goals `state` finds breached whose breach the history does not mark yet."""
+    marks = {e.kind for e in case.events}
+    goals = [("response", state.response, EventKind.RESPONSE_BREACHED)]
+    if state.resolution is not None:
+        goals.append(("resolution", state.resolution, EventKind.RESOLUTION_BREACHED))
+    return [
+        _Breach(name, goal.breached_at, kind)
+        for name, goal, kind in goals
+        if goal.breached and goal.breached_at is not None and kind not in marks
+    ]
+
+
+def _case_resource(case: TrackedCase) -> Resource:
+    return Resource(f"sla_case.{case.case_type.value}", str(case.case_id))
+
+
+def _mark_breach(uow: SlaUnitOfWork, state: SlaState, breach: _Breach, now: datetime) -> bool:
+    """Mark, audit and announce one missed goal; False if another run marked it first."""
+    case = state.case
+    event = CaseEvent(breach.mark, now, {"breached_at": breach.at.isoformat()})
+    if not uow.sla.append(case.case_type, case.case_id, event):
+        return False
+    uow.audit.record(
+        "sla.goal_breached",
+        Actor(SYSTEM_ACTOR),
+        _case_resource(case),
+        Changes(
+            after={
+                "goal": breach.goal,
+                "breached_at": breach.at.isoformat(),
+                "policy_id": str(state.policy.id),
+            }
+        ),
+    )
+    uow.publish(
+        SlaGoalBreached(
+            case_type=case.case_type.value,
+            case_id=case.case_id,
+            goal=breach.goal,
+            breached_at=breach.at,
+            occurred_at=now,
+        )
+    )
+    return True
+
+
+def _mark_escalation(uow: SlaUnitOfWork, state: SlaState, now: datetime) -> bool:
+    """Mark, audit and announce the escalation; False if another run marked it first."""
+    case = state.case
+    if not uow.sla.append(case.case_type, case.case_id, CaseEvent(EventKind.ESCALATED, now, {})):
+        return False
+    due_at = state.escalation_due_at
+    uow.audit.record(
+        "sla.case_escalated",
+        Actor(SYSTEM_ACTOR),
+        _case_resource(case),
+        Changes(
+            after={
+                "escalation_due_at": None if due_at is None else due_at.isoformat(),
+                "priority": state.priority,
+                "policy_id": str(state.policy.id),
+            }
+        ),
+    )
+    uow.publish(
+        SlaCaseEscalated(
+            case_type=case.case_type.value,
+            case_id=case.case_id,
+            category=case.category,
+            priority=state.priority,
+            resolution_due_at=None if state.resolution is None else state.resolution.due_at,
+            occurred_at=now,
+        )
+    )
+    return True
 
 
 def _in_period(state: SlaState, start: datetime, end: datetime) -> bool:

@@ -10,7 +10,7 @@ cross-border when an activity's transfer names that recipient.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from elcorp.compliance.domain.data_inventory import InventoryCategory
@@ -67,43 +67,11 @@ def data_flows(
     """The map of the inventory and the register's activities that are not retired."""
     nodes: dict[str, FlowNode] = {}
     edges: dict[tuple[str, str], FlowEdge] = {}
-    held_in: dict[str, tuple[str, ...]] = {}
-    for item in categories:
-        nodes[category_node(item.category)] = FlowNode(
-            category_node(item.category), "category", item.category
-        )
-        held_in[item.category] = item.contexts
-        for context in item.contexts:
-            nodes.setdefault(context_node(context), FlowNode(context_node(context), "context", context))
-            edge = edges.setdefault(
-                (category_node(item.category), context_node(context)),
-                FlowEdge(category_node(item.category), context_node(context), "held_by"),
-            )
-            edge.categories = [item.category]
+    _add_holdings(categories, nodes, edges)
+    held_in = {item.category: item.contexts for item in categories}
     for activity in activities:
-        facts = activity.facts
-        if facts.status is ActivityStatus.RETIRED:
-            continue
-        abroad = {t.recipient.casefold(): t for t in facts.transfers}
-        for recipient in facts.recipients:
-            node = recipient_node(recipient.name)
-            nodes.setdefault(
-                node, FlowNode(node, "recipient", recipient.name, recipient.role.value, recipient.country)
-            )
-            transfer = abroad.get(recipient.name.casefold())
-            for category in facts.categories:
-                for context in held_in.get(category, ()):
-                    edge = edges.setdefault(
-                        (context_node(context), node), FlowEdge(context_node(context), node, "disclosed_to")
-                    )
-                    _add(edge.categories, category)
-                    _add(edge.activities, facts.name)
-                    if transfer is not None:
-                        marker = CrossBorder(
-                            transfer.country.upper(), transfer.ground.value, transfer.ground.section
-                        )
-                        if marker not in edge.cross_border:
-                            edge.cross_border.append(marker)
+        if activity.facts.status is not ActivityStatus.RETIRED:
+            _add_disclosures(activity, held_in, nodes, edges)
     for edge in edges.values():
         edge.categories.sort()
         edge.activities.sort()
@@ -112,6 +80,54 @@ def data_flows(
     )
     ordered_edges = sorted(edges.values(), key=lambda e: (e.kind != "held_by", e.source, e.target))
     return DataFlowMap(ordered_nodes, ordered_edges)
+
+
+def _add_holdings(
+    categories: Sequence[InventoryCategory],
+    nodes: dict[str, FlowNode],
+    edges: dict[tuple[str, str], FlowEdge],
+) -> None:
+    """category -> context: each context that holds the category (from the inventory)."""
+    for item in categories:
+        source = category_node(item.category)
+        nodes[source] = FlowNode(source, "category", item.category)
+        for context in item.contexts:
+            target = context_node(context)
+            nodes.setdefault(target, FlowNode(target, "context", context))
+            edge = edges.setdefault((source, target), FlowEdge(source, target, "held_by"))
+            edge.categories = [item.category]
+
+
+def _add_disclosures(
+    activity: ProcessingActivity,
+    held_in: Mapping[str, tuple[str, ...]],
+    nodes: dict[str, FlowNode],
+    edges: dict[tuple[str, str], FlowEdge],
+) -> None:
+    """context -> recipient: each context holding a category the activity supplies to the
+    recipient, marked cross-border when the activity transfers to that recipient."""
+    facts = activity.facts
+    abroad = {t.recipient.casefold(): t for t in facts.transfers}
+    for recipient in facts.recipients:
+        node = recipient_node(recipient.name)
+        nodes.setdefault(
+            node, FlowNode(node, "recipient", recipient.name, recipient.role.value, recipient.country)
+        )
+        transfer = abroad.get(recipient.name.casefold())
+        marker = (
+            None
+            if transfer is None
+            else CrossBorder(transfer.country.upper(), transfer.ground.value, transfer.ground.section)
+        )
+        for category in facts.categories:
+            for context in held_in.get(category, ()):
+                edge = edges.setdefault(
+                    (context_node(context), node), FlowEdge(context_node(context), node, "disclosed_to")
+                )
+                _add(edge.categories, category)
+                _add(edge.activities, facts.name)
+                if marker is not None and marker not in edge.cross_border:
+                    edge.cross_border.append(marker)
 
 
 def _add(values: list[str], value: str) -> None:

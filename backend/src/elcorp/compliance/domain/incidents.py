@@ -241,29 +241,34 @@ class Incident:
             affected_subjects=affected_subjects,
             alarm_key=alarm_key,
         )
-        incident._log(
+        incident._record_opening(at, by, facts)
+        return incident
+
+    def _record_opening(self, at: datetime, by: str, facts: dict[str, Any] | None) -> None:
+        """The timeline's first entry (with the facts that raised an automatic incident)
+        and the event that starts the SLA clock and the alarms."""
+        self._log(
             at,
             by,
             "opened",
             None,
             {
-                "type": type.value,
-                "priority": priority,
-                "severity": incident.severity.value,
-                "source": source.value,
+                "type": self.type.value,
+                "priority": self.priority,
+                "severity": self.severity.value,
+                "source": self.source.value,
                 **({"facts": facts} if facts else {}),
             },
         )
-        incident.events.append(
+        self.events.append(
             IncidentOpened(
-                incident_id=incident.id,
-                type=type.value,
-                priority=priority,
-                source=source.value,
+                incident_id=self.id,
+                type=self.type.value,
+                priority=self.priority,
+                source=self.source.value,
                 occurred_at=at,
             )
         )
-        return incident
 
     # -- queries ---------------------------------------------------------------------------
     @property

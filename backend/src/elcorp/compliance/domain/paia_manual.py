@@ -116,8 +116,21 @@ def _row(*cells: str) -> str:
 
 
 def render_markdown(m: PaiaManual) -> str:
-    local = m.generated_at.astimezone(WINDHOEK)
+    """The five parts PAIA s51(1)(c) asks for, in the order the Act lists them."""
     lines = [
+        *_intro(m),
+        *_purposes(m),
+        *_subjects_and_categories(m),
+        *_recipients(m),
+        *_transfers(m),
+        *_security(m),
+    ]
+    return "\n".join(lines)
+
+
+def _intro(m: PaiaManual) -> list[str]:
+    local = m.generated_at.astimezone(WINDHOEK)
+    return [
         f"# {TITLE}",
         "",
         f"Responsible party: {md_text(m.responsible_party)}, {md_text(m.address)}.",
@@ -127,9 +140,11 @@ def render_markdown(m: PaiaManual) -> str:
         "Personal Information Act 4 of 2013. It is generated from the platform's processing register "
         f"and data inventory (generated {local.strftime('%Y-%m-%d %H:%M')} Africa/Windhoek).",
         "",
-        "## 1. Purpose of the processing",
-        "",
     ]
+
+
+def _purposes(m: PaiaManual) -> list[str]:
+    lines = ["## 1. Purpose of the processing", ""]
     for activity in m.activities:
         f = activity.facts
         lines += [
@@ -146,7 +161,11 @@ def render_markdown(m: PaiaManual) -> str:
         ]
     if not m.activities:
         lines += ["No processing activity is registered.", ""]
-    lines += [
+    return lines
+
+
+def _subjects_and_categories(m: PaiaManual) -> list[str]:
+    lines = [
         "## 2. Categories of data subjects and of their personal information",
         "",
         _row("Data subjects", "Categories of personal information", "Processing activities"),
@@ -178,49 +197,55 @@ def render_markdown(m: PaiaManual) -> str:
                 ", ".join(c.contexts),
             )
         )
-    lines += [
-        "",
-        "## 3. Recipients or categories of recipients",
-        "",
-    ]
+    return lines
+
+
+def _recipients(m: PaiaManual) -> list[str]:
+    lines = ["", "## 3. Recipients or categories of recipients", ""]
     recipients = m.recipients()
-    if recipients:
-        lines += [
-            _row("Recipient", "Role", "Contract / operator agreement", "Country", "Processing activities"),
-            _row("---", "---", "---", "---", "---"),
-        ]
-        for recipient, names in recipients:
-            lines.append(
-                _row(
-                    md_text(recipient.name),
-                    recipient.role.value.replace("_", " "),
-                    md_text(recipient.contract_reference) if recipient.contract_reference else "not recorded",
-                    recipient.country,
-                    ", ".join(md_text(n) for n in names),
-                )
+    if not recipients:
+        return [*lines, "Personal information is not supplied to any recipient."]
+    lines += [
+        _row("Recipient", "Role", "Contract / operator agreement", "Country", "Processing activities"),
+        _row("---", "---", "---", "---", "---"),
+    ]
+    for recipient, names in recipients:
+        lines.append(
+            _row(
+                md_text(recipient.name),
+                recipient.role.value.replace("_", " "),
+                md_text(recipient.contract_reference) if recipient.contract_reference else "not recorded",
+                recipient.country,
+                ", ".join(md_text(n) for n in names),
             )
-    else:
-        lines.append("Personal information is not supplied to any recipient.")
-    lines += ["", "## 4. Planned transborder flows of personal information", ""]
+        )
+    return lines
+
+
+def _transfers(m: PaiaManual) -> list[str]:
+    lines = ["", "## 4. Planned transborder flows of personal information", ""]
     transfers = m.transfers()
-    if transfers:
-        lines += [
-            _row("Recipient", "Country", "Ground (POPIA s72)", "Safeguards", "Processing activity"),
-            _row("---", "---", "---", "---", "---"),
-        ]
-        for transfer, activity in transfers:
-            lines.append(
-                _row(
-                    md_text(transfer.recipient),
-                    transfer.country.upper(),
-                    f"{transfer.ground.section}: {md_text(transfer.ground.text)}",
-                    md_text(transfer.safeguards) if transfer.safeguards else "",
-                    md_text(activity.name),
-                )
+    if not transfers:
+        return [*lines, "No personal information is transferred outside Namibia."]
+    lines += [
+        _row("Recipient", "Country", "Ground (POPIA s72)", "Safeguards", "Processing activity"),
+        _row("---", "---", "---", "---", "---"),
+    ]
+    for transfer, activity in transfers:
+        lines.append(
+            _row(
+                md_text(transfer.recipient),
+                transfer.country.upper(),
+                f"{transfer.ground.section}: {md_text(transfer.ground.text)}",
+                md_text(transfer.safeguards) if transfer.safeguards else "",
+                md_text(activity.name),
             )
-    else:
-        lines.append("No personal information is transferred outside Namibia.")
-    lines += ["", "## 5. Information security measures", ""]
+        )
+    return lines
+
+
+def _security(m: PaiaManual) -> list[str]:
+    lines = ["", "## 5. Information security measures", ""]
     lines += [f"- {md_text(measure)}" for measure in m.security_measures]
     lines.append("")
-    return "\n".join(lines)
+    return lines

@@ -312,30 +312,41 @@ def _goal(
     )
 
 
-def derive(case: TrackedCase, policy: SlaPolicy, time: WorkingTime, now: datetime) -> SlaState:
-    """The SLA state of `case` under `policy` at instant `now` (events after `now` are not
-    yet known). Deterministic: the same history, policy, calendar and instant give the same
-    state."""
-    events = case.history(now)
-    segments = _running_segments(case, policy, events)
-    paused = not segments or segments[-1][1] is not None
-    pause_reason: str | None = None
-    if paused:
-        for event in events:
-            if event.kind is EventKind.PAUSED and event.data.get("reason") in policy.pause_on:
-                pause_reason = str(event.data["reason"])
-    responded = case.first(EventKind.RESPONDED, now)
-    resolved = case.first(EventKind.RESOLVED, now)
-    closed = case.first(EventKind.CLOSED, now)
-    cancelled = resolved is None and closed is not None and closed.data.get("outcome") == "cancelled"
-    resolution_stop = resolved.at if resolved else closed.at if closed else None
-    # A response after resolution is implied by the resolution itself.
-    response_stop = responded.at if responded else resolution_stop
-    if response_stop is not None and resolution_stop is not None:
-        response_stop = min(response_stop, resolution_stop)
-    if resolution_stop is not None:
-        paused, pause_reason = False, None
-    extension = sum(
+@dataclass(frozen=True, slots=True)
+class _Stops:
+    """Where a case's history stops its goals, as known at one instant."""
+
+    response: datetime | None
+    resolution: datetime | None
+    cancelled: bool  # closed as cancelled before anything resolved it
+    closed: CaseEvent | None
+
+    @classmethod
+    def of(cls, case: TrackedCase, now: datetime) -> _Stops:
+        responded = case.first(EventKind.RESPONDED, now)
+        resolved = case.first(EventKind.RESOLVED, now)
+        closed = case.first(EventKind.CLOSED, now)
+        cancelled = resolved is None and closed is not None and closed.data.get("outcome") == "cancelled"
+        resolution = resolved.at if resolved else closed.at if closed else None
+        # A response after resolution is implied by the resolution itself.
+        response = responded.at if responded else resolution
+        if response is not None and resolution is not None:
+            response = min(response, resolution)
+        return cls(response, resolution, cancelled, closed)
+
+
+def _pause_reason(events: Sequence[CaseEvent], policy: SlaPolicy) -> str | None:
+    """The reason of the last pause the policy honours."""
+    reason: str | None = None
+    for event in events:
+        if event.kind is EventKind.PAUSED and event.data.get("reason") in policy.pause_on:
+            reason = str(event.data["reason"])
+    return reason
+
+
+def _extension(events: Sequence[CaseEvent]) -> timedelta:
+    """Time added to the resolution goal (e.g. a PAIA s26 extension)."""
+    return sum(
         (
             timedelta(minutes=int(e.data.get("extend_minutes", 0)))
             for e in events
@@ -343,52 +354,62 @@ def derive(case: TrackedCase, policy: SlaPolicy, time: WorkingTime, now: datetim
         ),
         ZERO,
     )
-    response = _goal(
-        segments, timedelta(minutes=policy.response_minutes), response_stop, now, policy.at_risk_percent, time
-    )
+
+
+def _status(stops: _Stops, paused: bool, response: GoalState, resolution: GoalState | None) -> SlaStatus:
+    if stops.cancelled:
+        return SlaStatus.CANCELLED
+    if response.breached or (resolution is not None and resolution.breached):
+        return SlaStatus.BREACHED
+    if stops.resolution is not None:
+        return SlaStatus.MET
+    if paused:
+        return SlaStatus.PAUSED
+    if response.at_risk or (resolution is not None and resolution.at_risk):
+        return SlaStatus.AT_RISK
+    return SlaStatus.RUNNING
+
+
+def derive(case: TrackedCase, policy: SlaPolicy, time: WorkingTime, now: datetime) -> SlaState:
+    """The SLA state of `case` under `policy` at instant `now` (events after `now` are not
+    yet known). Deterministic: the same history, policy, calendar and instant give the same
+    state."""
+    events = case.history(now)
+    segments = _running_segments(case, policy, events)
+    stops = _Stops.of(case, now)
+    # A stopped case is no longer paused, whatever its last pause said.
+    paused = stops.resolution is None and (not segments or segments[-1][1] is not None)
+    pause_reason = _pause_reason(events, policy) if paused else None
+
+    def goal(minutes: timedelta, stop: datetime | None, at_risk_percent: int) -> GoalState:
+        return _goal(segments, minutes, stop, now, at_risk_percent, time)
+
+    response = goal(timedelta(minutes=policy.response_minutes), stops.response, policy.at_risk_percent)
     resolution = (
         None
-        if cancelled
-        else _goal(
-            segments,
-            timedelta(minutes=policy.resolution_minutes) + extension,
-            resolution_stop,
-            now,
+        if stops.cancelled
+        else goal(
+            timedelta(minutes=policy.resolution_minutes) + _extension(events),
+            stops.resolution,
             policy.at_risk_percent,
-            time,
         )
     )
-    escalation = _goal(
-        segments, timedelta(minutes=policy.escalation_minutes), resolution_stop, now, 100, time
-    )
+    escalation = goal(timedelta(minutes=policy.escalation_minutes), stops.resolution, 100)
     escalated = case.first(EventKind.ESCALATED, now)
-    escalation_passed = escalation.breached and resolution_stop is None
-    if cancelled:
-        status = SlaStatus.CANCELLED
-    elif response.breached or (resolution is not None and resolution.breached):
-        status = SlaStatus.BREACHED
-    elif resolution_stop is not None:
-        status = SlaStatus.MET
-    elif paused:
-        status = SlaStatus.PAUSED
-    elif response.at_risk or (resolution is not None and resolution.at_risk):
-        status = SlaStatus.AT_RISK
-    else:
-        status = SlaStatus.RUNNING
     return SlaState(
         case=case,
         policy=policy,
         priority=case.priority_at(now),
         at=now,
-        status=status,
+        status=_status(stops, paused, response, resolution),
         paused=paused,
         pause_reason=pause_reason,
         response=response,
         resolution=resolution,
         escalation_due_at=escalation.due_at,
-        escalation_due=escalation_passed and escalated is None,
+        escalation_due=escalation.breached and stops.resolution is None and escalated is None,
         escalated_at=None if escalated is None else escalated.at,
-        closed_at=None if closed is None else closed.at,
+        closed_at=None if stops.closed is None else stops.closed.at,
     )
 
 

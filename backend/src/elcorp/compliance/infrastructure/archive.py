@@ -67,42 +67,15 @@ class AuditArchiver:
         boundary = month_start(before)
         if boundary > datetime.now(UTC) - self._lookback:
             raise Conflict("That month is not closed long enough to archive (entries may still commit)")
-        with self._sessions() as session:
-            waiting = session.execute(
-                select(
-                    exists().where(
-                        audit_log.c.occurred_at < boundary,
-                        ~exists().where(audit_chain.c.entry_id == audit_log.c.id),
-                    )
-                )
-            ).scalar()
-            if waiting:
-                raise Conflict("The sequencer has not chained every entry before that month yet")
-            start = (session.execute(select(func.max(audit_archive.c.last_seq))).scalar() or 0) + 1
-            newer = session.execute(
-                select(func.min(audit_chain.c.seq)).where(audit_chain.c.entry_occurred_at >= boundary)
-            ).scalar()
-            head = session.execute(select(func.max(audit_chain.c.seq))).scalar() or 0
-            last = (newer - 1) if newer else head
-        file_path: Path | None = None
-        manifest: dict[str, Any] | None = None
+        start, last = self._range_before(boundary)
+        written: tuple[Path, dict[str, Any]] | None = None
         if last >= start:
             self._ensure_checkpoint(last)
-            file_path, manifest = self._export_and_verify(start, last, directory, before)
+            written = self._export_and_verify(start, last, directory, before)
         detached, kept = self._detach_covered(boundary, last)
-        if file_path is not None and manifest is not None:
-            with self._sessions() as session, session.begin():
-                session.execute(
-                    insert(audit_archive).values(
-                        first_seq=start,
-                        last_seq=last,
-                        before_month=before.replace(day=1),
-                        file_name=file_path.name,
-                        data_sha256=manifest["data_sha256"],
-                        manifest=manifest,
-                        detached_partitions=detached,
-                    )
-                )
+        result = ArchiveResult(start, last, None if written is None else written[0], detached, kept)
+        if written is not None:
+            self._record(result, before, *written)
         with self._uow() as uow:
             uow.audit.record(
                 "audit.archived",
@@ -119,7 +92,43 @@ class AuditArchiver:
                 ),
             )
             uow.commit()
-        return ArchiveResult(start, last, file_path, detached, kept)
+        return result
+
+    def _range_before(self, boundary: datetime) -> tuple[int, int]:
+        """The sequence numbers to archive: after the last archive, up to the last entry
+        before the boundary (refused while an entry before it is still unchained)."""
+        with self._sessions() as session:
+            waiting = session.execute(
+                select(
+                    exists().where(
+                        audit_log.c.occurred_at < boundary,
+                        ~exists().where(audit_chain.c.entry_id == audit_log.c.id),
+                    )
+                )
+            ).scalar()
+            if waiting:
+                raise Conflict("The sequencer has not chained every entry before that month yet")
+            start = (session.execute(select(func.max(audit_archive.c.last_seq))).scalar() or 0) + 1
+            newer = session.execute(
+                select(func.min(audit_chain.c.seq)).where(audit_chain.c.entry_occurred_at >= boundary)
+            ).scalar()
+            head = session.execute(select(func.max(audit_chain.c.seq))).scalar() or 0
+        return start, (newer - 1) if newer else head
+
+    def _record(self, result: ArchiveResult, before: date, file: Path, manifest: dict[str, Any]) -> None:
+        """The archive's row: its range, file, manifest and the partitions it detached."""
+        with self._sessions() as session, session.begin():
+            session.execute(
+                insert(audit_archive).values(
+                    first_seq=result.first_seq,
+                    last_seq=result.last_seq,
+                    before_month=before.replace(day=1),
+                    file_name=file.name,
+                    data_sha256=manifest["data_sha256"],
+                    manifest=manifest,
+                    detached_partitions=result.detached,
+                )
+            )
 
     def _ensure_checkpoint(self, size: int) -> None:
         """The archive ends on a signed checkpoint, so it verifies on its own."""

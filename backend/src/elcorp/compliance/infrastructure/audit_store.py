@@ -80,6 +80,39 @@ class LinkCheck:
         return (present[0][0], present[0][2]) if present else None
 
 
+@dataclass(frozen=True, slots=True)
+class _RangeFacts:
+    """The range as the verification found it: bounds, link check, checkpoints, stored hashes."""
+
+    first_seq: int
+    last_seq: int
+    archived: int  # the last sequence number archived (verified offline from its file)
+    unchained: int  # committed entries below the sequencer's watermark that were never chained
+    links: LinkCheck
+    checkpoints: dict[int, Any]  # size -> checkpoint row
+    stored: dict[int, str]  # seq -> stored hash, at each checkpoint and at the range's end
+
+    def chain_problems(self, problem: tuple[int, str] | None) -> list[dict[str, Any]]:
+        """The links' first problem, an altered search copy, entries never chained."""
+        problems: list[dict[str, Any]] = []
+        if problem is not None:
+            problems.append({"seq": problem[0], "reason": problem[1]})
+        elif self.links.links != max(self.last_seq - self.first_seq + 1, 0):
+            reason = "the chain holds fewer links than its head says"
+            problems.append({"seq": self.first_seq, "reason": reason})
+        if self.links.first_altered_copy is not None:
+            problems.append(
+                {
+                    "seq": self.links.first_altered_copy,
+                    "reason": "audit_log columns differ from the hashed entry (a search column was altered)",
+                }
+            )
+        if self.unchained:
+            reason = f"{self.unchained} committed entries below the sequencer's watermark were never chained"
+            problems.append({"seq": 0, "reason": reason})
+        return problems
+
+
 class SqlAuditTrail:
     def __init__(self, session_factory: Callable[[], Session], signer: CheckpointSigner) -> None:
         self._sessions = session_factory
@@ -155,82 +188,76 @@ class SqlAuditTrail:
 
     def verify(self, first_seq: int = 1, last_seq: int | None = None) -> VerificationReport:
         """Recompute every hash in the range and check the checkpoints inside it."""
-        problems: list[dict[str, Any]] = []
         with self._sessions() as session:
-            head = session.execute(
-                select(audit_chain.c.seq).order_by(audit_chain.c.seq.desc()).limit(1)
-            ).scalar()
-            # Archived entries' partitions are detached: they verify offline from their files;
-            # the online check starts at the boundary hash.
-            archived = session.execute(select(func.max(audit_archive.c.last_seq))).scalar() or 0
-            first_seq = max(first_seq, archived + 1)
-            # Defensive: below the sequencer's watermark nothing committed may be unchained.
-            stale = session.execute(
-                select(func.count())
-                .select_from(audit_log)
-                .where(
-                    audit_log.c.txid < cast(select(audit_sequencer_state.c.low_xid).scalar_subquery(), XID8),
-                    ~exists().where(audit_chain.c.entry_id == audit_log.c.id),
-                )
-            ).scalar_one()
-            last = min(last_seq, head or 0) if last_seq is not None else (head or 0)
-            previous = None
-            if first_seq > 1:
-                previous = session.execute(
-                    select(audit_chain.c.hash).where(audit_chain.c.seq == first_seq - 1)
-                ).scalar()
-            checkpoints = {
-                cp.size: cp
-                for cp in session.execute(
-                    select(audit_checkpoint).where(audit_checkpoint.c.size.between(first_seq, last))
-                ).all()
-            }
-            check = self._check_links(session, first_seq, last, previous or GENESIS.hex())
-            stored: dict[int, str] = {
-                row.seq: row.hash
-                for row in session.execute(
-                    select(audit_chain.c.seq, audit_chain.c.hash).where(
-                        audit_chain.c.seq.in_([*checkpoints, last])
-                    )
-                )
-            }
-        problem = check.first_problem()
-        if problem is not None:
-            problems.append({"seq": problem[0], "reason": problem[1]})
-        elif check.links != max(last - first_seq + 1, 0):
-            problems.append({"seq": first_seq, "reason": "the chain holds fewer links than its head says"})
-        if check.first_altered_copy is not None:
-            problems.append(
-                {
-                    "seq": check.first_altered_copy,
-                    "reason": "audit_log columns differ from the hashed entry (a search column was altered)",
-                }
-            )
-        if stale:
-            problems.append(
-                {
-                    "seq": 0,
-                    "reason": f"{stale} committed entries below the sequencer's watermark were never chained",
-                }
-            )
-        for size, cp in sorted(checkpoints.items()):
-            if size in stored and stored[size] != cp.head_hash:
-                problems.append({"seq": size, "reason": "checkpoint head hash differs from the chain"})
-            message = checkpoint_message(size, cp.head_hash, timestamp(cp.signed_at))
-            if not self._signer.verify(cp.key_id, message, cp.signature):
-                problems.append({"seq": size, "reason": f"checkpoint signature invalid (key {cp.key_id})"})
+            facts = self._read_range(session, first_seq, last_seq)
+        problem = facts.links.first_problem()
+        problems = [*facts.chain_problems(problem), *self._checkpoint_problems(facts)]
         if problems:
             logger.error("audit.verification_failed first_problem=%s", problems[0])
         return VerificationReport(
             ok=not problems,
-            checked=check.links,
-            first_seq=first_seq,
-            last_seq=last,
-            head_hash=stored.get(last) if problem is None else None,
-            checkpoints_checked=len(checkpoints),
+            checked=facts.links.links,
+            first_seq=facts.first_seq,
+            last_seq=facts.last_seq,
+            head_hash=facts.stored.get(facts.last_seq) if problem is None else None,
+            checkpoints_checked=len(facts.checkpoints),
             problems=problems,
-            archived_through=archived,
+            archived_through=facts.archived,
         )
+
+    def _read_range(self, session: Session, first_seq: int, last_seq: int | None) -> _RangeFacts:
+        """What the verification needs of the range, read in one session."""
+        head = session.execute(select(audit_chain.c.seq).order_by(audit_chain.c.seq.desc()).limit(1)).scalar()
+        # Archived entries' partitions are detached: they verify offline from their files;
+        # the online check starts at the boundary hash.
+        archived = session.execute(select(func.max(audit_archive.c.last_seq))).scalar() or 0
+        first = max(first_seq, archived + 1)
+        unchained = self._count_unchained(session)
+        last = min(last_seq, head or 0) if last_seq is not None else (head or 0)
+        previous = None
+        if first > 1:
+            before = select(audit_chain.c.hash).where(audit_chain.c.seq == first - 1)
+            previous = session.execute(before).scalar()
+        checkpoints = {
+            cp.size: cp
+            for cp in session.execute(
+                select(audit_checkpoint).where(audit_checkpoint.c.size.between(first, last))
+            ).all()
+        }
+        links = self._check_links(session, first, last, previous or GENESIS.hex())
+        stored: dict[int, str] = {
+            row.seq: row.hash
+            for row in session.execute(
+                select(audit_chain.c.seq, audit_chain.c.hash).where(
+                    audit_chain.c.seq.in_([*checkpoints, last])
+                )
+            )
+        }
+        return _RangeFacts(first, last, archived, unchained, links, checkpoints, stored)
+
+    @staticmethod
+    def _count_unchained(session: Session) -> int:
+        """Defensive: below the sequencer's watermark nothing committed may be unchained."""
+        stale: int = session.execute(
+            select(func.count())
+            .select_from(audit_log)
+            .where(
+                audit_log.c.txid < cast(select(audit_sequencer_state.c.low_xid).scalar_subquery(), XID8),
+                ~exists().where(audit_chain.c.entry_id == audit_log.c.id),
+            )
+        ).scalar_one()
+        return stale
+
+    def _checkpoint_problems(self, facts: _RangeFacts) -> list[dict[str, Any]]:
+        """Each checkpoint must match the chain and carry a valid signature."""
+        problems: list[dict[str, Any]] = []
+        for size, cp in sorted(facts.checkpoints.items()):
+            if size in facts.stored and facts.stored[size] != cp.head_hash:
+                problems.append({"seq": size, "reason": "checkpoint head hash differs from the chain"})
+            message = checkpoint_message(size, cp.head_hash, timestamp(cp.signed_at))
+            if not self._signer.verify(cp.key_id, message, cp.signature):
+                problems.append({"seq": size, "reason": f"checkpoint signature invalid (key {cp.key_id})"})
+        return problems
 
     def checkpoints(self, *, after_size: int | None, limit: int) -> list[Checkpoint]:
         query = select(audit_checkpoint).order_by(audit_checkpoint.c.size.desc()).limit(limit)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -105,31 +105,10 @@ class AuditExport:
         last_seq = head if requested_last is None else min(requested_last, head)
         previous_hash = self._hash_before(first_seq)
         checkpoints = self._checkpoints(first_seq, last_seq)  # read before the cursor opens
-
         digest = hashlib.sha256()
-        count, last_emitted, last_hash = 0, first_seq - 1, previous_hash
-        header = ",".join(CSV_HEADER) + "\n" if self._fmt == "csv" else ""
-        query = (
-            select(audit_chain.c.seq, audit_chain.c.hash, _line_sql(self._fmt))
-            .join(audit_log, joins_log())
-            .where(audit_chain.c.seq.between(first_seq, last_seq))
-            .order_by(audit_chain.c.seq)
+        count, last_emitted, last_hash = yield from self._lines(
+            first_seq, last_seq, previous_hash, digest.update
         )
-        result = self._session.execute(query.execution_options(yield_per=self._lines_per_chunk))
-        try:
-            for rows in result.partitions():
-                text = header + "".join([row[2] for row in rows])
-                header = ""
-                digest.update(text.encode("utf-8"))
-                count += len(rows)
-                last_emitted, last_hash = rows[-1][0], rows[-1][1]
-                yield text
-        finally:  # also when the consumer stops early: release the server-side cursor
-            result.close()
-        if header:  # an empty CSV export is its header
-            digest.update(header.encode("utf-8"))
-            yield header
-
         self._manifest = {
             "format": MANIFEST_FORMAT,
             "version": FORMAT_VERSION,
@@ -145,6 +124,35 @@ class AuditExport:
             "checkpoints": checkpoints,
             "public_keys": self._public_keys,
         }
+
+    def _lines(
+        self, first_seq: int, last_seq: int, previous_hash: str, feed: Callable[[bytes], None]
+    ) -> Generator[str, None, tuple[int, int, str]]:
+        """The lines of the range in chunks from one server-side cursor, each chunk `feed`-ed
+        (to the digest) as it goes out; returns (lines, the last sequence number, its hash)."""
+        count, last_emitted, last_hash = 0, first_seq - 1, previous_hash
+        header = ",".join(CSV_HEADER) + "\n" if self._fmt == "csv" else ""
+        query = (
+            select(audit_chain.c.seq, audit_chain.c.hash, _line_sql(self._fmt))
+            .join(audit_log, joins_log())
+            .where(audit_chain.c.seq.between(first_seq, last_seq))
+            .order_by(audit_chain.c.seq)
+        )
+        result = self._session.execute(query.execution_options(yield_per=self._lines_per_chunk))
+        try:
+            for rows in result.partitions():
+                text = header + "".join([row[2] for row in rows])
+                header = ""
+                feed(text.encode("utf-8"))
+                count += len(rows)
+                last_emitted, last_hash = rows[-1][0], rows[-1][1]
+                yield text
+        finally:  # also when the consumer stops early: release the server-side cursor
+            result.close()
+        if header:  # an empty CSV export is its header
+            feed(header.encode("utf-8"))
+            yield header
+        return count, last_emitted, last_hash
 
     def manifest(self) -> dict[str, Any]:
         if self._manifest is None:
@@ -216,17 +224,7 @@ class SqlAuditExports:
     def start(self, requested_by: str, fmt: str, first_seq: int, last_seq: int | None) -> StartedExport:
         if fmt not in FORMATS:
             raise ValidationFailed(details=[{"field": "format", "message": "use jsonl or csv"}])
-        with self._sessions() as session:
-            archived = session.execute(select(func.max(audit_archive.c.last_seq))).scalar() or 0
-        if first_seq <= archived:
-            raise ValidationFailed(
-                details=[
-                    {
-                        "field": "from_seq",
-                        "message": f"entries up to {archived} are archived; start at {archived + 1}",
-                    }
-                ]
-            )
+        self._refuse_archived(first_seq)
         export_id = uuid.uuid4()
         # Audited before any data is read (and even if the range turns out to be invalid).
         with self._uow() as uow:
@@ -253,18 +251,37 @@ class SqlAuditExports:
                     yield first_chunk
                 yield from chunks
                 session.close()  # done reading before the manifest is written
-                manifest = {**export.manifest(), "filters": {"first_seq": first_seq, "last_seq": last_seq}}
-                with self._sessions() as writer:
-                    writer.execute(
-                        insert(audit_export).values(
-                            id=export_id, requested_by=requested_by, format=fmt, manifest=manifest
-                        )
-                    )
-                    writer.commit()
+                filters = {"first_seq": first_seq, "last_seq": last_seq}
+                self._store_manifest(export_id, requested_by, fmt, {**export.manifest(), "filters": filters})
             finally:
                 session.close()
 
         return StartedExport(export_id, fmt, stream())
+
+    def _refuse_archived(self, first_seq: int) -> None:
+        """Archived entries are exported from their archive files, not from the database."""
+        with self._sessions() as session:
+            archived = session.execute(select(func.max(audit_archive.c.last_seq))).scalar() or 0
+        if first_seq <= archived:
+            raise ValidationFailed(
+                details=[
+                    {
+                        "field": "from_seq",
+                        "message": f"entries up to {archived} are archived; start at {archived + 1}",
+                    }
+                ]
+            )
+
+    def _store_manifest(
+        self, export_id: uuid.UUID, requested_by: str, fmt: str, manifest: dict[str, Any]
+    ) -> None:
+        with self._sessions() as writer:
+            writer.execute(
+                insert(audit_export).values(
+                    id=export_id, requested_by=requested_by, format=fmt, manifest=manifest
+                )
+            )
+            writer.commit()
 
     def _sealed_end(self, first_seq: int, last_seq: int | None) -> int:
         """The export's last sequence number (the requested one, or the chain head now),
