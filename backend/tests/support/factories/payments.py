@@ -10,8 +10,10 @@ from decimal import Decimal
 import factory
 
 from elcorp.payments.application.ports import DocumentLine, Invoice
+from elcorp.payments.domain.invoice import Issuer
 from elcorp.payments.domain.reconciliation import LedgerMovement
 from elcorp.payments.domain.settlement import SettlementItem
+from elcorp.payments.domain.vehicle_ownership import OwnershipTransfer, TransferStatus
 from elcorp.shared.domain.money import Money
 
 NAD = "NAD"
@@ -109,3 +111,47 @@ class SettlementItemFactory(factory.Factory):
     currency = NAD
     completed_at = COMPLETED_AT
     reference = None
+
+
+class IssuerFactory(factory.Factory):
+    """A business that invoices, VAT-registered, paid into its owner's wallet."""
+
+    class Meta:
+        model = Issuer
+
+    id = factory.LazyFunction(uuid.uuid4)
+    name = factory.Sequence(lambda n: f"Business {n + 1} CC")
+    address = "Independence Avenue, Windhoek"
+    vat_number = factory.Sequence(lambda n: f"98-{n + 1:03d}-0001")
+    owner_id = factory.LazyFunction(uuid.uuid4)
+    is_platform = False
+    created_at = ISSUED_AT
+
+
+class DraftInvoiceFactory(InvoiceFactory):
+    """A draft: no number, no issuer particulars yet."""
+
+    status = "draft"
+    number = None
+    issuer_name = None
+    issuer_address = None
+    issuer_vat_number = None
+    issued_at = None
+
+
+class OwnershipTransferFactory(factory.Factory):
+    """An open offer of a vehicle by its owner to another user."""
+
+    class Meta:
+        model = OwnershipTransfer
+
+    id = factory.LazyFunction(uuid.uuid4)
+    vehicle_id = factory.LazyFunction(uuid.uuid4)
+    from_owner_id = factory.LazyFunction(uuid.uuid4)
+    to_user_id = factory.LazyFunction(uuid.uuid4)
+    status = TransferStatus.OPEN
+    offered_by = factory.LazyAttribute(lambda t: t.from_owner_id)
+    reason = None
+    created_at = COMPLETED_AT
+    decided_by = None
+    decided_at = None

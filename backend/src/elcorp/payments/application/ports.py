@@ -1,4 +1,5 @@
-"""Ports of the payments application layer: the ledger store and what it returns."""
+"""Ports of the payments application layer: the ledger store and what it returns, and the
+invoice store (its documents are the domain's, re-exported here for the adapters)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,12 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
+from elcorp.payments.domain.invoice import CreditNote as CreditNote
+from elcorp.payments.domain.invoice import DocumentLine as DocumentLine
+from elcorp.payments.domain.invoice import Invoice as Invoice
+from elcorp.payments.domain.invoice import Issuer as Issuer
+from elcorp.payments.domain.invoice import Receipt as Receipt
+from elcorp.payments.domain.ledger import TransactionStatus, TransactionType
 from elcorp.shared.application.audit import AuditedAction
 
 
@@ -102,14 +109,69 @@ class Statement:
     closing: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class MovementRequest:
+    """One money movement as the application planned it, for the store to apply or refuse.
+
+    `source`/`destination` are account ids (a transfer may name the payee by wallet
+    address instead); `source_owner` binds a transfer to the caller's own wallet. A staff
+    movement that may complete alone carries the caller's `solo_limit` for the business day
+    starting at `day_start`: beyond it the store holds the movement until
+    `held_expires_at`. `expires_at` is the deadline of a movement planned as pending."""
+
+    caller: uuid.UUID
+    kind: TransactionType
+    status: TransactionStatus
+    transaction_id: uuid.UUID
+    journal_entry_id: uuid.UUID
+    amount: Decimal
+    fee: Decimal
+    currency: str
+    idempotency_key: str
+    request_hash: str
+    idempotency_ttl: timedelta
+    source: uuid.UUID | None = None
+    destination: uuid.UUID | None = None
+    destination_address: uuid.UUID | None = None
+    source_owner: uuid.UUID | None = None
+    description: str | None = None
+    external_reference: str | None = None
+    invoice_payment: bool = False
+    reversal_of: uuid.UUID | None = None
+    fee_account: uuid.UUID | None = None
+    expires_at: datetime | None = None
+    solo_limit: Decimal | None = None
+    day_start: datetime | None = None
+    held_expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MovementAudit:
+    """The audit entry the store writes with the movement: `entry`, or `held` instead when
+    the store itself holds the movement for approval (a staff member's daily limit)."""
+
+    entry: AuditedAction
+    held: AuditedAction | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MovementOutcome:
+    """The movement as first answered: the same transaction on every replay of its key
+    (`replayed`), with the status code of that first answer."""
+
+    transaction: Transaction
+    replayed: bool
+    status_code: int = 201
+
+
 class Movements(Protocol):
     """Money movements applied by the store in one atomic statement (payments_execute):
     the idempotency key, the locks, the checks, the postings or the hold, the audit entry
     and the stored response, all or nothing. Each call is a transaction of its own and
     commits by itself: no unit of work spans it, so nothing else may ride along."""
 
-    def execute(self, request: dict[str, Any], audit: AuditedAction) -> dict[str, Any]:
-        """The movement as first answered (or replayed); a DomainError when refused."""
+    def execute(self, request: MovementRequest, audit: MovementAudit) -> MovementOutcome:
+        """The movement as first answered (or replayed); a `LedgerRefusal` when refused."""
         ...
 
 
@@ -163,87 +225,6 @@ class DocumentNumbers(Protocol):
 
 # -- invoices ---------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class Issuer:
-    id: uuid.UUID
-    name: str
-    address: str
-    vat_number: str | None
-    owner_id: uuid.UUID | None  # None: the platform's own business
-    is_platform: bool
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentLine:
-    description: str
-    quantity: Decimal
-    unit_price: Decimal
-    net: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class CreditNote:
-    id: uuid.UUID
-    invoice_id: uuid.UUID
-    number: str
-    reason: str
-    lines: list[DocumentLine]
-    subtotal: Decimal
-    vat: Decimal
-    total: Decimal
-    refund_transaction_id: uuid.UUID | None
-    created_by: uuid.UUID
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Receipt:
-    id: uuid.UUID
-    invoice_id: uuid.UUID
-    transaction_id: uuid.UUID
-    number: str
-    amount: Decimal
-    currency: str
-    issued_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Invoice:
-    id: uuid.UUID
-    issuer_id: uuid.UUID
-    payer_id: uuid.UUID
-    currency: str
-    status: str
-    number: str | None
-    vat_rate: Decimal
-    lines: list[DocumentLine]
-    subtotal: Decimal
-    vat: Decimal
-    total: Decimal
-    credited: Decimal
-    due_date: date | None
-    payer_name: str
-    payer_address: str | None
-    payer_vat_number: str | None
-    issuer_name: str | None  # the particulars printed on it, copied when issued
-    issuer_address: str | None
-    issuer_vat_number: str | None
-    created_by: uuid.UUID
-    created_at: datetime
-    issued_at: datetime | None
-    paid_at: datetime | None
-    voided_at: datetime | None
-    void_reason: str | None
-    payment_transaction_id: uuid.UUID | None
-    payment_key: str | None
-
-    @property
-    def due(self) -> Decimal:
-        """What is left to pay: the total less what credit notes took off."""
-        return self.total - self.credited
-
-
-@dataclass(frozen=True, slots=True)
 class InvoiceFilter:
     payer_id: uuid.UUID | None = None  # None: every payer (staff)
     issuer_id: uuid.UUID | None = None
@@ -251,8 +232,10 @@ class InvoiceFilter:
 
 
 class Invoices(Protocol):
-    """The invoice store. Reads with `lock=True` take the invoice's row lock for the rest
-    of the transaction: every change of an invoice happens under it."""
+    """The invoice store (the repository of the `Invoice` aggregate). Reads with `lock=True`
+    take the invoice's row lock for the rest of the transaction: every change of an invoice
+    happens under it. The unit of work stores what changed on the invoices this store
+    handed out or took in, and publishes their events, when it commits."""
 
     def platform_issuer(self, name: str, address: str, vat_number: str | None) -> Issuer:
         """The platform's own issuer row, created or brought in step with the settings."""
@@ -269,8 +252,6 @@ class Invoices(Protocol):
     def get(self, invoice_id: uuid.UUID, *, lock: bool = False) -> Invoice | None: ...
 
     def by_payment(self, transaction_id: uuid.UUID, *, lock: bool = False) -> Invoice | None: ...
-
-    def update(self, invoice_id: uuid.UUID, **changes: Any) -> None: ...
 
     def search(self, where: InvoiceFilter, *, offset: int, limit: int) -> tuple[list[Invoice], int]: ...
 

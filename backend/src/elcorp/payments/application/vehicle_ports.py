@@ -1,4 +1,5 @@
-"""Ports of the VIN registry: the vehicle store, the VIN decoder, what they return."""
+"""Ports of the VIN registry: the vehicle store, the ownership transfers' repository, the
+VIN decoder, what they return."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from elcorp.payments.domain.vehicle_ownership import TransferStatus
+from elcorp.payments.domain.vehicle_ownership import OwnershipTransfer as OwnershipTransfer
 from elcorp.payments.domain.vehicles import IdentifierType
 from elcorp.shared.application.unit_of_work import UnitOfWork
 
@@ -67,23 +68,6 @@ class NewVehicle:
 
 
 @dataclass(frozen=True, slots=True)
-class OwnershipTransfer:
-    id: uuid.UUID
-    vehicle_id: uuid.UUID
-    from_owner_id: uuid.UUID
-    to_user_id: uuid.UUID
-    status: TransferStatus
-    offered_by: uuid.UUID
-    reason: str | None
-    created_at: datetime
-    decided_by: uuid.UUID | None
-    decided_at: datetime | None
-
-    def involves(self, user_id: uuid.UUID) -> bool:
-        return user_id in (self.from_owner_id, self.to_user_id, self.offered_by)
-
-
-@dataclass(frozen=True, slots=True)
 class OwnershipPeriod:
     owner_id: uuid.UUID
     started_at: datetime
@@ -108,36 +92,6 @@ class Vehicles(Protocol):
         """Active vehicles, newest first, of one owner (None: every owner), and the total."""
         ...
 
-    def transfer(self, vehicle_id: uuid.UUID, transfer_id: uuid.UUID) -> OwnershipTransfer | None: ...
-
-    def open_transfer(self, vehicle_id: uuid.UUID) -> OwnershipTransfer | None: ...
-
-    def transfers(self, vehicle_id: uuid.UUID) -> list[OwnershipTransfer]: ...
-
-    def open_transfer_to(self, user_id: uuid.UUID, vehicle_id: uuid.UUID) -> bool:
-        """Does `user_id` have an open offer of this vehicle?"""
-        ...
-
-    def add_transfer(
-        self,
-        vehicle_id: uuid.UUID,
-        *,
-        from_owner_id: uuid.UUID,
-        to_user_id: uuid.UUID,
-        status: TransferStatus,
-        offered_by: uuid.UUID,
-        reason: str | None = None,
-    ) -> OwnershipTransfer:
-        """A new offer (`open`) or a forced transfer (decided at once), stamped by the
-        database clock."""
-        ...
-
-    def close_transfer(
-        self, transfer_id: uuid.UUID, status: TransferStatus, decided_by: uuid.UUID
-    ) -> OwnershipTransfer:
-        """Decide an open offer (accepted, declined, cancelled)."""
-        ...
-
     def change_owner(self, vehicle_id: uuid.UUID, new_owner: uuid.UUID, transfer_id: uuid.UUID) -> datetime:
         """End the current ownership period and start the new owner's at the same instant
         (the database clock, read under the vehicle's lock, so periods follow each other);
@@ -149,9 +103,34 @@ class Vehicles(Protocol):
         ...
 
 
+class OwnershipTransfers(Protocol):
+    """The repository of the `OwnershipTransfer` aggregate. The unit of work stores what
+    changed on the transfers it handed out or took in, and publishes their events, when it
+    commits; the database backs the rule of one open offer per vehicle."""
+
+    def add(self, transfer: OwnershipTransfer) -> None: ...
+
+    def get(self, vehicle_id: uuid.UUID, transfer_id: uuid.UUID) -> OwnershipTransfer | None: ...
+
+    def open_for(self, vehicle_id: uuid.UUID) -> OwnershipTransfer | None:
+        """The vehicle's open offer, if it has one."""
+        ...
+
+    def of_vehicle(self, vehicle_id: uuid.UUID) -> list[OwnershipTransfer]:
+        """Every offer and forced transfer of the vehicle, oldest first."""
+        ...
+
+    def open_to(self, user_id: uuid.UUID, vehicle_id: uuid.UUID) -> bool:
+        """Does `user_id` have an open offer of this vehicle?"""
+        ...
+
+
 class VehiclesUnitOfWork(UnitOfWork, Protocol):
     @property
     def vehicles(self) -> Vehicles: ...
+
+    @property
+    def transfers(self) -> OwnershipTransfers: ...
 
 
 class VinFacts(Protocol):

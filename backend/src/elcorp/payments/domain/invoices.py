@@ -1,5 +1,6 @@
 """Tax invoices, their credit notes and document numbers. Pure: the store allocates the
-numbers and keeps the rows; this module decides the amounts and the states.
+numbers and keeps the rows; this module decides the amounts and the states, and the
+`Invoice` aggregate (`invoice.py`) applies them to one invoice.
 
 Amounts, one rounding rule (ROUND_HALF_UP to the currency's minor unit, the cents of NAD):
 

@@ -11,12 +11,15 @@
   be an active user (`VEH_009`).
 - Ownership periods `[started, ended)` of one vehicle never overlap (the database enforces
   it too); the vehicle's token account belongs to whoever owns the vehicle.
+
+An offer, or a forced transfer, is the `OwnershipTransfer` aggregate: its methods check
+the move and record the events (`events`) its unit of work publishes at commit.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -141,3 +144,141 @@ def check_decision(
     if status is not TransferStatus.OPEN:
         raise TransferNotOpen(f"This ownership offer is {status.value}", details={"status": status.value})
     return decision.outcome
+
+
+@dataclass(eq=False)
+class OwnershipTransfer:
+    """An offer of a vehicle to another user (open until decided), or a transfer staff
+    forced at once."""
+
+    id: uuid.UUID
+    vehicle_id: uuid.UUID
+    from_owner_id: uuid.UUID
+    to_user_id: uuid.UUID
+    status: TransferStatus
+    offered_by: uuid.UUID
+    reason: str | None
+    created_at: datetime
+    decided_by: uuid.UUID | None
+    decided_at: datetime | None
+    events: list[DomainEvent] = field(default_factory=list, repr=False)
+
+    def involves(self, user_id: uuid.UUID) -> bool:
+        return user_id in (self.from_owner_id, self.to_user_id, self.offered_by)
+
+    @classmethod
+    def offer(
+        cls,
+        transfer_id: uuid.UUID,
+        *,
+        vehicle_id: uuid.UUID,
+        owner_id: uuid.UUID,
+        to_user_id: uuid.UUID,
+        offered_by: uuid.UUID,
+        note: str | None,
+        at: datetime,
+    ) -> OwnershipTransfer:
+        """The owner offers their vehicle; the recipient may be told (an event)."""
+        check_offerer(owner_id, offered_by)
+        made = cls(
+            transfer_id,
+            vehicle_id,
+            owner_id,
+            to_user_id,
+            TransferStatus.OPEN,
+            offered_by,
+            note,
+            at,
+            None,
+            None,
+        )
+        made.events.append(
+            VehicleTransferOffered(
+                vehicle_id=vehicle_id, transfer_id=transfer_id, from_owner_id=owner_id, to_user_id=to_user_id
+            )
+        )
+        return made
+
+    @classmethod
+    def force(
+        cls,
+        transfer_id: uuid.UUID,
+        *,
+        vehicle_id: uuid.UUID,
+        owner_id: uuid.UUID,
+        to_user_id: uuid.UUID,
+        by: uuid.UUID,
+        reason: str | None,
+        at: datetime,
+    ) -> OwnershipTransfer:
+        """Staff move the vehicle at once, for a reason the audit trail keeps; decided as made."""
+        return cls(
+            transfer_id,
+            vehicle_id,
+            owner_id,
+            to_user_id,
+            TransferStatus.FORCED,
+            by,
+            forced_reason(reason),
+            at,
+            by,
+            at,
+        )
+
+    def decide(
+        self, decision: TransferDecision, caller: uuid.UUID, *, owner_id: uuid.UUID, at: datetime
+    ) -> TransferStatus:
+        """The recipient accepts or declines, the offerer cancels; only while the offer is
+        open and the vehicle still belongs to whoever offered it."""
+        status = check_decision(
+            decision,
+            status=self.status,
+            offered_by=self.offered_by,
+            to_user_id=self.to_user_id,
+            caller=caller,
+        )
+        if self.from_owner_id != owner_id:
+            raise TransferNotOpen("The vehicle changed hands since this offer was made")
+        self._close(status, caller, at)
+        return status
+
+    def accept(self, caller: uuid.UUID, *, owner_id: uuid.UUID, at: datetime) -> None:
+        self.decide(TransferDecision.ACCEPT, caller, owner_id=owner_id, at=at)
+
+    def decline(self, caller: uuid.UUID, *, owner_id: uuid.UUID, at: datetime) -> None:
+        self.decide(TransferDecision.DECLINE, caller, owner_id=owner_id, at=at)
+
+    def cancel(self, caller: uuid.UUID, *, owner_id: uuid.UUID, at: datetime) -> None:
+        self.decide(TransferDecision.CANCEL, caller, owner_id=owner_id, at=at)
+
+    def supersede(self, by: uuid.UUID, *, at: datetime) -> None:
+        """A forced transfer cancels the open offer it replaces."""
+        if self.status is not TransferStatus.OPEN:
+            raise TransferNotOpen(
+                f"This ownership offer is {self.status.value}", details={"status": self.status.value}
+            )
+        self._close(TransferStatus.CANCELLED, by, at)
+
+    def handed_over(self, *, account_id: uuid.UUID, at: datetime) -> None:
+        """The vehicle and its token account moved at `at` (the store's clock, under the
+        vehicle's lock): recorded for whoever reacts to a change of hands."""
+        if self.status not in (TransferStatus.ACCEPTED, TransferStatus.FORCED):
+            raise TransferNotOpen(
+                f"A {self.status.value} transfer moves no vehicle", details={"status": self.status.value}
+            )
+        self.events.append(
+            VehicleOwnershipChanged(
+                vehicle_id=self.vehicle_id,
+                transfer_id=self.id,
+                previous_owner_id=self.from_owner_id,
+                owner_id=self.to_user_id,
+                account_id=account_id,
+                forced=self.status is TransferStatus.FORCED,
+                changed_at=at,
+            )
+        )
+
+    def _close(self, status: TransferStatus, by: uuid.UUID, at: datetime) -> None:
+        self.status = status
+        self.decided_by = by
+        self.decided_at = at

@@ -20,7 +20,7 @@ from decimal import Decimal
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from elcorp.payments.application.ports import DocumentLine, Invoice, Receipt
+from elcorp.payments.domain.invoice import DocumentLine, Invoice, Receipt
 from elcorp.payments.domain.ledger import money_text
 from elcorp.shared.domain.clock import WINDHOEK
 

@@ -1,5 +1,10 @@
 """PostgreSQL adapter of the invoice store (migration 0017_invoices holds the triggers that
-freeze issued invoices and keep credit notes and receipts unchangeable)."""
+freeze issued invoices and keep credit notes and receipts unchangeable).
+
+Rows map to the `Invoice` aggregate and back: the store remembers each invoice it handed
+out or took in as it was then, and at commit writes only the columns whose value the
+aggregate changed (so the `invoice_frozen` trigger, the backstop, sees exactly the change
+the domain allowed)."""
 
 from __future__ import annotations
 
@@ -31,18 +36,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from elcorp.payments.application.ports import (
-    CreditNote,
-    DocumentLine,
-    Invoice,
-    InvoiceFilter,
-    Issuer,
-    Receipt,
-)
+from elcorp.payments.application.ports import InvoiceFilter
+from elcorp.payments.domain.invoice import CreditNote, DocumentLine, Invoice, Issuer, Receipt
 from elcorp.payments.infrastructure.document_numbers import SqlDocumentNumbers
 from elcorp.payments.infrastructure.ledger import SqlLedger
 from elcorp.payments.infrastructure.movements import SqlMovements, within
 from elcorp.payments.infrastructure.tables import MONEY, timestamp
+from elcorp.shared.application.unit_of_work import SeenAggregates, publish_new_events
 from elcorp.shared.domain.personal_data import Classification, Disposal, PersonalData, RetentionBasis
 from elcorp.shared.infrastructure.db import metadata
 from elcorp.shared.infrastructure.personal_data import declare
@@ -275,9 +275,32 @@ def _line_rows(lines: list[DocumentLine], parent_column: str, parent_id: uuid.UU
 INVOICE_FIELDS = [c.name for c in invoice.columns if c.name != "reminded_at"]
 
 
+def _row_values(found: Invoice) -> dict[str, Any]:
+    """The invoice's columns as stored (its lines are rows of their own)."""
+    values = {name: getattr(found, name) for name in INVOICE_FIELDS}
+    values["status"] = found.status.value
+    return values
+
+
 class SqlInvoices:
     def __init__(self, session: Session) -> None:
         self._session = session
+        self.seen: SeenAggregates[Invoice] = SeenAggregates()
+        self._as_stored: dict[int, dict[str, Any]] = {}
+
+    def _track(self, found: Invoice) -> Invoice:
+        if id(found) not in self._as_stored:
+            self._as_stored[id(found)] = _row_values(found)
+        return self.seen.add(found)
+
+    def save_changes(self) -> None:
+        """Write what the aggregates changed since they were read or added, column by column."""
+        for found in self.seen:
+            before, after = self._as_stored[id(found)], _row_values(found)
+            changed = {name: value for name, value in after.items() if before[name] != value}
+            if changed:
+                self._session.execute(update(invoice).where(invoice.c.id == found.id).values(**changed))
+                self._as_stored[id(found)] = after
 
     # -- issuers -----------------------------------------------------------------------------
     def platform_issuer(self, name: str, address: str, vat_number: str | None) -> Issuer:
@@ -311,9 +334,9 @@ class SqlInvoices:
 
     # -- invoices ----------------------------------------------------------------------------
     def add(self, found: Invoice) -> None:
-        values = {name: getattr(found, name) for name in INVOICE_FIELDS}
-        self._session.execute(insert(invoice).values(**values))
+        self._session.execute(insert(invoice).values(**_row_values(found)))
         self._session.execute(insert(invoice_line), _line_rows(found.lines, "invoice_id", found.id))
+        self._track(found)
 
     def get(self, invoice_id: uuid.UUID, *, lock: bool = False) -> Invoice | None:
         return self._one(invoice.c.id == invoice_id, lock)
@@ -339,11 +362,9 @@ class SqlInvoices:
             ):
                 lines[line.invoice_id].append(_line(line))
         return [
-            Invoice(**{name: getattr(r, name) for name in INVOICE_FIELDS}, lines=lines[r.id]) for r in rows
+            self._track(Invoice(**{name: getattr(r, name) for name in INVOICE_FIELDS}, lines=lines[r.id]))
+            for r in rows
         ]
-
-    def update(self, invoice_id: uuid.UUID, **changes: Any) -> None:
-        self._session.execute(update(invoice).where(invoice.c.id == invoice_id).values(**changes))
 
     def search(self, where: InvoiceFilter, *, offset: int, limit: int) -> tuple[list[Invoice], int]:
         conditions = []
@@ -492,3 +513,9 @@ class SqlInvoicesUnitOfWork(SqlAlchemyUnitOfWork):
         self.document_numbers = SqlDocumentNumbers(self.session)
         self.movements = SqlMovements(within(self.session))
         return self
+
+    def commit(self) -> None:
+        """The invoices' changes, then their events into the outbox, then one commit."""
+        self.invoices.save_changes()
+        publish_new_events(self, self.invoices.seen)
+        super().commit()

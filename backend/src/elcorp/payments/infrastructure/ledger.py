@@ -21,12 +21,16 @@ from elcorp.payments.application.ports import (
     TrialBalance,
 )
 from elcorp.payments.domain.ledger import money_text
+from elcorp.payments.domain.movement import (
+    REFUSALS,
+    DuplicateExternalReference,
+    InsufficientFunds,
+    LedgerRefusal,
+)
 from elcorp.payments.infrastructure.document_numbers import SqlDocumentNumbers
 from elcorp.payments.infrastructure.tables import account, hold, journal_entry, payment_transaction, posting
-from elcorp.shared.domain.errors import Conflict, DomainError, ErrorCode, NotFound
+from elcorp.shared.domain.errors import Conflict, NotFound
 from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
-
-REFUSALS = frozenset(code.value for code in ErrorCode if code.value.startswith(("PAY_", "RES_")))
 
 # Each posting's link, recomputed exactly as the posting_apply trigger computes it.
 CHAIN_CHECK = text(
@@ -67,38 +71,36 @@ CHAIN_CHECK = text(
 )
 
 
-class LedgerRefusal(DomainError):
-    """payments_execute refused the movement; nothing was written."""
-
-    def __init__(self, code: ErrorCode, message: str, details: Any = None) -> None:
-        super().__init__(message, details=details)
-        self.code = code
-
+# The SQLSTATE of each refusal payments_execute raises (v3 on): class EP for the PAY_ codes,
+# ER for the RES_ codes, the same three digits.
+REFUSAL_STATES: dict[str, type[LedgerRefusal]] = {
+    ("EP" if code.value.startswith("PAY_") else "ER") + code.value[-3:]: refusal
+    for code, refusal in REFUSALS.items()
+}
 
 # The bank reference's unique index (0028): the loser of two parallel bookings of one
 # reference meets it, whichever way the two interleave.
 REFERENCE_INDEX = "uq_payment_transaction_clearing_reference"
 
 
-def refusal_of(error: BaseException) -> DomainError | None:
-    """The refusal payments_execute raised (a `PAY_`/`RES_` code; a `HINT` is the id of the
-    transaction it refers to), a wallet's funds check or a bank reference booked in parallel;
-    None for any other database error."""
+def refusal_of(error: BaseException) -> LedgerRefusal | None:
+    """The refusal payments_execute raised (by SQLSTATE; a `HINT` is the id of the
+    transaction it refers to), a wallet's funds check or a bank reference booked in
+    parallel; None for any other database error."""
     diag = getattr(error, "diag", None)
     pgcode = getattr(error, "pgcode", None)
-    if pgcode == "P0001" and diag is not None and diag.message_primary in REFUSALS:
+    if diag is None or pgcode is None:
+        return None
+    refusal = REFUSAL_STATES.get(pgcode)
+    if refusal is not None:
         hint = diag.message_hint
-        return LedgerRefusal(
-            ErrorCode(diag.message_primary),
-            diag.message_detail or "Refused",
-            None if hint is None else {"transaction_id": hint},
+        return refusal(
+            diag.message_primary or None, details=None if hint is None else {"transaction_id": hint}
         )
-    if pgcode == "23514" and diag is not None and diag.constraint_name == "ck_account_funds":
-        return LedgerRefusal(ErrorCode.INSUFFICIENT_FUNDS, "insufficient available funds")
-    if pgcode == "23505" and diag is not None and diag.constraint_name == REFERENCE_INDEX:
-        return LedgerRefusal(
-            ErrorCode.DUPLICATE_EXTERNAL_REFERENCE, "this external reference is already booked"
-        )
+    if pgcode == "23514" and diag.constraint_name == "ck_account_funds":
+        return InsufficientFunds()
+    if pgcode == "23505" and diag.constraint_name == REFERENCE_INDEX:
+        return DuplicateExternalReference()
     return None
 
 
@@ -188,51 +190,19 @@ class SqlLedger:
             raise Conflict(
                 f"The transaction is {row.status}, not pending approval", details={"state": row.status}
             )
-        if row.reversal_of is not None:  # the original next, before the accounts (as payments_execute)
-            self._session.execute(
-                select(payment_transaction.c.id)
-                .where(payment_transaction.c.id == row.reversal_of)
-                .with_for_update()
-            )
-        fees_id = self.system_account("fees", row.currency) if row.fee > 0 else None
-        involved = [a for a in (row.source_account_id, row.destination_account_id, fees_id) if a is not None]
-        self._session.execute(  # the accounts, in id order (as payments_execute locks them)
-            select(account.c.id).where(account.c.id.in_(involved)).order_by(account.c.id).with_for_update()
-        )
+        fees_id = self._lock_involved(row)
         self._session.execute(
             update(hold)
             .where(hold.c.transaction_id == transaction_id, hold.c.status == "active")
             .values(status="captured" if approve else "released", closed_at=func.now())
         )
-        status = "completed" if approve else ("expired" if decider is None else "rejected")
         if approve:
-            entry_id = uuid.uuid4()
-            self._session.execute(insert(journal_entry).values(id=entry_id, transaction_id=transaction_id))
-            legs = [
-                (row.source_account_id, -(row.amount + row.fee)),
-                (row.destination_account_id, row.amount),
-            ]
-            if fees_id is not None:
-                legs.append((fees_id, row.fee))
-            self._session.execute(
-                insert(posting),
-                [
-                    {
-                        "journal_entry_id": entry_id,
-                        "account_id": account_id,
-                        "currency": row.currency,
-                        "amount": amount,
-                        "account_seq": 0,
-                        "hash": "",
-                    }
-                    for account_id, amount in sorted(legs, key=lambda leg: str(leg[0]))
-                ],
-            )
+            self._post(row, fees_id)
         self._session.execute(
             update(payment_transaction)
             .where(payment_transaction.c.id == transaction_id)
             .values(
-                status=status,
+                status="completed" if approve else ("expired" if decider is None else "rejected"),
                 decided_by=decider,
                 decided_at=func.now(),
                 decision_reason=reason,
@@ -245,6 +215,46 @@ class SqlLedger:
         if found is None:  # the row is locked by this transaction: it cannot have gone
             raise NotFound("Transaction not found")
         return found
+
+    def _lock_involved(self, row: Row[Any]) -> uuid.UUID | None:
+        """Lock what a decision touches in payments_execute's order (a reversal's original,
+        then the accounts in id order: no deadlock between them); the fees account, when
+        the transaction carries a fee."""
+        if row.reversal_of is not None:
+            self._session.execute(
+                select(payment_transaction.c.id)
+                .where(payment_transaction.c.id == row.reversal_of)
+                .with_for_update()
+            )
+        fees_id = self.system_account("fees", row.currency) if row.fee > 0 else None
+        involved = [a for a in (row.source_account_id, row.destination_account_id, fees_id) if a is not None]
+        self._session.execute(
+            select(account.c.id).where(account.c.id.in_(involved)).order_by(account.c.id).with_for_update()
+        )
+        return fees_id
+
+    def _post(self, row: Row[Any], fees_id: uuid.UUID | None) -> None:
+        """An approved transaction's journal entry: the source pays amount and fee, the
+        destination gets the amount, the fees account the fee (legs in account order)."""
+        entry_id = uuid.uuid4()
+        self._session.execute(insert(journal_entry).values(id=entry_id, transaction_id=row.id))
+        legs = [(row.source_account_id, -(row.amount + row.fee)), (row.destination_account_id, row.amount)]
+        if fees_id is not None:
+            legs.append((fees_id, row.fee))
+        self._session.execute(
+            insert(posting),
+            [
+                {
+                    "journal_entry_id": entry_id,
+                    "account_id": account_id,
+                    "currency": row.currency,
+                    "amount": amount,
+                    "account_seq": 0,
+                    "hash": "",
+                }
+                for account_id, amount in sorted(legs, key=lambda leg: str(leg[0]))
+            ],
+        )
 
     def _settle_reversal(self, original_id: uuid.UUID, amount: Decimal, *, approve: bool) -> None:
         """A pending reversal reserved `amount` of the original (`reversed_amount`) when it

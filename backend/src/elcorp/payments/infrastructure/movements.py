@@ -22,6 +22,8 @@ import psycopg2
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from elcorp.payments.application.movement_requests import transaction_from_data
+from elcorp.payments.application.ports import MovementAudit, MovementOutcome, MovementRequest
 from elcorp.payments.infrastructure.ledger import refusal_of
 from elcorp.shared.application.audit import AuditedAction
 from elcorp.shared.domain.errors import ServiceUnavailable
@@ -97,19 +99,49 @@ def _entry(audit: AuditedAction) -> dict[str, Any]:
     return {column: row[column] for column in ENTRY_COLUMNS}
 
 
+def payload(request: MovementRequest, audit: MovementAudit) -> dict[str, Any]:
+    """The function's argument. The store tests some keys for presence (`reversal_of`,
+    `destination_address`, `solo_limit`), so an absent value is an absent key."""
+    values: dict[str, Any] = {
+        "caller": request.caller,
+        "idempotency_key": request.idempotency_key,
+        "request_hash": request.request_hash,
+        "idempotency_ttl_seconds": int(request.idempotency_ttl.total_seconds()),
+        "type": request.kind.value,
+        "status": request.status.value,
+        "transaction_id": request.transaction_id,
+        "journal_entry_id": request.journal_entry_id,
+        "amount": request.amount,
+        "fee": request.fee,
+        "currency": request.currency,
+        "source": request.source,
+        "destination": request.destination,
+        "destination_address": request.destination_address,
+        "source_owner": request.source_owner,
+        "description": request.description,
+        "external_reference": request.external_reference,
+        "invoice_payment": request.invoice_payment or None,
+        "reversal_of": request.reversal_of,
+        "fee_account": request.fee_account,
+        "expires_at": request.expires_at,
+        "solo_limit": request.solo_limit,
+        "day_start": request.day_start,
+        "held_expires_at": request.held_expires_at,
+        "audit": _entry(audit.entry),
+        "held_audit": None if audit.held is None else _entry(audit.held),
+    }
+    return {key: value for key, value in values.items() if value is not None}
+
+
 class SqlMovements:
     def __init__(self, cursor: Callable[[], AbstractContextManager[Cursor]]) -> None:
         self._cursor = cursor
 
-    def execute(self, request: dict[str, Any], audit: AuditedAction) -> dict[str, Any]:
-        payload = {**request, "audit": _entry(audit)}
-        held = payload.pop("held_audit", None)
-        if held is not None:  # the entry written instead when the store holds the movement
-            payload["held_audit"] = _entry(held)
+    def execute(self, request: MovementRequest, audit: MovementAudit) -> MovementOutcome:
         try:
             with self._cursor() as cursor:
-                cursor.execute(EXECUTE, (json.dumps(payload, default=str),))
-                (result,) = cursor.fetchone()
+                cursor.execute(EXECUTE, (json.dumps(payload(request, audit), default=str),))
+                (answer,) = cursor.fetchone()
         except psycopg2.Error as exc:
             refusal = refusal_of(exc)
             if refusal is not None:
@@ -117,5 +149,5 @@ class SqlMovements:
             if isinstance(exc, psycopg2.OperationalError):  # cancelled (timeout) or rolled back
                 raise ServiceUnavailable() from exc
             raise
-        found: dict[str, Any] = result
-        return found
+        replayed, status_code = bool(answer.get("replayed", False)), int(answer.get("status_code", 201))
+        return MovementOutcome(transaction_from_data(answer), replayed, status_code)

@@ -1,6 +1,6 @@
-"""PostgreSQL adapter of the VIN registry (migration 0016_vehicles holds the constraints:
-one active registration per identifier, one open offer per vehicle, ownership periods that
-never overlap)."""
+"""PostgreSQL adapter of the VIN registry and its ownership transfers (migration
+0016_vehicles holds the constraints: one active registration per identifier, one open offer
+per vehicle, ownership periods that never overlap)."""
 
 from __future__ import annotations
 
@@ -32,16 +32,11 @@ from sqlalchemy.dialects.postgresql import TSTZRANGE
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from elcorp.payments.application.vehicle_ports import (
-    NewVehicle,
-    OwnershipPeriod,
-    OwnershipTransfer,
-    Vehicle,
-    VehicleDetails,
-)
-from elcorp.payments.domain.vehicle_ownership import TransferStatus
+from elcorp.payments.application.vehicle_ports import NewVehicle, OwnershipPeriod, Vehicle, VehicleDetails
+from elcorp.payments.domain.vehicle_ownership import OwnershipTransfer, TransferStatus
 from elcorp.payments.domain.vehicles import IdentifierType
 from elcorp.payments.infrastructure.tables import account, timestamp
+from elcorp.shared.application.unit_of_work import SeenAggregates, publish_new_events
 from elcorp.shared.domain.personal_data import Classification, Disposal, PersonalData, RetentionBasis
 from elcorp.shared.infrastructure.db import metadata
 from elcorp.shared.infrastructure.personal_data import declare
@@ -256,89 +251,6 @@ class SqlVehicles:
         ).all()
         return [_vehicle(r) for r in rows], int(total)
 
-    # -- transfers -------------------------------------------------------------------------
-    def _transfers(self) -> Any:
-        return select(*_TRANSFER_COLUMNS).join(vehicle, vehicle.c.key == vehicle_transfer.c.vehicle_key)
-
-    def transfer(self, vehicle_id: uuid.UUID, transfer_id: uuid.UUID) -> OwnershipTransfer | None:
-        row = self._session.execute(
-            self._transfers().where(vehicle.c.id == vehicle_id, vehicle_transfer.c.id == transfer_id)
-        ).first()
-        return None if row is None else _transfer(row)
-
-    def open_transfer(self, vehicle_id: uuid.UUID) -> OwnershipTransfer | None:
-        row = self._session.execute(
-            self._transfers().where(vehicle.c.id == vehicle_id, vehicle_transfer.c.status == "open")
-        ).first()
-        return None if row is None else _transfer(row)
-
-    def transfers(self, vehicle_id: uuid.UUID) -> list[OwnershipTransfer]:
-        rows = self._session.execute(
-            self._transfers()
-            .where(vehicle.c.id == vehicle_id)
-            .order_by(vehicle_transfer.c.created_at, vehicle_transfer.c.id)
-        ).all()
-        return [_transfer(r) for r in rows]
-
-    def open_transfer_to(self, user_id: uuid.UUID, vehicle_id: uuid.UUID) -> bool:
-        return (
-            self._session.execute(
-                self._transfers().where(
-                    vehicle.c.id == vehicle_id,
-                    vehicle_transfer.c.status == "open",
-                    vehicle_transfer.c.to_user_id == user_id,
-                )
-            ).first()
-            is not None
-        )
-
-    def add_transfer(
-        self,
-        vehicle_id: uuid.UUID,
-        *,
-        from_owner_id: uuid.UUID,
-        to_user_id: uuid.UUID,
-        status: TransferStatus,
-        offered_by: uuid.UUID,
-        reason: str | None = None,
-    ) -> OwnershipTransfer:
-        transfer_id = uuid.uuid4()
-        decided = status is not TransferStatus.OPEN
-        self._session.execute(
-            insert(vehicle_transfer).values(
-                id=transfer_id,
-                vehicle_key=select(vehicle.c.key).where(vehicle.c.id == vehicle_id).scalar_subquery(),
-                from_owner_id=from_owner_id,
-                to_user_id=to_user_id,
-                status=status.value,
-                offered_by=offered_by,
-                reason=reason,
-                created_at=func.clock_timestamp(),
-                decided_by=offered_by if decided else None,
-                decided_at=func.clock_timestamp() if decided else None,
-            )
-        )
-        return self._stored(vehicle_id, transfer_id)
-
-    def close_transfer(
-        self, transfer_id: uuid.UUID, status: TransferStatus, decided_by: uuid.UUID
-    ) -> OwnershipTransfer:
-        vehicle_id: uuid.UUID = self._session.execute(
-            update(vehicle_transfer)
-            .where(vehicle_transfer.c.id == transfer_id, vehicle_transfer.c.status == "open")
-            .values(status=status.value, decided_by=decided_by, decided_at=func.clock_timestamp())
-            .returning(
-                select(vehicle.c.id).where(vehicle.c.key == vehicle_transfer.c.vehicle_key).scalar_subquery()
-            )
-        ).scalar_one()
-        return self._stored(vehicle_id, transfer_id)
-
-    def _stored(self, vehicle_id: uuid.UUID, transfer_id: uuid.UUID) -> OwnershipTransfer:
-        found = self.transfer(vehicle_id, transfer_id)
-        if found is None:  # written by this transaction a moment ago
-            raise LookupError(f"transfer {transfer_id} not found after writing it")
-        return found
-
     # -- ownership -------------------------------------------------------------------------
     def change_owner(self, vehicle_id: uuid.UUID, new_owner: uuid.UUID, transfer_id: uuid.UUID) -> datetime:
         row = self._session.execute(
@@ -388,10 +300,99 @@ class SqlVehicles:
         return [OwnershipPeriod(r.owner_id, r.started_at, r.ended_at, r.transfer_id) for r in rows]
 
 
+class SqlOwnershipTransfers:
+    """Transfers map to the `OwnershipTransfer` aggregate: a new one is inserted when added
+    (the ownership period it starts names it); a decision is written at commit, and only
+    over the state the aggregate was read in, so a decision never overwrites another."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.seen: SeenAggregates[OwnershipTransfer] = SeenAggregates()
+        self._as_stored: dict[int, TransferStatus] = {}
+
+    def _track(self, found: OwnershipTransfer) -> OwnershipTransfer:
+        self._as_stored.setdefault(id(found), found.status)
+        return self.seen.add(found)
+
+    def _select(self) -> Any:
+        return select(*_TRANSFER_COLUMNS).join(vehicle, vehicle.c.key == vehicle_transfer.c.vehicle_key)
+
+    def _one(self, *where: Any) -> OwnershipTransfer | None:
+        row = self._session.execute(self._select().where(*where)).first()
+        return None if row is None else self._track(_transfer(row))
+
+    def add(self, transfer: OwnershipTransfer) -> None:
+        self._session.execute(
+            insert(vehicle_transfer).values(
+                id=transfer.id,
+                vehicle_key=select(vehicle.c.key)
+                .where(vehicle.c.id == transfer.vehicle_id)
+                .scalar_subquery(),
+                from_owner_id=transfer.from_owner_id,
+                to_user_id=transfer.to_user_id,
+                status=transfer.status.value,
+                offered_by=transfer.offered_by,
+                reason=transfer.reason,
+                created_at=transfer.created_at,
+                decided_by=transfer.decided_by,
+                decided_at=transfer.decided_at,
+            )
+        )
+        self._track(transfer)
+
+    def get(self, vehicle_id: uuid.UUID, transfer_id: uuid.UUID) -> OwnershipTransfer | None:
+        return self._one(vehicle.c.id == vehicle_id, vehicle_transfer.c.id == transfer_id)
+
+    def open_for(self, vehicle_id: uuid.UUID) -> OwnershipTransfer | None:
+        return self._one(vehicle.c.id == vehicle_id, vehicle_transfer.c.status == TransferStatus.OPEN.value)
+
+    def of_vehicle(self, vehicle_id: uuid.UUID) -> list[OwnershipTransfer]:
+        rows = self._session.execute(
+            self._select()
+            .where(vehicle.c.id == vehicle_id)
+            .order_by(vehicle_transfer.c.created_at, vehicle_transfer.c.id)
+        ).all()
+        return [self._track(_transfer(r)) for r in rows]
+
+    def open_to(self, user_id: uuid.UUID, vehicle_id: uuid.UUID) -> bool:
+        found = self._session.execute(
+            self._select().where(
+                vehicle.c.id == vehicle_id,
+                vehicle_transfer.c.status == TransferStatus.OPEN.value,
+                vehicle_transfer.c.to_user_id == user_id,
+            )
+        ).first()
+        return found is not None
+
+    def save_changes(self) -> None:
+        """Write the decisions taken since the transfers were read."""
+        for found in self.seen:
+            before = self._as_stored[id(found)]
+            if found.status is before:
+                continue
+            written = self._session.execute(
+                update(vehicle_transfer)
+                .where(vehicle_transfer.c.id == found.id, vehicle_transfer.c.status == before.value)
+                .values(status=found.status.value, decided_by=found.decided_by, decided_at=found.decided_at)
+                .returning(vehicle_transfer.c.id)
+            ).first()
+            if written is None:
+                raise LookupError(f"transfer {found.id} is no longer {before.value}")
+            self._as_stored[id(found)] = found.status
+
+
 class SqlVehiclesUnitOfWork(SqlAlchemyUnitOfWork):
     vehicles: SqlVehicles
+    transfers: SqlOwnershipTransfers
 
     def __enter__(self) -> Self:
         super().__enter__()
         self.vehicles = SqlVehicles(self.session)
+        self.transfers = SqlOwnershipTransfers(self.session)
         return self
+
+    def commit(self) -> None:
+        """The transfers' decisions, then their events into the outbox, then one commit."""
+        self.transfers.save_changes()
+        publish_new_events(self, self.transfers.seen)
+        super().commit()

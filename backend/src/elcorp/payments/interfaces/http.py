@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Response, current_app, request
 
+from elcorp.payments.application.movement_requests import transaction_from_data
 from elcorp.payments.application.payments import MovementResult, Payments
 from elcorp.payments.application.ports import Account, ChainReport, Transaction, TransactionFilter
 from elcorp.payments.domain.ledger import money_text
@@ -70,25 +71,9 @@ def _time(value: datetime | str | None) -> str | None:
 
 
 def movement_json(data: dict[str, Any]) -> dict[str, Any]:
-    """A transaction as payments_execute returned (and the idempotency key stored) it."""
-    currency = data["currency"]
-    return {
-        "id": data["id"],
-        "type": data["type"],
-        "status": data["status"],
-        "amount": money_text(Decimal(data["amount"]), currency),
-        "fee": money_text(Decimal(data["fee"]), currency),
-        "currency": currency,
-        "source_wallet_id": data["source_wallet_id"],
-        "destination_wallet_id": data["destination_wallet_id"],
-        "description": data["description"],
-        "external_reference": data["external_reference"],
-        "initiated_by": data["initiated_by"],
-        "expires_at": _time(data["expires_at"]),
-        "created_at": _time(data["created_at"]),
-        "completed_at": _time(data["completed_at"]),
-        "reversal_of": data.get("reversal_of"),
-    }
+    """A movement's answer (as payments_execute returned and the idempotency key stored
+    it) in the one transaction representation, the same as GET /transactions/{id}."""
+    return transaction_json(transaction_from_data(data))
 
 
 def transaction_json(t: Transaction) -> dict[str, Any]:
