@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -88,148 +89,163 @@ def _stop_children(children: list[subprocess.Popen[bytes]]) -> None:
             child.wait()
 
 
+@dataclass
+class _Stack:
+    """What one run has started, so that stopping undoes exactly that."""
+
+    var: Path
+    env: dict[str, str]
+    postgres: EmbeddedPostgres | None = None
+    redis: EmbeddedRedis | None = None
+    children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    database_note: str = "external (DATABASE_URL)"
+    redis_note: str = "external (REDIS_URL)"
+
+
+class _StopRequest:
+    """Set by SIGINT or SIGTERM: the run winds down at its next check."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        self.requested = True
+
+
 def run_dev_stack(*, host: str, port: int) -> int:
     base = Settings()
-    var: Path = base.VAR_DIR
-    var.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ)
-    postgres: EmbeddedPostgres | None = None
-    redis_server: EmbeddedRedis | None = None
-    children: list[subprocess.Popen[bytes]] = []
-    stopping = False
-
-    def _on_signal(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, _on_signal)
-    signal.signal(signal.SIGTERM, _on_signal)
+    stack = _Stack(var=base.VAR_DIR, env=dict(os.environ))
+    stack.var.mkdir(parents=True, exist_ok=True)
+    stop = _StopRequest()
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     try:
-        if base.DATABASE_URL:
-            database_note = "external (DATABASE_URL)"
-        else:
-            click.echo("starting embedded PostgreSQL (var/postgres) ...")
-            postgres = EmbeddedPostgres(var / "postgres").start()
-            _ensure_database(postgres.url("postgres"), DEV_DATABASE)
-            env["DATABASE_URL"] = postgres.url(DEV_DATABASE)
-            database_note = f"embedded, data in {var / 'postgres'}"
-        if base.REDIS_URL:
-            redis_note = "external (REDIS_URL)"
-        else:
-            click.echo("starting embedded Redis (var/redis) ...")
-            redis_server = EmbeddedRedis(var / "redis").start()
-            env["REDIS_URL"] = redis_server.url(0)
-            redis_note = f"embedded, data in {var / 'redis'}"
-
-        metrics_dir = var / "prometheus"
-        shutil.rmtree(metrics_dir, ignore_errors=True)
-        metrics_dir.mkdir(parents=True)
-        env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-
-        if not base.INVOICE_ISSUER_VAT_NUMBER:
-            # A demonstration number, so the platform's own invoices can be issued locally.
-            env["INVOICE_ISSUER_VAT_NUMBER"] = DEMO_VAT_NUMBER
-        _publish_stack(var, env)
-        for step in (["migrate"], ["seed"]):
-            subprocess.run([sys.executable, "-m", "elcorp.cli", *step], env=env, check=True)  # noqa: S603
-        # Shown again in the summary below, so the one-time password does not scroll away.
-        demo_admin = subprocess.run(
-            [sys.executable, "-m", "elcorp.cli", "create-admin", "--demo"],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.rstrip()
-
-        python = sys.executable
-        commands = {
-            "api": [
-                python,
-                "-m",
-                "gunicorn",
-                "-c",
-                "python:elcorp.gunicorn_conf",
-                "--bind",
-                f"{host}:{port}",
-                "--workers",
-                env.get("GUNICORN_WORKERS", "2"),
-                "elcorp.wsgi:app",
-            ],
-            "worker": [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "elcorp.jobs.celery_app",
-                "worker",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "2",
-                "--hostname",
-                "worker@%h",
-            ],
-            "beat": [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "elcorp.jobs.celery_app",
-                "beat",
-                "--loglevel",
-                "INFO",
-                "--schedule",
-                str(var / "celerybeat-schedule"),
-            ],
-        }
-        for argv in commands.values():
-            children.append(subprocess.Popen(argv, env=env))  # noqa: S603 - fixed argv
-
+        _start_servers(base, stack)
+        _prepare_environment(base, stack)
+        demo_admin = _migrate_and_seed(stack.env)
+        _start_children(_child_commands(host, port, stack), stack)
         base_url = f"http://{host}:{port}"
-        if not _wait_for_http(f"{base_url}/health", 120, children) and not stopping:
+        up = _wait_for_http(f"{base_url}/health", 120, list(stack.children.values()))
+        if not up and not stop.requested:
             click.echo("error: the API did not come up; see the log above", err=True)
             return 1
-        if not stopping:
-            click.echo(
-                "\n".join(
-                    [
-                        "",
-                        "Elcorp platform is running:",
-                        f"  API          {base_url}/api/v1",
-                        f"  API docs     {base_url}/api/docs",
-                        f"  OpenAPI      {base_url}/api/v1/openapi.json",
-                        f"  Health       {base_url}/health   {base_url}/ready   {base_url}/metrics",
-                        f"  PostgreSQL   {database_note}",
-                        f"  Redis        {redis_note}",
-                        "  Worker, beat Celery worker and beat running",
-                        demo_admin,
-                        "",
-                        "Press Ctrl-C to stop everything.",
-                        "",
-                    ]
-                ),
-            )
-        while not stopping:
-            dead = [child for child in children if child.poll() is not None]
-            if dead:
-                name = next(n for n, c in zip(commands, children, strict=True) if c is dead[0])
-                click.echo(
-                    f"error: the {name} process exited (code {dead[0].returncode}); stopping", err=True
-                )
-                return 1
-            time.sleep(0.3)
-        return 0
+        if not stop.requested:
+            click.echo(_summary(base_url, stack, demo_admin))
+        return _supervise(stack.children, stop)
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        _stop_children(children)
-        (var / STACK_FILE).unlink(missing_ok=True)
-        if redis_server is not None:
-            redis_server.stop()
-        if postgres is not None:
-            postgres.stop()
-        click.echo(
-            "stopped: API, worker, beat"
-            + (", Redis" if redis_server else "")
-            + (", PostgreSQL" if postgres else "")
-        )
+        _stop_stack(stack)
+
+
+def _start_servers(base: Settings, stack: _Stack) -> None:
+    """Embedded PostgreSQL and Redis under var/, each unless its URL names a server."""
+    if not base.DATABASE_URL:
+        click.echo("starting embedded PostgreSQL (var/postgres) ...")
+        stack.postgres = EmbeddedPostgres(stack.var / "postgres").start()
+        _ensure_database(stack.postgres.url("postgres"), DEV_DATABASE)
+        stack.env["DATABASE_URL"] = stack.postgres.url(DEV_DATABASE)
+        stack.database_note = f"embedded, data in {stack.var / 'postgres'}"
+    if not base.REDIS_URL:
+        click.echo("starting embedded Redis (var/redis) ...")
+        stack.redis = EmbeddedRedis(stack.var / "redis").start()
+        stack.env["REDIS_URL"] = stack.redis.url(0)
+        stack.redis_note = f"embedded, data in {stack.var / 'redis'}"
+
+
+def _prepare_environment(base: Settings, stack: _Stack) -> None:
+    """A fresh metrics directory for the children, a demonstration VAT number when none is
+    set (so the platform's own invoices can be issued locally), and the servers' URLs
+    published for `elcorp` commands run beside this one."""
+    metrics_dir = stack.var / "prometheus"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    stack.env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    if not base.INVOICE_ISSUER_VAT_NUMBER:
+        stack.env["INVOICE_ISSUER_VAT_NUMBER"] = DEMO_VAT_NUMBER
+    _publish_stack(stack.var, stack.env)
+
+
+def _migrate_and_seed(env: dict[str, str]) -> str:
+    """Migrate, seed, and make sure the demo admin exists; returns what create-admin said
+    (shown again in the summary, so the one-time password does not scroll away)."""
+    for step in (["migrate"], ["seed"]):
+        subprocess.run([sys.executable, "-m", "elcorp.cli", *step], env=env, check=True)  # noqa: S603
+    return subprocess.run(
+        [sys.executable, "-m", "elcorp.cli", "create-admin", "--demo"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.rstrip()
+
+
+def _child_commands(host: str, port: int, stack: _Stack) -> dict[str, list[str]]:
+    """The supervised processes: the API under gunicorn, a Celery worker and Celery beat."""
+    python = sys.executable
+    celery = [python, "-m", "celery", "-A", "elcorp.jobs.celery_app"]
+    return {
+        "api": [
+            python,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:elcorp.gunicorn_conf",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            stack.env.get("GUNICORN_WORKERS", "2"),
+            "elcorp.wsgi:app",
+        ],
+        "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2", "--hostname", "worker@%h"],
+        "beat": [*celery, "beat", "--loglevel", "INFO", "--schedule", str(stack.var / "celerybeat-schedule")],
+    }
+
+
+def _start_children(commands: dict[str, list[str]], stack: _Stack) -> None:
+    for name, argv in commands.items():
+        stack.children[name] = subprocess.Popen(argv, env=stack.env)  # noqa: S603 - fixed argv
+
+
+def _summary(base_url: str, stack: _Stack, demo_admin: str) -> str:
+    return "\n".join(
+        [
+            "",
+            "Elcorp platform is running:",
+            f"  API          {base_url}/api/v1",
+            f"  API docs     {base_url}/api/docs",
+            f"  OpenAPI      {base_url}/api/v1/openapi.json",
+            f"  Health       {base_url}/health   {base_url}/ready   {base_url}/metrics",
+            f"  PostgreSQL   {stack.database_note}",
+            f"  Redis        {stack.redis_note}",
+            "  Worker, beat Celery worker and beat running",
+            demo_admin,
+            "",
+            "Press Ctrl-C to stop everything.",
+            "",
+        ]
+    )
+
+
+def _supervise(children: dict[str, subprocess.Popen[bytes]], stop: _StopRequest) -> int:
+    """Wait for a stop request (0) or for a child to exit (1, naming it)."""
+    while not stop.requested:
+        dead = [(name, child) for name, child in children.items() if child.poll() is not None]
+        if dead:
+            name, child = dead[0]
+            click.echo(f"error: the {name} process exited (code {child.returncode}); stopping", err=True)
+            return 1
+        time.sleep(0.3)
+    return 0
+
+
+def _stop_stack(stack: _Stack) -> None:
+    """Children first, then the embedded servers; the published URLs are withdrawn."""
+    _stop_children(list(stack.children.values()))
+    (stack.var / STACK_FILE).unlink(missing_ok=True)
+    if stack.redis is not None:
+        stack.redis.stop()
+    if stack.postgres is not None:
+        stack.postgres.stop()
+    servers = (", Redis" if stack.redis else "") + (", PostgreSQL" if stack.postgres else "")
+    click.echo("stopped: API, worker, beat" + servers)

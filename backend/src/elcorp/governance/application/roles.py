@@ -59,6 +59,65 @@ def _wider(a: Scope | None, b: Scope | None) -> Scope:
     return max(held, key=lambda s: s.rank)
 
 
+def _grant_changes(before: Mapping[str, Scope], after: Mapping[str, Scope]) -> dict[str, Scope]:
+    """Each permission a regrant adds, removes or rescopes, at the wider of its old and new
+    scopes: what the caller must hold to make the change."""
+    return {
+        p: _wider(before.get(p), after.get(p))
+        for p in set(before) | set(after)
+        if before.get(p) is not after.get(p)
+    }
+
+
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(details=[{"field": field, "message": message}])
+
+
+def _check_name(name: str) -> None:
+    if len(name) > ROLE_NAME_MAX or not ROLE_NAME.fullmatch(name):
+        raise _invalid("name", "use lower-case letters and digits, optionally joined by - or _")
+
+
+def _known_permissions(
+    uow: GovernanceUnitOfWork,
+    names: Iterable[str],
+    scopes: Mapping[str, Scope],
+    *,
+    strict: bool = True,
+) -> dict[str, Scope]:
+    """The permissions with their scopes (`all` unless `scopes` names one). With `strict`,
+    a scope for a permission not in `names` is refused (422)."""
+    wanted = set(names)
+    stray = sorted(set(scopes) - wanted) if strict else []
+    if stray:
+        raise _invalid("scopes", f"scope(s) for permission(s) the role does not grant: {', '.join(stray)}")
+    unknown = wanted - {p.name for p in uow.roles.catalogue()}
+    if unknown:
+        raise _invalid("permissions", f"unknown permission(s): {', '.join(sorted(unknown))}")
+    granted = {p: scopes.get(p, Scope.ALL) for p in sorted(wanted)}
+    unsupported = [f"{p} at {scope.value}" for p, scope in granted.items() if unsupported_scope(p, scope)]
+    if unsupported:
+        # A scope the use case cannot filter by would mean nothing, or worse, everything.
+        raise _invalid("scopes", f"scope not supported by the permission: {', '.join(unsupported)}")
+    return granted
+
+
+def _new_grants(
+    uow: GovernanceUnitOfWork,
+    before: Role,
+    permissions: Collection[str] | None,
+    scopes: Mapping[str, Scope] | None,
+) -> dict[str, Scope] | None:
+    """The role's permissions and scopes after an update, or None when the update leaves
+    them as they are. Named permissions without `scopes` keep the scope they had."""
+    if permissions is None and scopes is None:
+        return None
+    names = permissions if permissions is not None else list(before.permissions)
+    given = scopes if scopes is not None else before.permissions
+    wanted = _known_permissions(uow, names, given, strict=scopes is not None)
+    return None if wanted == before.permissions else wanted
+
+
 class PolicyGate(Protocol):
     """The policy engine as use cases ask it (PolicyAdministration.authorize)."""
 
@@ -124,10 +183,10 @@ class RoleAdministration:
         emergency_reason: str | None = None,
     ) -> Role:
         """A custom role granting `permissions`, each at its scope in `scopes` (default `all`)."""
-        self._check_name(name)
+        _check_name(name)
         self._authorize(actor, "role", None, emergency_reason)
         with self._uow() as uow:
-            wanted = self._known_permissions(uow, permissions, scopes or {})
+            wanted = _known_permissions(uow, permissions, scopes or {})
             self._ensure_caller_holds(actor, wanted)
             if uow.roles.name_taken(name):
                 raise AlreadyExists("A role with this name already exists", details=[{"field": "name"}])
@@ -158,26 +217,16 @@ class RoleAdministration:
         the resulting permissions (those not named: `all`). Without `scopes` the permissions
         the role keeps keep their scope and new ones get `all`."""
         if name is not None:
-            self._check_name(name)
+            _check_name(name)
         self._authorize(actor, "role", role_id, emergency_reason)
         with self._uow() as uow:
             before = self._get(uow, role_id, for_update=True)
-            wanted: dict[str, Scope] | None = None
-            if permissions is not None or scopes is not None:
-                names = permissions if permissions is not None else list(before.permissions)
-                given = scopes if scopes is not None else before.permissions
-                wanted = self._known_permissions(uow, names, given, strict=scopes is not None)
+            regranted = _new_grants(uow, before, permissions, scopes)
             renamed = name is not None and name != before.name
-            regranted = wanted is not None and wanted != before.permissions
-            if before.is_system_role and (renamed or regranted):
+            if before.is_system_role and (renamed or regranted is not None):
                 raise Conflict("System roles cannot be renamed or have their permissions changed")
-            if wanted is not None and regranted:
-                changed = {
-                    p: _wider(before.permissions.get(p), wanted.get(p))
-                    for p in set(before.permissions) | set(wanted)
-                    if before.permissions.get(p) is not wanted.get(p)
-                }
-                self._ensure_caller_holds(actor, changed)
+            if regranted is not None:
+                self._ensure_caller_holds(actor, _grant_changes(before.permissions, regranted))
             if renamed and name is not None and uow.roles.name_taken(name):
                 raise AlreadyExists("A role with this name already exists", details=[{"field": "name"}])
             uow.roles.update_role(
@@ -185,11 +234,7 @@ class RoleAdministration:
                 name=name if name is not None else before.name,
                 description=description if description_set else before.description,
             )
-            holders: list[uuid.UUID] = []
-            if wanted is not None and regranted:
-                uow.roles.set_permissions(role_id, wanted)
-                holders = uow.roles.holders(role_id)
-                self._forget(holders)
+            holders = self._regrant(uow, role_id, regranted)
             after = self._get(uow, role_id)
             uow.audit.record(
                 "role.updated",
@@ -275,62 +320,17 @@ class RoleAdministration:
             raise NotFound("Role not found")
         return role
 
-    @staticmethod
-    def _check_name(name: str) -> None:
-        if len(name) > ROLE_NAME_MAX or not ROLE_NAME.fullmatch(name):
-            raise ValidationFailed(
-                details=[
-                    {
-                        "field": "name",
-                        "message": "use lower-case letters and digits, optionally joined by - or _",
-                    }
-                ]
-            )
-
-    @staticmethod
-    def _known_permissions(
-        uow: GovernanceUnitOfWork,
-        names: Iterable[str],
-        scopes: Mapping[str, Scope],
-        *,
-        strict: bool = True,
-    ) -> dict[str, Scope]:
-        """The permissions with their scopes (`all` unless `scopes` names one). With `strict`,
-        a scope for a permission not in `names` is refused (422)."""
-        wanted = set(names)
-        stray = sorted(set(scopes) - wanted) if strict else []
-        if stray:
-            raise ValidationFailed(
-                details=[
-                    {
-                        "field": "scopes",
-                        "message": f"scope(s) for permission(s) the role does not grant: {', '.join(stray)}",
-                    }
-                ]
-            )
-        unknown = wanted - {p.name for p in uow.roles.catalogue()}
-        if unknown:
-            raise ValidationFailed(
-                details=[
-                    {
-                        "field": "permissions",
-                        "message": f"unknown permission(s): {', '.join(sorted(unknown))}",
-                    }
-                ]
-            )
-        granted = {p: scopes.get(p, Scope.ALL) for p in sorted(wanted)}
-        unsupported = [f"{p} at {scope.value}" for p, scope in granted.items() if unsupported_scope(p, scope)]
-        if unsupported:
-            # A scope the use case cannot filter by would mean nothing, or worse, everything.
-            raise ValidationFailed(
-                details=[
-                    {
-                        "field": "scopes",
-                        "message": f"scope not supported by the permission: {', '.join(unsupported)}",
-                    }
-                ]
-            )
-        return granted
+    def _regrant(
+        self, uow: GovernanceUnitOfWork, role_id: uuid.UUID, wanted: dict[str, Scope] | None
+    ) -> list[uuid.UUID]:
+        """Store the role's new grants; returns its holders, whose cached grants are dropped
+        now and again after commit."""
+        if wanted is None:
+            return []
+        uow.roles.set_permissions(role_id, wanted)
+        holders = uow.roles.holders(role_id)
+        self._forget(holders)
+        return holders
 
     def _ensure_caller_holds(self, actor: uuid.UUID, wanted: Mapping[str, Scope]) -> None:
         grants = self._access.grants_for(actor)

@@ -25,7 +25,12 @@ from elcorp.governance.infrastructure.tables import (
 
 
 def _queries(subject_id: uuid.UUID) -> dict[str, Select[Any]]:
-    mine = select(service_request.c.id).where(service_request.c.requester_id == subject_id)
+    """Every section of the bundle, in the order it is shown."""
+    return {**_membership_queries(subject_id), **_request_queries(subject_id)}
+
+
+def _membership_queries(subject_id: uuid.UUID) -> dict[str, Select[Any]]:
+    """The subject's roles, organizations, invitations and teams."""
     return {
         "roles": select(role.c.name, user_role.c.assigned_at, user_role.c.assigned_by)
         .join(role, role.c.id == user_role.c.role_id)
@@ -56,6 +61,14 @@ def _queries(subject_id: uuid.UUID) -> dict[str, Select[Any]]:
         "teams": select(team.c.id, team.c.name, team_member.c.added_at, team_member.c.added_by)
         .join(team, team.c.id == team_member.c.team_id)
         .where(team_member.c.user_id == subject_id),
+    }
+
+
+def _request_queries(subject_id: uuid.UUID) -> dict[str, Select[Any]]:
+    """The service requests the subject asked for (with their history and every comment on
+    them), the approvals they gave and the comments they wrote on others' requests."""
+    mine = select(service_request.c.id).where(service_request.c.requester_id == subject_id)
+    return {
         "service_requests": select(
             service_request.c.id,
             service_request.c.category,

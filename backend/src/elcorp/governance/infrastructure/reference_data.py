@@ -53,6 +53,58 @@ _GRANTS = text(
 _HOLDERS = text("SELECT DISTINCT user_id FROM user_role WHERE role_id = ANY(CAST(:roles AS uuid[]))")
 
 
+def _declared_grants() -> list[tuple[str, str, str]]:
+    """The system roles' grants as rows: (role, permission, scope)."""
+    return [
+        (role, permission, scope.value)
+        for role, granted in DEFAULT_GRANTS.items()
+        for permission, scope in granted.items()
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _Added:
+    """What one load inserted."""
+
+    roles: list[str]
+    permissions: list[str]
+    regranted: list[uuid.UUID]  # the roles that gained a grant
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.roles or self.permissions or self.regranted)
+
+
+def _insert_missing(session: Session, grants: list[tuple[str, str, str]]) -> _Added:
+    """Insert what is declared and absent; each statement returns only the rows it inserted."""
+    roles: list[str] = list(
+        session.execute(
+            _ROLES, {"names": list(SYSTEM_ROLES), "descriptions": list(SYSTEM_ROLES.values())}
+        ).scalars()
+    )
+    permissions: list[str] = list(
+        session.execute(
+            _PERMISSIONS,
+            {
+                "names": [spec.name for spec in CATALOGUE],
+                "descriptions": [spec.description for spec in CATALOGUE],
+                "categories": [spec.category for spec in CATALOGUE],
+            },
+        ).scalars()
+    )
+    regranted: list[uuid.UUID] = list(
+        session.execute(
+            _GRANTS,
+            {
+                "roles": [role for role, _, _ in grants],
+                "permissions": [permission for _, permission, _ in grants],
+                "scopes": [scope for _, _, scope in grants],
+            },
+        ).scalars()
+    )
+    return _Added(roles, permissions, regranted)
+
+
 @dataclass(frozen=True, slots=True)
 class AccessControlReferenceData:
     """Loads the declared roles, permissions and system-role grants that are missing."""
@@ -62,42 +114,13 @@ class AccessControlReferenceData:
 
     def load(self) -> str:
         """One line for `elcorp seed`: what is declared, and what had to be added."""
-        grants = [
-            (role, permission, scope.value)
-            for role, granted in DEFAULT_GRANTS.items()
-            for permission, scope in granted.items()
-        ]
+        grants = _declared_grants()
         with self.sessions() as session, session.begin():
-            roles: list[str] = list(
-                session.execute(
-                    _ROLES, {"names": list(SYSTEM_ROLES), "descriptions": list(SYSTEM_ROLES.values())}
-                ).scalars()
-            )
-            permissions: list[str] = list(
-                session.execute(
-                    _PERMISSIONS,
-                    {
-                        "names": [spec.name for spec in CATALOGUE],
-                        "descriptions": [spec.description for spec in CATALOGUE],
-                        "categories": [spec.category for spec in CATALOGUE],
-                    },
-                ).scalars()
-            )
-            regranted: list[uuid.UUID] = list(
-                session.execute(
-                    _GRANTS,
-                    {
-                        "roles": [role for role, _, _ in grants],
-                        "permissions": [permission for _, permission, _ in grants],
-                        "scopes": [scope for _, _, scope in grants],
-                    },
-                ).scalars()
-            )
+            added = _insert_missing(session, grants)
             holders: list[uuid.UUID] = []
-            if regranted:
-                holders = list(
-                    session.execute(_HOLDERS, {"roles": sorted({str(r) for r in regranted})}).scalars()
-                )
+            if added.regranted:
+                roles = sorted({str(r) for r in added.regranted})
+                holders = list(session.execute(_HOLDERS, {"roles": roles}).scalars())
         # After the commit: a holder of a role that gained a grant must not keep its cached grants.
         for user_id in holders:
             self.grants_cache.invalidate(user_id)
@@ -105,9 +128,9 @@ class AccessControlReferenceData:
             f"{len(SYSTEM_ROLES)} system roles, {len(CATALOGUE)} permissions, "
             f"{len(grants)} system-role grants as declared"
         )
-        if not (roles or permissions or regranted):
+        if not added.anything:
             return f"access control: {declared}; all present, nothing added"
         return (
-            f"access control: {declared}; added {len(roles)} roles, {len(permissions)} permissions, "
-            f"{len(regranted)} grants"
+            f"access control: {declared}; added {len(added.roles)} roles, "
+            f"{len(added.permissions)} permissions, {len(added.regranted)} grants"
         )

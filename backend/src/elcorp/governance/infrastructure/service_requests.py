@@ -45,6 +45,35 @@ from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
 APPROVE = "service_request:approve"
 
 
+def _request_of(
+    row: Row[Any],
+    chain: ApprovalChain | None,
+    approvals: list[ApprovalRecord],
+    history: list[Transition],
+) -> ServiceRequest:
+    """The aggregate as stored in its row, with its chain, approvals and history."""
+    return ServiceRequest(
+        id=row.id,
+        requester_id=row.requester_id,
+        category=row.category,
+        title=row.title,
+        description=row.description,
+        created_at=row.created_at,
+        priority=Priority(row.priority),
+        amount=row.amount,
+        currency=row.currency,
+        status=RequestStatus(row.status),
+        assignee=None
+        if row.assignee_kind is None
+        else Assignee(AssigneeKind(row.assignee_kind), row.assignee_id),
+        chain=chain,
+        approvals=approvals,
+        history=history,
+        updated_at=row.updated_at,
+        completed_at=row.completed_at,
+    )
+
+
 class SqlServiceRequestStore:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -215,28 +244,11 @@ class SqlServiceRequestStore:
         return self._hydrate(rows), int(total)
 
     def _hydrate(self, rows: Sequence[Row[Any]]) -> list[StoredRequest]:
+        """Aggregates from request rows: their approvals and history in one query each, and
+        each (category, version) chain read once."""
         ids = [row.id for row in rows]
-        approvals: dict[uuid.UUID, list[ApprovalRecord]] = {i: [] for i in ids}
-        history: dict[uuid.UUID, list[Transition]] = {i: [] for i in ids}
-        if ids:
-            for a in self._session.execute(
-                select(service_request_approval)
-                .where(service_request_approval.c.request_id.in_(ids))
-                .order_by(service_request_approval.c.approved_at, service_request_approval.c.level)
-            ).all():
-                approvals[a.request_id].append(
-                    ApprovalRecord(a.approver_id, a.level, a.approved_at, a.comment)
-                )
-            for t in self._session.execute(
-                select(service_request_transition)
-                .where(service_request_transition.c.request_id.in_(ids))
-                .order_by(service_request_transition.c.id)
-            ).all():
-                history[t.request_id].append(
-                    Transition(
-                        RequestStatus(t.from_status), RequestStatus(t.to_status), t.actor_id, t.at, t.comment
-                    )
-                )
+        approvals = self._approvals_of(ids)
+        history = self._history_of(ids)
         chains: dict[tuple[str, int], ApprovalChain | None] = {}
         found = []
         for row in rows:
@@ -246,29 +258,31 @@ class SqlServiceRequestStore:
                 if key not in chains:
                     chains[key] = self.chain(*key)
                 chain = chains[key]
-            request = ServiceRequest(
-                id=row.id,
-                requester_id=row.requester_id,
-                category=row.category,
-                title=row.title,
-                description=row.description,
-                created_at=row.created_at,
-                priority=Priority(row.priority),
-                amount=row.amount,
-                currency=row.currency,
-                status=RequestStatus(row.status),
-                assignee=None
-                if row.assignee_kind is None
-                else Assignee(AssigneeKind(row.assignee_kind), row.assignee_id),
-                chain=chain,
-                approvals=approvals[row.id],
-                history=history[row.id],
-                updated_at=row.updated_at,
-                completed_at=row.completed_at,
-            )
+            request = _request_of(row, chain, approvals[row.id], history[row.id])
             self._loaded[row.id] = (len(request.approvals), len(request.history))
             found.append(StoredRequest(request, row.organization_id, row.submitted_at, row.due_at))
         return found
+
+    def _approvals_of(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[ApprovalRecord]]:
+        approvals: dict[uuid.UUID, list[ApprovalRecord]] = {i: [] for i in ids}
+        if not ids:
+            return approvals
+        a = service_request_approval
+        for r in self._session.execute(
+            select(a).where(a.c.request_id.in_(ids)).order_by(a.c.approved_at, a.c.level)
+        ).all():
+            approvals[r.request_id].append(ApprovalRecord(r.approver_id, r.level, r.approved_at, r.comment))
+        return approvals
+
+    def _history_of(self, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Transition]]:
+        history: dict[uuid.UUID, list[Transition]] = {i: [] for i in ids}
+        if not ids:
+            return history
+        t = service_request_transition
+        for r in self._session.execute(select(t).where(t.c.request_id.in_(ids)).order_by(t.c.id)).all():
+            moved = (RequestStatus(r.from_status), RequestStatus(r.to_status))
+            history[r.request_id].append(Transition(*moved, r.actor_id, r.at, r.comment))
+        return history
 
     def add_comment(self, comment: Comment) -> None:
         self._session.execute(

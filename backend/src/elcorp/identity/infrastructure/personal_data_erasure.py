@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, cast, delete, false, func, not_, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, cast, delete, false, func, not_, or_, select, update
 from sqlalchemy import Text as SqlText
 from sqlalchemy.orm import Session
 
@@ -52,6 +52,44 @@ def _account_columns() -> dict[str, Treatment]:
         "phone": treatment(t, "phone_encrypted", "user.contact.phone", "fia_customer", "crypto_shred"),
         "organization": treatment(t, "organization", "user.profile.organization", "account", "delete"),
     }
+
+
+def _column_step(columns: dict[str, Treatment], name: str, kept: frozenset[str]) -> ErasureStep:
+    """How one identification column of the account was treated."""
+    c = columns[name]
+    if c.basis in kept:
+        return ErasureStep(c.category, "pseudonymise", 1, c.basis)
+    # A NOT NULL column cannot be deleted: its value is replaced by one naming no one.
+    disposal = "anonymise" if name != "phone" and c.disposal in ("delete", "pseudonymise") else c.disposal
+    return ErasureStep(c.category, disposal, 1, c.basis)
+
+
+def _account_steps(row: Row[Any], kept: frozenset[str]) -> list[ErasureStep]:
+    """What closing the account did, column by column; `row` holds the values it had."""
+    columns = _account_columns()
+    steps = [_column_step(columns, name, kept) for name in ("username", "full_name", "email")]
+    if row.phone_encrypted:
+        steps.append(_column_step(columns, "phone", kept))
+        lookup = treatment(user_account, "phone_lookup", "user.contact.phone_lookup", "account", "delete")
+        steps.append(ErasureStep(lookup.category, "delete", 1, lookup.basis))
+    wallet = treatment(
+        user_account, "wallet_address", "user.identity.wallet_address", "fia_transaction", "pseudonymise"
+    )
+    if wallet.basis in kept:
+        # A random identifier, kept as it is: the pseudonym the ledger's records carry.
+        steps.append(ErasureStep(wallet.category, "pseudonymise", 1, wallet.basis))
+    if row.organization:
+        c = columns["organization"]
+        steps.append(ErasureStep(c.category, "delete", 1, c.basis))
+    password = treatment(user_account, "password_hash", "user.credential.password_hash", "account", "delete")
+    steps.append(ErasureStep(password.category, "delete", 1, password.basis))
+    secrets = int(bool(row.mfa_secret_encrypted)) + int(bool(row.mfa_pending_secret_encrypted))
+    if secrets:
+        mfa = treatment(
+            user_account, "mfa_secret_encrypted", "user.credential.mfa_secret", "account", "crypto_shred"
+        )
+        steps.append(ErasureStep(mfa.category, "crypto_shred", secrets, mfa.basis))
+    return steps
 
 
 class SqlIdentityErasureStore:
@@ -93,8 +131,6 @@ class SqlIdentityErasureStore:
         }
 
     def close_and_pseudonymise(self, subject: ErasureSubject) -> list[ErasureStep]:
-        columns = _account_columns()
-        pseudonym = subject.pseudonym
         row = self._session.execute(
             select(
                 user_account.c.phone_encrypted,
@@ -103,6 +139,12 @@ class SqlIdentityErasureStore:
                 user_account.c.mfa_pending_secret_encrypted,
             ).where(user_account.c.id == subject.subject_id)
         ).one()
+        self._close_account(subject)
+        return _account_steps(row, subject.kept_bases)
+
+    def _close_account(self, subject: ErasureSubject) -> None:
+        """The account row closed, naming no one: unusable password, no MFA, no contact."""
+        pseudonym = subject.pseudonym
         self._session.execute(
             update(user_account)
             .where(user_account.c.id == subject.subject_id)
@@ -127,43 +169,6 @@ class SqlIdentityErasureStore:
                 updated_at=subject.at,
             )
         )
-        kept = subject.kept_bases
-
-        def step(name: str, count: int = 1) -> ErasureStep:
-            c = columns[name]
-            if c.basis in kept:
-                return ErasureStep(c.category, "pseudonymise", count, c.basis)
-            # A NOT NULL column cannot be deleted: its value is replaced by one naming no one.
-            disposal = (
-                "anonymise" if name != "phone" and c.disposal in ("delete", "pseudonymise") else c.disposal
-            )
-            return ErasureStep(c.category, disposal, count, c.basis)
-
-        steps = [step("username"), step("full_name"), step("email")]
-        if row.phone_encrypted:
-            steps.append(step("phone"))
-            lookup = treatment(user_account, "phone_lookup", "user.contact.phone_lookup", "account", "delete")
-            steps.append(ErasureStep(lookup.category, "delete", 1, lookup.basis))
-        wallet = treatment(
-            user_account, "wallet_address", "user.identity.wallet_address", "fia_transaction", "pseudonymise"
-        )
-        if wallet.basis in kept:
-            # A random identifier, kept as it is: the pseudonym the ledger's records carry.
-            steps.append(ErasureStep(wallet.category, "pseudonymise", 1, wallet.basis))
-        if row.organization:
-            c = columns["organization"]
-            steps.append(ErasureStep(c.category, "delete", 1, c.basis))
-        password = treatment(
-            user_account, "password_hash", "user.credential.password_hash", "account", "delete"
-        )
-        steps.append(ErasureStep(password.category, "delete", 1, password.basis))
-        secrets = int(bool(row.mfa_secret_encrypted)) + int(bool(row.mfa_pending_secret_encrypted))
-        if secrets:
-            mfa = treatment(
-                user_account, "mfa_secret_encrypted", "user.credential.mfa_secret", "account", "crypto_shred"
-            )
-            steps.append(ErasureStep(mfa.category, "crypto_shred", secrets, mfa.basis))
-        return steps
 
     def delete_security_records(self, subject_id: uuid.UUID) -> list[ErasureStep]:
         steps: list[ErasureStep] = []

@@ -162,10 +162,19 @@ class SqlPaymentsErasureStore:
     def pseudonymise(self, subject: ErasureSubject) -> list[ErasureStep]:
         sid, pseudonym = subject.subject_id, subject.pseudonym
         kept = "fia_transaction" in subject.kept_bases
+        steps = self._pseudonymise_invoices(sid, pseudonym, kept)
+        accounts = self._accounts(sid)
+        steps += self._restrict_ledger(sid, accounts)
+        steps += self._scrub_step(sid, accounts, subject.values, pseudonym, kept)
+        steps += self._drop_idempotency_keys(sid)
+        return steps
+
+    def _pseudonymise_invoices(self, sid: uuid.UUID, pseudonym: str, kept: bool) -> list[ErasureStep]:
+        """The payer and issuer snapshots on the subject's invoices, and their issuer records
+        (pseudonymised while the FIA keeps the transactions, anonymised otherwise)."""
         payer = treatment(
             invoice, "payer_name", "transaction.invoice.payer", "fia_transaction", "pseudonymise"
         )
-        steps: list[ErasureStep] = []
         # The one exception invoice_frozen() allows, for this transaction only.
         self._session.execute(text("SELECT set_config('elcorp.erasure', 'on', true)"))
         try:
@@ -175,30 +184,39 @@ class SqlPaymentsErasureStore:
                 .values(payer_name=pseudonym, payer_address=None, payer_vat_number=None)
             ).rowcount  # type: ignore[attr-defined]
             issuers = self._issuers(sid)
-            issued = 0
-            if issuers:
-                issued = self._session.execute(
-                    update(invoice)
-                    .where(invoice.c.issuer_id.in_(issuers))
-                    .values(issuer_name=pseudonym, issuer_address=ERASED_ADDRESS, issuer_vat_number=None)
-                ).rowcount  # type: ignore[attr-defined]
-                self._session.execute(
-                    update(invoice_issuer)
-                    .where(invoice_issuer.c.id.in_(issuers))
-                    .values(name=pseudonym, address=ERASED_ADDRESS, vat_number=None)
-                )
+            issued = self._rename_issuers(issuers, pseudonym)
         finally:
             self._session.execute(text("SELECT set_config('elcorp.erasure', 'off', true)"))
         disposal = "pseudonymise" if kept else "anonymise"
+        steps: list[ErasureStep] = []
         if paid:
             steps.append(ErasureStep(payer.category, disposal, int(paid), payer.basis))
         if issued or issuers:
             steps.append(
-                ErasureStep(
-                    "transaction.invoice.issuer", disposal, int(issued) + len(issuers), "fia_transaction"
-                )
+                ErasureStep("transaction.invoice.issuer", disposal, issued + len(issuers), "fia_transaction")
             )
-        accounts = self._accounts(sid)
+        return steps
+
+    def _rename_issuers(self, issuers: list[uuid.UUID], pseudonym: str) -> int:
+        """The issuers' records and their invoices' issuer snapshots; returns how many
+        invoices were rewritten."""
+        if not issuers:
+            return 0
+        issued = self._session.execute(
+            update(invoice)
+            .where(invoice.c.issuer_id.in_(issuers))
+            .values(issuer_name=pseudonym, issuer_address=ERASED_ADDRESS, issuer_vat_number=None)
+        ).rowcount  # type: ignore[attr-defined]
+        self._session.execute(
+            update(invoice_issuer)
+            .where(invoice_issuer.c.id.in_(issuers))
+            .values(name=pseudonym, address=ERASED_ADDRESS, vat_number=None)
+        )
+        return int(issued)
+
+    def _restrict_ledger(self, sid: uuid.UUID, accounts: list[uuid.UUID]) -> list[ErasureStep]:
+        """Active wallets are frozen; the transactions are kept as they are (ids and amounts
+        only), restricted with the frozen wallets."""
         frozen = self._session.execute(
             update(account)
             .where(account.c.owner_id == sid, account.c.kind == "wallet", account.c.status == "active")
@@ -208,28 +226,31 @@ class SqlPaymentsErasureStore:
             select(func.count()).select_from(payment_transaction).where(self._transactions(sid, accounts))
         ).scalar_one()
         if transactions:
-            # Kept as they are: ids and amounts only, restricted with the frozen wallets.
-            steps.append(
-                ErasureStep("transaction.records", "pseudonymise", int(transactions), "fia_transaction")
-            )
-        elif frozen:
-            steps.append(ErasureStep("payments.wallet", "anonymise", int(frozen), "account"))
-        scrubbed = self._scrub_descriptions(sid, accounts, subject.values, pseudonym)
-        if scrubbed:
-            t = treatment(
-                payment_transaction,
-                "description",
-                "financial.transaction.description",
-                "fia_transaction",
-                "pseudonymise",
-            )
-            steps.append(ErasureStep(t.category, "pseudonymise" if kept else "anonymise", scrubbed, t.basis))
+            return [ErasureStep("transaction.records", "pseudonymise", int(transactions), "fia_transaction")]
+        if frozen:
+            return [ErasureStep("payments.wallet", "anonymise", int(frozen), "account")]
+        return []
+
+    def _scrub_step(
+        self, sid: uuid.UUID, accounts: list[uuid.UUID], values: tuple[str, ...], pseudonym: str, kept: bool
+    ) -> list[ErasureStep]:
+        scrubbed = self._scrub_descriptions(sid, accounts, values, pseudonym)
+        if not scrubbed:
+            return []
+        t = treatment(
+            payment_transaction,
+            "description",
+            "financial.transaction.description",
+            "fia_transaction",
+            "pseudonymise",
+        )
+        return [ErasureStep(t.category, "pseudonymise" if kept else "anonymise", scrubbed, t.basis)]
+
+    def _drop_idempotency_keys(self, sid: uuid.UUID) -> list[ErasureStep]:
         keys = self._session.execute(
             delete(idempotency_key).where(idempotency_key.c.owner_id == sid)
         ).rowcount  # type: ignore[attr-defined]
-        if keys:
-            steps.append(ErasureStep("payments.idempotency_keys", "delete", int(keys), "security"))
-        return steps
+        return [ErasureStep("payments.idempotency_keys", "delete", int(keys), "security")] if keys else []
 
 
 def expired_idempotency_keys(

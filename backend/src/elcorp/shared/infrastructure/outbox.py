@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -103,6 +103,19 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:2000]
 
 
+def _due_messages(now: datetime, limit: int) -> Select[Any]:
+    """Messages not yet fanned out nor parked and due now, oldest first, claimed so that
+    concurrent dispatchers each take others."""
+    m = outbox_message
+    return (
+        select(m.c.id, m.c.event_type, m.c.attempts)
+        .where(m.c.dispatched_at.is_(None), m.c.failed_at.is_(None), m.c.available_at <= now)
+        .order_by(m.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
 class OutboxDispatcher:
     def __init__(
         self,
@@ -150,59 +163,51 @@ class OutboxDispatcher:
     # -- step 1: messages into deliveries ---------------------------------------------------------
     def fan_out(self, limit: int = 100) -> tuple[int, int, int]:
         """Write the deliveries of up to `limit` due messages: (fanned out, retried, parked)."""
-        fanned = retried = parked = 0
+        outcomes: list[str] = []
         now = self._clock()
         with self._session_factory() as session:
-            rows = session.execute(
-                select(outbox_message.c.id, outbox_message.c.event_type, outbox_message.c.attempts)
-                .where(
-                    outbox_message.c.dispatched_at.is_(None),
-                    outbox_message.c.failed_at.is_(None),
-                    outbox_message.c.available_at <= now,
-                )
-                .order_by(outbox_message.c.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
-            ).all()
-            for row in rows:
-                attempts = row.attempts + 1
-                values: dict[str, object] = {"attempts": attempts}
-                try:
-                    cls = event_class(row.event_type)
-                except KeyError as exc:
-                    values["last_error"] = _error_text(exc)
-                    if attempts >= self._max_attempts:
-                        values["failed_at"] = now
-                        parked += 1
-                        logger.error(
-                            "outbox.message_parked id=%s type=%s attempts=%s error=%s",
-                            row.id,
-                            row.event_type,
-                            attempts,
-                            values["last_error"],
-                        )
-                    else:
-                        values["available_at"] = now + retry_delay(attempts)
-                        retried += 1
-                        logger.warning("outbox.message_unreadable id=%s type=%s", row.id, row.event_type)
-                else:
-                    names = [s.name for s in self._bus.subscriptions_for(cls)]
-                    if names:
-                        session.execute(
-                            insert(outbox_delivery)
-                            .values(
-                                [
-                                    {"message_id": row.id, "subscriber": n, "next_attempt_at": now}
-                                    for n in names
-                                ]
-                            )
-                            .on_conflict_do_nothing()
-                        )
-                    values["dispatched_at"] = now
-                    fanned += 1
+            for row in session.execute(_due_messages(now, limit)).all():
+                outcome, values = self._fan_out_message(session, row, now)
                 session.execute(update(outbox_message).where(outbox_message.c.id == row.id).values(**values))
+                outcomes.append(outcome)
             session.commit()
-        return fanned, retried, parked
+        return outcomes.count("fanned"), outcomes.count("retried"), outcomes.count("parked")
+
+    def _fan_out_message(self, session: Session, row: Any, now: datetime) -> tuple[str, dict[str, object]]:
+        """One delivery row per subscriber of the message's event type, and the message's
+        new state: dispatched; or, when the running code does not know its event type,
+        retried later or parked."""
+        attempts = row.attempts + 1
+        try:
+            cls = event_class(row.event_type)
+        except KeyError as exc:
+            return self._unreadable(row, attempts, _error_text(exc), now)
+        names = [s.name for s in self._bus.subscriptions_for(cls)]
+        if names:
+            session.execute(
+                insert(outbox_delivery)
+                .values([{"message_id": row.id, "subscriber": n, "next_attempt_at": now} for n in names])
+                .on_conflict_do_nothing()
+            )
+        return "fanned", {"attempts": attempts, "dispatched_at": now}
+
+    def _unreadable(
+        self, row: Any, attempts: int, error: str, now: datetime
+    ) -> tuple[str, dict[str, object]]:
+        """A message of an unregistered event type: retried with backoff, parked after
+        `max_attempts` like a delivery."""
+        values: dict[str, object] = {"attempts": attempts, "last_error": error}
+        if attempts >= self._max_attempts:
+            logger.error(
+                "outbox.message_parked id=%s type=%s attempts=%s error=%s",
+                row.id,
+                row.event_type,
+                attempts,
+                error,
+            )
+            return "parked", {**values, "failed_at": now}
+        logger.warning("outbox.message_unreadable id=%s type=%s", row.id, row.event_type)
+        return "retried", {**values, "available_at": now + retry_delay(attempts)}
 
     # -- step 2: one delivery at a time -----------------------------------------------------------
     def claim(self) -> Delivery | None:

@@ -1,0 +1,166 @@
+"""`elcorp dev`'s steps (cli/devstack.py) without starting anything: the environment the
+children get, the commands they run, the summary, supervision and the orderly stop."""
+
+from __future__ import annotations
+
+import json
+import signal
+import stat
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from elcorp.cli import devstack
+from elcorp.cli.devstack import STACK_FILE, _Stack, _StopRequest
+
+
+class FakeChild:
+    """A child process: running until `exit_code` is set; a SIGTERM makes it exit."""
+
+    def __init__(self, exit_code: int | None = None) -> None:
+        self.returncode = exit_code
+        self.signals: list[int] = []
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        self.signals.append(signum)
+        self.returncode = -signum
+
+    def wait(self, timeout: float | None = None) -> int | None:
+        return self.returncode
+
+    def kill(self) -> None:
+        self.returncode = -9
+
+
+class FakeServer:
+    def __init__(self) -> None:
+        self.stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+def settings(**values: Any) -> Any:
+    defaults = {
+        "DATABASE_URL": "postgresql://db/x",
+        "REDIS_URL": "redis://r/0",
+        "INVOICE_ISSUER_VAT_NUMBER": "",
+    }
+    return SimpleNamespace(**{**defaults, **values})
+
+
+def test_external_servers_are_used_as_they_are(tmp_path: Path):
+    stack = _Stack(var=tmp_path, env={})
+
+    devstack._start_servers(settings(), stack)
+
+    assert (stack.postgres, stack.redis) == (None, None)
+    assert (stack.database_note, stack.redis_note) == ("external (DATABASE_URL)", "external (REDIS_URL)")
+    assert stack.env == {}
+
+
+def test_the_environment_gets_a_fresh_metrics_directory_a_demo_vat_number_and_is_published(tmp_path: Path):
+    stale = tmp_path / "prometheus" / "counter_1.db"
+    stale.parent.mkdir()
+    stale.write_text("old")
+    stack = _Stack(var=tmp_path, env={"DATABASE_URL": "postgresql://db/x", "REDIS_URL": "redis://r/0"})
+
+    devstack._prepare_environment(settings(), stack)
+
+    assert stack.env["PROMETHEUS_MULTIPROC_DIR"] == str(tmp_path / "prometheus")
+    assert list((tmp_path / "prometheus").iterdir()) == []
+    assert stack.env["INVOICE_ISSUER_VAT_NUMBER"] == devstack.DEMO_VAT_NUMBER
+    published = tmp_path / STACK_FILE
+    assert json.loads(published.read_text()) == {
+        "DATABASE_URL": "postgresql://db/x",
+        "REDIS_URL": "redis://r/0",
+    }
+    assert stat.S_IMODE(published.stat().st_mode) == 0o600
+    assert devstack.running_stack_urls(tmp_path) == ("postgresql://db/x", "redis://r/0")
+
+
+def test_a_configured_vat_number_is_left_alone(tmp_path: Path):
+    stack = _Stack(var=tmp_path, env={"DATABASE_URL": "d", "REDIS_URL": "r"})
+
+    devstack._prepare_environment(settings(INVOICE_ISSUER_VAT_NUMBER="NA-123"), stack)
+
+    assert "INVOICE_ISSUER_VAT_NUMBER" not in stack.env
+
+
+def test_the_children_are_the_api_a_worker_and_beat(tmp_path: Path):
+    stack = _Stack(var=tmp_path, env={"GUNICORN_WORKERS": "1"})
+
+    commands = devstack._child_commands("127.0.0.1", 8123, stack)
+
+    assert list(commands) == ["api", "worker", "beat"]
+    api = commands["api"]
+    assert api[api.index("--bind") + 1] == "127.0.0.1:8123"
+    assert api[api.index("--workers") + 1] == "1"
+    assert api[-1] == "elcorp.wsgi:app"
+    assert commands["worker"][4:6] == ["elcorp.jobs.celery_app", "worker"]
+    beat = commands["beat"]
+    assert beat[beat.index("--schedule") + 1] == str(tmp_path / "celerybeat-schedule")
+
+
+def test_gunicorn_runs_two_workers_unless_told_otherwise(tmp_path: Path):
+    api = devstack._child_commands("0.0.0.0", 8000, _Stack(var=tmp_path, env={}))["api"]  # noqa: S104
+
+    assert api[api.index("--workers") + 1] == "2"
+
+
+def test_the_summary_lists_every_url_and_the_demo_admin_again(tmp_path: Path):
+    stack = _Stack(var=tmp_path, env={}, database_note="embedded, data in var/postgres")
+
+    text = devstack._summary("http://127.0.0.1:8000", stack, "demo admin: admin@example.com / s3cret")
+
+    assert "  API          http://127.0.0.1:8000/api/v1" in text
+    assert "  API docs     http://127.0.0.1:8000/api/docs" in text
+    assert "  PostgreSQL   embedded, data in var/postgres" in text
+    assert "  Redis        external (REDIS_URL)" in text
+    assert "demo admin: admin@example.com / s3cret" in text
+    assert text.endswith("Press Ctrl-C to stop everything.\n")
+
+
+def test_supervision_ends_with_1_naming_the_child_that_died(capsys: pytest.CaptureFixture[str]):
+    children = {"api": FakeChild(), "worker": FakeChild(exit_code=3), "beat": FakeChild()}
+
+    assert devstack._supervise(children, _StopRequest()) == 1  # type: ignore[arg-type]
+
+    assert "error: the worker process exited (code 3); stopping" in capsys.readouterr().err
+
+
+def test_supervision_ends_with_0_on_a_stop_request():
+    stop = _StopRequest()
+    stop(signal.SIGTERM, None)
+
+    assert devstack._supervise({"api": FakeChild(exit_code=1)}, stop) == 0  # type: ignore[dict-item]
+
+
+def test_stopping_ends_the_children_then_the_servers_and_withdraws_the_urls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    (tmp_path / STACK_FILE).write_text("{}")
+    postgres, redis = FakeServer(), FakeServer()
+    running, finished = FakeChild(), FakeChild(exit_code=0)
+    stack = _Stack(var=tmp_path, env={}, postgres=postgres, redis=redis)  # type: ignore[arg-type]
+    stack.children = {"api": running, "worker": finished}  # type: ignore[dict-item]
+
+    devstack._stop_stack(stack)
+
+    assert running.signals == [signal.SIGTERM] and finished.signals == []
+    assert postgres.stopped and redis.stopped
+    assert not (tmp_path / STACK_FILE).exists()
+    assert capsys.readouterr().out == "stopped: API, worker, beat, Redis, PostgreSQL\n"
+
+
+def test_stopping_with_external_servers_names_only_the_children(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    devstack._stop_stack(_Stack(var=tmp_path, env={}))
+
+    assert capsys.readouterr().out == "stopped: API, worker, beat\n"
