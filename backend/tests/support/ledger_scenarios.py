@@ -81,7 +81,7 @@ class LedgerWorld:
             message = refusal.message
             for known, label in self.names.items():  # ids differ between backends, names do not
                 message = message.replace(str(known), label)
-            self.seen.append((name, "refused", type(refusal).__name__, refusal.code.value, message, details))
+            self.seen.append((name, "refused", type(refusal).__name__, str(refusal.code), message, details))
             return None
         self.seen.append((name, *self.outcome(outcome)))
         return outcome

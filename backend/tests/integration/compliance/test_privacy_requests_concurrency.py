@@ -38,7 +38,7 @@ def all_at_once(count, action):
         try:
             return action(i)
         except DomainError as exc:
-            return exc.code.value
+            return str(exc.code)
 
     with ThreadPoolExecutor(count) as pool:
         return list(pool.map(run, range(count)))

@@ -42,7 +42,7 @@ def at_once(*acts: Callable[[], object]) -> list[str]:
             act()
             outcomes[n] = "ok"
         except DomainError as error:
-            outcomes[n] = error.code.value
+            outcomes[n] = str(error.code)
 
     threads = [threading.Thread(target=run, args=(n, act)) for n, act in enumerate(acts)]
     for thread in threads:

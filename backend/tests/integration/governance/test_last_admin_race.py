@@ -45,7 +45,7 @@ def race(container, client, act) -> dict[str, str]:
             act(actor, target)
             outcomes[actor.id] = "ok"
         except DomainError as error:
-            outcomes[actor.id] = error.code.value
+            outcomes[actor.id] = str(error.code)
 
     threads = [threading.Thread(target=run, args=pair) for pair in ((first, second), (second, first))]
     for thread in threads:

@@ -45,7 +45,7 @@ def test_concurrent_approvals_of_a_one_approver_level_record_exactly_one(committ
             service.command(uuid.UUID(approver.id), request_id, Command.APPROVE)
             return "approved"
         except DomainError as error:
-            return error.code.value
+            return str(error.code)
 
     with ThreadPoolExecutor(APPROVERS) as pool:
         outcomes = list(pool.map(approve, approvers))

@@ -151,7 +151,7 @@ def run(container, customers: list[Customer], orders: list[Order]) -> list[Outco
                 description=order.key,
             )
         except DomainError as error:
-            outcome = Outcome(order, error.code.value)
+            outcome = Outcome(order, str(error.code))
         else:
             label = REPLAYED if result.replayed else CREATED
             outcome = Outcome(order, label, result.data, result.status_code)

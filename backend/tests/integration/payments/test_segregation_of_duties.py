@@ -264,7 +264,7 @@ def test_parallel_bookings_of_one_bank_reference_book_it_once(committed):
                 external_reference="EFT-RACE-1",
             )
         except DomainError as error:
-            return error.code.value
+            return str(error.code)
         return result.data["status"]
 
     with ThreadPoolExecutor(THREADS) as pool:

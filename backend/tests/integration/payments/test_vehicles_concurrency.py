@@ -60,7 +60,7 @@ def race(calls) -> list[str]:
         try:
             call()
         except DomainError as refused:
-            return refused.code.value
+            return str(refused.code)
         return WON
 
     with ThreadPoolExecutor(len(calls)) as pool:

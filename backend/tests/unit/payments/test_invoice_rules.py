@@ -77,7 +77,7 @@ def test_printed_lines_and_vat_always_add_up_to_the_total(raw):
 def test_a_bad_line_is_refused_naming_the_field(line, problem):
     with pytest.raises(InvoiceLineInvalid) as refused:
         checked_lines([("Filter", "1", "50"), line])
-    assert refused.value.code.value == "INV_001"
+    assert str(refused.value.code) == "INV_001"
     assert refused.value.details[0]["field"] == "lines[1]"
     assert problem in refused.value.details[0]["message"]
 

@@ -86,7 +86,7 @@ def test_every_refusal_has_a_sqlstate_of_its_own():
 def test_a_refusal_is_read_from_its_sqlstate_whatever_its_message():
     found = refusal_of(DatabaseError("EP008", Diag("at most 10.00000000 NAD can still be reversed")))
     assert isinstance(found, ReversalLimitReached)
-    assert (found.code.value, found.message, found.details) == (
+    assert (str(found.code), found.message, found.details) == (
         "PAY_008",
         "at most 10.00000000 NAD can still be reversed",
         None,

@@ -58,7 +58,7 @@ def test_every_malformed_row_is_reported_by_its_line_and_nothing_is_read():
     )
     with pytest.raises(StatementMalformed) as refused:
         parse_statement(content)
-    assert refused.value.code.value == "REC_001"
+    assert str(refused.value.code) == "REC_001"
     assert [d["line"] for d in refused.value.details] == [3, 4, 5, 6, 7, 8]
     messages = [d["message"] for d in refused.value.details]
     assert "YYYY-MM-DD" in messages[0] and "reference" in messages[1] and "decimal" in messages[2]

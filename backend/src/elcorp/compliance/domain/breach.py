@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from elcorp.shared.domain.errors import DomainError, ErrorCode
+from elcorp.shared.domain.errors import DomainError
 from elcorp.shared.domain.events import DomainEvent
 
 DEFAULT_TARGET_HOURS = 72
@@ -38,22 +38,24 @@ class Channel(StrEnum):
 
 
 class BreachAlreadyRecorded(DomainError):
-    code = ErrorCode.INC_BREACH_ALREADY_RECORDED
+    code = "INC_006"
+    status = 409
     default_message = "This incident is already marked as a compromise of personal information"
 
 
 class BreachNotRecorded(DomainError):
-    code = ErrorCode.INC_BREACH_NOT_RECORDED
+    code = "INC_007"
+    status = 404
     default_message = "This incident is not marked as a compromise of personal information"
 
 
 class NotificationTimeInvalid(DomainError):
-    code = ErrorCode.INC_NOTIFICATION_TIME_INVALID
+    code = "INC_008"
     default_message = "A notification or discovery time must not be in the future, nor before the discovery"
 
 
 class NotificationIncomplete(DomainError):
-    code = ErrorCode.INC_NOTIFICATION_INCOMPLETE
+    code = "INC_009"
     default_message = "A recorded notification needs its reference (regulator) or channel (subjects)"
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from elcorp.shared.domain.errors import Conflict, ErrorCode, ValidationFailed
+from elcorp.shared.domain.errors import Conflict, ValidationFailed
 
 
 class Purpose(StrEnum):
@@ -62,22 +62,22 @@ class Channel(StrEnum):
 
 
 class UnknownConsentPurpose(ValidationFailed):
-    code = ErrorCode.CONSENT_PURPOSE_UNKNOWN
+    code = "CON_001"
     default_message = "Unknown consent purpose"
 
 
 class NoNoticePublished(Conflict):
-    code = ErrorCode.CONSENT_NO_NOTICE
+    code = "CON_002"
     default_message = "No privacy notice is published yet: consent cannot be recorded"
 
 
 class NoticeVersionStale(Conflict):
-    code = ErrorCode.CONSENT_NOTICE_STALE
+    code = "CON_003"
     default_message = "The privacy notice shown is not the current one: show the current notice"
 
 
 class UnknownConsentChannel(ValidationFailed):
-    code = ErrorCode.CONSENT_CHANNEL_UNKNOWN
+    code = "CON_005"
     default_message = "Unknown consent channel"
 
 

@@ -26,7 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 from elcorp.compliance.domain.events import IncidentOpened, IncidentStatusChanged
-from elcorp.shared.domain.errors import DomainError, ErrorCode
+from elcorp.shared.domain.errors import DomainError
 from elcorp.shared.domain.events import DomainEvent
 
 SYSTEM = "system"
@@ -65,27 +65,29 @@ class Source(StrEnum):
 
 # -- errors (INC_ codes; HTTP statuses in shared.interfaces.errors) ----------------------------
 class InvalidIncidentTransition(DomainError):
-    code = ErrorCode.INC_INVALID_TRANSITION
+    code = "INC_001"
+    status = 409
     default_message = "The incident's status does not allow this action"
 
 
 class ResolutionIncomplete(DomainError):
-    code = ErrorCode.INC_RESOLUTION_INCOMPLETE
+    code = "INC_002"
     default_message = "Resolving an incident needs its root cause or a resolution note"
 
 
 class IncidentClosed(DomainError):
-    code = ErrorCode.INC_CLOSED
+    code = "INC_003"
+    status = 409
     default_message = "A closed incident cannot be changed; add a timeline note instead"
 
 
 class PriorityOutOfRange(DomainError):
-    code = ErrorCode.INC_PRIORITY_OUT_OF_RANGE
+    code = "INC_004"
     default_message = "Impact and urgency must be levels of the priority matrix"
 
 
 class OwnerNotEligible(DomainError):
-    code = ErrorCode.INC_OWNER_NOT_ELIGIBLE
+    code = "INC_005"
     default_message = "The owner must be an active user who may manage incidents"
 
 

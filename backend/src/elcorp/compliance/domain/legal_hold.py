@@ -9,18 +9,18 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from elcorp.shared.domain.errors import Conflict, ErrorCode, ValidationFailed
+from elcorp.shared.domain.errors import Conflict, ValidationFailed
 
 MAX_REASON = 1000
 
 
 class LegalHoldTargetInvalid(ValidationFailed):
-    code = ErrorCode.LEGAL_HOLD_TARGET_INVALID
+    code = "RET_001"
     default_message = "A legal hold names either a subject or a record (table and id), not both"
 
 
 class LegalHoldAlreadyReleased(Conflict):
-    code = ErrorCode.LEGAL_HOLD_ALREADY_RELEASED
+    code = "RET_002"
     default_message = "This legal hold has already been released"
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from elcorp.shared.domain.errors import ErrorCode, ValidationFailed
+from elcorp.shared.domain.errors import ValidationFailed
 
 # The rights s18(1)(h)(iv)-(v) says the notice must name; each needs a "how to" line.
 REQUIRED_RIGHTS = ("access", "correction", "deletion", "objection", "complaint")
@@ -33,7 +33,7 @@ SUPPLY = ("voluntary", "mandatory", "mixed")
 
 
 class NoticeIncomplete(ValidationFailed):
-    code = ErrorCode.NOTICE_INCOMPLETE
+    code = "CON_004"
     default_message = "The privacy notice lacks information POPIA s18 requires"
 
 

@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from elcorp.shared.domain.errors import DomainError, ErrorCode, ValidationFailed
+from elcorp.shared.domain.errors import DomainError, ValidationFailed
 from elcorp.shared.domain.personal_data import RetentionBasis
 
 HOME_COUNTRY = "NA"  # Namibia: a transfer to anywhere else is cross-border (s72)
@@ -190,19 +190,20 @@ class ProcessingActivity:
 class UndeclaredCategory(ValidationFailed):
     """An activity names a data category the data inventory does not declare."""
 
-    code = ErrorCode.PRIVACY_CATEGORY_UNDECLARED
+    code = "PRV_001"
     default_message = "Unknown data category: every category must be declared in the data inventory"
 
 
 class ActivityNameTaken(DomainError):
-    code = ErrorCode.PRIVACY_ACTIVITY_NAME_TAKEN
+    code = "PRV_002"
+    status = 409
     default_message = "A processing activity with this name already exists"
 
 
 class TransferInvalid(ValidationFailed):
     """A cross-border transfer that names no listed recipient, or a country that is not abroad."""
 
-    code = ErrorCode.PRIVACY_TRANSFER_INVALID
+    code = "PRV_003"
     default_message = "Invalid cross-border transfer"
 
 

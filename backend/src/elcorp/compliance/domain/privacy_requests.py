@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from elcorp.shared.domain.errors import DomainError, ErrorCode
+from elcorp.shared.domain.errors import DomainError
 from elcorp.shared.domain.events import DomainEvent
 
 DUE_DAYS = 30  # PAIA s25(1): a request is decided within 30 days
@@ -72,37 +72,42 @@ class CorrectableField(StrEnum):
 
 # -- errors (one DSR_ code each; HTTP statuses in shared.interfaces.errors) ------------------
 class InvalidTransition(DomainError):
-    code = ErrorCode.DSR_INVALID_TRANSITION
+    code = "DSR_001"
+    status = 409
     default_message = "The request's status does not allow this action"
 
 
 class IdentityNotVerified(DomainError):
-    code = ErrorCode.DSR_IDENTITY_NOT_VERIFIED
+    code = "DSR_002"
+    status = 409
     default_message = "The requester's identity has not been verified"
 
 
 class ExtensionNotAllowed(DomainError):
-    code = ErrorCode.DSR_EXTENSION_NOT_ALLOWED
+    code = "DSR_003"
+    status = 409
     default_message = "A request may be extended once, by at most 30 days"
 
 
 class BundleNotReady(DomainError):
-    code = ErrorCode.DSR_BUNDLE_NOT_READY
+    code = "DSR_004"
+    status = 409
     default_message = "The access bundle has not been built yet"
 
 
 class CorrectionMissing(DomainError):
-    code = ErrorCode.DSR_CORRECTION_INVALID
+    code = "DSR_005"
     default_message = "A correction request names the field and its correct value"
 
 
 class AssigneeNotEligible(DomainError):
-    code = ErrorCode.DSR_ASSIGNEE_NOT_ELIGIBLE
+    code = "DSR_006"
     default_message = "The assignee must be an active staff member who may manage privacy requests"
 
 
 class RequestAlreadyOpen(DomainError):
-    code = ErrorCode.DSR_ALREADY_OPEN
+    code = "DSR_007"
+    status = 409
     default_message = "An open request of this type already exists"
 
 

@@ -32,7 +32,7 @@ from elcorp.shared.domain.clock import (
     WINDHOEK,
     within_business_years,
 )
-from elcorp.shared.domain.errors import DomainError, ErrorCode, ValidationFailed
+from elcorp.shared.domain.errors import DomainError, ValidationFailed
 
 PERIOD_PATTERN = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -51,22 +51,24 @@ class ReportFormat(StrEnum):
 
 # -- errors (RPT_ codes; HTTP statuses in shared.interfaces.errors) ---------------------------
 class UnknownReportType(DomainError):
-    code = ErrorCode.REPORT_TYPE_UNKNOWN
+    code = "RPT_001"
+    status = 404
     default_message = "There is no report of this type"
 
 
 class ReportPeriodInvalid(ValidationFailed):
-    code = ErrorCode.REPORT_PERIOD_INVALID
+    code = "RPT_002"
     default_message = "The period must be a month written YYYY-MM"
 
 
 class ReportPeriodNotOver(ValidationFailed):
-    code = ErrorCode.REPORT_PERIOD_NOT_OVER
+    code = "RPT_003"
     default_message = "The month has not ended yet: only a past month can be reported"
 
 
 class ReportSourceUnavailable(DomainError):
-    code = ErrorCode.REPORT_SOURCE_UNAVAILABLE
+    code = "RPT_004"
+    status = 409
     default_message = "This report type has no data source on this deployment yet"
 
 

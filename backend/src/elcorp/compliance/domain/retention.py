@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from elcorp.shared.domain.errors import ErrorCode, ValidationFailed
+from elcorp.shared.domain.errors import ValidationFailed
 from elcorp.shared.domain.personal_data import RetentionBasis
 
 MAX_PERIOD_DAYS = 100 * 366
@@ -35,7 +35,7 @@ class PolicyDisposal(StrEnum):
 
 
 class RetentionBelowLegalMinimum(ValidationFailed):
-    code = ErrorCode.RETENTION_BELOW_LEGAL_MINIMUM
+    code = "RET_003"
     default_message = "The retention period is shorter than the law requires"
 
 

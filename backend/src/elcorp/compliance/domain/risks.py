@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from elcorp.shared.domain.errors import DomainError, ErrorCode, ValidationFailed
+from elcorp.shared.domain.errors import DomainError, ValidationFailed
 from elcorp.shared.domain.events import DomainEvent
 
 SCALE = range(1, 6)  # likelihood and impact: 1 (rare / negligible) .. 5 (almost certain / severe)
@@ -97,42 +97,44 @@ class ControlStatus(StrEnum):
 
 # -- errors (RSK_ codes; HTTP statuses in shared.interfaces.errors) ---------------------------
 class InvalidRating(DomainError):
-    code = ErrorCode.RISK_RATING_INVALID
+    code = "RSK_001"
     default_message = "Likelihood and impact are a pair of whole numbers from 1 to 5"
 
 
 class ResidualAboveInherent(DomainError):
-    code = ErrorCode.RISK_RESIDUAL_ABOVE_INHERENT
+    code = "RSK_002"
     default_message = "The residual score may not exceed the inherent score"
 
 
 class OwnerNotEligible(DomainError):
-    code = ErrorCode.RISK_OWNER_NOT_ELIGIBLE
+    code = "RSK_003"
     default_message = "The owner must be an active staff member who may read the risk register"
 
 
 class UnknownControls(DomainError):
-    code = ErrorCode.RISK_CONTROL_UNKNOWN
+    code = "RSK_004"
     default_message = "One or more linked controls do not exist"
 
 
 class UnknownIncidents(DomainError):
-    code = ErrorCode.RISK_INCIDENT_UNKNOWN
+    code = "RSK_005"
     default_message = "One or more linked incidents do not exist"
 
 
 class InvalidRiskTransition(DomainError):
-    code = ErrorCode.RISK_INVALID_TRANSITION
+    code = "RSK_006"
+    status = 409
     default_message = "The risk's status does not allow this change"
 
 
 class TreatmentIncomplete(DomainError):
-    code = ErrorCode.RISK_TREATMENT_INCOMPLETE
+    code = "RSK_007"
     default_message = "This status needs a matching treatment, its plan and a residual rating"
 
 
 class ControlNameTaken(DomainError):
-    code = ErrorCode.RISK_CONTROL_NAME_TAKEN
+    code = "RSK_008"
+    status = 409
     default_message = "A control with this name already exists"
 
 

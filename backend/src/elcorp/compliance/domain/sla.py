@@ -38,7 +38,7 @@ from elcorp.shared.domain.clock import (
     WINDHOEK,
     within_business_years,
 )
-from elcorp.shared.domain.errors import DomainError, ErrorCode
+from elcorp.shared.domain.errors import DomainError
 
 ANY = "*"  # a policy's category or priority that matches every value
 DEFAULT_AT_RISK_PERCENT = 80
@@ -84,32 +84,36 @@ class SlaStatus(StrEnum):
 
 # -- errors ---------------------------------------------------------------------------------
 class SlaPolicyInvalid(DomainError):
-    code = ErrorCode.SLA_POLICY_INVALID
+    code = "SLA_001"
     default_message = "The SLA policy is not valid"
 
 
 class SlaPolicyExists(DomainError):
-    code = ErrorCode.SLA_POLICY_EXISTS
+    code = "SLA_002"
+    status = 409
     default_message = "A policy for this case type, category and priority already exists"
 
 
 class SlaCaseNotTracked(DomainError):
-    code = ErrorCode.SLA_CASE_NOT_TRACKED
+    code = "SLA_003"
+    status = 404
     default_message = "No SLA-tracked case with this type and id"
 
 
 class SlaPeriodInvalid(DomainError):
-    code = ErrorCode.SLA_PERIOD_INVALID
+    code = "SLA_004"
     default_message = "The period must be a month, YYYY-MM"
 
 
 class SlaPauseNotAllowed(DomainError):
-    code = ErrorCode.SLA_PAUSE_NOT_ALLOWED
+    code = "SLA_005"
+    status = 409
     default_message = "The case cannot be paused or resumed now"
 
 
 class SlaPolicyNotFound(DomainError):
-    code = ErrorCode.SLA_POLICY_NOT_FOUND
+    code = "SLA_006"
+    status = 404
     default_message = "SLA policy not found"
 
 

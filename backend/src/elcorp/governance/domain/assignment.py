@@ -20,24 +20,24 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from elcorp.governance.domain.rbac import Scope
-from elcorp.shared.domain.errors import ErrorCode, ValidationFailed
+from elcorp.shared.domain.errors import ValidationFailed
 
 MANAGE = "service_request:manage"
 READ = "service_request:read"
 
 
 class AssigneeNotEligible(ValidationFailed):
-    code = ErrorCode.SERVICE_REQUEST_ASSIGNEE_NOT_ELIGIBLE
+    code = "GOV_001"
     default_message = "This user cannot work on the service request"
 
 
 class TeamOutsideOrganization(ValidationFailed):
-    code = ErrorCode.SERVICE_REQUEST_TEAM_OUTSIDE_ORGANIZATION
+    code = "GOV_002"
     default_message = "Only a team of the request's own organization can be assigned"
 
 
 class TeamNotEligible(ValidationFailed):
-    code = ErrorCode.SERVICE_REQUEST_TEAM_NOT_ELIGIBLE
+    code = "GOV_003"
     default_message = "Not every member of this team can work on the service request"
 
 

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from elcorp.governance.domain.organizations import Membership, OrgRole, Standing
-from elcorp.shared.domain.errors import AccessDenied, Conflict, ErrorCode, NotFound, ValidationFailed
+from elcorp.shared.domain.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 from elcorp.shared.domain.events import DomainEvent
 
 DEFAULT_TTL = timedelta(days=7)
@@ -48,27 +48,27 @@ class InvitationAnswer(StrEnum):
 
 
 class InvitationAlreadyPending(Conflict):
-    code = ErrorCode.ORGANIZATION_INVITATION_PENDING
+    code = "GOV_004"
     default_message = "The user already has a pending invitation to this organization"
 
 
 class InvitationNotPending(Conflict):
-    code = ErrorCode.ORGANIZATION_INVITATION_NOT_PENDING
+    code = "GOV_005"
     default_message = "This invitation is no longer pending"
 
 
 class InvitationExpired(Conflict):
-    code = ErrorCode.ORGANIZATION_INVITATION_EXPIRED
+    code = "GOV_006"
     default_message = "This invitation has expired: ask for a new one"
 
 
 class AlreadyInAnOrganization(Conflict):
-    code = ErrorCode.ORGANIZATION_MEMBERSHIP_EXISTS
+    code = "GOV_007"
     default_message = "The user already belongs to an organization"
 
 
 class InvitationRequired(AccessDenied):
-    code = ErrorCode.ORGANIZATION_INVITATION_REQUIRED
+    code = "GOV_008"
     default_message = (
         "A user joins an organization by accepting an invitation: "
         "POST /organizations/{id}/invitations (direct adds are for platform managers, with a reason)"

@@ -43,6 +43,7 @@ class InvalidMfaCode(AuthenticationFailed):
 
 class MfaEnrolmentRequired(DomainError):
     code = ErrorCode.AUTH_MFA_ENROLMENT_REQUIRED
+    status = 403
     default_message = "Your role requires two-factor authentication: enrol at POST /api/v1/auth/mfa/setup"
 
 
@@ -58,6 +59,7 @@ class MfaNotEnabled(Conflict):
 
 class InvalidLinkToken(DomainError):
     code = ErrorCode.AUTH_INVALID_LINK
+    status = 400
     default_message = "This link is invalid, expired or already used; request a new one"
 
 
@@ -73,6 +75,7 @@ class PasswordReused(ValidationFailed):
 
 class LoginThrottled(DomainError):
     code = ErrorCode.LOGIN_THROTTLED
+    status = 429
     default_message = "Too many failed sign-in attempts from this network; try again later"
 
     def __init__(self, retry_after: int) -> None:

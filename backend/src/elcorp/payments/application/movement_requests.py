@@ -30,14 +30,15 @@ from elcorp.payments.domain.ledger import STAFF_MOVEMENTS, MovementPlan, Transac
 from elcorp.shared.application.audit import Actor, AuditedAction, Changes, Resource
 from elcorp.shared.domain.audit_entry import canonical
 from elcorp.shared.domain.clock import Clock
-from elcorp.shared.domain.errors import ErrorCode, ValidationFailed
+from elcorp.shared.domain.errors import ValidationFailed
 
 MAX_KEY = 255
 PENDING, COMPLETED = TransactionStatus.PENDING_APPROVAL, TransactionStatus.COMPLETED
 
 
 class IdempotencyKeyRequired(ValidationFailed):
-    code = ErrorCode.IDEMPOTENCY_KEY_REQUIRED
+    code = "PAY_004"
+    status = 400
     default_message = "Money-moving requests need an Idempotency-Key header (1 to 255 characters)"
 
 

@@ -29,7 +29,7 @@ from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.application.unit_of_work import UnitOfWork
 from elcorp.shared.domain.clock import Clock, SystemClock
-from elcorp.shared.domain.errors import DomainError, ErrorCode, NotFound, ValidationFailed
+from elcorp.shared.domain.errors import DomainError, NotFound, ValidationFailed
 
 RECONCILE = "payment:reconcile"
 COMPLETED = "completed"
@@ -40,27 +40,30 @@ MAX_FILE_NAME = 255
 
 
 class StatementFileMissing(ValidationFailed):
-    code = ErrorCode.STATEMENT_FILE_MISSING
+    code = "REC_002"
+    status = 400
     default_message = "Send the bank statement as multipart/form-data in the field `file`"
 
 
 class StatementFileType(DomainError):
-    code = ErrorCode.STATEMENT_FILE_TYPE
+    code = "REC_003"
+    status = 415
     default_message = "The bank statement must be a CSV file (text/csv)"
 
 
 class StatementFileEncoding(ValidationFailed):
-    code = ErrorCode.STATEMENT_FILE_ENCODING
+    code = "REC_004"
     default_message = "The bank statement is not UTF-8 text"
 
 
 class StatementFileTooLarge(DomainError):
-    code = ErrorCode.STATEMENT_FILE_TOO_LARGE
+    code = "REC_005"
+    status = 413
     default_message = "The bank statement file is too large"
 
 
 class StatementPeriodTooLong(ValidationFailed):
-    code = ErrorCode.STATEMENT_PERIOD_TOO_LONG
+    code = "REC_006"
     default_message = "The bank statement covers too many days for one run"
 
 

@@ -31,14 +31,14 @@ from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.application.unit_of_work import UnitOfWork
 from elcorp.shared.domain.clock import Clock, SystemClock
-from elcorp.shared.domain.errors import ErrorCode, NotFound, ValidationFailed
+from elcorp.shared.domain.errors import NotFound, ValidationFailed
 
 SETTLE = "payment:reconcile"  # reconciliation and settlement are one duty
 CATCH_UP_DAYS = 7  # the nightly close also settles days a missed run left open
 
 
 class UnknownSettlementCurrency(ValidationFailed):
-    code = ErrorCode.SETTLEMENT_CURRENCY_UNKNOWN
+    code = "SET_002"
     default_message = "The ledger has no clearing account in this currency"
 
 

@@ -30,22 +30,22 @@ from elcorp.payments.domain.invoices import (
     check_transition,
     totals,
 )
-from elcorp.shared.domain.errors import Conflict, ErrorCode
+from elcorp.shared.domain.errors import Conflict
 from elcorp.shared.domain.events import DomainEvent
 
 
 class IssuerNotVatRegistered(Conflict):
-    code = ErrorCode.ISSUER_NOT_VAT_REGISTERED
+    code = "INV_004"
     default_message = "A tax invoice needs the supplier's VAT registration number; this issuer has none"
 
 
 class PaymentPending(Conflict):
-    code = ErrorCode.INVOICE_PAYMENT_PENDING
+    code = "INV_005"
     default_message = "A payment of this invoice is waiting for approval"
 
 
 class NothingDue(Conflict):
-    code = ErrorCode.INVOICE_NOTHING_DUE
+    code = "INV_006"
     default_message = "Nothing is left to pay on this invoice: credit notes cover its total"
 
 

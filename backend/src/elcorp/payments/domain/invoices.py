@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from elcorp.payments.domain.ledger import to_minor_unit
-from elcorp.shared.domain.errors import Conflict, ErrorCode, ValidationFailed
+from elcorp.shared.domain.errors import Conflict, ValidationFailed
 from elcorp.shared.domain.money import decimal_from_text
 
 DEFAULT_VAT_RATE = Decimal("15")  # percent: Namibia's standard rate (VAT Act 10 of 2000)
@@ -50,17 +50,17 @@ class Series(StrEnum):
 
 
 class InvoiceLineInvalid(ValidationFailed):
-    code = ErrorCode.INVOICE_LINE_INVALID
+    code = "INV_001"
     default_message = "An invoice line needs a description, a quantity above zero and a price of zero or more"
 
 
 class InvoiceStateConflict(Conflict):
-    code = ErrorCode.INVOICE_STATE_CONFLICT
+    code = "INV_002"
     default_message = "The invoice is not in a state that allows this"
 
 
 class CreditExceedsInvoice(ValidationFailed):
-    code = ErrorCode.CREDIT_EXCEEDS_INVOICE
+    code = "INV_003"
     default_message = "A credit note cannot credit more than is left uncredited on the invoice"
 
 

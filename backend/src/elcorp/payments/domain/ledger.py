@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from elcorp.shared.domain.clock import WINDHOEK
-from elcorp.shared.domain.errors import AccessDenied, ErrorCode, InvalidMoney, ValidationFailed
+from elcorp.shared.domain.errors import AccessDenied, InvalidMoney, ValidationFailed
 from elcorp.shared.domain.money import Money
 
 # Decimal places an amount may have, per currency (ISO 4217 minor units); others: 8.
@@ -62,12 +62,12 @@ STAFF_MOVEMENTS = frozenset({TransactionType.DEPOSIT, TransactionType.WITHDRAWAL
 
 
 class OwnWalletMovement(AccessDenied):
-    code = ErrorCode.OWN_WALLET_MOVEMENT
+    code = "PAY_009"
     default_message = "Staff cannot move money on a wallet of their own: another staff member must"
 
 
 class ReversalExceedsOriginal(ValidationFailed):
-    code = ErrorCode.REVERSAL_EXCEEDS_ORIGINAL
+    code = "PAY_008"
     default_message = "A reversal cannot return more than the original transaction moved"
 
 

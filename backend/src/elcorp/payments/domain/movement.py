@@ -21,62 +21,67 @@ class LedgerRefusal(DomainError):
 
 
 class InsufficientFunds(LedgerRefusal):
-    code = ErrorCode.INSUFFICIENT_FUNDS
+    code = "PAY_001"
     default_message = "insufficient available funds"
 
 
 class CurrencyMismatch(LedgerRefusal):
-    code = ErrorCode.CURRENCY_MISMATCH
+    code = "PAY_002"
     default_message = "the currency must be that of both wallets"
 
 
 class AccountNotActive(LedgerRefusal):
-    code = ErrorCode.ACCOUNT_NOT_ACTIVE
+    code = "PAY_003"
     default_message = "a wallet of this transfer is not active"
 
 
 class IdempotencyKeyReused(LedgerRefusal):
-    code = ErrorCode.IDEMPOTENCY_KEY_REUSED
+    code = "PAY_005"
     default_message = "this Idempotency-Key was used with a different request"
 
 
 class IdempotencyKeyInProgress(LedgerRefusal):
-    code = ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS
+    code = "PAY_006"
+    status = 409
     default_message = "a request with this Idempotency-Key is still being processed"
 
 
 class SameAccount(LedgerRefusal):
-    code = ErrorCode.SAME_ACCOUNT
+    code = "PAY_007"
     default_message = "source and destination are the same wallet"
 
 
 class ReversalLimitReached(LedgerRefusal):
-    code = ErrorCode.REVERSAL_EXCEEDS_ORIGINAL
+    code = "PAY_008"
     default_message = "the reversal returns more than the original transaction moved"
 
 
 class OwnWalletRefused(LedgerRefusal):
-    code = ErrorCode.OWN_WALLET_MOVEMENT
+    code = "PAY_009"
+    status = 403
     default_message = "staff cannot move money on a wallet of their own"
 
 
 class DuplicateExternalReference(LedgerRefusal):
-    code = ErrorCode.DUPLICATE_EXTERNAL_REFERENCE
+    code = "PAY_010"
+    status = 409
     default_message = "this external reference is already booked"
 
 
 class LedgerAccountNotFound(LedgerRefusal):
     code = ErrorCode.RESOURCE_NOT_FOUND
+    status = 404
     default_message = "account not found"
 
 
 class NotReversible(LedgerRefusal):
     code = ErrorCode.CONFLICT
+    status = 409
     default_message = "only a completed transaction can be reversed"
 
 
 # Every refusal by its error code: what a backend that reports codes maps back from.
-REFUSALS: dict[ErrorCode, type[LedgerRefusal]] = {
+REFUSALS: dict[str, type[LedgerRefusal]] = {
     cls.code: cls
     for cls in (
         InsufficientFunds,

@@ -27,7 +27,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from elcorp.shared.domain.clock import EARLIEST_BUSINESS_YEAR, LATEST_BUSINESS_YEAR, within_business_years
-from elcorp.shared.domain.errors import ErrorCode, ValidationFailed
+from elcorp.shared.domain.errors import ValidationFailed
 from elcorp.shared.domain.money import decimal_from_text
 
 COLUMNS = ("date", "reference", "amount", "currency")
@@ -38,7 +38,7 @@ STATEMENT_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class StatementMalformed(ValidationFailed):
-    code = ErrorCode.STATEMENT_MALFORMED
+    code = "REC_001"
     default_message = "The bank statement has malformed rows; nothing was reconciled"
 
 

@@ -27,7 +27,7 @@ from elcorp.shared.domain.clock import (
     WINDHOEK,
     within_business_years,
 )
-from elcorp.shared.domain.errors import ErrorCode, ValidationFailed
+from elcorp.shared.domain.errors import ValidationFailed
 
 SETTLED_TYPES = ("deposit", "withdrawal")
 # A deposit or withdrawal reversed later still moved money through the bank on its day.
@@ -40,7 +40,7 @@ class BatchStatus(StrEnum):
 
 
 class BusinessDayNotOver(ValidationFailed):
-    code = ErrorCode.SETTLEMENT_DAY_NOT_OVER
+    code = "SET_001"
     default_message = "A business day can be settled only once it is over (Africa/Windhoek)"
 
 

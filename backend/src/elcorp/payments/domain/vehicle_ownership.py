@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from elcorp.shared.domain.errors import AccessDenied, Conflict, ErrorCode, ValidationFailed
+from elcorp.shared.domain.errors import AccessDenied, Conflict, ValidationFailed
 from elcorp.shared.domain.events import DomainEvent
 
 
@@ -78,27 +78,27 @@ class VehicleOwnershipChanged(DomainEvent):
 
 
 class VehicleAlreadyRegistered(Conflict):
-    code = ErrorCode.VEHICLE_ALREADY_REGISTERED
+    code = "VEH_005"
     default_message = "This VIN or chassis number already has an active registration"
 
 
 class TransferAlreadyOpen(Conflict):
-    code = ErrorCode.VEHICLE_TRANSFER_OPEN
+    code = "VEH_006"
     default_message = "The vehicle already has an open ownership offer; cancel it first"
 
 
 class TransferNotOpen(Conflict):
-    code = ErrorCode.VEHICLE_TRANSFER_NOT_OPEN
+    code = "VEH_007"
     default_message = "This ownership offer is no longer open"
 
 
 class AlreadyTheOwner(ValidationFailed):
-    code = ErrorCode.VEHICLE_ALREADY_OWNED
+    code = "VEH_008"
     default_message = "The recipient already owns this vehicle"
 
 
 class RecipientNotActive(ValidationFailed):
-    code = ErrorCode.VEHICLE_RECIPIENT_NOT_ACTIVE
+    code = "VEH_009"
     default_message = "The recipient is not an active user"
 
 

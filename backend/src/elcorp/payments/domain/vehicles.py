@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from elcorp.shared.domain.errors import ErrorCode, ValidationFailed
+from elcorp.shared.domain.errors import ValidationFailed
 
 VIN_LENGTH = 17
 CHECK_POSITION = 9  # 1-based, as the standards count
@@ -56,22 +56,22 @@ class IdentifierType(StrEnum):
 
 
 class VinLengthInvalid(ValidationFailed):
-    code = ErrorCode.VIN_LENGTH_INVALID
+    code = "VEH_001"
     default_message = "A VIN has exactly 17 characters"
 
 
 class VinCharacterInvalid(ValidationFailed):
-    code = ErrorCode.VIN_CHARACTER_INVALID
+    code = "VEH_002"
     default_message = "A VIN holds digits and capital letters other than I, O and Q"
 
 
 class VinCheckDigitMismatch(ValidationFailed):
-    code = ErrorCode.VIN_CHECK_DIGIT_MISMATCH
+    code = "VEH_003"
     default_message = "The VIN's check digit (position 9) does not match the rest of it"
 
 
 class ChassisNumberInvalid(ValidationFailed):
-    code = ErrorCode.CHASSIS_NUMBER_INVALID
+    code = "VEH_004"
     default_message = (
         "A chassis number has 9 to 12 capital letters and digits, with at most one hyphen "
         "between the model code and the serial"

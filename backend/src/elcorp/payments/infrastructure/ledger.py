@@ -74,8 +74,7 @@ CHAIN_CHECK = text(
 # The SQLSTATE of each refusal payments_execute raises (v3 on): class EP for the PAY_ codes,
 # ER for the RES_ codes, the same three digits.
 REFUSAL_STATES: dict[str, type[LedgerRefusal]] = {
-    ("EP" if code.value.startswith("PAY_") else "ER") + code.value[-3:]: refusal
-    for code, refusal in REFUSALS.items()
+    ("EP" if code.startswith("PAY_") else "ER") + code[-3:]: refusal for code, refusal in REFUSALS.items()
 }
 
 # The bank reference's unique index (0028): the loser of two parallel bookings of one

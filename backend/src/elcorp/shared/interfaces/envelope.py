@@ -49,7 +49,7 @@ def success(
 
 
 def error(
-    code: ErrorCode,
+    code: str,
     message: str,
     *,
     status: int,
@@ -59,7 +59,7 @@ def error(
     return _json_response(
         {
             "status": envelope_status,
-            "error": {"code": code.value, "message": message, "details": details},
+            "error": {"code": str(code), "message": message, "details": details},
             "request_id": getattr(g, "request_id", None),
             "timestamp": isoformat_z(utc_now()),
         },

@@ -21,7 +21,8 @@ from elcorp.shared.interfaces import envelope
 
 logger = logging.getLogger("elcorp.errors")
 
-# HTTP status for each code; codes not listed here are 400.
+# HTTP status of each of the kernel's codes (ErrorCode), for the answers built here without an
+# exception class; an exception answers with its class's `status` (shared/domain/errors.py).
 HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.AUTH_INVALID_CREDENTIALS: 401,
     ErrorCode.AUTH_EXPIRED_TOKEN: 401,
@@ -47,93 +48,6 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.REQUEST_TOO_LARGE: 413,
     ErrorCode.CONFLICT: 409,
     ErrorCode.ACCESS_DENIED: 403,
-    ErrorCode.INSUFFICIENT_FUNDS: 422,
-    ErrorCode.CURRENCY_MISMATCH: 422,
-    ErrorCode.ACCOUNT_NOT_ACTIVE: 422,
-    ErrorCode.IDEMPOTENCY_KEY_REQUIRED: 400,
-    ErrorCode.IDEMPOTENCY_KEY_REUSED: 422,
-    ErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS: 409,
-    ErrorCode.SAME_ACCOUNT: 422,
-    ErrorCode.REVERSAL_EXCEEDS_ORIGINAL: 422,
-    ErrorCode.OWN_WALLET_MOVEMENT: 403,
-    ErrorCode.DUPLICATE_EXTERNAL_REFERENCE: 409,
-    ErrorCode.VIN_LENGTH_INVALID: 422,
-    ErrorCode.VIN_CHARACTER_INVALID: 422,
-    ErrorCode.VIN_CHECK_DIGIT_MISMATCH: 422,
-    ErrorCode.CHASSIS_NUMBER_INVALID: 422,
-    ErrorCode.VEHICLE_ALREADY_REGISTERED: 409,
-    ErrorCode.VEHICLE_TRANSFER_OPEN: 409,
-    ErrorCode.VEHICLE_TRANSFER_NOT_OPEN: 409,
-    ErrorCode.VEHICLE_ALREADY_OWNED: 422,
-    ErrorCode.VEHICLE_RECIPIENT_NOT_ACTIVE: 422,
-    ErrorCode.INVOICE_LINE_INVALID: 422,
-    ErrorCode.INVOICE_STATE_CONFLICT: 409,
-    ErrorCode.CREDIT_EXCEEDS_INVOICE: 422,
-    ErrorCode.ISSUER_NOT_VAT_REGISTERED: 409,
-    ErrorCode.INVOICE_PAYMENT_PENDING: 409,
-    ErrorCode.INVOICE_NOTHING_DUE: 409,
-    ErrorCode.INVOICE_PAYMENT_KEY_SPENT: 409,
-    ErrorCode.STATEMENT_MALFORMED: 422,
-    ErrorCode.STATEMENT_FILE_MISSING: 400,
-    ErrorCode.STATEMENT_FILE_TYPE: 415,
-    ErrorCode.STATEMENT_FILE_ENCODING: 422,
-    ErrorCode.STATEMENT_FILE_TOO_LARGE: 413,
-    ErrorCode.STATEMENT_PERIOD_TOO_LONG: 422,
-    ErrorCode.SETTLEMENT_DAY_NOT_OVER: 422,
-    ErrorCode.SETTLEMENT_CURRENCY_UNKNOWN: 422,
-    ErrorCode.PRIVACY_CATEGORY_UNDECLARED: 422,
-    ErrorCode.PRIVACY_ACTIVITY_NAME_TAKEN: 409,
-    ErrorCode.PRIVACY_TRANSFER_INVALID: 422,
-    ErrorCode.DSR_INVALID_TRANSITION: 409,
-    ErrorCode.DSR_IDENTITY_NOT_VERIFIED: 409,
-    ErrorCode.DSR_EXTENSION_NOT_ALLOWED: 409,
-    ErrorCode.DSR_BUNDLE_NOT_READY: 409,
-    ErrorCode.DSR_CORRECTION_INVALID: 422,
-    ErrorCode.DSR_ASSIGNEE_NOT_ELIGIBLE: 422,
-    ErrorCode.DSR_ALREADY_OPEN: 409,
-    ErrorCode.CONSENT_PURPOSE_UNKNOWN: 422,
-    ErrorCode.CONSENT_NO_NOTICE: 409,
-    ErrorCode.CONSENT_NOTICE_STALE: 409,
-    ErrorCode.NOTICE_INCOMPLETE: 422,
-    ErrorCode.CONSENT_CHANNEL_UNKNOWN: 422,
-    ErrorCode.INC_INVALID_TRANSITION: 409,
-    ErrorCode.INC_RESOLUTION_INCOMPLETE: 422,
-    ErrorCode.INC_CLOSED: 409,
-    ErrorCode.INC_PRIORITY_OUT_OF_RANGE: 422,
-    ErrorCode.INC_OWNER_NOT_ELIGIBLE: 422,
-    ErrorCode.INC_BREACH_ALREADY_RECORDED: 409,
-    ErrorCode.INC_BREACH_NOT_RECORDED: 404,
-    ErrorCode.INC_NOTIFICATION_TIME_INVALID: 422,
-    ErrorCode.INC_NOTIFICATION_INCOMPLETE: 422,
-    ErrorCode.LEGAL_HOLD_TARGET_INVALID: 422,
-    ErrorCode.LEGAL_HOLD_ALREADY_RELEASED: 409,
-    ErrorCode.RETENTION_BELOW_LEGAL_MINIMUM: 422,
-    ErrorCode.REPORT_TYPE_UNKNOWN: 404,
-    ErrorCode.REPORT_PERIOD_INVALID: 422,
-    ErrorCode.REPORT_PERIOD_NOT_OVER: 422,
-    ErrorCode.REPORT_SOURCE_UNAVAILABLE: 409,
-    ErrorCode.SLA_POLICY_INVALID: 422,
-    ErrorCode.SLA_POLICY_EXISTS: 409,
-    ErrorCode.SLA_CASE_NOT_TRACKED: 404,
-    ErrorCode.SLA_PERIOD_INVALID: 422,
-    ErrorCode.SLA_PAUSE_NOT_ALLOWED: 409,
-    ErrorCode.SLA_POLICY_NOT_FOUND: 404,
-    ErrorCode.RISK_RATING_INVALID: 422,
-    ErrorCode.RISK_RESIDUAL_ABOVE_INHERENT: 422,
-    ErrorCode.RISK_OWNER_NOT_ELIGIBLE: 422,
-    ErrorCode.RISK_CONTROL_UNKNOWN: 422,
-    ErrorCode.RISK_INCIDENT_UNKNOWN: 422,
-    ErrorCode.RISK_INVALID_TRANSITION: 409,
-    ErrorCode.RISK_TREATMENT_INCOMPLETE: 422,
-    ErrorCode.RISK_CONTROL_NAME_TAKEN: 409,
-    ErrorCode.SERVICE_REQUEST_ASSIGNEE_NOT_ELIGIBLE: 422,
-    ErrorCode.SERVICE_REQUEST_TEAM_OUTSIDE_ORGANIZATION: 422,
-    ErrorCode.SERVICE_REQUEST_TEAM_NOT_ELIGIBLE: 422,
-    ErrorCode.ORGANIZATION_INVITATION_PENDING: 409,
-    ErrorCode.ORGANIZATION_INVITATION_NOT_PENDING: 409,
-    ErrorCode.ORGANIZATION_INVITATION_EXPIRED: 409,
-    ErrorCode.ORGANIZATION_MEMBERSHIP_EXISTS: 409,
-    ErrorCode.ORGANIZATION_INVITATION_REQUIRED: 403,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.LOGIN_THROTTLED: 429,
     ErrorCode.INTERNAL_SERVER_ERROR: 500,
@@ -151,10 +65,6 @@ _HTTP_ERRORS: dict[int, tuple[ErrorCode, str]] = {
     415: (ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Request bodies must be application/json"),
     503: (ErrorCode.SERVICE_UNAVAILABLE, "The service is temporarily unavailable"),
 }
-
-
-def status_for(code: ErrorCode) -> int:
-    return HTTP_STATUS.get(code, 400)
 
 
 def pydantic_details(exc: ValidationError) -> list[dict[str, str]]:
@@ -177,11 +87,11 @@ def handle_domain_error(exc: DomainError) -> Response:
         return envelope.error(
             exc.code,
             exc.message,
-            status=status_for(exc.code),
+            status=exc.status,
             details=details,
             envelope_status="validation_error",
         )
-    response = envelope.error(exc.code, exc.message, status=status_for(exc.code), details=exc.details)
+    response = envelope.error(exc.code, exc.message, status=exc.status, details=exc.details)
     retry_after = getattr(exc, "retry_after", None)
     if retry_after:
         response.headers["Retry-After"] = str(int(retry_after))

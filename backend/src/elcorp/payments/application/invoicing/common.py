@@ -25,7 +25,7 @@ from elcorp.payments.domain.ledger import money_text
 from elcorp.shared.application.audit import Actor
 from elcorp.shared.application.unit_of_work import UnitOfWork
 from elcorp.shared.domain.clock import WINDHOEK, Clock
-from elcorp.shared.domain.errors import AccessDenied, Conflict, ErrorCode, NotFound, ValidationFailed
+from elcorp.shared.domain.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 
 CREATE, READ, MANAGE = "invoice:create", "invoice:read", "invoice:manage"
 RawLines = list[tuple[str, str | Decimal, str | Decimal]]
@@ -52,12 +52,12 @@ class People(Protocol):
 
 
 class IdempotencyKeyReused(ValidationFailed):
-    code = ErrorCode.IDEMPOTENCY_KEY_REUSED
+    code = "PAY_005"
     default_message = "This Idempotency-Key was used for another request"
 
 
 class KeySpent(Conflict):
-    code = ErrorCode.INVOICE_PAYMENT_KEY_SPENT
+    code = "INV_007"
     default_message = (
         "The payment made under this Idempotency-Key was rejected or expired: pay again with a new key"
     )
