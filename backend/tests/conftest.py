@@ -4,6 +4,11 @@ Servers: external when DATABASE_URL / REDIS_URL are set, else embedded ones for 
 Isolation: a fresh database per run, migrated to head; one outer transaction per test,
 always rolled back, with the code's own commits turned into SAVEPOINTs; Redis flushed
 before each test (the test Redis database is ours for the run).
+
+The container and the app are built once per run: the container's session factory is a
+`ReboundSessions` that each test points at its own connection. A test that changes a
+container or an app (subscribes to the bus, registers routes, pokes a probe) builds its own
+(`bootstrap(...)`, `create_app(container=...)`, or the `own_app` fixture).
 """
 
 from __future__ import annotations
@@ -21,14 +26,19 @@ from flask_openapi3 import OpenAPI
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from elcorp.bootstrap import Container, bootstrap
+from elcorp.bootstrap import bootstrap
 from elcorp.config import Profile, Settings
+from elcorp.container import Container
 from elcorp.main import create_app
+from elcorp.shared.application.message_bus import MessageBus
+from elcorp.shared.domain.events import DomainEvent
 from elcorp.shared.infrastructure import migrate
 from elcorp.shared.infrastructure.db import build_engine
 from elcorp.shared.infrastructure.redis import build_redis
 from elcorp.shared.security.encryption import generate_key
+from support.committed import drop_templates
 from support.servers import create_database, drop_database, embedded_servers
+from support.sessions import ReboundSessions
 
 RINGS = ("unit", "integration", "security", "e2e")
 FIELD_KEY = generate_key("test1")
@@ -64,6 +74,7 @@ def database_url(server_urls: tuple[str, str]) -> Iterator[str]:
         yield url
     finally:
         drop_database(url)
+        drop_templates()  # the committed containers' template databases, while the server runs
 
 
 @pytest.fixture(scope="session")
@@ -103,37 +114,95 @@ def engine(settings: Settings) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture
-def redis_client(settings: Settings) -> Iterator[redis.Redis]:
+@pytest.fixture(scope="session")
+def shared_redis(settings: Settings) -> Iterator[redis.Redis]:
     assert settings.REDIS_URL
     client = build_redis(settings.REDIS_URL)
-    client.flushdb()
     yield client
     client.close()
 
 
 @pytest.fixture
-def session_factory(engine: Engine) -> Iterator[Callable[[], Session]]:
-    """Sessions that share one connection whose outer transaction is rolled back."""
+def redis_client(shared_redis: redis.Redis) -> redis.Redis:
+    shared_redis.flushdb()
+    return shared_redis
+
+
+@pytest.fixture(scope="session")
+def rebound_sessions() -> ReboundSessions:
+    return ReboundSessions()
+
+
+@pytest.fixture
+def session_factory(engine: Engine, rebound_sessions: ReboundSessions) -> Iterator[Callable[[], Session]]:
+    """Sessions that share one connection whose outer transaction is rolled back; the
+    shared container's sessions are bound to it for the test."""
     with engine.connect() as conn:
         outer = conn.begin()
 
         def factory() -> Session:
             return Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
 
-        yield factory
-        outer.rollback()
+        rebound_sessions.bind(factory)
+        try:
+            yield factory
+        finally:
+            rebound_sessions.reset()
+            outer.rollback()
+
+
+@pytest.fixture(scope="session")
+def shared_container(
+    settings: Settings, engine: Engine, rebound_sessions: ReboundSessions, shared_redis: redis.Redis
+) -> Container:
+    return bootstrap(settings, engine=engine, session_factory=rebound_sessions, redis_client=shared_redis)
+
+
+@pytest.fixture(scope="session")
+def shared_app(shared_container: Container) -> OpenAPI:
+    return create_app(container=shared_container)
+
+
+def subscription_counts(bus: MessageBus) -> dict[type[DomainEvent], int]:
+    """How many handlers each event class reaches (classes no handler takes left out)."""
+    counts: dict[type[DomainEvent], int] = {}
+    pending: list[type[DomainEvent]] = [DomainEvent]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if reached := len(bus.subscriptions_for(cls)):
+            counts[cls] = reached
+    return counts
 
 
 @pytest.fixture
 def container(
+    shared_container: Container, session_factory: Callable[[], Session], redis_client: redis.Redis
+) -> Iterator[Container]:
+    """The run's container, its sessions on this test's connection, Redis flushed. A test
+    that subscribes a handler to its bus fails: it would reach every later test."""
+    before = subscription_counts(shared_container.bus)
+    yield shared_container
+    assert subscription_counts(shared_container.bus) == before, "subscribe on `own_container`'s bus"
+
+
+@pytest.fixture
+def own_container(
     settings: Settings, engine: Engine, session_factory: Callable[[], Session], redis_client: redis.Redis
 ) -> Container:
+    """A container of the test's own, for a test that changes it (bus subscriptions, probes)."""
     return bootstrap(settings, engine=engine, session_factory=session_factory, redis_client=redis_client)
 
 
 @pytest.fixture
-def app(container: Container) -> OpenAPI:
+def app(shared_app: OpenAPI, shared_container: Container, container: Container) -> OpenAPI:
+    """The run's app; a module that overrides `container` gets an app of that container."""
+    return shared_app if container is shared_container else create_app(container=container)
+
+
+@pytest.fixture
+def own_app(container: Container) -> OpenAPI:
+    """An app of the test's own, for a test that registers routes on it."""
     return create_app(container=container)
 
 

@@ -4,41 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Request, Response
+from flask import Blueprint, Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
 from flask_cors import CORS
 from flask_openapi3 import Info, OpenAPI
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from elcorp import __version__
-from elcorp.bootstrap import Container, bootstrap
-from elcorp.compliance.interfaces.consent import api as consent_api
-from elcorp.compliance.interfaces.http import api as compliance_api
-from elcorp.compliance.interfaces.incidents import api as incidents_api
-from elcorp.compliance.interfaces.privacy_register import api as privacy_register_api
-from elcorp.compliance.interfaces.privacy_requests import api as privacy_requests_api
-from elcorp.compliance.interfaces.reports import api as reports_api
-from elcorp.compliance.interfaces.retention import api as retention_api
-from elcorp.compliance.interfaces.risks import api as risks_api
-from elcorp.compliance.interfaces.sla import api as sla_api
+from elcorp.bootstrap import bootstrap
 from elcorp.config import Settings
-from elcorp.governance.interfaces.http import api as governance_api
-from elcorp.governance.interfaces.organizations import api as organizations_api
-from elcorp.governance.interfaces.service_requests import api as service_requests_api
-from elcorp.identity.interfaces.http import api as identity_api
-from elcorp.payments.interfaces.http import api as payments_api
-from elcorp.payments.interfaces.invoices import api as invoices_api
-from elcorp.payments.interfaces.reconciliation import api as reconciliation_api
-from elcorp.payments.interfaces.settlement import api as settlement_api
-from elcorp.payments.interfaces.vehicles import api as vehicles_api
+from elcorp.container import Container
 from elcorp.shared.infrastructure.logging import configure_logging
 from elcorp.shared.infrastructure.redis import limiter_storage_uri
-from elcorp.shared.interfaces import middleware
+from elcorp.shared.interfaces import middleware, ops
 from elcorp.shared.interfaces.api import API_V1
 from elcorp.shared.interfaces.auth import install_authentication, install_authentication_gate
 from elcorp.shared.interfaces.docs import docs_blueprint
 from elcorp.shared.interfaces.errors import register_error_handlers, validation_error_response
-from elcorp.shared.interfaces.ops import ops
 from elcorp.shared.interfaces.rate_limit import build_limiter
 
 
@@ -53,6 +35,15 @@ class NoCookieSessions(SessionInterface):
         return None
 
 
+CONTAINER = "elcorp"
+
+
+def container_of(app: Flask) -> Container:
+    """The container an app was built on (the Celery tasks run inside the app's context)."""
+    found: Container = app.extensions[CONTAINER]
+    return found
+
+
 SECURITY_SCHEMES: dict[str, Any] = {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
 
 
@@ -63,6 +54,24 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     configure_logging(settings.LOG_LEVEL, json_output=settings.LOG_JSON)
     container = container or bootstrap(settings)
 
+    app = _flask_app(settings)
+    app.extensions[CONTAINER] = container  # for the Celery tasks, through container_of()
+    middleware.install(app, middleware.HttpPolicy(settings.HSTS_SECONDS, docs_prefix="/api/docs"))
+    # Before the rate limiter: a valid token makes the limit per user instead of per IP.
+    install_authentication(app, container.identity.auth, container.authorizer)
+    register_error_handlers(app)
+    if settings.CORS_ORIGINS:
+        _allow_cross_origin(app, settings.CORS_ORIGINS)
+    probes = _register_routes(app, container)
+    _install_rate_limits(app, settings, probes)
+    # After the limiter, before any check that reads the request: anonymous calls to a
+    # protected route get 401, not a 422 describing the route's fields.
+    install_authentication_gate(app)
+    middleware.install_body_check(app)
+    return app
+
+
+def _flask_app(settings: Settings) -> OpenAPI:
     app = OpenAPI(
         __name__,
         info=Info(title="Elcorp Namibia API", version=__version__),
@@ -83,83 +92,50 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     if settings.TRUSTED_PROXY_COUNT:
         n = settings.TRUSTED_PROXY_COUNT
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0)  # type: ignore[method-assign]
-    app.extensions["elcorp"] = container
+    return app
 
-    middleware.install(app, middleware.HttpPolicy(settings.HSTS_SECONDS, docs_prefix="/api/docs"))
-    # Before the rate limiter: a valid token makes the limit per user instead of per IP.
-    install_authentication(app, container.identity.auth, container.authorizer)
-    app.extensions["elcorp.identity"] = container.identity
-    app.extensions["elcorp.roles"] = container.roles
-    app.extensions["elcorp.policies"] = container.policies
-    app.extensions["elcorp.organizations"] = container.organizations
-    app.extensions["elcorp.organization_invitations"] = container.organization_invitations
-    app.extensions["elcorp.service_requests"] = container.service_requests
-    app.extensions["elcorp.payments"] = container.payments
-    app.extensions["elcorp.reconciliation"] = container.reconciliation
-    app.extensions["elcorp.settlement"] = container.settlement
-    app.extensions["elcorp.vehicles"] = container.vehicles
-    app.extensions["elcorp.invoices"] = container.invoices
-    app.extensions["elcorp.audit"] = container.audit_trail
-    app.extensions["elcorp.audit_scope"] = container.audit_scope
-    app.extensions["elcorp.audit_exports"] = container.audit_exports
-    app.extensions["elcorp.retention"] = container.retention
-    app.extensions["elcorp.legal_holds"] = container.legal_holds
-    app.extensions["elcorp.erasure"] = container.erasure
-    app.extensions["elcorp.privacy_requests"] = container.privacy_requests
-    app.extensions["elcorp.privacy_register"] = container.privacy_register
-    app.extensions["elcorp.notices"] = container.notices
-    app.extensions["elcorp.consents"] = container.consents
-    app.extensions["elcorp.sla"] = container.sla
-    app.extensions["elcorp.incidents"] = container.incidents
-    app.extensions["elcorp.breach_notifications"] = container.breach_notifications
-    app.extensions["elcorp.risks"] = container.risks
-    app.extensions["elcorp.reports"] = container.reports
-    register_error_handlers(app)
-    if settings.CORS_ORIGINS:
-        CORS(
-            app,
-            resources={rf"{API_V1}/*": {"origins": settings.CORS_ORIGINS}},
-            allow_headers=[
-                "Authorization",
-                "Content-Type",
-                "Idempotency-Key",
-                "X-Request-ID",
-                "X-Emergency-Reason",
-            ],
-            expose_headers=[
-                "X-Request-ID",
-                "Retry-After",
-                "Repr-Digest",
-                "X-Export-Id",
-                "Content-Disposition",
-            ],
-            max_age=600,
-        )
 
-    for context_api in (
-        identity_api,
-        payments_api,
-        vehicles_api,
-        invoices_api,
-        reconciliation_api,
-        settlement_api,
-        governance_api,
-        organizations_api,
-        service_requests_api,
-        compliance_api,
-        privacy_register_api,
-        consent_api,
-        privacy_requests_api,
-        retention_api,
-        incidents_api,
-        sla_api,
-        risks_api,
-        reports_api,
+def _allow_cross_origin(app: OpenAPI, origins: list[str]) -> None:
+    CORS(
+        app,
+        resources={rf"{API_V1}/*": {"origins": origins}},
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "Idempotency-Key",
+            "X-Request-ID",
+            "X-Emergency-Reason",
+        ],
+        expose_headers=[
+            "X-Request-ID",
+            "Retry-After",
+            "Repr-Digest",
+            "X-Export-Id",
+            "Content-Disposition",
+        ],
+        max_age=600,
+    )
+
+
+def _register_routes(app: OpenAPI, container: Container) -> Blueprint:
+    """Every context module's blueprints, then the probes (returned: they are not rate
+    limited) and the API docs."""
+    for module in (
+        container.identity_module,
+        container.payments_module,
+        container.governance_module,
+        container.compliance_module,
     ):
-        app.register_api(context_api)
-    app.register_blueprint(ops)
+        for context_api in module.blueprints():
+            app.register_api(context_api)
+    probes = ops.blueprint(container.readiness, container.settings.METRICS_TOKEN)
+    app.register_blueprint(probes)
     app.register_blueprint(docs_blueprint(API_V1))
+    return probes
 
+
+def _install_rate_limits(app: OpenAPI, settings: Settings, probes: Blueprint) -> None:
+    """Per user (or per IP when anonymous); the probes and the API docs are not limited."""
     limiter = build_limiter(
         app,
         storage_uri=limiter_storage_uri(settings.REDIS_URL or "memory://"),
@@ -167,11 +143,5 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
         authenticated=settings.RATE_LIMIT_AUTHENTICATED,
         enabled=settings.RATE_LIMIT_ENABLED,
     )
-    limiter.exempt(ops)
+    limiter.exempt(probes)
     limiter.exempt(app.blueprints["api_docs"])  # type: ignore[call-overload]
-    app.extensions["elcorp.limiter"] = limiter
-    # After the limiter, before any check that reads the request: anonymous calls to a
-    # protected route get 401, not a 422 describing the route's fields.
-    install_authentication_gate(app)
-    middleware.install_body_check(app)
-    return app

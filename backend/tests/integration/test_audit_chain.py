@@ -150,9 +150,10 @@ def test_entries_that_commit_late_are_still_chained(container):
     assert container.audit_trail.verify().ok
 
 
-def test_a_stalled_sequencer_is_reported_by_ready_without_making_it_fail(client, container, settings):
+def test_a_stalled_sequencer_is_reported_by_ready_without_making_it_fail(client, own_container, settings):
     from elcorp.main import create_app
 
+    container = own_container  # its probe is changed below
     record(container, 1)
     container.readiness._max_lag = -1  # any wait counts as a stall
     response = create_app(container=container).test_client().get("/ready")

@@ -49,12 +49,17 @@ def example() -> Iterator[types.ModuleType]:
 
 
 @pytest.fixture
+def container(own_container):
+    """A container of this module's own: the walkthrough subscribes a handler and registers routes."""
+    return own_container
+
+
+@pytest.fixture
 def wired(example, app, container):
     """Step 5 of the walkthrough, done on the test's app and container."""
     register_event_types([example.CallbackRequested])
-    app.extensions["elcorp.callbacks"] = example.RequestCallback(container.uow)
-    app.register_api(example.api)
-    acknowledgement = example.CallbackAcknowledgement(container.users, container.mailer.sender)
+    app.register_api(example.blueprint(example.RequestCallback(container.uow)))
+    acknowledgement = example.CallbackAcknowledgement(container.users, container.infra.mail)
     container.bus.subscribe(example.CallbackRequested, acknowledgement.on_requested)
     return example
 

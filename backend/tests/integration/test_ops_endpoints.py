@@ -40,7 +40,8 @@ def test_ready_names_redis_when_it_is_unreachable(settings, engine, session_fact
     assert body["error"]["details"]["checks"]["redis"]["ok"] is False
 
 
-def test_ready_names_migrations_when_schema_is_behind(container, engine):
+def test_ready_names_migrations_when_schema_is_behind(own_container, engine):
+    container = own_container  # its probe is changed below
     # Pretend the code knows a newer migration than the database has applied.
     container.readiness._heads = frozenset({"9999_not_applied"})
     app = create_app(container=container)

@@ -58,6 +58,12 @@ class Flaky:
 
 
 @pytest.fixture
+def container(own_container):
+    """A container of this module's own: its tests subscribe handlers to the bus."""
+    return own_container
+
+
+@pytest.fixture
 def clock():
     return Clock()
 

@@ -216,7 +216,8 @@ def test_a_database_error_names_no_bound_parameter(settings):
     assert SECRET not in str(raised.value)
 
 
-def test_an_unhandled_database_error_is_logged_without_the_values_postgres_quotes(app, container, caplog):
+def test_an_unhandled_database_error_is_logged_without_the_values_postgres_quotes(own_app, container, caplog):
+    app = own_app  # a probe route is registered on it
     probe = APIBlueprint("db_probe", __name__, url_prefix="/api/v1/db-probe")
 
     @probe.get("/fail")

@@ -7,8 +7,9 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from elcorp.bootstrap import build_privacy_requests
 from elcorp.compliance.application.privacy_ports import ErasedCategory, ErasureOutcome, KeptCategory
+from elcorp.compliance.wiring import build_privacy_requests
+from support.containers import replacing, serve
 
 MINE = "/api/v1/me/privacy-requests"
 QUEUE = "/api/v1/privacy-requests"
@@ -64,11 +65,13 @@ class Ports:
     opt_out: RecordingOptOut
 
 
-def install_doubles(app, container, *, hold: str | None = None) -> Ports:
-    """The request service of `app`, wired to the doubles instead of the real services."""
+def install_doubles(client, container, *, hold: str | None = None) -> Ports:
+    """From now on `client` talks to an app whose request service is wired to the doubles
+    instead of the real services."""
     ports = Ports(RecordingErasure(hold=hold), RecordingOptOut())
-    service = build_privacy_requests(container, erasure=ports.erasure, opt_out=ports.opt_out)
-    app.extensions["elcorp.privacy_requests"] = service
+    module = container.compliance_module
+    service = build_privacy_requests(module, erasure=ports.erasure, opt_out=ports.opt_out)
+    serve(client, replacing(container, privacy_requests=service))
     return ports
 
 

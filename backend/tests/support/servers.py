@@ -19,14 +19,16 @@ def database_url_for(server_url: str, name: str) -> str:
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
-def create_database(server_url: str, prefix: str = "elcorp_test") -> str:
-    """A new, empty database on the server of `server_url`; returns its URL."""
+def create_database(server_url: str, prefix: str = "elcorp_test", *, template: str | None = None) -> str:
+    """A new database on the server of `server_url`, empty or a copy of the `template`
+    database (which nobody may be connected to); returns its URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = create_engine(
         sqlalchemy_url(database_url_for(server_url, "postgres")), isolation_level="AUTOCOMMIT"
     )
+    copy = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     admin.dispose()
     return database_url_for(server_url, name)
 

@@ -1,5 +1,5 @@
 """Celery configured from Settings and bound to a Flask app (the Flask + Celery recipe):
-every task runs inside `app.app_context()` and finds the container in `app.extensions`."""
+every task runs inside `app.app_context()` and finds the container through `main.container_of(app)`."""
 
 from __future__ import annotations
 

@@ -10,7 +10,18 @@ from elcorp.config import Settings
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
-    interval = settings.OUTBOX_DISPATCH_INTERVAL_SECONDS
+    """Every periodic job, grouped by the context that runs it."""
+    return {
+        **_audit(settings),
+        **_governance(),
+        **_payments(),
+        **_compliance(),
+        **_outbox(settings),
+    }
+
+
+def _audit(settings: Settings) -> dict[str, dict[str, Any]]:
+    """The audit log: sequencing, its watch, verification, archive and partitions."""
     audit_interval = settings.AUDIT_SEQUENCER_INTERVAL_SECONDS
     return {
         "audit-sequence": {
@@ -25,12 +36,24 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "task": "elcorp.audit.ensure_partitions",
             "schedule": 6 * 3600.0,
         },
+    }
+
+
+def _governance() -> dict[str, dict[str, Any]]:
+    """Governance: approval reminders."""
+    return {
         # The client's send_approval_reminder: every 4 hours, for approvals waiting > 24 h.
         "service-request-approval-reminders": {
             "task": "elcorp.governance.remind_approvers",
             "schedule": 4 * 3600.0,
             "options": {"expires": 3600.0},
         },
+    }
+
+
+def _payments() -> dict[str, dict[str, Any]]:
+    """Payments: approvals, idempotency keys, integrity, settlement, invoices."""
+    return {
         "payments-expire-pending": {"task": "elcorp.payments.expire_pending", "schedule": 300.0},
         # The client's schedule: pending approvals reminded every 4 hours.
         "payments-approval-reminders": {"task": "elcorp.payments.remind_approvers", "schedule": 4 * 3600.0},
@@ -46,6 +69,12 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "task": "elcorp.payments.remind_unpaid_invoices",
             "schedule": crontab(minute=0, hour=6),
         },
+    }
+
+
+def _compliance() -> dict[str, dict[str, Any]]:
+    """Compliance: privacy, SLAs, purge, reports, risks, breaches."""
+    return {
         # Tuesdays 09:00 in Windhoek: the marketing digest, to consenting subjects only.
         "compliance-marketing-digest": {
             "task": "elcorp.compliance.send_marketing_digest",
@@ -92,6 +121,13 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "schedule": crontab(minute=0, hour=6),
             "options": {"expires": 6 * 3600.0},
         },
+    }
+
+
+def _outbox(settings: Settings) -> dict[str, dict[str, Any]]:
+    """The outbox dispatch."""
+    interval = settings.OUTBOX_DISPATCH_INTERVAL_SECONDS
+    return {
         "outbox-dispatch": {
             "task": "elcorp.outbox.dispatch",
             "schedule": interval,

@@ -1,4 +1,4 @@
-"""Celery tasks. Each is a thin shell: get the container, call one service, log the result.
+"""Celery tasks. Each is a thin shell: get the app's container, call one service, log the result.
 
 Transient failures (database or broker unreachable) are retried with exponential backoff.
 """
@@ -14,7 +14,8 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from elcorp.bootstrap import Container
+from elcorp.container import Container
+from elcorp.main import container_of
 
 logger = structlog.get_logger("elcorp.jobs")
 
@@ -22,8 +23,7 @@ TRANSIENT = (OperationalError, redis.ConnectionError, redis.TimeoutError)
 
 
 def _container() -> Container:
-    container: Container = current_app.extensions["elcorp"]
-    return container
+    return container_of(current_app)
 
 
 @shared_task(

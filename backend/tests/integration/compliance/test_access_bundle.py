@@ -26,8 +26,8 @@ from support.privacy_requests import MINE, QUEUE, act, filed, install_doubles, s
 
 
 @pytest.fixture
-def ports(app, container):
-    return install_doubles(app, container)
+def ports(client, container):
+    return install_doubles(client, container)
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from support.privacy_requests import MINE, QUEUE, act, file_request, filed, inst
 
 
 @pytest.fixture
-def ports(app, container):
-    return install_doubles(app, container)
+def ports(client, container):
+    return install_doubles(client, container)
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import text
 
-from elcorp.bootstrap import build_privacy_requests
 from elcorp.compliance.domain.privacy_requests import RequestType, VerificationMethod
+from elcorp.compliance.wiring import build_privacy_requests
 from elcorp.main import create_app
 from elcorp.shared.domain.errors import DomainError
 from support.committed import committed_container
@@ -67,7 +67,7 @@ def test_filing_one_request_from_many_devices_at_once_opens_one(committed):
 def test_two_staff_completing_one_erasure_at_once_close_it_once(committed):
     subject = uuid.UUID(register(create_app(container=committed).test_client()).id)
     erasure = RecordingErasure()
-    service = build_privacy_requests(committed, erasure=erasure, opt_out=RecordingOptOut())
+    service = build_privacy_requests(committed.compliance_module, erasure=erasure, opt_out=RecordingOptOut())
     request = service.submit(subject, RequestType.ERASURE, details=None, correction=None)
     staff = [uuid.uuid4(), uuid.uuid4()]
     service.verify(staff[0], request.id, VerificationMethod.IN_PERSON, True, None)

@@ -18,8 +18,8 @@ from support.privacy_requests import MINE, act, file_request, filed, install_dou
 
 
 @pytest.fixture
-def ports(app, container):
-    return install_doubles(app, container)
+def ports(client, container):
+    return install_doubles(client, container)
 
 
 @pytest.fixture
@@ -223,7 +223,7 @@ def test_an_erasure_also_removes_the_subjects_bundles_and_request_texts(client, 
 
 
 def test_an_erasure_under_a_legal_hold_is_refused_with_the_holds_reason(app, client, container, officer):
-    ports = install_doubles(app, container, hold="Court order 2026/118: records preserved")
+    ports = install_doubles(client, container, hold="Court order 2026/118: records preserved")
     user = signed_in(client)
     rid = filed(client, user, "erasure")["id"]
     started(client, officer, rid)
@@ -282,7 +282,7 @@ def test_the_default_opt_out_is_the_consent_ledger(client, container):
 
 
 def test_an_opt_out_that_cannot_be_recorded_files_nothing(app, client, container):
-    ports = install_doubles(app, container)
+    ports = install_doubles(client, container)
 
     def down(*args, **kwargs):
         raise ServiceUnavailable("The consent ledger is not available")

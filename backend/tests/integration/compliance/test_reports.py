@@ -20,10 +20,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from elcorp.bootstrap import build_reports, report_sources
 from elcorp.compliance.domain.reports import ReportFormat, ReportPeriod
+from elcorp.compliance.wiring import build_reports, report_sources
+from elcorp.main import create_app
 from elcorp.shared.domain.clock import utc_now
 from support.audit import audit_entries, insert_entry
+from support.containers import replacing, serve
 from support.identity import grant_roles, signed_in, staff_with_mfa
 from support.payments import fund, wallet_of
 from support.privacy_requests import filed
@@ -44,7 +46,7 @@ class FixedClock:
 
 def own_sources(container):
     """The sources this module tests (the ledger's, the requests', the audit trail's)."""
-    return [s for s in report_sources(container) if s.report_type in OWNED]
+    return [s for s in report_sources(container.compliance_module) if s.report_type in OWNED]
 
 
 def period_for(report_type: str) -> ReportPeriod:
@@ -52,10 +54,10 @@ def period_for(report_type: str) -> ReportPeriod:
 
 
 @pytest.fixture
-def clock(app, container):
-    """The report service of `app`, its clock a day after the current month."""
+def clock(client, container):
+    """The report service of the client's app, its clock a day after the current month."""
     fixed = FixedClock(THIS_MONTH.end + timedelta(days=1))
-    app.extensions["elcorp.reports"] = build_reports(container, clock=fixed)
+    serve(client, replacing(container, reports=build_reports(container.compliance_module, clock=fixed)))
     return fixed
 
 
@@ -232,10 +234,12 @@ def test_large_transactions_lists_each_one_at_or_above_the_threshold(
 
 def test_the_threshold_is_a_setting(container, teller, customer):
     fund(container, teller, customer.wallet["id"], "600.00")
-    lowered = dataclasses.replace(
-        container,
+    module = container.compliance_module
+    infra = dataclasses.replace(
+        module.upstream.infra,
         settings=container.settings.model_copy(update={"REPORT_LARGE_TRANSACTION_THRESHOLD": Decimal("500")}),
     )
+    lowered = dataclasses.replace(module, upstream=dataclasses.replace(module.upstream, infra=infra))
     service = build_reports(lowered, clock=FixedClock(THIS_MONTH.end + timedelta(days=1)))
     report = service.generate(None, "large-transactions", str(THIS_MONTH), ReportFormat.CSV)
     mine = [r for r in rows_of(report.content) if r["destination_wallet_id"] == customer.wallet["id"]]
@@ -289,11 +293,12 @@ def test_a_month_not_yet_ended_is_422(client, admin):
 
 
 def test_a_type_without_a_source_is_409(app, client, container, admin):
-    app.extensions["elcorp.reports"] = build_reports(
-        container,
+    reports = build_reports(
+        container.compliance_module,
         sources=own_sources(container),
         clock=FixedClock(THIS_MONTH.end + timedelta(days=1)),
     )
+    serve(client, replacing(container, reports=reports))
     response = get(client, admin, "sla", THIS_MONTH)
     assert response.status_code == 409
     assert code_of(response) == "RPT_004"
@@ -322,7 +327,9 @@ def test_a_refused_request_stores_nothing(client, container, clock, admin):
 # -- the monthly job ---------------------------------------------------------------------------
 def test_the_monthly_job_pregenerates_last_month_in_both_formats_once(container, customer):
     service = build_reports(
-        container, sources=own_sources(container), clock=FixedClock(THIS_MONTH.end + timedelta(hours=3))
+        container.compliance_module,
+        sources=own_sources(container),
+        clock=FixedClock(THIS_MONTH.end + timedelta(hours=3)),
     )
     done = service.generate_monthly()
     assert sorted((r.report_type, r.format.value) for r in done) == sorted(
@@ -334,14 +341,15 @@ def test_the_monthly_job_pregenerates_last_month_in_both_formats_once(container,
     assert service.generate_monthly() == []
 
 
-def test_the_monthly_task_runs_from_the_beat_schedule(app, container):
+def test_the_monthly_task_runs_from_the_beat_schedule(container):
     from elcorp.jobs.schedule import beat_schedule
     from elcorp.jobs.tasks import generate_monthly_reports
 
-    container.reports = build_reports(container, sources=own_sources(container))
+    reports = build_reports(container.compliance_module, sources=own_sources(container))
+    jobs = create_app(container=replacing(container, reports=reports))
     entry = beat_schedule(container.settings)["compliance-monthly-reports"]
     assert entry["task"] == "elcorp.compliance.generate_monthly_reports"
-    with app.app_context():
+    with jobs.app_context():
         first = generate_monthly_reports.run()
         again = generate_monthly_reports.run()
     assert first["generated"] == 2 * len(OWNED)
@@ -351,7 +359,9 @@ def test_the_monthly_task_runs_from_the_beat_schedule(app, container):
 def test_the_audit_summary_verifies_the_chained_entries_and_reports_tampering(container, audit_data):
     container.audit_sequencer.run()
     service = build_reports(
-        container, sources=own_sources(container), clock=FixedClock(THIS_MONTH.end + timedelta(days=1))
+        container.compliance_module,
+        sources=own_sources(container),
+        clock=FixedClock(THIS_MONTH.end + timedelta(days=1)),
     )
 
     def rows() -> dict[tuple[str, str], str]:

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 
 import pytest
 
-from elcorp.bootstrap import build_sla
 from elcorp.compliance.domain.events import IncidentOpened, IncidentStatusChanged
 from elcorp.compliance.domain.privacy_requests import (
     PrivacyRequestClosed,
@@ -19,14 +18,17 @@ from elcorp.compliance.domain.privacy_requests import (
     PrivacyRequestFiled,
     PrivacyRequestVerificationRecorded,
 )
+from elcorp.compliance.wiring import build_sla
 from elcorp.governance.domain.service_requests import (
     ServiceRequestApproved,
     ServiceRequestAssigned,
     ServiceRequestCompleted,
     ServiceRequestSubmitted,
 )
+from elcorp.main import container_of
 from elcorp.shared.domain.clock import WINDHOEK, isoformat_z
 from support.audit import audit_entries
+from support.containers import replacing, serve
 from support.identity import signed_in, staff_with_mfa
 from support.mail import mails
 
@@ -50,10 +52,10 @@ class MovableClock:
 
 
 @pytest.fixture
-def clock(app, container):
+def clock(client, container):
     """The SLA service the API uses, on a clock the test moves."""
     moving = MovableClock(windhoek(22, 16))
-    app.extensions["elcorp.sla"] = build_sla(container, clock=moving)
+    serve(client, replacing(container, sla=build_sla(container.compliance_module, clock=moving)))
     return moving
 
 
@@ -186,7 +188,7 @@ def test_a_p1_incident_counts_the_weekend_breaches_and_escalates_once(
     assert late["state"] == "breached" and late["response"]["breached_at"] == z(windhoek(23, 10, 15))
     assert str(incident_id) in listed(client, officer, state="breached")
 
-    tracking = client.application.extensions["elcorp.sla"]
+    tracking = container_of(client.application).sla
     first = tracking.escalate()
     again = tracking.escalate()
     container.outbox.dispatch_pending()
@@ -439,8 +441,8 @@ def test_the_escalation_job_runs_every_15_minutes_and_escalates_on_the_real_cloc
 
 
 def test_the_regulatory_sla_report_carries_the_same_figures(app, client, container, clock):
-    from elcorp.bootstrap import build_reports
     from elcorp.compliance.application.sla_report import SlaReportSource
+    from elcorp.compliance.wiring import build_reports
 
     admin = staff_with_mfa(client, container, "admin")
     request_id = uuid.uuid4()
@@ -455,9 +457,9 @@ def test_the_regulatory_sla_report_carries_the_same_figures(app, client, contain
         ),
     )
     clock.current = windhoek(5, 12, month=6)
-    app.extensions["elcorp.reports"] = build_reports(
-        container, sources=[SlaReportSource(app.extensions["elcorp.sla"])], clock=clock
-    )
+    served = container_of(client.application)
+    reports = build_reports(served.compliance_module, sources=[SlaReportSource(served.sla)], clock=clock)
+    serve(client, replacing(served, reports=reports))
 
     csv = client.get("/api/v1/reports/sla?period=2026-05&format=csv", headers=admin.auth)
     api = client.get("/api/v1/sla/report?period=2026-05", headers=admin.auth).get_json()["data"]

@@ -17,6 +17,7 @@ from elcorp.governance.infrastructure.calendar import CountryHolidayCalendar
 from elcorp.governance.infrastructure.unit_of_work import SqlGovernanceUnitOfWork
 from elcorp.main import create_app
 from support.audit import audit_entries
+from support.containers import replacing
 from support.identity import signed_in, staff_with_mfa
 
 ROLES = "/api/v1/roles"
@@ -51,7 +52,7 @@ def app(container, clock):
         clock=clock,
     )
     roles = RoleAdministration(uow, container.access, container.users, gate=policies)
-    return create_app(container=dataclasses.replace(container, policies=policies, roles=roles))
+    return create_app(container=replacing(container, policies=policies, roles=roles))
 
 
 @pytest.fixture

@@ -11,16 +11,15 @@ import pytest
 
 from elcorp.bootstrap import bootstrap
 from elcorp.main import create_app
-from elcorp.shared.infrastructure import migrate
 from elcorp.shared.infrastructure.db import build_engine
-from support.servers import create_database, drop_database
+from support.committed import migrated_database
+from support.servers import drop_database
 
 
 @pytest.fixture
 def own_database(server_urls, settings):
-    url = create_database(server_urls[0], prefix="elcorp_cli")
+    url = migrated_database(server_urls[0], settings, prefix="elcorp_cli")
     engine = build_engine(url, pool_size=1)
-    migrate.upgrade(engine, settings.MIGRATIONS_DIR)
     yield url, engine
     engine.dispose()
     drop_database(url)

@@ -5,7 +5,7 @@ a second incident; once it is resolved, the next alarm opens a new one.
 
 The events come from other contexts (payments, identity), imported from their public
 APIs, and from the audit trail; each handler takes the event type it is subscribed to.
-Which event goes to which handler is wired in bootstrap.register_event_handlers.
+Which event goes to which handler is wired in ComplianceModule.subscribe (compliance/wiring.py).
 
 | alarm                              | key                          | type         | impact x urgency |
 |------------------------------------|------------------------------|--------------|------------------|

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from elcorp.compliance.application.reports import RegulatoryReports
@@ -22,18 +22,7 @@ from elcorp.shared.interfaces.api import API_V1, BEARER
 from elcorp.shared.interfaces.auth import current_caller, require_permission
 from elcorp.shared.interfaces.downloads import file_response
 
-api = APIBlueprint(
-    "reports",
-    __name__,
-    url_prefix=API_V1,
-    abp_tags=[Tag(name="reports", description="regulatory reports (CSV or PDF, with their SHA-256)")],
-)
 GENERATE = "report:generate"
-
-
-def reports() -> RegulatoryReports:
-    found: RegulatoryReports = current_app.extensions["elcorp.reports"]
-    return found
 
 
 def record_json(r: RegulatoryReport) -> dict[str, Any]:
@@ -50,25 +39,37 @@ def record_json(r: RegulatoryReport) -> dict[str, Any]:
     }
 
 
-@api.get("/reports", security=BEARER)
-@require_permission(GENERATE)
-def stored_reports(query: s.StoredReportsQuery) -> Response:
-    """The stored records of generated reports, newest first."""
-    page = reports().stored(
-        current_caller().user_id,
-        PageRequest(query.page, query.per_page),
-        report_type=query.type,
-        period=query.period,
+def blueprint(reports: RegulatoryReports) -> APIBlueprint:
+    """The routes, closing over the services they call (built by the context's wiring)."""
+    api = APIBlueprint(
+        "reports",
+        __name__,
+        url_prefix=API_V1,
+        abp_tags=[Tag(name="reports", description="regulatory reports (CSV or PDF, with their SHA-256)")],
     )
-    return envelope.success([record_json(r) for r in page.items], meta=page.meta)
+    _report_routes(api, reports)
+    return api
 
 
-@api.get("/reports/<string:report_type>", security=BEARER)
-@require_permission(GENERATE)
-def generate_report(path: s.ReportPath, query: s.ReportQuery) -> Response:
-    """Generate the month's report: the body is the file, its SHA-256 in Repr-Digest."""
-    fmt = ReportFormat(query.format)
-    generated = reports().generate(current_caller().user_id, path.report_type, query.period, fmt)
-    response = file_response(generated.content, mimetype=fmt.mimetype, filename=generated.filename)
-    response.headers["X-Report-Id"] = str(generated.record.id)
-    return response
+def _report_routes(api: APIBlueprint, reports: RegulatoryReports) -> None:
+    @api.get("/reports", security=BEARER)
+    @require_permission(GENERATE)
+    def stored_reports(query: s.StoredReportsQuery) -> Response:
+        """The stored records of generated reports, newest first."""
+        page = reports.stored(
+            current_caller().user_id,
+            PageRequest(query.page, query.per_page),
+            report_type=query.type,
+            period=query.period,
+        )
+        return envelope.success([record_json(r) for r in page.items], meta=page.meta)
+
+    @api.get("/reports/<string:report_type>", security=BEARER)
+    @require_permission(GENERATE)
+    def generate_report(path: s.ReportPath, query: s.ReportQuery) -> Response:
+        """Generate the month's report: the body is the file, its SHA-256 in Repr-Digest."""
+        fmt = ReportFormat(query.format)
+        generated = reports.generate(current_caller().user_id, path.report_type, query.period, fmt)
+        response = file_response(generated.content, mimetype=fmt.mimetype, filename=generated.filename)
+        response.headers["X-Report-Id"] = str(generated.record.id)
+        return response

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from elcorp.compliance.application.legal_hold import LegalHolds
@@ -21,23 +21,7 @@ from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import API_V1, BEARER
 from elcorp.shared.interfaces.auth import current_caller, require_permission
 
-api = APIBlueprint(
-    "retention",
-    __name__,
-    url_prefix=API_V1,
-    abp_tags=[Tag(name="retention", description="retention policies, legal holds and purge evidence")],
-)
 READ, MANAGE = "privacy:read", "privacy:manage"
-
-
-def retention() -> Retention:
-    found: Retention = current_app.extensions["elcorp.retention"]
-    return found
-
-
-def legal_holds() -> LegalHolds:
-    found: LegalHolds = current_app.extensions["elcorp.legal_holds"]
-    return found
 
 
 def policy_json(p: RetentionPolicy) -> dict[str, Any]:
@@ -83,78 +67,86 @@ def run_json(r: PurgeRun) -> dict[str, Any]:
     }
 
 
-# -- retention policies ---------------------------------------------------------------------
-@api.get("/privacy/retention-policies", security=BEARER)
-@require_permission(READ)
-def list_policies() -> Response:
-    return envelope.success([policy_json(p) for p in retention().policies()])
-
-
-@api.put("/privacy/retention-policies/<category>", security=BEARER)
-@require_permission(MANAGE)
-def update_policy(path: s.PolicyPath, body: s.PolicyBody) -> Response:
-    policy = retention().update_policy(
-        current_caller().user_id,
-        path.category,
-        period_days=body.period_days,
-        disposal=None if body.disposal is None else PolicyDisposal(body.disposal),
-        description=body.description,
+def blueprint(retention: Retention, legal_holds: LegalHolds) -> APIBlueprint:
+    """The routes, closing over the services they call (built by the context's wiring)."""
+    api = APIBlueprint(
+        "retention",
+        __name__,
+        url_prefix=API_V1,
+        abp_tags=[Tag(name="retention", description="retention policies, legal holds and purge evidence")],
     )
-    return envelope.success(policy_json(policy))
+    _policy_and_hold_routes(api, retention, legal_holds)
+    _purge_routes(api, retention)
+    return api
 
 
-# -- legal holds ------------------------------------------------------------------------------
-@api.post("/privacy/legal-holds", security=BEARER)
-@require_permission(MANAGE)
-def place_hold(body: s.HoldBody) -> Response:
-    hold = legal_holds().place(
-        current_caller().user_id,
-        reason=body.reason,
-        subject_id=body.subject_id,
-        record_table=body.record_table,
-        record_id=body.record_id,
-    )
-    return envelope.success(hold_json(hold), status=201)
+def _policy_and_hold_routes(api: APIBlueprint, retention: Retention, legal_holds: LegalHolds) -> None:
+    # -- retention policies ---------------------------------------------------------------------
+    @api.get("/privacy/retention-policies", security=BEARER)
+    @require_permission(READ)
+    def list_policies() -> Response:
+        return envelope.success([policy_json(p) for p in retention.policies()])
+
+    @api.put("/privacy/retention-policies/<category>", security=BEARER)
+    @require_permission(MANAGE)
+    def update_policy(path: s.PolicyPath, body: s.PolicyBody) -> Response:
+        policy = retention.update_policy(
+            current_caller().user_id,
+            path.category,
+            period_days=body.period_days,
+            disposal=None if body.disposal is None else PolicyDisposal(body.disposal),
+            description=body.description,
+        )
+        return envelope.success(policy_json(policy))
+
+    # -- legal holds ------------------------------------------------------------------------------
+    @api.post("/privacy/legal-holds", security=BEARER)
+    @require_permission(MANAGE)
+    def place_hold(body: s.HoldBody) -> Response:
+        hold = legal_holds.place(
+            current_caller().user_id,
+            reason=body.reason,
+            subject_id=body.subject_id,
+            record_table=body.record_table,
+            record_id=body.record_id,
+        )
+        return envelope.success(hold_json(hold), status=201)
+
+    @api.get("/privacy/legal-holds", security=BEARER)
+    @require_permission(READ)
+    def list_holds(query: s.HoldQuery) -> Response:
+        page = legal_holds.page(
+            PageRequest(query.page, query.per_page), active=query.active, subject_id=query.subject_id
+        )
+        return envelope.success([hold_json(h) for h in page.items], meta=page.meta)
+
+    @api.get("/privacy/legal-holds/<uuid:hold_id>", security=BEARER)
+    @require_permission(READ)
+    def get_hold(path: s.HoldPath) -> Response:
+        return envelope.success(hold_json(legal_holds.get(path.hold_id)))
+
+    @api.post("/privacy/legal-holds/<uuid:hold_id>/release", security=BEARER)
+    @require_permission(MANAGE)
+    def release_hold(path: s.HoldPath, body: s.ReleaseBody) -> Response:
+        hold = legal_holds.release(current_caller().user_id, path.hold_id, reason=body.reason)
+        return envelope.success(hold_json(hold))
 
 
-@api.get("/privacy/legal-holds", security=BEARER)
-@require_permission(READ)
-def list_holds(query: s.HoldQuery) -> Response:
-    page = legal_holds().page(
-        PageRequest(query.page, query.per_page), active=query.active, subject_id=query.subject_id
-    )
-    return envelope.success([hold_json(h) for h in page.items], meta=page.meta)
+def _purge_routes(api: APIBlueprint, retention: Retention) -> None:
+    # -- purge runs -------------------------------------------------------------------------------
+    @api.post("/privacy/purge-runs", security=BEARER)
+    @require_permission(MANAGE)
+    def start_purge(body: s.PurgeBody) -> Response:
+        run = retention.purge(dry_run=body.dry_run, triggered_by=current_caller().user_id)
+        return envelope.success(run_json(run), status=201)
 
+    @api.get("/privacy/purge-runs", security=BEARER)
+    @require_permission(READ)
+    def list_runs(query: s.Paging) -> Response:
+        page = retention.runs(PageRequest(query.page, query.per_page))
+        return envelope.success([run_json(r) for r in page.items], meta=page.meta)
 
-@api.get("/privacy/legal-holds/<uuid:hold_id>", security=BEARER)
-@require_permission(READ)
-def get_hold(path: s.HoldPath) -> Response:
-    return envelope.success(hold_json(legal_holds().get(path.hold_id)))
-
-
-@api.post("/privacy/legal-holds/<uuid:hold_id>/release", security=BEARER)
-@require_permission(MANAGE)
-def release_hold(path: s.HoldPath, body: s.ReleaseBody) -> Response:
-    hold = legal_holds().release(current_caller().user_id, path.hold_id, reason=body.reason)
-    return envelope.success(hold_json(hold))
-
-
-# -- purge runs -------------------------------------------------------------------------------
-@api.post("/privacy/purge-runs", security=BEARER)
-@require_permission(MANAGE)
-def start_purge(body: s.PurgeBody) -> Response:
-    run = retention().purge(dry_run=body.dry_run, triggered_by=current_caller().user_id)
-    return envelope.success(run_json(run), status=201)
-
-
-@api.get("/privacy/purge-runs", security=BEARER)
-@require_permission(READ)
-def list_runs(query: s.Paging) -> Response:
-    page = retention().runs(PageRequest(query.page, query.per_page))
-    return envelope.success([run_json(r) for r in page.items], meta=page.meta)
-
-
-@api.get("/privacy/purge-runs/<uuid:run_id>", security=BEARER)
-@require_permission(READ)
-def get_run(path: s.RunPath) -> Response:
-    return envelope.success(run_json(retention().run(path.run_id)))
+    @api.get("/privacy/purge-runs/<uuid:run_id>", security=BEARER)
+    @require_permission(READ)
+    def get_run(path: s.RunPath) -> Response:
+        return envelope.success(run_json(retention.run(path.run_id)))

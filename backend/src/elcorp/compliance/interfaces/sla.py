@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from elcorp.compliance.application.sla import CaseQuery, SlaReport, SlaTracking, policy_json
@@ -21,19 +21,8 @@ from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import API_V1, BEARER
 from elcorp.shared.interfaces.auth import current_caller, require_permission
 
-api = APIBlueprint(
-    "sla",
-    __name__,
-    url_prefix=API_V1,
-    abp_tags=[Tag(name="sla", description="SLA policies, tracked cases and the SLA report")],
-)
 READ, MANAGE = "sla:read", "sla:manage"
 CASE = "/sla/cases/<case_type>/<uuid:case_id>"
-
-
-def tracking() -> SlaTracking:
-    found: SlaTracking = current_app.extensions["elcorp.sla"]
-    return found
 
 
 def _minutes(value: timedelta) -> int:
@@ -112,75 +101,84 @@ def report_json(report: SlaReport) -> dict[str, Any]:
     }
 
 
-# -- policies ------------------------------------------------------------------------------
-@api.get("/sla/policies", security=BEARER)
-@require_permission(READ)
-def list_policies() -> Response:
-    found = tracking().policies()
-    return envelope.success([policy_json(p) for p in found], meta={"total": len(found)})
-
-
-@api.post("/sla/policies", security=BEARER)
-@require_permission(MANAGE)
-def create_policy(body: s.PolicyBody) -> Response:
-    fields = body.model_dump()
-    fields.update(
-        case_type=CaseType(body.case_type), clock=ClockKind(body.clock), pause_on=tuple(body.pause_on)
+def blueprint(tracking: SlaTracking) -> APIBlueprint:
+    """The routes, closing over the services they call (built by the context's wiring)."""
+    api = APIBlueprint(
+        "sla",
+        __name__,
+        url_prefix=API_V1,
+        abp_tags=[Tag(name="sla", description="SLA policies, tracked cases and the SLA report")],
     )
-    created = tracking().create_policy(current_caller().user_id, fields)
-    return envelope.success(policy_json(created), status=201)
+    _policy_and_case_routes(api, tracking)
+    _resume_and_report_routes(api, tracking)
+    return api
 
 
-@api.put("/sla/policies/<uuid:policy_id>", security=BEARER)
-@require_permission(MANAGE)
-def update_policy(path: s.PolicyPath, body: s.PolicyUpdateBody) -> Response:
-    fields = body.model_dump(exclude_unset=True)
-    if "clock" in fields:
-        fields["clock"] = ClockKind(fields["clock"])
-    if "pause_on" in fields:
-        fields["pause_on"] = tuple(fields["pause_on"] or ())
-    changed = tracking().update_policy(current_caller().user_id, path.policy_id, fields)
-    return envelope.success(policy_json(changed))
+def _policy_and_case_routes(api: APIBlueprint, tracking: SlaTracking) -> None:
+    # -- policies ------------------------------------------------------------------------------
+    @api.get("/sla/policies", security=BEARER)
+    @require_permission(READ)
+    def list_policies() -> Response:
+        found = tracking.policies()
+        return envelope.success([policy_json(p) for p in found], meta={"total": len(found)})
 
-
-# -- cases ---------------------------------------------------------------------------------
-@api.get("/sla/cases", security=BEARER)
-@require_permission(READ)
-def list_cases(query: s.CasesQuery) -> Response:
-    page = tracking().cases(
-        CaseQuery(
-            page=PageRequest(query.page, query.per_page),
-            state=query.state,
-            case_type=None if query.case_type is None else CaseType(query.case_type),
+    @api.post("/sla/policies", security=BEARER)
+    @require_permission(MANAGE)
+    def create_policy(body: s.PolicyBody) -> Response:
+        fields = body.model_dump()
+        fields.update(
+            case_type=CaseType(body.case_type), clock=ClockKind(body.clock), pause_on=tuple(body.pause_on)
         )
-    )
-    return envelope.success([state_json(x) for x in page.items], meta=page.meta)
+        created = tracking.create_policy(current_caller().user_id, fields)
+        return envelope.success(policy_json(created), status=201)
+
+    @api.put("/sla/policies/<uuid:policy_id>", security=BEARER)
+    @require_permission(MANAGE)
+    def update_policy(path: s.PolicyPath, body: s.PolicyUpdateBody) -> Response:
+        fields = body.model_dump(exclude_unset=True)
+        if "clock" in fields:
+            fields["clock"] = ClockKind(fields["clock"])
+        if "pause_on" in fields:
+            fields["pause_on"] = tuple(fields["pause_on"] or ())
+        changed = tracking.update_policy(current_caller().user_id, path.policy_id, fields)
+        return envelope.success(policy_json(changed))
+
+    # -- cases ---------------------------------------------------------------------------------
+    @api.get("/sla/cases", security=BEARER)
+    @require_permission(READ)
+    def list_cases(query: s.CasesQuery) -> Response:
+        page = tracking.cases(
+            CaseQuery(
+                page=PageRequest(query.page, query.per_page),
+                state=query.state,
+                case_type=None if query.case_type is None else CaseType(query.case_type),
+            )
+        )
+        return envelope.success([state_json(x) for x in page.items], meta=page.meta)
+
+    @api.get(CASE, security=BEARER)
+    @require_permission(READ)
+    def one_case(path: s.CasePath) -> Response:
+        state = tracking.state(CaseType(path.case_type), path.case_id)
+        return envelope.success(state_json(state, history=True))
+
+    @api.post(CASE + "/pause", security=BEARER)
+    @require_permission(READ)
+    def pause_case(path: s.CasePath, body: s.PauseBody) -> Response:
+        state = tracking.pause(current_caller().user_id, CaseType(path.case_type), path.case_id, body.reason)
+        return envelope.success(state_json(state, history=True))
 
 
-@api.get(CASE, security=BEARER)
-@require_permission(READ)
-def one_case(path: s.CasePath) -> Response:
-    state = tracking().state(CaseType(path.case_type), path.case_id)
-    return envelope.success(state_json(state, history=True))
+def _resume_and_report_routes(api: APIBlueprint, tracking: SlaTracking) -> None:
+    @api.post(CASE + "/resume", security=BEARER)
+    @require_permission(READ)
+    def resume_case(path: s.CasePath) -> Response:
+        state = tracking.resume(current_caller().user_id, CaseType(path.case_type), path.case_id)
+        return envelope.success(state_json(state, history=True))
 
-
-@api.post(CASE + "/pause", security=BEARER)
-@require_permission(READ)
-def pause_case(path: s.CasePath, body: s.PauseBody) -> Response:
-    state = tracking().pause(current_caller().user_id, CaseType(path.case_type), path.case_id, body.reason)
-    return envelope.success(state_json(state, history=True))
-
-
-@api.post(CASE + "/resume", security=BEARER)
-@require_permission(READ)
-def resume_case(path: s.CasePath) -> Response:
-    state = tracking().resume(current_caller().user_id, CaseType(path.case_type), path.case_id)
-    return envelope.success(state_json(state, history=True))
-
-
-# -- the report ----------------------------------------------------------------------------
-@api.get("/sla/report", security=BEARER)
-@require_permission(READ)
-def sla_report(query: s.ReportQuery) -> Response:
-    start, end = month_bounds(query.period)
-    return envelope.success(report_json(tracking().report(start, end)), meta={"period": query.period})
+    # -- the report ----------------------------------------------------------------------------
+    @api.get("/sla/report", security=BEARER)
+    @require_permission(READ)
+    def sla_report(query: s.ReportQuery) -> Response:
+        start, end = month_bounds(query.period)
+        return envelope.success(report_json(tracking.report(start, end)), meta={"period": query.period})

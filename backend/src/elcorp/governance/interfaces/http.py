@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, request
+from flask_openapi3 import APIBlueprint
 
 from elcorp.governance.application.policies import PolicyAdministration
 from elcorp.governance.application.ports import StoredPolicy
@@ -35,22 +36,6 @@ for _method, _path in (
     ("put", "/users/{user_id}/roles"),
 ):
     document_header(_method, API_V1 + _path, EMERGENCY_PARAMETER)
-
-api = context_blueprint(
-    "governance",
-    "roles and permissions (RBAC), policies (PBAC), organizations and teams, service- "
-    "request workflows with approval chains",
-)
-
-
-def roles() -> RoleAdministration:
-    found: RoleAdministration = current_app.extensions["elcorp.roles"]
-    return found
-
-
-def policies() -> PolicyAdministration:
-    found: PolicyAdministration = current_app.extensions["elcorp.policies"]
-    return found
 
 
 def emergency_reason() -> str | None:
@@ -89,76 +74,6 @@ def group_json(group: CatalogueGroup) -> dict[str, Any]:
     }
 
 
-# -- roles --------------------------------------------------------------------------------
-@api.get("/roles", security=BEARER)
-@require_permission("role:manage")
-def list_roles() -> Response:
-    found = roles().list_roles()
-    return envelope.success([role_json(r) for r in found], meta={"total": len(found)})
-
-
-@api.post("/roles", security=BEARER)
-@require_permission("role:manage")
-def create_role(body: s.CreateRoleBody) -> Response:
-    role = roles().create_role(
-        current_caller().user_id,
-        name=body.name,
-        description=body.description,
-        permissions=body.permissions,
-        scopes=scopes_of(body.scopes),
-        emergency_reason=emergency_reason(),
-    )
-    return envelope.success(role_json(role), status=201)
-
-
-@api.get("/roles/<uuid:role_id>", security=BEARER)
-@require_permission("role:manage")
-def get_role(path: s.RolePath) -> Response:
-    return envelope.success(role_json(roles().get_role(path.role_id)))
-
-
-@api.patch("/roles/<uuid:role_id>", security=BEARER)
-@require_permission("role:manage")
-def update_role(path: s.RolePath, body: s.UpdateRoleBody) -> Response:
-    role = roles().update_role(
-        current_caller().user_id,
-        path.role_id,
-        name=body.name,
-        description=body.description,
-        description_set="description" in body.model_fields_set,
-        permissions=body.permissions,
-        scopes=scopes_of(body.scopes),
-        emergency_reason=emergency_reason(),
-    )
-    return envelope.success(role_json(role))
-
-
-@api.delete("/roles/<uuid:role_id>", security=BEARER)
-@require_permission("role:manage")
-def delete_role(path: s.RolePath) -> Response:
-    roles().delete_role(current_caller().user_id, path.role_id, emergency_reason=emergency_reason())
-    return envelope.success({"deleted": True, "id": str(path.role_id)})
-
-
-# -- the catalogue and assignments --------------------------------------------------------
-@api.get("/permissions", security=BEARER)
-@require_permission("role:manage")
-def permission_catalogue() -> Response:
-    groups = roles().catalogue()
-    return envelope.success(
-        [group_json(g) for g in groups], meta={"total": sum(len(g.permissions) for g in groups)}
-    )
-
-
-@api.put("/users/<uuid:user_id>/roles", security=BEARER)
-@require_permission("role:manage")
-def assign_roles(path: s.UserPath, body: s.AssignRolesBody) -> Response:
-    assigned = roles().assign_roles(
-        current_caller().user_id, path.user_id, body.roles, emergency_reason=emergency_reason()
-    )
-    return envelope.success({"user_id": str(path.user_id), "roles": assigned})
-
-
 # -- policies (PBAC) ----------------------------------------------------------------------
 def policy_json(policy: StoredPolicy) -> dict[str, Any]:
     return {
@@ -172,48 +87,128 @@ def policy_json(policy: StoredPolicy) -> dict[str, Any]:
     }
 
 
-@api.get("/policies", security=BEARER)
-@require_permission("policy:manage")
-def list_policies() -> Response:
-    found = policies().list_policies()
-    return envelope.success([policy_json(p) for p in found], meta={"total": len(found)})
-
-
-@api.post("/policies/evaluate", security=BEARER)
-@require_permission("policy:manage")
-def evaluate_policies(body: s.EvaluateBody) -> Response:
-    given = body.resource
-    resource = Resource(
-        type=given.type,
-        id=given.id,
-        owner_id=given.owner_id,
-        organization_id=given.organization_id,
-        classification=Classification(given.classification),
-        maker_id=given.maker_id,
-        amount=None if given.amount is None else Decimal(given.amount),
-        currency=given.currency,
+def blueprint(roles: RoleAdministration, policies: PolicyAdministration) -> APIBlueprint:
+    """The routes, closing over the services they call (built by the context's wiring)."""
+    api = context_blueprint(
+        "governance",
+        "roles and permissions (RBAC), policies (PBAC), organizations and teams, service- "
+        "request workflows with approval chains",
     )
-    evaluation = policies().evaluate(
-        current_caller().user_id,
-        user_id=body.user_id,
-        action=body.action,
-        resource=resource,
-        at=body.at,
-        emergency_reason=body.emergency_reason,
-    )
-    return envelope.success(evaluation.to_dict())
+    _role_routes(api, roles)
+    _assignment_and_policy_routes(api, roles, policies)
+    _policy_update_routes(api, policies)
+    return api
 
 
-@api.get("/policies/<name>", security=BEARER)
-@require_permission("policy:manage")
-def get_policy(path: s.PolicyPath) -> Response:
-    return envelope.success(policy_json(policies().get_policy(path.name)))
+def _role_routes(api: APIBlueprint, roles: RoleAdministration) -> None:
+    # -- roles --------------------------------------------------------------------------------
+    @api.get("/roles", security=BEARER)
+    @require_permission("role:manage")
+    def list_roles() -> Response:
+        found = roles.list_roles()
+        return envelope.success([role_json(r) for r in found], meta={"total": len(found)})
+
+    @api.post("/roles", security=BEARER)
+    @require_permission("role:manage")
+    def create_role(body: s.CreateRoleBody) -> Response:
+        role = roles.create_role(
+            current_caller().user_id,
+            name=body.name,
+            description=body.description,
+            permissions=body.permissions,
+            scopes=scopes_of(body.scopes),
+            emergency_reason=emergency_reason(),
+        )
+        return envelope.success(role_json(role), status=201)
+
+    @api.get("/roles/<uuid:role_id>", security=BEARER)
+    @require_permission("role:manage")
+    def get_role(path: s.RolePath) -> Response:
+        return envelope.success(role_json(roles.get_role(path.role_id)))
+
+    @api.patch("/roles/<uuid:role_id>", security=BEARER)
+    @require_permission("role:manage")
+    def update_role(path: s.RolePath, body: s.UpdateRoleBody) -> Response:
+        role = roles.update_role(
+            current_caller().user_id,
+            path.role_id,
+            name=body.name,
+            description=body.description,
+            description_set="description" in body.model_fields_set,
+            permissions=body.permissions,
+            scopes=scopes_of(body.scopes),
+            emergency_reason=emergency_reason(),
+        )
+        return envelope.success(role_json(role))
+
+    @api.delete("/roles/<uuid:role_id>", security=BEARER)
+    @require_permission("role:manage")
+    def delete_role(path: s.RolePath) -> Response:
+        roles.delete_role(current_caller().user_id, path.role_id, emergency_reason=emergency_reason())
+        return envelope.success({"deleted": True, "id": str(path.role_id)})
 
 
-@api.put("/policies/<name>", security=BEARER)
-@require_permission("policy:manage")
-def update_policy(path: s.PolicyPath, body: s.UpdatePolicyBody) -> Response:
-    policy = policies().update_policy(
-        current_caller().user_id, path.name, enabled=body.enabled, params=body.params
-    )
-    return envelope.success(policy_json(policy))
+def _assignment_and_policy_routes(
+    api: APIBlueprint, roles: RoleAdministration, policies: PolicyAdministration
+) -> None:
+    # -- the catalogue and assignments --------------------------------------------------------
+    @api.get("/permissions", security=BEARER)
+    @require_permission("role:manage")
+    def permission_catalogue() -> Response:
+        groups = roles.catalogue()
+        return envelope.success(
+            [group_json(g) for g in groups], meta={"total": sum(len(g.permissions) for g in groups)}
+        )
+
+    @api.put("/users/<uuid:user_id>/roles", security=BEARER)
+    @require_permission("role:manage")
+    def assign_roles(path: s.UserPath, body: s.AssignRolesBody) -> Response:
+        assigned = roles.assign_roles(
+            current_caller().user_id, path.user_id, body.roles, emergency_reason=emergency_reason()
+        )
+        return envelope.success({"user_id": str(path.user_id), "roles": assigned})
+
+    @api.get("/policies", security=BEARER)
+    @require_permission("policy:manage")
+    def list_policies() -> Response:
+        found = policies.list_policies()
+        return envelope.success([policy_json(p) for p in found], meta={"total": len(found)})
+
+    @api.post("/policies/evaluate", security=BEARER)
+    @require_permission("policy:manage")
+    def evaluate_policies(body: s.EvaluateBody) -> Response:
+        given = body.resource
+        resource = Resource(
+            type=given.type,
+            id=given.id,
+            owner_id=given.owner_id,
+            organization_id=given.organization_id,
+            classification=Classification(given.classification),
+            maker_id=given.maker_id,
+            amount=None if given.amount is None else Decimal(given.amount),
+            currency=given.currency,
+        )
+        evaluation = policies.evaluate(
+            current_caller().user_id,
+            user_id=body.user_id,
+            action=body.action,
+            resource=resource,
+            at=body.at,
+            emergency_reason=body.emergency_reason,
+        )
+        return envelope.success(evaluation.to_dict())
+
+    @api.get("/policies/<name>", security=BEARER)
+    @require_permission("policy:manage")
+    def get_policy(path: s.PolicyPath) -> Response:
+        return envelope.success(policy_json(policies.get_policy(path.name)))
+
+
+def _policy_update_routes(api: APIBlueprint, policies: PolicyAdministration) -> None:
+    @api.put("/policies/<name>", security=BEARER)
+    @require_permission("policy:manage")
+    def update_policy(path: s.PolicyPath, body: s.UpdatePolicyBody) -> Response:
+        policy = policies.update_policy(
+            current_caller().user_id, path.name, enabled=body.enabled, params=body.params
+        )
+        return envelope.success(policy_json(policy))

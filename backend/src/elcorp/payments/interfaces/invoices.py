@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask_openapi3 import APIBlueprint, Tag
 
 from elcorp.payments.application.invoices import InvoiceService
@@ -20,12 +20,6 @@ from elcorp.shared.interfaces.api import API_V1, BEARER, IDEMPOTENCY_KEY_PARAMET
 from elcorp.shared.interfaces.auth import authenticated, current_caller, require_permission
 from elcorp.shared.interfaces.downloads import file_response
 
-api = APIBlueprint(
-    "invoices",
-    __name__,
-    url_prefix=API_V1,
-    abp_tags=[Tag(name="invoices", description="VAT invoices, credit notes and receipts (PDF)")],
-)
 document_header("post", API_V1 + "/invoices/{invoice_id}/pay", IDEMPOTENCY_KEY_PARAMETER)
 document_header(
     "post",
@@ -37,11 +31,6 @@ document_header(
     },
 )
 OPEN = (InvoiceStatus.DRAFT.value, InvoiceStatus.ISSUED.value)  # still to be paid
-
-
-def invoices() -> InvoiceService:
-    found: InvoiceService = current_app.extensions["elcorp.invoices"]
-    return found
 
 
 def _line_json(line: DocumentLine, currency: str) -> dict[str, str]:
@@ -131,124 +120,133 @@ def _lines(body: list[s.LineBody]) -> list[tuple[str, str, str]]:
     return [(line.description, line.quantity, line.unit_price) for line in body]
 
 
-# -- issuers ------------------------------------------------------------------------------
-@api.get("/invoice-issuers", security=BEARER)
-@require_permission("invoice:create")
-def list_issuers() -> Response:
-    found = invoices().issuers(current_caller().user_id)
-    return envelope.success([issuer_json(i) for i in found], meta={"total": len(found)})
-
-
-@api.post("/invoice-issuers", security=BEARER)
-@require_permission("invoice:manage")
-def create_issuer(body: s.IssuerBody) -> Response:
-    issuer = invoices().add_issuer(
-        current_caller().user_id,
-        name=body.name,
-        address=body.address,
-        vat_number=body.vat_number,
-        owner_id=body.owner_id,
+def blueprint(invoices: InvoiceService) -> APIBlueprint:
+    """The routes, closing over the services they call (built by the context's wiring)."""
+    api = APIBlueprint(
+        "invoices",
+        __name__,
+        url_prefix=API_V1,
+        abp_tags=[Tag(name="invoices", description="VAT invoices, credit notes and receipts (PDF)")],
     )
-    return envelope.success(issuer_json(issuer), status=201)
+    _issuer_and_invoice_routes(api, invoices)
+    _invoice_action_routes(api, invoices)
+    _receipt_routes(api, invoices)
+    return api
 
 
-# -- invoices -----------------------------------------------------------------------------
-@api.post("/invoices", security=BEARER)
-@require_permission("invoice:create")
-def create_invoice(body: s.InvoiceBody) -> Response:
-    draft = invoices().create(
-        current_caller().user_id,
-        payer_id=body.payer_id,
-        currency=body.currency,
-        lines=list(_lines(body.lines)),
-        due_date=body.due_date,
-        issuer_id=body.issuer_id,
-        payer_address=body.payer_address,
-        payer_vat_number=body.payer_vat_number,
-    )
-    return envelope.success(invoice_json(draft, []), status=201)
+def _issuer_and_invoice_routes(api: APIBlueprint, invoices: InvoiceService) -> None:
+    # -- issuers ------------------------------------------------------------------------------
+    @api.get("/invoice-issuers", security=BEARER)
+    @require_permission("invoice:create")
+    def list_issuers() -> Response:
+        found = invoices.issuers(current_caller().user_id)
+        return envelope.success([issuer_json(i) for i in found], meta={"total": len(found)})
+
+    @api.post("/invoice-issuers", security=BEARER)
+    @require_permission("invoice:manage")
+    def create_issuer(body: s.IssuerBody) -> Response:
+        issuer = invoices.add_issuer(
+            current_caller().user_id,
+            name=body.name,
+            address=body.address,
+            vat_number=body.vat_number,
+            owner_id=body.owner_id,
+        )
+        return envelope.success(issuer_json(issuer), status=201)
+
+    # -- invoices -----------------------------------------------------------------------------
+    @api.post("/invoices", security=BEARER)
+    @require_permission("invoice:create")
+    def create_invoice(body: s.InvoiceBody) -> Response:
+        draft = invoices.create(
+            current_caller().user_id,
+            payer_id=body.payer_id,
+            currency=body.currency,
+            lines=list(_lines(body.lines)),
+            due_date=body.due_date,
+            issuer_id=body.issuer_id,
+            payer_address=body.payer_address,
+            payer_vat_number=body.payer_vat_number,
+        )
+        return envelope.success(invoice_json(draft, []), status=201)
+
+    @api.get("/invoices", security=BEARER)
+    @require_permission("invoice:read")
+    def list_invoices(query: s.InvoiceQuery) -> Response:
+        where = InvoiceFilter(issuer_id=query.issuer_id, status=query.status)
+        found, total = invoices.search(
+            current_caller().user_id, where, page=query.page, per_page=query.per_page
+        )
+        return envelope.success(
+            [invoice_json(i) for i in found],
+            meta={"page": query.page, "per_page": query.per_page, "total": total},
+        )
+
+    @api.get("/invoices/<uuid:invoice_id>", security=BEARER)
+    @require_permission("invoice:read")
+    def get_invoice(path: s.InvoicePath) -> Response:
+        found, notes = invoices.get(current_caller().user_id, path.invoice_id)
+        return envelope.success(invoice_json(found, notes))
 
 
-@api.get("/invoices", security=BEARER)
-@require_permission("invoice:read")
-def list_invoices(query: s.InvoiceQuery) -> Response:
-    where = InvoiceFilter(issuer_id=query.issuer_id, status=query.status)
-    found, total = invoices().search(
-        current_caller().user_id, where, page=query.page, per_page=query.per_page
-    )
-    return envelope.success(
-        [invoice_json(i) for i in found],
-        meta={"page": query.page, "per_page": query.per_page, "total": total},
-    )
+def _invoice_action_routes(api: APIBlueprint, invoices: InvoiceService) -> None:
+    @api.post("/invoices/<uuid:invoice_id>/issue", security=BEARER)
+    @require_permission("invoice:manage")
+    def issue_invoice(path: s.InvoicePath) -> Response:
+        issued = invoices.issue(current_caller().user_id, path.invoice_id)
+        return envelope.success(invoice_json(issued))
+
+    @api.post("/invoices/<uuid:invoice_id>/void", security=BEARER)
+    @require_permission("invoice:manage")
+    def void_invoice(path: s.InvoicePath, body: s.VoidBody) -> Response:
+        voided = invoices.void(current_caller().user_id, path.invoice_id, body.reason)
+        return envelope.success(invoice_json(voided))
+
+    @api.post("/invoices/<uuid:invoice_id>/pay", security=BEARER)
+    @require_permission("payment:create")
+    def pay_invoice(path: s.InvoicePath) -> Response:
+        """The payer pays what is due from their wallet in the invoice's currency (idempotent)."""
+        payment = invoices.pay(
+            current_caller().user_id, path.invoice_id, key=request.headers.get(IDEMPOTENCY_HEADER)
+        )
+        data = {**invoice_json(payment.invoice), "transaction": movement_json(payment.movement.data)}
+        response = envelope.success(data, status=payment.movement.status_code)
+        if payment.movement.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return response
+
+    @api.post("/invoices/<uuid:invoice_id>/credit-notes", security=BEARER)
+    @require_permission("invoice:manage")
+    def credit_invoice(path: s.InvoicePath, body: s.CreditNoteBody) -> Response:
+        credit = invoices.credit(
+            current_caller().user_id,
+            path.invoice_id,
+            lines=list(_lines(body.lines)),
+            reason=body.reason,
+            key=request.headers.get(IDEMPOTENCY_HEADER),
+        )
+        found, _ = invoices.get(current_caller().user_id, path.invoice_id)
+        data = {
+            **credit_note_json(credit.note, found.currency),
+            "invoice": invoice_json(found),
+            "refund": None if credit.refund is None else movement_json(credit.refund.data),
+        }
+        response = envelope.success(data, status=201)
+        if credit.refund is not None and credit.refund.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return response
+
+    # -- documents ----------------------------------------------------------------------------
+    @api.get("/invoices/<uuid:invoice_id>/pdf", security=BEARER)
+    @require_permission("invoice:read")
+    def invoice_pdf(path: s.InvoicePath) -> Response:
+        found, body = invoices.pdf(current_caller().user_id, path.invoice_id)
+        return file_response(body, mimetype="application/pdf", filename=f"{found.number}.pdf")
 
 
-@api.get("/invoices/<uuid:invoice_id>", security=BEARER)
-@require_permission("invoice:read")
-def get_invoice(path: s.InvoicePath) -> Response:
-    found, notes = invoices().get(current_caller().user_id, path.invoice_id)
-    return envelope.success(invoice_json(found, notes))
-
-
-@api.post("/invoices/<uuid:invoice_id>/issue", security=BEARER)
-@require_permission("invoice:manage")
-def issue_invoice(path: s.InvoicePath) -> Response:
-    issued = invoices().issue(current_caller().user_id, path.invoice_id)
-    return envelope.success(invoice_json(issued))
-
-
-@api.post("/invoices/<uuid:invoice_id>/void", security=BEARER)
-@require_permission("invoice:manage")
-def void_invoice(path: s.InvoicePath, body: s.VoidBody) -> Response:
-    voided = invoices().void(current_caller().user_id, path.invoice_id, body.reason)
-    return envelope.success(invoice_json(voided))
-
-
-@api.post("/invoices/<uuid:invoice_id>/pay", security=BEARER)
-@require_permission("payment:create")
-def pay_invoice(path: s.InvoicePath) -> Response:
-    """The payer pays what is due from their wallet in the invoice's currency (idempotent)."""
-    payment = invoices().pay(
-        current_caller().user_id, path.invoice_id, key=request.headers.get(IDEMPOTENCY_HEADER)
-    )
-    data = {**invoice_json(payment.invoice), "transaction": movement_json(payment.movement.data)}
-    response = envelope.success(data, status=payment.movement.status_code)
-    if payment.movement.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return response
-
-
-@api.post("/invoices/<uuid:invoice_id>/credit-notes", security=BEARER)
-@require_permission("invoice:manage")
-def credit_invoice(path: s.InvoicePath, body: s.CreditNoteBody) -> Response:
-    credit = invoices().credit(
-        current_caller().user_id,
-        path.invoice_id,
-        lines=list(_lines(body.lines)),
-        reason=body.reason,
-        key=request.headers.get(IDEMPOTENCY_HEADER),
-    )
-    found, _ = invoices().get(current_caller().user_id, path.invoice_id)
-    data = {
-        **credit_note_json(credit.note, found.currency),
-        "invoice": invoice_json(found),
-        "refund": None if credit.refund is None else movement_json(credit.refund.data),
-    }
-    response = envelope.success(data, status=201)
-    if credit.refund is not None and credit.refund.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return response
-
-
-# -- documents ----------------------------------------------------------------------------
-@api.get("/invoices/<uuid:invoice_id>/pdf", security=BEARER)
-@require_permission("invoice:read")
-def invoice_pdf(path: s.InvoicePath) -> Response:
-    found, body = invoices().pdf(current_caller().user_id, path.invoice_id)
-    return file_response(body, mimetype="application/pdf", filename=f"{found.number}.pdf")
-
-
-@api.get("/transactions/<uuid:transaction_id>/receipt", security=BEARER)
-@authenticated
-def receipt_pdf(path: s.ReceiptPath) -> Response:
-    found, body = invoices().receipt_pdf(current_caller().user_id, path.transaction_id)
-    return file_response(body, mimetype="application/pdf", filename=f"{found.number}.pdf")
+def _receipt_routes(api: APIBlueprint, invoices: InvoiceService) -> None:
+    @api.get("/transactions/<uuid:transaction_id>/receipt", security=BEARER)
+    @authenticated
+    def receipt_pdf(path: s.ReceiptPath) -> Response:
+        found, body = invoices.receipt_pdf(current_caller().user_id, path.transaction_id)
+        return file_response(body, mimetype="application/pdf", filename=f"{found.number}.pdf")

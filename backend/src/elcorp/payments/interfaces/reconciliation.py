@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from elcorp.payments.application.reconciliation import ReconciliationRun, Reconciliations, StatementFile
@@ -17,18 +17,7 @@ from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import API_V1, BEARER
 from elcorp.shared.interfaces.auth import current_caller, require_permission
 
-api = APIBlueprint(
-    "reconciliation",
-    __name__,
-    url_prefix=API_V1,
-    abp_tags=[Tag(name="reconciliation", description="bank reconciliation runs and settlement batches")],
-)
 RECONCILE = "payment:reconcile"
-
-
-def reconciliations() -> Reconciliations:
-    found: Reconciliations = current_app.extensions["elcorp.reconciliation"]
-    return found
 
 
 def line_json(line: StatementLine) -> dict[str, Any]:
@@ -85,30 +74,40 @@ def run_json(run: ReconciliationRun) -> dict[str, Any]:
     return data
 
 
-@api.post("/reconciliation/runs", security=BEARER)
-@require_permission(RECONCILE)
-def create_run(form: s.StatementForm) -> Response:
-    upload = form.file
-    statement = (
-        None
-        if upload is None
-        else StatementFile(upload.stream.read(), upload.filename, upload.mimetype or upload.content_type)
+def blueprint(reconciliations: Reconciliations) -> APIBlueprint:
+    """The routes, closing over the services they call (built by the context's wiring)."""
+    api = APIBlueprint(
+        "reconciliation",
+        __name__,
+        url_prefix=API_V1,
+        abp_tags=[Tag(name="reconciliation", description="bank reconciliation runs and settlement batches")],
     )
-    run = reconciliations().run(current_caller().user_id, statement)
-    return envelope.success(run_json(run), status=201)
+    _run_routes(api, reconciliations)
+    return api
 
 
-create_run.view.accepts_multipart = True  # type: ignore[attr-defined,unused-ignore]
+def _run_routes(api: APIBlueprint, reconciliations: Reconciliations) -> None:
+    @api.post("/reconciliation/runs", security=BEARER)
+    @require_permission(RECONCILE)
+    def create_run(form: s.StatementForm) -> Response:
+        upload = form.file
+        statement = (
+            None
+            if upload is None
+            else StatementFile(upload.stream.read(), upload.filename, upload.mimetype or upload.content_type)
+        )
+        run = reconciliations.run(current_caller().user_id, statement)
+        return envelope.success(run_json(run), status=201)
 
+    create_run.view.accepts_multipart = True  # type: ignore[attr-defined,unused-ignore]
 
-@api.get("/reconciliation/runs", security=BEARER)
-@require_permission(RECONCILE)
-def list_runs(query: s.Paging) -> Response:
-    page = reconciliations().runs(current_caller().user_id, PageRequest(query.page, query.per_page))
-    return envelope.success([run_json(r) for r in page.items], meta=page.meta)
+    @api.get("/reconciliation/runs", security=BEARER)
+    @require_permission(RECONCILE)
+    def list_runs(query: s.Paging) -> Response:
+        page = reconciliations.runs(current_caller().user_id, PageRequest(query.page, query.per_page))
+        return envelope.success([run_json(r) for r in page.items], meta=page.meta)
 
-
-@api.get("/reconciliation/runs/<uuid:run_id>", security=BEARER)
-@require_permission(RECONCILE)
-def get_run(path: s.RunPath) -> Response:
-    return envelope.success(run_json(reconciliations().get(current_caller().user_id, path.run_id)))
+    @api.get("/reconciliation/runs/<uuid:run_id>", security=BEARER)
+    @require_permission(RECONCILE)
+    def get_run(path: s.RunPath) -> Response:
+        return envelope.success(run_json(reconciliations.get(current_caller().user_id, path.run_id)))

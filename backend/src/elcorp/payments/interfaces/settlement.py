@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from elcorp.payments.application.settlement import (
@@ -26,19 +26,8 @@ from elcorp.shared.interfaces.api import API_V1, BEARER
 from elcorp.shared.interfaces.auth import current_caller, require_permission
 from elcorp.shared.interfaces.downloads import file_response
 
-api = APIBlueprint(
-    "settlement",
-    __name__,
-    url_prefix=API_V1,
-    abp_tags=[Tag(name="settlement", description="daily settlement batches per currency, CSV export")],
-)
 SETTLE = "payment:reconcile"
 EXPORT_COLUMNS = ("transaction_id", "type", "amount", "currency", "completed_at", "reference", "count")
-
-
-def settlement() -> Settlement:
-    found: Settlement = current_app.extensions["elcorp.settlement"]
-    return found
 
 
 def batch_json(batch: SettlementBatch) -> dict[str, Any]:
@@ -83,30 +72,40 @@ def export_csv(export: BatchExport) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-@api.post("/settlement/batches/close", security=BEARER)
-@require_permission(SETTLE)
-def close_batch(body: s.CloseBody) -> Response:
-    closing = settlement().close(current_caller().user_id, body.date, body.currency)
-    return envelope.success(batch_json(closing.batch), status=201 if closing.closed_now else 200)
+def blueprint(settlement: Settlement) -> APIBlueprint:
+    """The routes, closing over the services they call (built by the context's wiring)."""
+    api = APIBlueprint(
+        "settlement",
+        __name__,
+        url_prefix=API_V1,
+        abp_tags=[Tag(name="settlement", description="daily settlement batches per currency, CSV export")],
+    )
+    _batch_routes(api, settlement)
+    return api
 
 
-@api.get("/settlement/batches", security=BEARER)
-@require_permission(SETTLE)
-def list_batches(query: s.BatchQuery) -> Response:
-    where = SettlementFilter(query.currency, query.status, query.date_from, query.date_to)
-    page = settlement().batches(current_caller().user_id, where, PageRequest(query.page, query.per_page))
-    return envelope.success([batch_json(b) for b in page.items], meta=page.meta)
+def _batch_routes(api: APIBlueprint, settlement: Settlement) -> None:
+    @api.post("/settlement/batches/close", security=BEARER)
+    @require_permission(SETTLE)
+    def close_batch(body: s.CloseBody) -> Response:
+        closing = settlement.close(current_caller().user_id, body.date, body.currency)
+        return envelope.success(batch_json(closing.batch), status=201 if closing.closed_now else 200)
 
+    @api.get("/settlement/batches", security=BEARER)
+    @require_permission(SETTLE)
+    def list_batches(query: s.BatchQuery) -> Response:
+        where = SettlementFilter(query.currency, query.status, query.date_from, query.date_to)
+        page = settlement.batches(current_caller().user_id, where, PageRequest(query.page, query.per_page))
+        return envelope.success([batch_json(b) for b in page.items], meta=page.meta)
 
-@api.get("/settlement/batches/<uuid:batch_id>", security=BEARER)
-@require_permission(SETTLE)
-def get_batch(path: s.BatchPath) -> Response:
-    return envelope.success(batch_json(settlement().batch(current_caller().user_id, path.batch_id)))
+    @api.get("/settlement/batches/<uuid:batch_id>", security=BEARER)
+    @require_permission(SETTLE)
+    def get_batch(path: s.BatchPath) -> Response:
+        return envelope.success(batch_json(settlement.batch(current_caller().user_id, path.batch_id)))
 
-
-@api.get("/settlement/batches/<uuid:batch_id>/export", security=BEARER)
-@require_permission(SETTLE)
-def export_batch(path: s.BatchPath) -> Response:
-    export = settlement().export(current_caller().user_id, path.batch_id)
-    name = f"settlement-{export.batch.currency}-{export.batch.business_date.isoformat()}.csv"
-    return file_response(export_csv(export), mimetype="text/csv", filename=name)
+    @api.get("/settlement/batches/<uuid:batch_id>/export", security=BEARER)
+    @require_permission(SETTLE)
+    def export_batch(path: s.BatchPath) -> Response:
+        export = settlement.export(current_caller().user_id, path.batch_id)
+        name = f"settlement-{export.batch.currency}-{export.batch.business_date.isoformat()}.csv"
+        return file_response(export_csv(export), mimetype="text/csv", filename=name)
