@@ -322,7 +322,7 @@ def main() -> None:
 
 def export_figures(container, head: int, copy_seconds: float) -> None:
     try:
-        from elcorp.compliance.infrastructure.export import AuditExport
+        from elcorp.compliance.audit.infrastructure.export import AuditExport
     except ImportError:
         print("(b) export: not available")
         return

@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from elcorp.compliance import wiring as compliance
-from elcorp.compliance.application.event_types import EVENT_TYPES as COMPLIANCE_EVENTS
-from elcorp.compliance.application.retention import IdempotencyPurge
+from elcorp.compliance.event_types import EVENT_TYPES as COMPLIANCE_EVENTS
+from elcorp.compliance.retention.application.retention import IdempotencyPurge
 from elcorp.config import Settings
 from elcorp.container import Container
 from elcorp.governance import wiring as governance

@@ -13,20 +13,14 @@ A new module that declares a `Table` is added below, or neither Alembic nor that
 
 from __future__ import annotations
 
-from elcorp.compliance.infrastructure import (
-    access_bundle,
-    breach,
-    consent_store,
-    incidents,
-    notices_store,
-    privacy_register,
-    privacy_requests,
-    reports,
-    retention_tables,
-    risks_tables,
-    sla,
-)
-from elcorp.compliance.infrastructure import tables as compliance_tables
+from elcorp.compliance.audit.infrastructure import tables as compliance_tables
+from elcorp.compliance.consent.infrastructure import consent_store, notices_store
+from elcorp.compliance.incidents.infrastructure import breach, incidents
+from elcorp.compliance.privacy.infrastructure import access_bundle, privacy_register, privacy_requests
+from elcorp.compliance.reports.infrastructure import reports
+from elcorp.compliance.retention.infrastructure import retention_tables
+from elcorp.compliance.risks.infrastructure import risks_tables
+from elcorp.compliance.sla.infrastructure import sla
 from elcorp.governance.infrastructure import tables as governance_tables
 from elcorp.identity.infrastructure import tables as identity_tables
 from elcorp.payments.infrastructure import document_numbers, invoices, reconciliation, settlement, vehicles

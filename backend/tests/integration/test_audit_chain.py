@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from elcorp.compliance.infrastructure.sequencer import AuditSequencer
-from elcorp.compliance.infrastructure.signing import CheckpointSigner
+from elcorp.compliance.audit.infrastructure.sequencer import AuditSequencer
+from elcorp.compliance.audit.infrastructure.signing import CheckpointSigner
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from support.audit import insert_entry
 from support.identity import signed_in, staff_with_mfa
@@ -209,7 +209,7 @@ def test_verify_checkpoints_and_public_keys_endpoints(client, container):
 
 
 def test_a_failed_verification_raises_the_alarm(container):
-    from elcorp.compliance.infrastructure.monitoring import VERIFICATION_FAILURES, observe_verification
+    from elcorp.compliance.audit.infrastructure.monitoring import VERIFICATION_FAILURES, observe_verification
 
     record(container, 3)
     container.audit_sequencer.run()
@@ -235,7 +235,7 @@ def test_a_failed_verification_raises_the_alarm(container):
 
 
 def test_a_stalled_sequencer_raises_the_alarm(container):
-    from elcorp.compliance.infrastructure.monitoring import observe_lag
+    from elcorp.compliance.audit.infrastructure.monitoring import observe_lag
 
     record(container, 2)
     waiting, age = container.audit_sequencer.lag()

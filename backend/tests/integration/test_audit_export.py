@@ -16,9 +16,9 @@ from types import ModuleType
 import pytest
 import rfc8785
 
-from elcorp.compliance.infrastructure.export import AuditExport, export_lines
-from elcorp.compliance.infrastructure.sequencer import AuditSequencer
-from elcorp.compliance.infrastructure.signing import CheckpointSigner
+from elcorp.compliance.audit.infrastructure.export import AuditExport, export_lines
+from elcorp.compliance.audit.infrastructure.sequencer import AuditSequencer
+from elcorp.compliance.audit.infrastructure.signing import CheckpointSigner
 from elcorp.config import REPO_ROOT
 from elcorp.shared.application.audit import Actor, Changes, Resource
 

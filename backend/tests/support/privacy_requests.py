@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from elcorp.compliance.application.privacy_ports import ErasedCategory, ErasureOutcome, KeptCategory
+from elcorp.compliance.privacy.application.privacy_ports import ErasedCategory, ErasureOutcome, KeptCategory
 from elcorp.compliance.wiring import build_privacy_requests
 from support.containers import replacing, serve
 

@@ -7,7 +7,7 @@ import rfc8785
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from elcorp.compliance.domain.audit_chain import (
+from elcorp.compliance.audit.domain.audit_chain import (
     ChainedEntry,
     canonical,
     canonical_json,

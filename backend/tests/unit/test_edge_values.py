@@ -9,8 +9,8 @@ from decimal import Decimal, InvalidOperation
 
 import pytest
 
-from elcorp.compliance.domain.reports import ReportPeriod, ReportPeriodInvalid
-from elcorp.compliance.domain.sla import SlaPeriodInvalid, month_bounds
+from elcorp.compliance.reports.domain.reports import ReportPeriod, ReportPeriodInvalid
+from elcorp.compliance.sla.domain.sla import SlaPeriodInvalid, month_bounds
 from elcorp.governance.application.policies import canonical_params
 from elcorp.governance.domain.approval_chains import ApprovalLevel
 from elcorp.payments.domain.invoices import InvoiceLineInvalid, checked_lines

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import elcorp
-from elcorp.compliance.application.event_types import EVENT_TYPES as COMPLIANCE_EVENTS
+from elcorp.compliance.event_types import EVENT_TYPES as COMPLIANCE_EVENTS
 from elcorp.governance.application.event_types import EVENT_TYPES as GOVERNANCE_EVENTS
 from elcorp.identity.application.event_types import EVENT_TYPES as IDENTITY_EVENTS
 from elcorp.payments.application.event_types import EVENT_TYPES as PAYMENTS_EVENTS

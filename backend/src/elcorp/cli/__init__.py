@@ -252,7 +252,7 @@ def audit_new_key(kid: str | None) -> None:
     import secrets
     from datetime import UTC, datetime
 
-    from elcorp.compliance.infrastructure.signing import CheckpointSigner
+    from elcorp.compliance.audit.infrastructure.signing import CheckpointSigner
 
     kid = kid or f"ak-{datetime.now(UTC):%Y%m%d}"
     seed = secrets.token_bytes(32)

@@ -101,7 +101,7 @@ def ensure_audit_partitions(months_ahead: int = 3) -> list[str]:
 )
 def watch_audit_sequencer() -> dict[str, float]:
     """Sequencer lag to /metrics; an alarm (error log + event) when it stalls."""
-    from elcorp.compliance.infrastructure.monitoring import observe_lag
+    from elcorp.compliance.audit.infrastructure.monitoring import observe_lag
 
     container = _container()
     waiting, age = container.audit_sequencer.lag()
@@ -113,7 +113,7 @@ def watch_audit_sequencer() -> dict[str, float]:
 @shared_task(name="elcorp.audit.verify", autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
 def verify_audit_chain() -> dict[str, object]:
     """Recompute the whole chain and check every checkpoint (daily); alarm on failure."""
-    from elcorp.compliance.infrastructure.monitoring import observe_verification
+    from elcorp.compliance.audit.infrastructure.monitoring import observe_verification
 
     container = _container()
     report = container.audit_trail.verify()

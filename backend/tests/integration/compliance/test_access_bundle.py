@@ -14,7 +14,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from sqlalchemy import text
 
-from elcorp.compliance.domain.privacy_requests import RequestType, VerificationMethod
+from elcorp.compliance.privacy.domain.privacy_requests import RequestType, VerificationMethod
 from elcorp.jobs.factory import celery_init_app
 from elcorp.jobs.tasks import build_access_bundle, build_pending_access_bundles, dispatch_outbox
 from elcorp.main import create_app

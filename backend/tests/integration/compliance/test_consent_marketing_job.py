@@ -8,7 +8,7 @@ import uuid
 from celery.schedules import crontab
 from sqlalchemy import text
 
-from elcorp.compliance.domain.consent import Purpose
+from elcorp.compliance.consent.domain.consent import Purpose
 from elcorp.jobs.factory import celery_init_app
 from elcorp.jobs.schedule import beat_schedule
 from elcorp.jobs.tasks import send_marketing_digest

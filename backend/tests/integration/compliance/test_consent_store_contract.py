@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from elcorp.compliance.application.consent_ports import NewConsentRecord
-from elcorp.compliance.application.notices import content_sha256
-from elcorp.compliance.domain.consent import Channel, ConsentAction, Purpose
-from elcorp.compliance.domain.notices import NoticeContent, Party
-from elcorp.compliance.infrastructure.consent_store import SqlConsentRecords
-from elcorp.compliance.infrastructure.notices_store import SqlNotices
+from elcorp.compliance.consent.application.consent_ports import NewConsentRecord
+from elcorp.compliance.consent.application.notices import content_sha256
+from elcorp.compliance.consent.domain.consent import Channel, ConsentAction, Purpose
+from elcorp.compliance.consent.domain.notices import NoticeContent, Party
+from elcorp.compliance.consent.infrastructure.consent_store import SqlConsentRecords
+from elcorp.compliance.consent.infrastructure.notices_store import SqlNotices
 from support.identity import register
 from unit.compliance.consent_fakes import FakeConsentRecords, FakeNotices
 

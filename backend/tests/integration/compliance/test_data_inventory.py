@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from elcorp.compliance.domain.data_inventory import inconsistencies
+from elcorp.compliance.privacy.domain.data_inventory import inconsistencies
 from elcorp.shared.infrastructure.db import metadata
 from elcorp.shared.infrastructure.personal_data import declared_columns
 from support.identity import signed_in, staff_with_mfa

@@ -116,7 +116,7 @@ def test_a_tampered_audit_chain_found_by_the_verification_job_opens_an_incident(
 
 
 def test_a_stalled_sequencer_opens_an_availability_incident(client, container, officer):
-    from elcorp.compliance.infrastructure.monitoring import observe_lag
+    from elcorp.compliance.audit.infrastructure.monitoring import observe_lag
 
     with container.uow() as uow:
         uow.audit.record("test.action", Actor(id="user-x"), Resource("thing"), Changes())

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import text
 
-from elcorp.compliance.domain.privacy_requests import RequestType, VerificationMethod
+from elcorp.compliance.privacy.domain.privacy_requests import RequestType, VerificationMethod
 from elcorp.compliance.wiring import build_privacy_requests
 from elcorp.main import create_app
 from elcorp.shared.domain.errors import DomainError

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from elcorp.compliance.domain.privacy_register import LawfulBasis, TransferGround
+from elcorp.compliance.privacy.domain.privacy_register import LawfulBasis, TransferGround
 from elcorp.shared.infrastructure.db import metadata
 from elcorp.shared.infrastructure.personal_data import declared_columns
 from support.audit import audit_entries

@@ -20,7 +20,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from elcorp.compliance.domain.reports import ReportFormat, ReportPeriod
+from elcorp.compliance.reports.domain.reports import ReportFormat, ReportPeriod
 from elcorp.compliance.wiring import build_reports, report_sources
 from elcorp.main import create_app
 from elcorp.shared.domain.clock import utc_now

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import text
 
-from elcorp.compliance.application.risks import RiskDraft
-from elcorp.compliance.domain.risks import Category
+from elcorp.compliance.risks.application.risks import RiskDraft
+from elcorp.compliance.risks.domain.risks import Category
 from support.committed import committed_container
 
 THREADS = 6

@@ -12,8 +12,8 @@ import pytest
 from celery.schedules import crontab
 from sqlalchemy import text
 
-from elcorp.compliance.application.risks import RiskRegister
-from elcorp.compliance.infrastructure.risks import SqlIncidentDirectory, SqlRisksUnitOfWork
+from elcorp.compliance.risks.application.risks import RiskRegister
+from elcorp.compliance.risks.infrastructure.risks import SqlIncidentDirectory, SqlRisksUnitOfWork
 from elcorp.jobs.factory import celery_init_app
 from elcorp.jobs.schedule import beat_schedule
 from elcorp.jobs.tasks import remind_risk_reviews

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from elcorp.compliance.application.sla_report import COLUMNS, SlaReportSource
+from elcorp.compliance.sla.application.sla_report import COLUMNS, SlaReportSource
 from support.audit import audit_entries
 from support.identity import staff_with_mfa
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from elcorp.compliance.domain.events import IncidentOpened, IncidentStatusChanged
-from elcorp.compliance.domain.privacy_requests import (
+from elcorp.compliance.privacy.domain.privacy_requests import (
     PrivacyRequestClosed,
     PrivacyRequestExtended,
     PrivacyRequestFiled,
@@ -441,7 +441,7 @@ def test_the_escalation_job_runs_every_15_minutes_and_escalates_on_the_real_cloc
 
 
 def test_the_regulatory_sla_report_carries_the_same_figures(app, client, container, clock):
-    from elcorp.compliance.application.sla_report import SlaReportSource
+    from elcorp.compliance.sla.application.sla_report import SlaReportSource
     from elcorp.compliance.wiring import build_reports
 
     admin = staff_with_mfa(client, container, "admin")

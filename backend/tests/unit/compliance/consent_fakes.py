@@ -7,9 +7,9 @@ from __future__ import annotations
 import dataclasses
 import uuid
 
-from elcorp.compliance.application.consent_ports import NewConsentRecord
-from elcorp.compliance.domain.consent import ConsentRecord, current_states
-from elcorp.compliance.domain.notices import PrivacyNotice
+from elcorp.compliance.consent.application.consent_ports import NewConsentRecord
+from elcorp.compliance.consent.domain.consent import ConsentRecord, current_states
+from elcorp.compliance.consent.domain.notices import PrivacyNotice
 from support.fakes import FakeUnitOfWork
 
 

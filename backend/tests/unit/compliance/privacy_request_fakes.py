@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from elcorp.compliance.application.access_bundle import StoredBundle
-from elcorp.compliance.application.privacy_ports import ErasureOutcome
-from elcorp.compliance.application.privacy_requests_ports import RequestQuery
-from elcorp.compliance.domain.privacy_requests import PrivacyRequest, RequestType
+from elcorp.compliance.privacy.application.access_bundle import StoredBundle
+from elcorp.compliance.privacy.application.privacy_ports import ErasureOutcome
+from elcorp.compliance.privacy.application.privacy_requests_ports import RequestQuery
+from elcorp.compliance.privacy.domain.privacy_requests import PrivacyRequest, RequestType
 from support.fakes import FakeUnitOfWork
 
 

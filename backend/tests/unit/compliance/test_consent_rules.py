@@ -12,9 +12,9 @@ from typing import get_args
 
 import pytest
 
-from elcorp.compliance.application.consent import ConsentLedger, receipt_message
-from elcorp.compliance.application.privacy_ports import MarketingOptOut
-from elcorp.compliance.domain.consent import (
+from elcorp.compliance.audit.infrastructure.signing import CheckpointSigner
+from elcorp.compliance.consent.application.consent import ConsentLedger, receipt_message
+from elcorp.compliance.consent.domain.consent import (
     Channel,
     ConsentAction,
     NoNoticePublished,
@@ -24,14 +24,14 @@ from elcorp.compliance.domain.consent import (
     current_states,
     is_change,
 )
-from elcorp.compliance.domain.notices import (
+from elcorp.compliance.consent.domain.notices import (
     REQUIRED_RIGHTS,
     NoticeContent,
     NoticeIncomplete,
     Party,
     check_complete,
 )
-from elcorp.compliance.infrastructure.signing import CheckpointSigner
+from elcorp.compliance.privacy.application.privacy_ports import MarketingOptOut
 from elcorp.identity.interfaces.schemas import CONSENT_PURPOSES, ConsentPurpose
 from elcorp.shared.domain.events import DomainEvent
 from unit.compliance.consent_fakes import FakeConsentUnitOfWork

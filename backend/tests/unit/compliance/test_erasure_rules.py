@@ -7,9 +7,19 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from elcorp.compliance.domain.erasure import RetentionYears, add_years, keep_until, kept_bases, legal_basis
-from elcorp.compliance.domain.legal_hold import LegalHold, LegalHoldAlreadyReleased, LegalHoldTargetInvalid
-from elcorp.compliance.domain.retention import (
+from elcorp.compliance.retention.domain.erasure import (
+    RetentionYears,
+    add_years,
+    keep_until,
+    kept_bases,
+    legal_basis,
+)
+from elcorp.compliance.retention.domain.legal_hold import (
+    LegalHold,
+    LegalHoldAlreadyReleased,
+    LegalHoldTargetInvalid,
+)
+from elcorp.compliance.retention.domain.retention import (
     PolicyDisposal,
     RetentionBelowLegalMinimum,
     RetentionPolicy,

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from elcorp.compliance.application.erasure import SubjectErasureService
-from elcorp.compliance.domain.erasure import RetentionYears
-from elcorp.compliance.domain.legal_hold import LegalHold
+from elcorp.compliance.retention.application.erasure import SubjectErasureService
+from elcorp.compliance.retention.domain.erasure import RetentionYears
+from elcorp.compliance.retention.domain.legal_hold import LegalHold
 from elcorp.shared.application.personal_data_erasure import (
     ContextErasure,
     ErasureStep,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from elcorp.compliance.application.incidents_alarms import AlarmIncidents
 from elcorp.compliance.domain.events import AuditSequencerStalled, AuditVerificationFailed
-from elcorp.compliance.domain.incidents import IncidentType, Severity
+from elcorp.compliance.incidents.application.incidents_alarms import AlarmIncidents
+from elcorp.compliance.incidents.domain.incidents import IncidentType, Severity
 from elcorp.identity.domain.events import AccountLocked, SecurityNotice
 from elcorp.payments.domain.events import LedgerIntegrityFailed
 

@@ -7,15 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from elcorp.compliance.domain.breach import (
+from elcorp.compliance.domain.events import IncidentOpened, IncidentStatusChanged
+from elcorp.compliance.incidents.domain.breach import (
     BreachNotification,
     Channel,
     NotificationIncomplete,
     NotificationTimeInvalid,
 )
-from elcorp.compliance.domain.breach_letter import LetterContext, breach_letter
-from elcorp.compliance.domain.events import IncidentOpened, IncidentStatusChanged
-from elcorp.compliance.domain.incidents import (
+from elcorp.compliance.incidents.domain.breach_letter import LetterContext, breach_letter
+from elcorp.compliance.incidents.domain.incidents import (
     Incident,
     IncidentClosed,
     IncidentStatus,

@@ -1,4 +1,4 @@
-"""The data-subject request's state machine, without I/O (compliance/domain/privacy_requests.py)."""
+"""The data-subject request's state machine, without I/O (compliance/privacy/domain/privacy_requests.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from elcorp.compliance.domain.privacy_requests import (
+from elcorp.compliance.privacy.domain.privacy_requests import (
     CorrectableField,
     Correction,
     CorrectionMissing,

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from elcorp.compliance.application.access_bundle import StoredBundle
-from elcorp.compliance.application.privacy_ports import ErasedCategory, ErasureOutcome
-from elcorp.compliance.application.privacy_requests import LEGAL_HOLD_GROUND, PrivacyRequests
-from elcorp.compliance.domain.privacy_requests import (
+from elcorp.compliance.privacy.application.access_bundle import StoredBundle
+from elcorp.compliance.privacy.application.privacy_ports import ErasedCategory, ErasureOutcome
+from elcorp.compliance.privacy.application.privacy_requests import LEGAL_HOLD_GROUND, PrivacyRequests
+from elcorp.compliance.privacy.domain.privacy_requests import (
     AssigneeNotEligible,
     BundleNotReady,
     InvalidTransition,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import hashlib
 
-from elcorp.compliance.application.report_ports import ReportTable
-from elcorp.compliance.domain.reports import ReportPeriod
-from elcorp.compliance.infrastructure.reports_pdf import PdfReportDocuments
+from elcorp.compliance.reports.application.report_ports import ReportTable
+from elcorp.compliance.reports.domain.reports import ReportPeriod
+from elcorp.compliance.reports.infrastructure.reports_pdf import PdfReportDocuments
 
 TABLE = ReportTable(
     title="Large transactions",

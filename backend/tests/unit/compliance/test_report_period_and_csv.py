@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from elcorp.compliance.domain.reports import (
+from elcorp.compliance.reports.domain.reports import (
     ReportPeriod,
     ReportPeriodInvalid,
     ReportPeriodNotOver,

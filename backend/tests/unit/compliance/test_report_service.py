@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from elcorp.compliance.application.report_ports import ReportTable
-from elcorp.compliance.application.reports import RegulatoryReports
-from elcorp.compliance.domain.reports import (
+from elcorp.compliance.reports.application.report_ports import ReportTable
+from elcorp.compliance.reports.application.reports import RegulatoryReports
+from elcorp.compliance.reports.domain.reports import (
     ReportFormat,
     ReportPeriodNotOver,
     ReportSourceUnavailable,

@@ -7,8 +7,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from elcorp.compliance.application.audit_trail import VerificationReport
-from elcorp.compliance.application.reports_sources import (
+from elcorp.compliance.audit.application.audit_trail import VerificationReport
+from elcorp.compliance.reports.application.reports_sources import (
     AuditMonth,
     AuditReport,
     LargeTransactionsReport,

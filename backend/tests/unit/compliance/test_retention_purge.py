@@ -10,10 +10,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from elcorp.compliance.application.erasure_ports import ScheduledDisposal
-from elcorp.compliance.application.retention import IdempotencyPurge, Retention
-from elcorp.compliance.domain.legal_hold import LegalHold
-from elcorp.compliance.domain.retention import PolicyDisposal, PurgeRun, RetentionPolicy, Trigger
+from elcorp.compliance.retention.application.erasure_ports import ScheduledDisposal
+from elcorp.compliance.retention.application.retention import IdempotencyPurge, Retention
+from elcorp.compliance.retention.domain.legal_hold import LegalHold
+from elcorp.compliance.retention.domain.retention import PolicyDisposal, PurgeRun, RetentionPolicy, Trigger
 from elcorp.shared.application.personal_data_erasure import PurgeCount
 from support.fakes import FakeUnitOfWork
 

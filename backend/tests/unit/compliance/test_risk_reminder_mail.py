@@ -1,11 +1,11 @@
-"""Who a risk review reminder goes to, without I/O (compliance/application/risks_mail.py)."""
+"""Who a risk review reminder goes to, without I/O (compliance/risks/application/risks_mail.py)."""
 
 from __future__ import annotations
 
 import uuid
 
-from elcorp.compliance.application.risks_mail import MANAGE, RiskReviewMailer
-from elcorp.compliance.domain.risks import RiskReviewDue
+from elcorp.compliance.risks.application.risks_mail import MANAGE, RiskReviewMailer
+from elcorp.compliance.risks.domain.risks import RiskReviewDue
 
 OWNER, MANAGER, GONE = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 ADDRESSES = {OWNER: "owner@elcorp.na", MANAGER: "ciso@elcorp.na"}

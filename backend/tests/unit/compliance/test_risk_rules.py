@@ -1,4 +1,4 @@
-"""The risk register's rules, without I/O (compliance/domain/risks.py): the 5 x 5 matrix and
+"""The risk register's rules, without I/O (compliance/risks/domain/risks.py): the 5 x 5 matrix and
 its bands, residual never above inherent, treatment and status, reviews."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from elcorp.compliance.domain.risks import (
+from elcorp.compliance.risks.domain.risks import (
     Assessment,
     Category,
     InvalidRating,

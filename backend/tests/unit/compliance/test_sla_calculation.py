@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from elcorp.compliance.domain.business_calendar import BusinessHours, FixedHolidays, RoundTheClock
-from elcorp.compliance.domain.sla import (
+from elcorp.compliance.sla.domain.business_calendar import BusinessHours, FixedHolidays, RoundTheClock
+from elcorp.compliance.sla.domain.sla import (
     ANY,
     CaseEvent,
     CaseType,

@@ -8,10 +8,10 @@ from datetime import date
 
 import pytest
 
-from elcorp.compliance.application.sla import SlaTracking
-from elcorp.compliance.domain.business_calendar import BusinessHours, FixedHolidays, RoundTheClock
-from elcorp.compliance.domain.sla import CaseEvent, CaseType, ClockKind, EventKind
-from elcorp.compliance.domain.sla_events import SlaCaseEscalated, SlaGoalBreached
+from elcorp.compliance.sla.application.sla import SlaTracking
+from elcorp.compliance.sla.domain.business_calendar import BusinessHours, FixedHolidays, RoundTheClock
+from elcorp.compliance.sla.domain.sla import CaseEvent, CaseType, ClockKind, EventKind
+from elcorp.compliance.sla.domain.sla_events import SlaCaseEscalated, SlaGoalBreached
 
 from .test_sla_feeds import Clock, MemorySlaStore, MemoryUnitOfWork, policy, windhoek
 

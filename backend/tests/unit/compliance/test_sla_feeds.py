@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from elcorp.compliance.application.sla import ReportLine, SlaTracking
-from elcorp.compliance.application.sla_feeds import SlaFeeds
-from elcorp.compliance.domain.business_calendar import BusinessHours, FixedHolidays, RoundTheClock
 from elcorp.compliance.domain.events import IncidentOpened, IncidentStatusChanged
-from elcorp.compliance.domain.privacy_requests import PrivacyRequestExtended, PrivacyRequestFiled
-from elcorp.compliance.domain.sla import (
+from elcorp.compliance.privacy.domain.privacy_requests import PrivacyRequestExtended, PrivacyRequestFiled
+from elcorp.compliance.sla.application.sla import ReportLine, SlaTracking
+from elcorp.compliance.sla.application.sla_feeds import SlaFeeds
+from elcorp.compliance.sla.domain.business_calendar import BusinessHours, FixedHolidays, RoundTheClock
+from elcorp.compliance.sla.domain.sla import (
     ONCE_ONLY,
     CaseEvent,
     CaseType,
@@ -26,7 +26,7 @@ from elcorp.compliance.domain.sla import (
     TrackedCase,
     month_bounds,
 )
-from elcorp.compliance.domain.sla_events import SlaCaseEscalated
+from elcorp.compliance.sla.domain.sla_events import SlaCaseEscalated
 from elcorp.governance.domain.service_requests import ServiceRequestAssigned, ServiceRequestSubmitted
 from elcorp.shared.domain.clock import WINDHOEK
 from support.fakes import FakeUnitOfWork

@@ -16,7 +16,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
 
-# The consent purposes of the compliance context's ledger (compliance/domain/consent.py;
+# The consent purposes of the compliance context's ledger (compliance/consent/domain/consent.py;
 # a unit test keeps the two lists equal). Account processing itself is not consent-based.
 ConsentPurpose = Literal["marketing", "analytics", "third_party_sharing"]
 CONSENT_PURPOSES: tuple[str, ...] = ("marketing", "analytics", "third_party_sharing")
