@@ -54,6 +54,7 @@ from elcorp.payments.application.reconciliation import Reconciliations
 from elcorp.payments.application.settlement import Settlement
 from elcorp.payments.application.vehicles import VehicleRegistry
 from elcorp.payments.wiring import PaymentsModule
+from elcorp.shared.application.jobs import Job
 from elcorp.shared.application.message_bus import MessageBus
 from elcorp.shared.infrastructure.health import ReadinessProbe
 from elcorp.shared.infrastructure.outbox import OutboxDispatcher
@@ -74,6 +75,16 @@ class Container:
     def uow(self) -> SqlAlchemyUnitOfWork:
         """A fresh unit of work (one per request or job)."""
         return SqlAlchemyUnitOfWork(self.infra.session_factory)
+
+    def jobs(self) -> list[Job]:
+        """Every context's background jobs, from the modules' current services (the
+        platform's own, outbox and audit log, are the Celery adapter's)."""
+        return [
+            *self.identity_module.jobs(),
+            *self.governance_module.jobs(),
+            *self.payments_module.jobs(),
+            *self.compliance_module.jobs(),
+        ]
 
     # -- the shared infrastructure ---------------------------------------------------------
     @property

@@ -56,10 +56,14 @@ def test_every_file_the_document_names_exists():
 
 def test_every_module_and_task_the_document_names_exists():
     unknown = []
-    # Celery task names (`elcorp.compliance.build_access_bundles`) look alike: they must be tasks.
+    # Celery task names (`elcorp.compliance.build_access_bundles`) look alike: they must be tasks,
+    # the platform's or a job a context declares.
     tasks = set(
         re.findall(r'name="(elcorp\.[\w.]+)"', (PACKAGE / "jobs" / "tasks.py").read_text(encoding="utf-8"))
     )
+    for declared in (*PACKAGE.glob("*/interfaces/jobs.py"), *PACKAGE.glob("compliance/*/interfaces/jobs.py")):
+        source = declared.read_text(encoding="utf-8")
+        tasks |= set(re.findall(r'Job\(\s*"(elcorp\.[\w.]+)"', source))
     packages = "|".join(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists())
     for dotted in sorted(set(re.findall(rf"`(elcorp\.(?:{packages})(?:\.\w+)*)`", DOC)) - tasks):
         try:

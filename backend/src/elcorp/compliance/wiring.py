@@ -64,6 +64,7 @@ from elcorp.governance.application.api import AccessControl, OrganizationDirecto
 from elcorp.identity.application.api import ProfileCorrections, UserDirectory
 from elcorp.infra import Infrastructure
 from elcorp.payments.application.api import LedgerReports
+from elcorp.shared.application.jobs import Job
 from elcorp.shared.application.message_bus import MessageBus
 from elcorp.shared.application.personal_data_erasure import ExpiredDataPurger, PersonalDataEraser
 from elcorp.shared.application.personal_data_export import PersonalDataExporter
@@ -148,6 +149,21 @@ class ComplianceModule:
             reports=ReportsFeature(reports=self.reports),
             risks=RisksFeature(register=self.risks, mailer=self.risk_mailer),
         )
+
+    def jobs(self) -> list[Job]:
+        """Every feature's jobs; audit's run as the platform's own."""
+        f = self.features()
+        dry_run = self.upstream.infra.settings.RETENTION_PURGE_DRY_RUN
+        return [
+            *f.audit.jobs(),
+            *f.consent.jobs(),
+            *f.privacy.jobs(),
+            *f.retention.jobs(dry_run_by_default=dry_run),
+            *f.incidents.jobs(),
+            *f.sla.jobs(),
+            *f.risks.jobs(),
+            *f.reports.jobs(),
+        ]
 
     def blueprints(self) -> list[APIBlueprint]:
         f = self.features()

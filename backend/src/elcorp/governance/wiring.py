@@ -46,8 +46,10 @@ from elcorp.governance.infrastructure.reference_data import AccessControlReferen
 from elcorp.governance.infrastructure.service_requests import SqlWorkflowUnitOfWork
 from elcorp.governance.infrastructure.unit_of_work import SqlGovernanceUnitOfWork
 from elcorp.governance.interfaces import http, organizations, service_requests
+from elcorp.governance.interfaces.jobs import jobs as governance_jobs
 from elcorp.identity.application.api import UserDeleted, UserDirectory
 from elcorp.infra import Infrastructure
+from elcorp.shared.application.jobs import Job
 from elcorp.shared.application.message_bus import MessageBus
 
 
@@ -92,6 +94,9 @@ class GovernanceModule:
     holidays: CountryHolidayCalendar  # the business calendar SLA clocks also count on
     personal_data: GovernancePersonalData
     erasure: GovernancePersonalDataErasure
+
+    def jobs(self) -> list[Job]:
+        return governance_jobs(self.service_requests)
 
     def blueprints(self) -> list[APIBlueprint]:
         return [

@@ -52,6 +52,7 @@ from elcorp.identity.infrastructure.unit_of_work import SqlIdentityUnitOfWork
 from elcorp.identity.interfaces import http
 from elcorp.identity.interfaces.services import IdentityServices
 from elcorp.infra import Infrastructure
+from elcorp.shared.application.jobs import Job
 from elcorp.shared.application.mail import EmailSender
 from elcorp.shared.application.message_bus import MessageBus
 from elcorp.shared.domain.clock import SystemClock
@@ -67,6 +68,10 @@ class IdentityModule:
     personal_data: IdentityPersonalData
     erasure: IdentityPersonalDataErasure
     retention_purge: IdentityRetentionPurge
+
+    def jobs(self) -> list[Job]:
+        """Identity runs no background job (its mail goes out through the outbox)."""
+        return []
 
     def blueprints(self) -> list[APIBlueprint]:
         return [http.blueprint(self.services)]

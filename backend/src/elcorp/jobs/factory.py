@@ -1,5 +1,8 @@
 """Celery configured from Settings and bound to a Flask app (the Flask + Celery recipe):
-every task runs inside `app.app_context()` and finds the container through `main.container_of(app)`."""
+every task runs inside `app.app_context()` and finds the container through `main.container_of(app)`.
+
+Besides the platform's own tasks (`tasks`), one task is registered per job the container's
+contexts declare (`Container.jobs()`), under the job's name and with its retry policy."""
 
 from __future__ import annotations
 
@@ -8,10 +11,13 @@ from typing import Any
 
 from celery import Celery, Task
 from celery.signals import setup_logging
-from flask import Flask
+from flask import Flask, current_app
 
 from elcorp.config import Settings
-from elcorp.jobs.schedule import beat_schedule
+from elcorp.jobs.schedule import schedule_of
+from elcorp.jobs.tasks import TRANSIENT
+from elcorp.main import container_of
+from elcorp.shared.application.jobs import Job
 from elcorp.shared.infrastructure.logging import configure_logging
 from elcorp.shared.infrastructure.redis import celery_url
 
@@ -26,6 +32,7 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
+    jobs = container_of(app).jobs()
     redis_url = settings.REDIS_URL or ""
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.conf.update(
@@ -42,10 +49,13 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
         timezone="UTC",
         enable_utc=True,
         broker_connection_retry_on_startup=True,
-        beat_schedule=beat_schedule(settings),
+        beat_schedule=schedule_of(settings, jobs),
         task_always_eager=False,
         imports=("elcorp.jobs.tasks",),
     )
+
+    for job in jobs:
+        _register(celery, job)
 
     def _logging(**_: Any) -> None:
         # Our JSON logging instead of Celery's own handlers.
@@ -57,3 +67,31 @@ def celery_init_app(app: Flask, settings: Settings) -> Celery:
     celery.set_default()
     app.extensions["celery"] = celery
     return celery
+
+
+def _register(celery: Celery, job: Job) -> None:
+    """The job's task. It runs the job of the container of the app it runs in, looked up at
+    each call as the platform's tasks do, so the app's current services serve it."""
+    name = job.name
+
+    def run(*args: Any, **kwargs: Any) -> object:
+        found = next(j for j in container_of(current_app).jobs() if j.name == name)
+        return found.run(*args, **kwargs)
+
+    run.__name__ = run.__qualname__ = name.rsplit(".", 1)[-1]
+    run.__doc__ = getattr(job.run, "__doc__", None)
+    celery.task(shared=False, **_options(job))(run)
+
+
+def _options(job: Job) -> dict[str, Any]:
+    """Celery's options for the job's retry policy; the unset ones keep Celery's defaults."""
+    options: dict[str, Any] = {"name": job.name, "ignore_result": job.ignore_result}
+    if job.autoretry:
+        options["autoretry_for"] = TRANSIENT
+    if job.retry_backoff:
+        options["retry_backoff"] = True
+    if job.retry_backoff_max is not None:
+        options["retry_backoff_max"] = job.retry_backoff_max
+    if job.max_retries is not None:
+        options["max_retries"] = job.max_retries
+    return options

@@ -1,23 +1,54 @@
-"""The beat schedule: every periodic job of the platform, in one place."""
+"""The beat schedule: the platform's periodic jobs (audit log, outbox) and the beat entries
+every context declares on its jobs."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from celery.schedules import crontab
 
 from elcorp.config import Settings
+from elcorp.container import Container
+from elcorp.shared.application.jobs import Beat, Cron, Job
 
 
-def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
-    """Every periodic job, grouped by the context that runs it."""
-    return {
-        **_audit(settings),
-        **_governance(),
-        **_payments(),
-        **_compliance(),
-        **_outbox(settings),
+def beat_schedule(container: Container) -> dict[str, dict[str, Any]]:
+    """Every periodic job: the platform's, then those the container's contexts declare."""
+    return schedule_of(container.settings, container.jobs())
+
+
+def schedule_of(settings: Settings, jobs: Sequence[Job]) -> dict[str, dict[str, Any]]:
+    return {**_audit(settings), **_declared(jobs), **_outbox(settings)}
+
+
+def _declared(jobs: Sequence[Job]) -> dict[str, dict[str, Any]]:
+    """One beat entry per job that declares one; two jobs may not share a key."""
+    entries: dict[str, dict[str, Any]] = {}
+    for job in jobs:
+        if job.beat is None:
+            continue
+        if job.beat.key in entries:
+            raise ValueError(f"beat entry {job.beat.key!r} declared twice")
+        entries[job.beat.key] = _entry(job.name, job.beat)
+    return entries
+
+
+def _entry(task: str, beat: Beat) -> dict[str, Any]:
+    schedule = beat.schedule
+    entry: dict[str, Any] = {
+        "task": task,
+        "schedule": _crontab(schedule) if isinstance(schedule, Cron) else float(schedule),
     }
+    if beat.expires is not None:
+        entry["options"] = {"expires": beat.expires}
+    return entry
+
+
+def _crontab(cron: Cron) -> crontab:
+    return crontab(
+        minute=cron.minute, hour=cron.hour, day_of_week=cron.day_of_week, day_of_month=cron.day_of_month
+    )
 
 
 def _audit(settings: Settings) -> dict[str, dict[str, Any]]:
@@ -35,91 +66,6 @@ def _audit(settings: Settings) -> dict[str, dict[str, Any]]:
         "audit-partitions": {
             "task": "elcorp.audit.ensure_partitions",
             "schedule": 6 * 3600.0,
-        },
-    }
-
-
-def _governance() -> dict[str, dict[str, Any]]:
-    """Governance: approval reminders."""
-    return {
-        # The client's send_approval_reminder: every 4 hours, for approvals waiting > 24 h.
-        "service-request-approval-reminders": {
-            "task": "elcorp.governance.remind_approvers",
-            "schedule": 4 * 3600.0,
-            "options": {"expires": 3600.0},
-        },
-    }
-
-
-def _payments() -> dict[str, dict[str, Any]]:
-    """Payments: approvals, idempotency keys, integrity, settlement, invoices."""
-    return {
-        "payments-expire-pending": {"task": "elcorp.payments.expire_pending", "schedule": 300.0},
-        # The client's schedule: pending approvals reminded every 4 hours.
-        "payments-approval-reminders": {"task": "elcorp.payments.remind_approvers", "schedule": 4 * 3600.0},
-        "payments-idempotency-purge": {"task": "elcorp.payments.purge_idempotency_keys", "schedule": 3600.0},
-        "payments-integrity": {"task": "elcorp.payments.check_integrity", "schedule": 24 * 3600.0},
-        # 00:15 in Windhoek (UTC+2 all year, Namibian Time Act 2017): yesterday's batches.
-        "payments-settlement-close": {
-            "task": "elcorp.payments.close_settlement",
-            "schedule": crontab(minute=15, hour=22),
-        },
-        # 08:00 in Windhoek: payers are reminded in the morning.
-        "payments-invoice-reminders": {
-            "task": "elcorp.payments.remind_unpaid_invoices",
-            "schedule": crontab(minute=0, hour=6),
-        },
-    }
-
-
-def _compliance() -> dict[str, dict[str, Any]]:
-    """Compliance: privacy, SLAs, purge, reports, risks, breaches."""
-    return {
-        # Tuesdays 09:00 in Windhoek: the marketing digest, to consenting subjects only.
-        "compliance-marketing-digest": {
-            "task": "elcorp.compliance.send_marketing_digest",
-            "schedule": crontab(minute=0, hour=7, day_of_week="tue"),
-            "options": {"expires": 6 * 3600.0},
-        },
-        # Access bundles still pending after their outbox delivery (normally none).
-        "privacy-access-bundles": {
-            "task": "elcorp.compliance.build_access_bundles",
-            "schedule": 900.0,
-            "options": {"expires": 600.0},
-        },
-        # SLA escalations and breach marks (each once per case; docs/COMPLIANCE.md).
-        "compliance-sla-escalate": {
-            "task": "elcorp.compliance.sla_escalate",
-            "schedule": 900.0,
-            "options": {"expires": 600.0},
-        },
-        "privacy-access-bundles-purge": {
-            "task": "elcorp.compliance.purge_access_bundles",
-            "schedule": 24 * 3600.0,
-        },
-        # 02:30 in Windhoek: the retention purge (POPIA s14), after the day's settlement close.
-        "compliance-purge": {
-            "task": "elcorp.compliance.purge",
-            "schedule": crontab(minute=30, hour=0),
-            "options": {"expires": 6 * 3600.0},
-        },
-        # 03:00 on the 1st in Windhoek: last month's regulatory reports (CSV and PDF).
-        "compliance-monthly-reports": {
-            "task": "elcorp.compliance.generate_monthly_reports",
-            "schedule": crontab(minute=0, hour=1, day_of_month=1),
-            "options": {"expires": 12 * 3600.0},
-        },
-        # 07:30 in Windhoek: owners are reminded of overdue risk reviews in the morning.
-        "compliance-risk-review-reminders": {
-            "task": "elcorp.compliance.remind_risk_reviews",
-            "schedule": crontab(minute=30, hour=5),
-            "options": {"expires": 6 * 3600.0},
-        },
-        # 08:00 in Windhoek: breaches still missing a POPIA s22 notification are escalated.
-        "compliance-breach-escalation": {
-            "task": "elcorp.compliance.escalate_breach_notifications",
-            "schedule": crontab(minute=0, hour=6),
-            "options": {"expires": 6 * 3600.0},
         },
     }
 

@@ -40,6 +40,8 @@ from elcorp.payments.infrastructure.settlement import SqlSettlementUnitOfWork
 from elcorp.payments.infrastructure.vehicles import SqlVehiclesUnitOfWork
 from elcorp.payments.infrastructure.vin_decoder import decode_vin
 from elcorp.payments.interfaces import http, invoices, reconciliation, settlement, vehicles
+from elcorp.payments.interfaces.jobs import jobs as payments_jobs
+from elcorp.shared.application.jobs import Job
 from elcorp.shared.application.message_bus import MessageBus
 from elcorp.shared.domain.clock import utc_now
 
@@ -56,6 +58,9 @@ class PaymentsModule:
     erasure: PaymentsPersonalDataErasure
     ledger_reports: LedgerReports  # the ledger's figures for the regulatory reports
     idempotency_keys_due: Callable[[], int]  # how many keys the retention purge would remove
+
+    def jobs(self) -> list[Job]:
+        return payments_jobs(self.payments, self.invoices, self.settlement)
 
     def blueprints(self) -> list[APIBlueprint]:
         return [

@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from elcorp.compliance.privacy.domain.privacy_requests import RequestType, VerificationMethod
 from elcorp.jobs.factory import celery_init_app
-from elcorp.jobs.tasks import build_access_bundle, build_pending_access_bundles, dispatch_outbox
+from elcorp.jobs.tasks import dispatch_outbox
 from elcorp.main import create_app
 from support.audit import audit_entries
 from support.committed import committed_container
@@ -229,9 +229,10 @@ def test_a_real_worker_builds_the_bundle_of_a_started_request(committed):
 
     assert stored().status == "pending"
     with start_worker(celery, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        build_pending_access_bundles.delay()  # the beat sweep finds the pending bundle
+        # the beat sweep finds the pending bundle
+        celery.tasks["elcorp.compliance.build_access_bundles"].delay()
         assert wait_until(lambda: stored().status == "ready")
-        again = build_access_bundle.delay(str(request.id)).get(timeout=30)
+        again = celery.tasks["elcorp.compliance.build_access_bundle"].delay(str(request.id)).get(timeout=30)
 
     assert again == {"request_id": str(request.id), "built": False}  # a redelivery changes nothing
     row = stored()

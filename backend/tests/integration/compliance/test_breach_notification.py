@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import text
 
 from elcorp.jobs.factory import celery_init_app
-from elcorp.jobs.tasks import escalate_breach_notifications
 from support.audit import audit_entries
 from support.identity import signed_in, staff_with_mfa
 from support.incidents import INCIDENTS, breach_body, get, opened
@@ -226,7 +225,8 @@ def test_the_daily_job_escalates_until_both_notifications_are_recorded(
     app, client, container, settings, officer, breach
 ):
     iid, discovered = breach
-    celery_init_app(app, settings)
+    celery = celery_init_app(app, settings)
+    escalate_breach_notifications = celery.tasks["elcorp.compliance.escalate_breach_notifications"]
 
     with app.app_context():
         first = escalate_breach_notifications.run()
@@ -269,8 +269,8 @@ def test_the_daily_job_escalates_until_both_notifications_are_recorded(
         assert escalate_breach_notifications.run() == {"escalated": 0}  # both recorded: it stops
 
 
-def test_the_escalation_job_is_on_the_beat_schedule(settings):
+def test_the_escalation_job_is_on_the_beat_schedule(container):
     from elcorp.jobs.schedule import beat_schedule
 
-    entry = beat_schedule(settings)["compliance-breach-escalation"]
+    entry = beat_schedule(container)["compliance-breach-escalation"]
     assert entry["task"] == "elcorp.compliance.escalate_breach_notifications"

@@ -11,7 +11,6 @@ from sqlalchemy import text
 from elcorp.compliance.consent.domain.consent import Purpose
 from elcorp.jobs.factory import celery_init_app
 from elcorp.jobs.schedule import beat_schedule
-from elcorp.jobs.tasks import send_marketing_digest
 from support.audit import audit_entries
 from support.identity import signed_in
 from support.mail import mails
@@ -25,7 +24,7 @@ def set_marketing(client, user, granted: bool) -> None:
 
 
 def test_withdrawal_is_honoured_by_the_next_run_of_the_marketing_job(app, client, container, settings):
-    celery_init_app(app, settings)
+    send_marketing_digest = celery_init_app(app, settings).tasks["elcorp.compliance.send_marketing_digest"]
     subscriber, never_asked = signed_in(client), signed_in(client)
     set_marketing(client, subscriber, True)
 
@@ -80,8 +79,8 @@ def test_the_ledger_lists_only_subjects_whose_latest_marketing_record_is_a_grant
     assert uuid.UUID(yes.id) in granted and uuid.UUID(no.id) not in granted
 
 
-def test_the_marketing_digest_is_scheduled_weekly(settings):
-    entry = beat_schedule(settings)["compliance-marketing-digest"]
+def test_the_marketing_digest_is_scheduled_weekly(container):
+    entry = beat_schedule(container)["compliance-marketing-digest"]
 
     assert entry["task"] == "elcorp.compliance.send_marketing_digest"
     assert entry["schedule"] == crontab(minute=0, hour=7, day_of_week="tue")  # 09:00 in Windhoek

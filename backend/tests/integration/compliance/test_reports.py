@@ -343,12 +343,13 @@ def test_the_monthly_job_pregenerates_last_month_in_both_formats_once(container,
 
 def test_the_monthly_task_runs_from_the_beat_schedule(container):
     from elcorp.jobs.schedule import beat_schedule
-    from elcorp.jobs.tasks import generate_monthly_reports
+    from support.jobs import job_task
 
     reports = build_reports(container.compliance_module, sources=own_sources(container))
     jobs = create_app(container=replacing(container, reports=reports))
-    entry = beat_schedule(container.settings)["compliance-monthly-reports"]
+    entry = beat_schedule(container)["compliance-monthly-reports"]
     assert entry["task"] == "elcorp.compliance.generate_monthly_reports"
+    generate_monthly_reports = job_task(jobs, "elcorp.compliance.generate_monthly_reports")
     with jobs.app_context():
         first = generate_monthly_reports.run()
         again = generate_monthly_reports.run()

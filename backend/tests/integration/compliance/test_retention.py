@@ -302,17 +302,15 @@ def test_the_nightly_job_is_scheduled_and_honours_the_dry_run_setting(
     database_url, redis_url, engine, session_factory, redis_client, tmp_path
 ):
     settings = make_settings(database_url, redis_url, VAR_DIR=tmp_path, RETENTION_PURGE_DRY_RUN=True)
-    entry = beat_schedule(settings)["compliance-purge"]
+    from elcorp.main import create_app
+    from support.jobs import job_task
+
+    container = bootstrap(settings, engine=engine, session_factory=session_factory, redis_client=redis_client)
+    entry = beat_schedule(container)["compliance-purge"]
     assert entry["task"] == "elcorp.compliance.purge"
 
-    from elcorp.jobs.tasks import purge_expired_personal_data
-    from elcorp.main import create_app
-
-    app = create_app(
-        container=bootstrap(
-            settings, engine=engine, session_factory=session_factory, redis_client=redis_client
-        )
-    )
+    app = create_app(container=container)
+    purge_expired_personal_data = job_task(app, "elcorp.compliance.purge")
     with app.app_context():
         result = purge_expired_personal_data.run()
     assert result["dry_run"] is True

@@ -16,7 +16,6 @@ from elcorp.compliance.risks.application.risks import RiskRegister
 from elcorp.compliance.risks.infrastructure.risks import SqlIncidentDirectory, SqlRisksUnitOfWork
 from elcorp.jobs.factory import celery_init_app
 from elcorp.jobs.schedule import beat_schedule
-from elcorp.jobs.tasks import remind_risk_reviews
 from support.audit import audit_entries
 from support.identity import staff_with_mfa
 from support.mail import mails
@@ -85,7 +84,7 @@ def reminder_events(container) -> list[dict]:
 def test_the_daily_job_mails_the_owner_of_an_overdue_risk_once_and_records_it(
     app, client, container, settings, manager, owner
 ):
-    celery_init_app(app, settings)
+    remind_risk_reviews = celery_init_app(app, settings).tasks["elcorp.compliance.remind_risk_reviews"]
     risk = overdue_risk(client, manager, owner_id=owner.id)
     overdue_risk(client, manager, owner_id=owner.id, review_date=None)  # due in the future: not reminded
 
@@ -154,8 +153,8 @@ def test_a_closed_risk_is_never_reminded(client, container, manager, owner):
     assert container.risks.remind_overdue_reviews() == 0
 
 
-def test_the_reminder_job_is_on_the_beat_schedule_daily(settings):
-    entry = beat_schedule(settings)["compliance-risk-review-reminders"]
+def test_the_reminder_job_is_on_the_beat_schedule_daily(container):
+    entry = beat_schedule(container)["compliance-risk-review-reminders"]
 
     assert entry["task"] == "elcorp.compliance.remind_risk_reviews"
     assert entry["schedule"] == crontab(minute=30, hour=5)

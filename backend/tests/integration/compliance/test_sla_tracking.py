@@ -412,10 +412,11 @@ def test_the_escalation_job_runs_every_15_minutes_and_escalates_on_the_real_cloc
     from datetime import timedelta
 
     from elcorp.jobs.schedule import beat_schedule
-    from elcorp.jobs.tasks import sla_escalate
     from elcorp.shared.domain.clock import utc_now
+    from support.jobs import job_task
 
-    entry = beat_schedule(settings)["compliance-sla-escalate"]
+    entry = beat_schedule(container)["compliance-sla-escalate"]
+    sla_escalate = job_task(app, "elcorp.compliance.sla_escalate")
     incident_id = uuid.uuid4()
     deliver(
         container,

@@ -12,7 +12,6 @@ from sqlalchemy import text
 
 from elcorp.jobs.factory import celery_init_app
 from elcorp.jobs.schedule import beat_schedule
-from elcorp.jobs.tasks import check_ledger_integrity
 from support.payments import transfer
 
 EVENT = "payments.LedgerIntegrityFailed"
@@ -89,11 +88,11 @@ def test_a_posting_altered_with_its_trigger_switched_off_breaks_the_chain_and_ra
 
 
 def test_the_job_runs_nightly_and_reports_what_it_checked(app, container, alice, settings):
-    assert beat_schedule(settings)["payments-integrity"] == {
+    assert beat_schedule(container)["payments-integrity"] == {
         "task": "elcorp.payments.check_integrity",
         "schedule": 24 * 3600.0,
     }
-    celery_init_app(app, settings)
+    check_ledger_integrity = celery_init_app(app, settings).tasks["elcorp.payments.check_integrity"]
     with app.app_context():
         result = check_ledger_integrity.run()
     assert result["ok"] is True and result["postings_checked"] >= 2

@@ -21,7 +21,6 @@ from sqlalchemy.exc import DBAPIError
 
 from elcorp.jobs.factory import celery_init_app
 from elcorp.jobs.schedule import beat_schedule
-from elcorp.jobs.tasks import close_settlement
 from elcorp.payments.domain.settlement import business_day_bounds, previous_business_date
 from support.audit import audit_entries
 from support.bank import book, row_counts
@@ -245,7 +244,7 @@ def test_the_nightly_job_closes_yesterday_in_each_currency_and_is_idempotent(
     book(container, teller, bob.wallet["id"], "deposit", "12.34", "DEP-Y", at=start + timedelta(hours=1))
     missed = yesterday - timedelta(days=3)  # a night the job did not run
     book(container, teller, bob.wallet["id"], "deposit", "1.00", "DEP-M", at=business_day_bounds(missed)[0])
-    celery_init_app(app, settings)
+    close_settlement = celery_init_app(app, settings).tasks["elcorp.payments.close_settlement"]
 
     with app.app_context():
         first = close_settlement.run()
@@ -269,7 +268,7 @@ def test_the_nightly_job_closes_yesterday_in_each_currency_and_is_idempotent(
     assert entry["actor_id"] == "system"
 
 
-def test_the_settlement_close_is_scheduled_shortly_after_midnight_in_windhoek(settings):
-    entry = beat_schedule(settings)["payments-settlement-close"]
+def test_the_settlement_close_is_scheduled_shortly_after_midnight_in_windhoek(container):
+    entry = beat_schedule(container)["payments-settlement-close"]
     assert entry["task"] == "elcorp.payments.close_settlement"
     assert entry["schedule"] == crontab(minute=15, hour=22)  # UTC: 00:15 in Windhoek (UTC+2)

@@ -17,6 +17,7 @@ from elcorp.compliance.audit.infrastructure.sequencer import AuditSequencer
 from elcorp.compliance.audit.infrastructure.signing import CheckpointSigner
 from elcorp.compliance.audit.interfaces import http as audit_routes
 from elcorp.compliance.upstream import Upstream
+from elcorp.shared.application.jobs import Job
 from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
 
 
@@ -27,6 +28,11 @@ class AuditFeature:
     scope: AuditScope
     exports: SqlAuditExports
     archiver: AuditArchiver
+
+    def jobs(self) -> list[Job]:
+        """The audit log's sequencing, watch, verification, archive and partitions run as
+        the platform's own jobs (they need the engine and the settings, not this feature)."""
+        return []
 
     def blueprints(self) -> list[APIBlueprint]:
         return [audit_routes.blueprint(self.scope, self.trail, self.exports)]

@@ -13,8 +13,10 @@ from elcorp.compliance.consent.application.consent_ports import ReceiptSigner
 from elcorp.compliance.consent.application.notices import PrivacyNotices
 from elcorp.compliance.consent.infrastructure.consent_store import SqlConsentUnitOfWork
 from elcorp.compliance.consent.interfaces import consent as consent_routes
+from elcorp.compliance.consent.interfaces.jobs import jobs as consent_jobs
 from elcorp.compliance.upstream import Upstream
 from elcorp.identity.application.api import UserRegistered
+from elcorp.shared.application.jobs import Job
 from elcorp.shared.application.message_bus import MessageBus
 from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -24,6 +26,9 @@ class ConsentFeature:
     notices: PrivacyNotices
     consents: ConsentLedger  # also the MarketingOptOut of the data-subject requests
     digest: MarketingDigest
+
+    def jobs(self) -> list[Job]:
+        return consent_jobs(self.digest)
 
     def blueprints(self) -> list[APIBlueprint]:
         return [consent_routes.blueprint(self.notices, self.consents)]

@@ -19,9 +19,11 @@ from elcorp.compliance.incidents.domain.incidents import PriorityMatrix
 from elcorp.compliance.incidents.infrastructure.breach_pdf import PdfBreachLetters
 from elcorp.compliance.incidents.infrastructure.incidents import SqlIncidentsUnitOfWork
 from elcorp.compliance.incidents.interfaces import incidents as incident_routes
+from elcorp.compliance.incidents.interfaces.jobs import jobs as incidents_jobs
 from elcorp.compliance.upstream import Upstream
 from elcorp.identity.application.api import AccountLocked, SecurityNotice
 from elcorp.payments.application.api import LedgerIntegrityFailed
+from elcorp.shared.application.jobs import Job
 from elcorp.shared.application.message_bus import MessageBus
 
 
@@ -32,6 +34,9 @@ class IncidentsFeature:
     breaches: BreachNotifications
     breach_mailer: BreachEscalationMailer
     report: IncidentsReport
+
+    def jobs(self) -> list[Job]:
+        return incidents_jobs(self.breaches)
 
     def blueprints(self) -> list[APIBlueprint]:
         return [incident_routes.blueprint(self.incidents, self.breaches)]

@@ -25,7 +25,9 @@ from elcorp.compliance.privacy.infrastructure.privacy_requests import (
 )
 from elcorp.compliance.privacy.interfaces import privacy_register as register_routes
 from elcorp.compliance.privacy.interfaces import privacy_requests as request_routes
+from elcorp.compliance.privacy.interfaces.jobs import jobs as privacy_jobs
 from elcorp.compliance.upstream import Upstream
+from elcorp.shared.application.jobs import Job
 from elcorp.shared.application.message_bus import MessageBus
 
 
@@ -35,6 +37,9 @@ class PrivacyFeature:
     request_mailer: PrivacyRequestMailer
     requests: PrivacyRequests
     access_bundles: AccessBundles
+
+    def jobs(self) -> list[Job]:
+        return privacy_jobs(self.access_bundles)
 
     def blueprints(self) -> list[APIBlueprint]:
         """The processing register's routes, then the data-subject requests'."""

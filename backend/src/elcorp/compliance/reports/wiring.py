@@ -25,13 +25,18 @@ from elcorp.compliance.reports.infrastructure.reports import (
 )
 from elcorp.compliance.reports.infrastructure.reports_pdf import PdfReportDocuments
 from elcorp.compliance.reports.interfaces import reports as report_routes
+from elcorp.compliance.reports.interfaces.jobs import jobs as reports_jobs
 from elcorp.compliance.upstream import Upstream
+from elcorp.shared.application.jobs import Job
 from elcorp.shared.domain.clock import Clock
 
 
 @dataclass(frozen=True)
 class ReportsFeature:
     reports: RegulatoryReports
+
+    def jobs(self) -> list[Job]:
+        return reports_jobs(self.reports)
 
     def blueprints(self) -> list[APIBlueprint]:
         return [report_routes.blueprint(self.reports)]

@@ -18,7 +18,9 @@ from elcorp.compliance.retention.infrastructure.erasure_store import (
 )
 from elcorp.compliance.retention.infrastructure.retention_files import DirectoryRetention
 from elcorp.compliance.retention.interfaces import retention as retention_routes
+from elcorp.compliance.retention.interfaces.jobs import jobs as retention_jobs
 from elcorp.compliance.upstream import Upstream
+from elcorp.shared.application.jobs import Job
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,10 @@ class RetentionFeature:
     erasure: SubjectErasureService  # also the SubjectErasure of the data-subject requests
     legal_holds: LegalHolds
     retention: Retention
+
+    def jobs(self, *, dry_run_by_default: bool) -> list[Job]:
+        """`dry_run_by_default`: RETENTION_PURGE_DRY_RUN."""
+        return retention_jobs(self.retention, dry_run_by_default=dry_run_by_default)
 
     def blueprints(self) -> list[APIBlueprint]:
         return [retention_routes.blueprint(self.retention, self.legal_holds)]

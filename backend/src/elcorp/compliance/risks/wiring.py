@@ -12,7 +12,9 @@ from elcorp.compliance.risks.application.risks_mail import RiskReviewMailer
 from elcorp.compliance.risks.domain.risks import RiskReviewDue
 from elcorp.compliance.risks.infrastructure.risks import SqlIncidentDirectory, SqlRisksUnitOfWork
 from elcorp.compliance.risks.interfaces import risks as risk_routes
+from elcorp.compliance.risks.interfaces.jobs import jobs as risks_jobs
 from elcorp.compliance.upstream import Upstream
+from elcorp.shared.application.jobs import Job
 from elcorp.shared.application.message_bus import MessageBus
 
 
@@ -20,6 +22,9 @@ from elcorp.shared.application.message_bus import MessageBus
 class RisksFeature:
     register: RiskRegister
     mailer: RiskReviewMailer
+
+    def jobs(self) -> list[Job]:
+        return risks_jobs(self.register)
 
     def blueprints(self) -> list[APIBlueprint]:
         return [risk_routes.blueprint(self.register)]

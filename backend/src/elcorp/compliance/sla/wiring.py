@@ -23,6 +23,7 @@ from elcorp.compliance.sla.domain.sla import ClockKind
 from elcorp.compliance.sla.domain.sla_events import SlaCaseEscalated
 from elcorp.compliance.sla.infrastructure.sla import sla_unit_of_work
 from elcorp.compliance.sla.interfaces import sla as sla_routes
+from elcorp.compliance.sla.interfaces.jobs import jobs as sla_jobs
 from elcorp.compliance.upstream import Upstream
 from elcorp.governance.application.api import (
     ServiceRequestApproved,
@@ -32,6 +33,7 @@ from elcorp.governance.application.api import (
     ServiceRequestRejected,
     ServiceRequestSubmitted,
 )
+from elcorp.shared.application.jobs import Job
 from elcorp.shared.application.message_bus import MessageBus
 from elcorp.shared.domain.clock import Clock
 
@@ -41,6 +43,9 @@ class SlaFeature:
     tracking: SlaTracking
     feeds: SlaFeeds
     mailer: SlaMailer
+
+    def jobs(self) -> list[Job]:
+        return sla_jobs(self.tracking)
 
     def blueprints(self) -> list[APIBlueprint]:
         return [sla_routes.blueprint(self.tracking)]

@@ -81,7 +81,7 @@ def request_json(service: PrivacyRequests, r: PrivacyRequest, *, staff: bool = F
     return body
 
 
-def blueprint(requests: PrivacyRequests) -> APIBlueprint:
+def blueprint(service: PrivacyRequests) -> APIBlueprint:
     """The routes, closing over the services they call (built by the context's wiring)."""
     api = APIBlueprint(
         "privacy-requests",
@@ -94,42 +94,42 @@ def blueprint(requests: PrivacyRequests) -> APIBlueprint:
             )
         ],
     )
-    _filing_routes(api, requests)
-    _handling_routes(api, requests)
+    _filing_routes(api, service)
+    _handling_routes(api, service)
     return api
 
 
-def _filing_routes(api: APIBlueprint, requests: PrivacyRequests) -> None:
+def _filing_routes(api: APIBlueprint, service: PrivacyRequests) -> None:
     # -- the subject -------------------------------------------------------------------------------
     @api.post(MINE, security=BEARER)
     @authenticated
     def submit_request(body: s.SubmitBody) -> Response:
-        created = requests.submit(
+        created = service.submit(
             current_caller().user_id,
             RequestType(body.type),
             details=body.details,
             correction=None if body.correction is None else (body.correction.field, body.correction.value),
         )
-        return envelope.success(request_json(requests, created), status=201)
+        return envelope.success(request_json(service, created), status=201)
 
     @api.get(MINE, security=BEARER)
     @authenticated
     def my_requests() -> Response:
-        found = requests.mine(current_caller().user_id)
-        return envelope.success([request_json(requests, r) for r in found], meta={"total": len(found)})
+        found = service.mine(current_caller().user_id)
+        return envelope.success([request_json(service, r) for r in found], meta={"total": len(found)})
 
     @api.get(MINE + "/<uuid:request_id>", security=BEARER)
     @authenticated
     def my_request(path: s.RequestPath) -> Response:
         return envelope.success(
-            request_json(requests, requests.my_request(current_caller().user_id, path.request_id))
+            request_json(service, service.my_request(current_caller().user_id, path.request_id))
         )
 
     @api.get(MINE + "/<uuid:request_id>/bundle", security=BEARER)
     @authenticated
     def my_bundle(path: s.RequestPath) -> Response:
         """The access bundle (JSON), once the request is completed; SHA-256 in Repr-Digest."""
-        bundle = requests.my_bundle(current_caller().user_id, path.request_id)
+        bundle = service.my_bundle(current_caller().user_id, path.request_id)
         return file_response(
             bundle.content or b"",
             mimetype="application/json",
@@ -140,7 +140,7 @@ def _filing_routes(api: APIBlueprint, requests: PrivacyRequests) -> None:
     @api.get(QUEUE, security=BEARER)
     @require_permission(READ)
     def queue(query: s.QueueQuery) -> Response:
-        page = requests.queue(
+        page = service.queue(
             RequestQuery(
                 page=PageRequest(query.page, query.per_page),
                 status=None if query.status is None else RequestStatus(query.status),
@@ -149,20 +149,20 @@ def _filing_routes(api: APIBlueprint, requests: PrivacyRequests) -> None:
                 assignee_id=query.assignee_id,
             )
         )
-        return envelope.success([request_json(requests, r, staff=True) for r in page.items], meta=page.meta)
+        return envelope.success([request_json(service, r, staff=True) for r in page.items], meta=page.meta)
 
     @api.get(ONE, security=BEARER)
     @require_permission(READ)
     def get_request(path: s.RequestPath) -> Response:
-        return envelope.success(request_json(requests, requests.get(path.request_id), staff=True))
+        return envelope.success(request_json(service, service.get(path.request_id), staff=True))
 
 
-def _handling_routes(api: APIBlueprint, requests: PrivacyRequests) -> None:
+def _handling_routes(api: APIBlueprint, service: PrivacyRequests) -> None:
     @api.get(ONE + "/bundle", security=BEARER)
     @require_permission(MANAGE)
     def review_bundle(path: s.RequestPath) -> Response:
         """Staff review of the bundle before release (audited as an access to the subject's data)."""
-        bundle = requests.bundle_for_review(current_caller().user_id, path.request_id)
+        bundle = service.bundle_for_review(current_caller().user_id, path.request_id)
         return file_response(
             bundle.content or b"",
             mimetype="application/json",
@@ -172,37 +172,37 @@ def _handling_routes(api: APIBlueprint, requests: PrivacyRequests) -> None:
     @api.post(ONE + "/verify", security=BEARER)
     @require_permission(MANAGE)
     def verify_request(path: s.RequestPath, body: s.VerifyBody) -> Response:
-        done = requests.verify(
+        done = service.verify(
             current_caller().user_id, path.request_id, VerificationMethod(body.method), body.passed, body.note
         )
-        return envelope.success(request_json(requests, done, staff=True))
+        return envelope.success(request_json(service, done, staff=True))
 
     @api.post(ONE + "/assign", security=BEARER)
     @require_permission(MANAGE)
     def assign_request(path: s.RequestPath, body: s.AssignBody) -> Response:
-        done = requests.assign(current_caller().user_id, path.request_id, body.assignee_id)
-        return envelope.success(request_json(requests, done, staff=True))
+        done = service.assign(current_caller().user_id, path.request_id, body.assignee_id)
+        return envelope.success(request_json(service, done, staff=True))
 
     @api.post(ONE + "/start", security=BEARER)
     @require_permission(MANAGE)
     def start_request(path: s.RequestPath) -> Response:
-        done = requests.start(current_caller().user_id, path.request_id)
-        return envelope.success(request_json(requests, done, staff=True))
+        done = service.start(current_caller().user_id, path.request_id)
+        return envelope.success(request_json(service, done, staff=True))
 
     @api.post(ONE + "/extend", security=BEARER)
     @require_permission(MANAGE)
     def extend_request(path: s.RequestPath, body: s.ExtendBody) -> Response:
-        done = requests.extend(current_caller().user_id, path.request_id, body.days, body.reason)
-        return envelope.success(request_json(requests, done, staff=True))
+        done = service.extend(current_caller().user_id, path.request_id, body.days, body.reason)
+        return envelope.success(request_json(service, done, staff=True))
 
     @api.post(ONE + "/complete", security=BEARER)
     @require_permission(MANAGE)
     def complete_request(path: s.RequestPath, body: s.CompleteBody) -> Response:
-        done = requests.complete(current_caller().user_id, path.request_id, body.resolution)
-        return envelope.success(request_json(requests, done, staff=True))
+        done = service.complete(current_caller().user_id, path.request_id, body.resolution)
+        return envelope.success(request_json(service, done, staff=True))
 
     @api.post(ONE + "/refuse", security=BEARER)
     @require_permission(MANAGE)
     def refuse_request(path: s.RequestPath, body: s.RefuseBody) -> Response:
-        done = requests.refuse(current_caller().user_id, path.request_id, body.reason, body.legal_ground)
-        return envelope.success(request_json(requests, done, staff=True))
+        done = service.refuse(current_caller().user_id, path.request_id, body.reason, body.legal_ground)
+        return envelope.success(request_json(service, done, staff=True))
