@@ -35,22 +35,11 @@ from elcorp.identity.domain.errors import TokenExpired, TokenInvalid
 from elcorp.identity.domain.passwords import PasswordPolicy
 from elcorp.identity.domain.user import User, UserStatus
 from elcorp.shared.domain.events import DomainEvent
-from support.fakes import FakeAuditLog, RecordedEntry
+from support.fakes import FakeAuditLog, FakeClock, FakeGrantsCache, RecordedEntry
 
 START = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 HOUR = 3600
 K = TypeVar("K")
-
-
-class FakeClock:
-    def __init__(self, at: datetime = START) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, seconds: float) -> None:
-        self.at += timedelta(seconds=seconds)
 
 
 def digest(raw: str) -> str:
@@ -782,22 +771,6 @@ def fake_ciphers() -> Ciphers:
     )
 
 
-class FakeGrantsCache:
-    def __init__(self) -> None:
-        self.entries: dict[uuid.UUID, Grants] = {}
-        self.invalidated: list[uuid.UUID] = []
-
-    def get(self, user_id: uuid.UUID) -> Grants | None:
-        return self.entries.get(user_id)
-
-    def put(self, user_id: uuid.UUID, grants: Grants) -> None:
-        self.entries[user_id] = grants
-
-    def invalidate(self, user_id: uuid.UUID) -> None:
-        self.entries.pop(user_id, None)
-        self.invalidated.append(user_id)
-
-
 class FakeOrganizationDirectory(OrganizationDirectory):
     """Organization memberships held in a dict (user -> organization)."""
 
@@ -821,7 +794,7 @@ class FakeOrganizationDirectory(OrganizationDirectory):
 class IdentityFakes:
     """Every fake behind one `IdentityDeps`, and the services built on it as the wiring does."""
 
-    clock: FakeClock = field(default_factory=FakeClock)
+    clock: FakeClock = field(default_factory=lambda: FakeClock(START))
     db: FakeIdentityDatabase = field(default_factory=FakeIdentityDatabase)
     hasher: FakePasswordHasher = field(default_factory=FakePasswordHasher)
     estimator: FakeStrengthEstimator = field(default_factory=FakeStrengthEstimator)

@@ -27,36 +27,11 @@ from elcorp.payments.domain.vehicle_ownership import OwnershipTransfer, Transfer
 from elcorp.payments.domain.vehicles import IdentifierType
 from elcorp.shared.application.unit_of_work import SeenAggregates, publish_new_events
 from elcorp.shared.domain.errors import NotFound
-from support.fakes import FakeUnitOfWork
+from support.fakes import FakeClock, FakeGrantsCache, FakeUnitOfWork
 
 NAD = "NAD"
 START = datetime(2027, 3, 1, 8, 0, tzinfo=UTC)
 PLATFORM = PlatformBusiness(name="Elcorp Namibia (Pty) Ltd", address="Windhoek", vat_number="99-000-0001")
-
-
-class FakeClock:
-    def __init__(self, now: datetime = START) -> None:
-        self.moment = now
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def advance(self, by: timedelta) -> None:
-        self.moment += by
-
-
-class _GrantsCache:
-    def __init__(self) -> None:
-        self.entries: dict[uuid.UUID, Grants] = {}
-
-    def get(self, user_id: uuid.UUID) -> Grants | None:
-        return self.entries.get(user_id)
-
-    def put(self, user_id: uuid.UUID, grants: Grants) -> None:
-        self.entries[user_id] = grants
-
-    def invalidate(self, user_id: uuid.UUID) -> None:
-        self.entries.pop(user_id, None)
 
 
 class Roles:
@@ -64,7 +39,7 @@ class Roles:
 
     def __init__(self) -> None:
         self.grants: dict[uuid.UUID, Grants] = {}
-        self.access = AccessControl(self._load, _GrantsCache(), mfa_enforced=False)
+        self.access = AccessControl(self._load, FakeGrantsCache(), mfa_enforced=False)
 
     def _load(self, user_id: uuid.UUID) -> Grants:
         return self.grants.get(user_id, Grants(frozenset(), {}))
@@ -368,7 +343,7 @@ class FakeDocuments:
 class InvoicingWorld:
     """An `InvoiceService` over the fakes, with the people, roles and wallets it needs."""
 
-    clock: FakeClock = field(default_factory=FakeClock)
+    clock: FakeClock = field(default_factory=lambda: FakeClock(START))
     book: InvoiceBook = field(default_factory=InvoiceBook)
     ledger: FakeLedger = field(default_factory=FakeLedger)
     roles: Roles = field(default_factory=Roles)
@@ -555,7 +530,7 @@ class FakeVehiclesUnitOfWork(FakeUnitOfWork):
 class VehicleWorld:
     """A `VehicleRegistry` over the fakes."""
 
-    clock: FakeClock = field(default_factory=FakeClock)
+    clock: FakeClock = field(default_factory=lambda: FakeClock(START))
     garage: Garage = field(default_factory=Garage)
     roles: Roles = field(default_factory=Roles)
     people: FakePeople = field(default_factory=FakePeople)

@@ -21,8 +21,7 @@ from elcorp.shared.domain.errors import (
     NotFound,
     ValidationFailed,
 )
-from support.fakes import FakeUnitOfWork
-from support.fakes_identity import FakeClock
+from support.fakes import FakeClock, FakeUnitOfWork
 from unit.governance.workflow_fakes import FakeUsers, access_with, grants
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -24,7 +24,7 @@ from elcorp.governance.domain.service_requests import (
     ServiceRequestSubmitted,
 )
 from elcorp.shared.domain.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from support.fakes_identity import FakeClock
+from support.fakes import FakeClock
 from unit.governance.workflow_fakes import (
     FakePolicies,
     FakeSla,
