@@ -1,5 +1,6 @@
-"""Size limits that keep the code readable: no function over 60 lines, and no application
-service class over 300 lines (a class that big holds several use cases; split it)."""
+"""Limits that keep the code readable: no function over 60 lines, no application service
+class over 300 lines (a class that big holds several use cases; split it), a composition
+root that only composes, and no service looked up by name in a view."""
 
 import ast
 from pathlib import Path
@@ -51,3 +52,24 @@ def test_no_application_service_class_is_longer_than_three_hundred_lines():
         and length(node) > MAX_SERVICE_CLASS_LINES
     ]
     assert too_long == []
+
+
+def test_the_composition_root_only_composes():
+    """bootstrap.py composes the contexts' modules; each context wires itself."""
+    assert length_of_file(PACKAGE / "bootstrap.py") <= 150
+
+
+def test_no_view_looks_a_service_up_by_name():
+    """Blueprint factories close over typed services: a service fetched from
+    `app.extensions` by a string fails at request time, invisible to mypy."""
+    lookups = [
+        f"{path.relative_to(PACKAGE)}:{number}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if 'extensions["elcorp' in line
+    ]
+    assert lookups == []
+
+
+def length_of_file(path: Path) -> int:
+    return len(path.read_text().splitlines())
