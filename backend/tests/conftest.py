@@ -40,7 +40,7 @@ from support.committed import drop_templates
 from support.servers import create_database, drop_database, embedded_servers
 from support.sessions import ReboundSessions
 
-RINGS = ("unit", "integration", "security", "e2e")
+RINGS = ("unit", "integration", "security", "e2e", "contract")
 FIELD_KEY = generate_key("test1")
 
 

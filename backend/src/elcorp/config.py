@@ -194,6 +194,9 @@ class Settings(BaseSettings):
     PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"  # production: https only (links in mails)
     EMAIL_VERIFICATION_TTL_SECONDS: int = Field(default=86_400, ge=600)
     PASSWORD_RESET_TTL_SECONDS: int = Field(default=1_800, ge=300)
+    # Where `error.doc_url` points (each code is an anchor: #pay_001). Empty: the catalogue
+    # this API serves at /api/docs/errors; set it to the published docs/API.md "Error codes".
+    ERROR_DOCS_URL: str = ""
 
     # HTTP
     MAX_REQUEST_BYTES: int = Field(default=1_048_576, ge=1024)

@@ -21,6 +21,7 @@ from elcorp.shared.interfaces.api import API_V1
 from elcorp.shared.interfaces.auth import install_authentication, install_authentication_gate
 from elcorp.shared.interfaces.docs import docs_blueprint
 from elcorp.shared.interfaces.errors import register_error_handlers, validation_error_response
+from elcorp.shared.interfaces.openapi import ValidationErrorResponse, operation_id
 from elcorp.shared.interfaces.rate_limit import build_limiter
 
 
@@ -77,6 +78,8 @@ def _flask_app(settings: Settings) -> OpenAPI:
         info=Info(title="Elcorp Namibia API", version=__version__),
         security_schemes=SECURITY_SCHEMES,
         validation_error_callback=validation_error_response,
+        validation_error_model=ValidationErrorResponse,
+        operation_id_callback=operation_id,
         doc_ui=False,
     )
     app.config.update(
@@ -85,7 +88,10 @@ def _flask_app(settings: Settings) -> OpenAPI:
         JSON_SORT_KEYS=False,
         DEBUG=settings.DEBUG,
         TESTING=settings.is_test,
+        PUBLIC_BASE_URL=settings.PUBLIC_BASE_URL,
+        ERROR_DOCS_URL=settings.ERROR_DOCS_URL,
     )
+    app.request_class = middleware.ApiRequest
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.session_interface = NoCookieSessions()
     app.url_map.strict_slashes = False

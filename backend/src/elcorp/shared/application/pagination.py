@@ -1,4 +1,9 @@
-"""Pagination: page/per_page for admin lists, opaque cursors for append-only streams."""
+"""Pagination: one list contract (opaque cursor + limit, has_more, next_cursor).
+
+Two kinds of cursor, both opaque to clients: a position in a newest-first stream
+(`encode_position`, keyset) and an offset into a filtered list (`PageRequest.start`, for the
+repositories that count and page with OFFSET). `page`/`per_page` remain accepted as
+documented aliases and resolve to the same offset."""
 
 from __future__ import annotations
 
@@ -23,8 +28,12 @@ MAX_PAGE = 100_000
 
 @dataclass(frozen=True, slots=True)
 class PageRequest:
+    """A window of a list: `per_page` rows from `offset`. `start` (from an offset cursor)
+    overrides the offset that `page` implies."""
+
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    start: int | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.page <= MAX_PAGE:
@@ -36,9 +45,12 @@ class PageRequest:
                 details=[{"field": "per_page", "message": f"must be between 1 and {MAX_PER_PAGE}"}]
             )
 
+        if self.start is not None and not 0 <= self.start <= MAX_PAGE * MAX_PER_PAGE:
+            raise ValidationFailed(details=[{"field": "cursor", "message": "invalid cursor"}])
+
     @property
     def offset(self) -> int:
-        return (self.page - 1) * self.per_page
+        return self.start if self.start is not None else (self.page - 1) * self.per_page
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +60,29 @@ class Page(Generic[T]):
     per_page: int
     total: int
 
+    offset: int | None = None
+
     @property
-    def meta(self) -> dict[str, int]:
-        return {"page": self.page, "per_page": self.per_page, "total": self.total}
+    def has_more(self) -> bool:
+        start = self.offset if self.offset is not None else (self.page - 1) * self.per_page
+        return start + len(self.items) < self.total
+
+    @property
+    def next_cursor(self) -> str | None:
+        if not self.has_more:
+            return None
+        start = self.offset if self.offset is not None else (self.page - 1) * self.per_page
+        return encode_offset(start + len(self.items))
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The one list contract's meta, plus the total this kind of list can count."""
+        return {
+            "has_more": self.has_more,
+            "next_cursor": self.next_cursor,
+            "limit": self.per_page,
+            "total": self.total,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +90,15 @@ class CursorPage(Generic[T]):
     items: list[T]
     next_cursor: str | None
 
+    limit: int = DEFAULT_PER_PAGE
+
     @property
-    def meta(self) -> dict[str, str | None]:
-        return {"next_cursor": self.next_cursor}
+    def meta(self) -> dict[str, Any]:
+        return {
+            "has_more": self.next_cursor is not None,
+            "next_cursor": self.next_cursor,
+            "limit": self.limit,
+        }
 
 
 def encode_cursor(position: dict[str, Any]) -> str:
@@ -94,3 +132,16 @@ def decode_position(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
         return datetime.fromisoformat(position["at"]), uuid.UUID(position["id"])
     except (KeyError, ValueError, TypeError) as exc:
         raise ValidationFailed(details=[{"field": "cursor", "message": "invalid cursor"}]) from exc
+
+
+def encode_offset(offset: int) -> str:
+    """The cursor of an offset-paged list: where the next window starts."""
+    return encode_cursor({"o": offset})
+
+
+def decode_offset(cursor: str) -> int:
+    """`encode_offset`'s inverse; a cursor of another kind, or a malformed one, is a 422."""
+    value = decode_cursor(cursor).get("o")
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValidationFailed(details=[{"field": "cursor", "message": "invalid cursor"}])
+    return value

@@ -13,7 +13,7 @@ def context_blueprint(name: str, description: str) -> APIBlueprint:
         name,
         f"elcorp.{name}.interfaces.http",
         url_prefix=API_V1,
-        abp_tags=[Tag(name=name, description=description)],
+        abp_tags=[Tag(name=name.replace("_", "-").lower(), description=description)],
     )
 
 

@@ -7,15 +7,18 @@ and the page has no inline script, so it runs under a strict CSP (script-src 'se
 from __future__ import annotations
 
 import copy
+import re
+from html import escape
 from pathlib import Path
 from typing import Any
 
 import flask_openapi3_swagger
-from flask import Blueprint, Response, current_app, jsonify, redirect, send_from_directory
+from flask import Blueprint, Flask, Response, current_app, jsonify, redirect, send_from_directory
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from elcorp.shared.interfaces.api import HEADER_PARAMETERS
 from elcorp.shared.interfaces.auth import public
+from elcorp.shared.interfaces.openapi import all_error_codes, complete_document, operation_id
 
 _ASSETS = Path(flask_openapi3_swagger.__file__).parent / "templates" / "swagger"
 
@@ -41,6 +44,18 @@ _INIT_JS = """window.addEventListener("load", function () {
 """
 
 
+_ERRORS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Elcorp API error codes</title></head>
+<body>
+<h1>Error codes</h1>
+<p>Each code's meaning is in docs/API.md, "Error codes". Branch on the code, never on the message.</p>
+<table><thead><tr><th>Code</th><th>HTTP status</th></tr></thead><tbody>{rows}</tbody></table>
+</body>
+</html>
+"""
+
+
 def with_header_parameters(spec: dict[str, Any]) -> dict[str, Any]:
     """The document with the headers routes read themselves (HEADER_PARAMETERS) declared."""
     document = copy.deepcopy(spec)
@@ -54,6 +69,36 @@ def with_header_parameters(spec: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+def api_document(app: Flask) -> dict[str, Any]:
+    """The whole OpenAPI document, built once per app (the routes do not change at run time)."""
+    found: dict[str, Any] | None = app.extensions.get("openapi_document")
+    if found is None:
+        spec = with_header_parameters(app.api_doc)  # type: ignore[attr-defined]
+        found = complete_document(spec, server_url=app.config.get("PUBLIC_BASE_URL") or "/")
+        _name_operations(app, found)
+        app.extensions["openapi_document"] = found
+    return found
+
+
+def _name_operations(app: Flask, document: dict[str, Any]) -> None:
+    """operationId = the view function's name in camelCase, whoever built the blueprint."""
+    for rule in app.url_map.iter_rules():
+        path = re.sub(r"<(?:[^<:>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        for method in rule.methods or ():
+            operation = document.get("paths", {}).get(path, {}).get(method.lower())
+            if operation is not None:
+                operation["operationId"] = operation_id(name=rule.endpoint.rsplit(".", 1)[-1])
+
+
+def errors_page() -> str:
+    """The error catalogue as a page: each code's anchor is what `error.doc_url` points at."""
+    rows = "".join(
+        f'<tr id="{code.lower()}"><td><code>{escape(code)}</code></td><td>{status}</td></tr>'
+        for code, status in sorted(all_error_codes().items())
+    )
+    return _ERRORS_PAGE.format(rows=rows)
+
+
 def docs_blueprint(api_prefix: str) -> Blueprint:
     bp = Blueprint("api_docs", __name__)
     spec_url = f"{api_prefix}/openapi.json"
@@ -61,7 +106,12 @@ def docs_blueprint(api_prefix: str) -> Blueprint:
     @bp.get(spec_url)
     @public
     def openapi_json() -> Response:
-        return jsonify(with_header_parameters(current_app.api_doc))  # type: ignore[attr-defined]
+        return jsonify(api_document(current_app))
+
+    @bp.get("/api/docs/errors")
+    @public
+    def docs_errors() -> Response:
+        return Response(errors_page(), mimetype="text/html")
 
     @bp.get("/api/docs")
     @public

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import Response, current_app, g, json
+from flask import Response, current_app, g, json, request
 from flask.json.provider import DefaultJSONProvider
 
 from elcorp.shared.domain.clock import isoformat_z, utc_now
@@ -48,18 +48,47 @@ def success(
     )
 
 
-def error(
-    code: str,
-    message: str,
-    *,
-    status: int,
-    details: Any = None,
-    envelope_status: str = "error",
-) -> Response:
+def created(data: Any, *, location: str, meta: dict[str, Any] | None = None) -> Response:
+    """201 for a new resource, with its URL in `Location` (RFC 9110 section 10.2.2)."""
+    response = success(data, meta=meta, status=201)
+    response.headers["Location"] = location
+    return response
+
+
+def no_content() -> Response:
+    """204 for a delete: no body at all (RFC 9110 section 15.3.5)."""
+    return current_app.response_class(status=204)
+
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def doc_url(code: str) -> str:
+    """Where the error code is explained: its entry in docs/API.md "Error codes" (served at
+    /api/docs/errors unless ERROR_DOCS_URL points at the published docs)."""
+    base = current_app.config.get("ERROR_DOCS_URL") or "/api/docs/errors"
+    return f"{base}#{code.lower()}"
+
+
+def wants_problem_json() -> bool:
+    """RFC 9457 problem details when the client prefers them to our envelope."""
+    accept = request.accept_mimetypes
+    return accept.quality(PROBLEM_JSON) > 0 and accept.best_match([JSON, PROBLEM_JSON]) == PROBLEM_JSON
+
+
+JSON = "application/json"
+
+
+def error(code: str, message: str, *, status: int, details: Any = None) -> Response:
+    """The error envelope. `status` in the body is `validation_error` for a 422 and only
+    for a 422, `error` for every other failure (DESIGN.md section 5)."""
+    code = str(code)
+    if wants_problem_json():
+        return _problem(code, message, status, details)
     return _json_response(
         {
-            "status": envelope_status,
-            "error": {"code": str(code), "message": message, "details": details},
+            "status": "validation_error" if status == 422 else "error",
+            "error": {"code": code, "message": message, "details": details, "doc_url": doc_url(code)},
             "request_id": getattr(g, "request_id", None),
             "timestamp": isoformat_z(utc_now()),
         },
@@ -67,12 +96,24 @@ def error(
     )
 
 
-def validation_error(details: list[dict[str, str]], message: str = "Validation failed") -> Response:
+def _problem(code: str, message: str, status: int, details: Any) -> Response:
+    """The same error as RFC 9457 problem details; `code`, `details`, `request_id` and
+    `timestamp` are extension members, so a client reads the same facts either way."""
+    body = {
+        "type": doc_url(code),
+        "title": message,
+        "status": status,
+        "instance": request.path,
+        "code": code,
+        "details": details,
+        "request_id": getattr(g, "request_id", None),
+        "timestamp": isoformat_z(utc_now()),
+    }
+    response = _json_response(body, status)
+    response.mimetype = PROBLEM_JSON
+    return response
+
+
+def validation_error(details: list[dict[str, Any]], message: str = "Validation failed") -> Response:
     """422 with `status: validation_error` and {field, message} items."""
-    return error(
-        ErrorCode.VALIDATION_ERROR,
-        message,
-        status=422,
-        details=details,
-        envelope_status="validation_error",
-    )
+    return error(ErrorCode.VALIDATION_ERROR, message, status=422, details=details)

@@ -7,11 +7,12 @@ request id, and the traceback goes to the log only.
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 from typing import Any
 
 import psycopg2
-from flask import Flask, Response
+from flask import Flask, Response, request
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
@@ -67,12 +68,20 @@ _HTTP_ERRORS: dict[int, tuple[ErrorCode, str]] = {
 }
 
 
-def pydantic_details(exc: ValidationError) -> list[dict[str, str]]:
-    """{field, message} items; values the client sent are never echoed back."""
+# pydantic names the model class in some messages ("... or instance of LogoutBody"): the
+# client never sees an internal class name.
+_CLASS_NAME = re.compile(r" or instance of \w+")
+_MESSAGES = {"extra_forbidden": "Unknown field or parameter: not accepted here"}
+
+
+def pydantic_details(exc: ValidationError) -> list[dict[str, Any]]:
+    """{field, message} items; values the client sent are never echoed back. A failure of
+    the whole body (not an object) names no field: `field` is null."""
     items = []
     for err in exc.errors(include_url=False, include_input=False):
-        field = ".".join(str(part) for part in err.get("loc", ())) or "body"
-        items.append({"field": field, "message": str(err.get("msg", "invalid value"))})
+        field = ".".join(str(part) for part in err.get("loc", ())) or None
+        message = _MESSAGES.get(str(err.get("type")), str(err.get("msg", "invalid value")))
+        items.append({"field": field, "message": _CLASS_NAME.sub("", message)})
     return items
 
 
@@ -82,19 +91,25 @@ def validation_error_response(exc: ValidationError) -> Response:
 
 
 def handle_domain_error(exc: DomainError) -> Response:
-    if isinstance(exc, ValidationFailed):
-        details: Any = exc.details or [{"field": "body", "message": exc.message}]
-        return envelope.error(
-            exc.code,
-            exc.message,
-            status=exc.status,
-            details=details,
-            envelope_status="validation_error",
-        )
-    response = envelope.error(exc.code, exc.message, status=exc.status, details=exc.details)
+    details: Any = exc.details
+    if isinstance(exc, ValidationFailed) and not details:
+        # A rule of the request as a whole (no single parameter to name): field is null.
+        details = [{"field": None, "message": exc.message}]
+    response = envelope.error(exc.code, exc.message, status=exc.status, details=details)
     retry_after = getattr(exc, "retry_after", None)
     if retry_after:
         response.headers["Retry-After"] = str(int(retry_after))
+    return with_challenge(response)
+
+
+def with_challenge(response: Response) -> Response:
+    """RFC 6750 section 3: a 401 names the scheme the client must use (and, for a token that
+    was sent but refused, `error="invalid_token"`)."""
+    if response.status_code == 401 and "WWW-Authenticate" not in response.headers:
+        sent = request.headers.get("Authorization")
+        response.headers["WWW-Authenticate"] = (
+            'Bearer realm="elcorp", error="invalid_token"' if sent else 'Bearer realm="elcorp"'
+        )
     return response
 
 
@@ -103,7 +118,7 @@ def handle_http_exception(exc: HTTPException) -> Response:
     if status >= 500 and status != 503:
         return handle_unexpected(exc)
     code, message = _HTTP_ERRORS.get(status, (ErrorCode.VALIDATION_ERROR, exc.name))
-    response = envelope.error(code, message, status=status)
+    response = with_challenge(envelope.error(code, message, status=status))
     if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
         response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))  # type: ignore[attr-defined]
     return response

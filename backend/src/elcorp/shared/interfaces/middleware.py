@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import structlog
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import BadRequest
 
 from elcorp.shared.application import context
@@ -94,6 +94,20 @@ def install(app: Flask, policy: HttpPolicy) -> None:
             bytes_in=request.content_length or 0,
         )
         return response
+
+
+class ApiRequest(Request):
+    """A request whose missing body reads as `{}`: every action route takes "no body" and
+    "{}" alike (docs/API.md "Base path and format"), so `POST /auth/logout` needs none."""
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        if (
+            self.method in _BODY_METHODS
+            and not self.content_length
+            and not self.headers.get("Transfer-Encoding")
+        ):
+            return {}
+        return super().get_json(force=force, silent=silent, cache=cache)
 
 
 def install_body_check(app: Flask) -> None:
