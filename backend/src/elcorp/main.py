@@ -21,6 +21,7 @@ from elcorp.shared.interfaces.api import API_V1
 from elcorp.shared.interfaces.auth import install_authentication, install_authentication_gate
 from elcorp.shared.interfaces.docs import docs_blueprint
 from elcorp.shared.interfaces.errors import register_error_handlers, validation_error_response
+from elcorp.shared.interfaces.idempotency import install_idempotency
 from elcorp.shared.interfaces.openapi import ValidationErrorResponse, operation_id
 from elcorp.shared.interfaces.rate_limit import build_limiter
 
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     # protected route get 401, not a 422 describing the route's fields.
     install_authentication_gate(app)
     middleware.install_body_check(app)
+    install_idempotency(app, container.redis)
     return app
 
 

@@ -98,3 +98,60 @@ def test_client_request_id_is_echoed_when_sane_and_replaced_when_not(client):
     replaced = client.get("/health", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"]
     assert replaced != "<script>"
     assert len(replaced) == 32
+
+
+# -- one error shape (the API-contract issue) ---------------------------------------------------
+def test_validation_error_is_the_status_of_every_422_and_only_of_422(probe_client):
+    malformed = probe_client.post(
+        "/api/v1/probe/echo", data="{", headers={"Content-Type": "application/json"}
+    )
+    assert malformed.status_code == 400 and malformed.get_json()["status"] == "error"
+    invalid = probe_client.post("/api/v1/probe/echo", json={"name": "x", "count": 1})
+    assert invalid.status_code == 422 and invalid.get_json()["status"] == "validation_error"
+    missing = probe_client.get("/api/v1/probe/missing")
+    assert missing.status_code == 404 and missing.get_json()["status"] == "error"
+
+
+def test_a_missing_body_reads_as_an_empty_object(probe_client):
+    response = probe_client.post("/api/v1/probe/echo")
+    assert response.status_code == 422
+    fields = {d["field"] for d in response.get_json()["error"]["details"]}
+    assert fields == {"name", "count"}  # the fields it lacks, not "the body is not an object"
+
+
+def test_no_internal_class_name_reaches_the_client(probe_client):
+    response = probe_client.post("/api/v1/probe/echo", json=[1, 2])
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "EchoBody" not in text and "instance of" not in text
+    assert response.get_json()["error"]["details"][0]["field"] is None  # the body as a whole
+
+
+def test_every_error_points_at_its_entry_in_the_catalogue(probe_client):
+    error = probe_client.get("/api/v1/probe/missing").get_json()["error"]
+    assert error["doc_url"] == "/api/docs/errors#res_001"
+    page = probe_client.get("/api/docs/errors")
+    assert page.status_code == 200
+    assert 'id="res_001"' in page.get_data(as_text=True)
+
+
+def test_a_401_names_the_bearer_scheme(client):
+    anonymous = client.get("/api/v1/me")
+    assert anonymous.status_code == 401
+    assert anonymous.headers["WWW-Authenticate"] == 'Bearer realm="elcorp"'
+    forged = client.get("/api/v1/me", headers={"Authorization": "Bearer not-a-token"})
+    assert forged.status_code == 401
+    assert forged.headers["WWW-Authenticate"] == 'Bearer realm="elcorp", error="invalid_token"'
+
+
+def test_problem_details_on_request(probe_client):
+    response = probe_client.get("/api/v1/probe/missing", headers={"Accept": "application/problem+json"})
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["type"] == "/api/docs/errors#res_001"
+    assert body["status"] == 404 and body["code"] == "RES_001" and body["title"]
+    assert body["instance"] == "/api/v1/probe/missing"
+    assert body["request_id"] == response.headers["X-Request-ID"]
+    default = probe_client.get("/api/v1/probe/missing", headers={"Accept": "application/json, */*"})
+    assert default.mimetype == "application/json" and default.get_json()["status"] == "error"

@@ -8,6 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from elcorp.shared.domain.errors import NotFound
 from elcorp.shared.interfaces import envelope
+from elcorp.shared.interfaces.auth import authenticated
+
+# How many times each probe note body was really handled (not replayed).
+HANDLED: list[dict] = []
 
 
 class EchoBody(BaseModel):
@@ -22,6 +26,14 @@ def probe_blueprint() -> APIBlueprint:
     @bp.post("/echo")
     def echo(body: EchoBody):
         return envelope.success(body.model_dump(), status=201)
+
+    @bp.post("/notes")
+    @authenticated
+    def create_note(body: EchoBody):
+        HANDLED.append(body.model_dump())
+        if body.name == "crash":
+            raise RuntimeError("the work failed")
+        return envelope.created({"n": len(HANDLED)}, location=f"/api/v1/probe/notes/{len(HANDLED)}")
 
     @bp.get("/ping")
     def ping():

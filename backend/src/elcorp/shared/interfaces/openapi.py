@@ -22,6 +22,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from elcorp.shared.domain.errors import DomainError, ErrorCode, error_catalogue
+from elcorp.shared.interfaces.idempotency import HEADER as IDEMPOTENCY_HEADER
+from elcorp.shared.interfaces.idempotency import OPTIONAL_PARAMETER
 from elcorp.shared.interfaces.pagination import ListMeta
 
 ErrorSpec = type[DomainError] | ErrorCode | str
@@ -89,7 +91,7 @@ _KERNEL_STATUS: dict[str, int] = {
     "VAL_001": 422, "VAL_002": 400, "VAL_003": 415, "VAL_004": 422, "VAL_005": 422,
     "VAL_006": 422, "VAL_007": 422, "VAL_008": 422, "RES_001": 404, "RES_002": 409,
     "RES_003": 405, "RES_004": 413, "RES_005": 409, "ACC_001": 403, "RATE_001": 429,
-    "RATE_002": 429, "SRV_001": 500, "SRV_002": 503,
+    "RATE_002": 429, "SRV_001": 500, "SRV_002": 503, "IDEM_001": 422, "IDEM_002": 409, "IDEM_003": 400,
 }  # fmt: skip
 
 
@@ -287,8 +289,29 @@ def _schema_with_defs(model: type[BaseModel], schemas: dict[str, Any]) -> None:
     schemas[schema.get("title") or model.__name__] = schema
 
 
-def complete_operation(operation: dict[str, Any]) -> None:
+def _idempotency(method: str, operation: dict[str, Any]) -> None:
+    """Every POST honours an optional Idempotency-Key (shared/interfaces/idempotency.py)
+    unless it declares its own (money movements, required there); public ones refuse it."""
+    if method != "post":
+        return
+    parameters = operation.setdefault("parameters", [])
+    if any(p.get("name") == IDEMPOTENCY_HEADER for p in parameters):
+        return
+    responses = operation.setdefault("responses", {})
+    add_error_example(responses, "IDEM_003", 400, "This Idempotency-Key cannot be used here")
+    if operation.get("security"):
+        parameters.append(dict(OPTIONAL_PARAMETER))
+        add_error_example(
+            responses, "IDEM_001", 422, "This Idempotency-Key was already used with a different request"
+        )
+        add_error_example(
+            responses, "IDEM_002", 409, "A request with this Idempotency-Key is still being processed"
+        )
+
+
+def complete_operation(operation: dict[str, Any], method: str = "get") -> None:
     """The automatic errors, the problem+json alternative and the challenge headers."""
+    _idempotency(method, operation)
     responses = operation.setdefault("responses", {})
     flask_422 = responses.get("422", {}).get("content", {}).get("application/json", {}).get("schema", {})
     if flask_422.get("type") == "array":  # flask-openapi3's default, which the API never sends
@@ -322,9 +345,9 @@ def complete_document(spec: Mapping[str, Any], *, server_url: str) -> dict[str, 
     for tag in document.get("tags", []):
         tag["name"] = tag_style(tag["name"])
     for path_item in document.get("paths", {}).values():
-        for operation in path_item.values():
+        for method, operation in path_item.items():
             operation["tags"] = [tag_style(t) for t in operation.get("tags", [])]
-            complete_operation(operation)
+            complete_operation(operation, method)
     return document
 
 
