@@ -156,13 +156,17 @@ def test_make_run_on_embedded_servers(tmp_path):
         assert_platform_serves(stack)
         assert (var_dir / "postgres" / "PG_VERSION").exists()
         assert_worker_consumes(f"unix://{var_dir / 'redis' / 'redis.sock'}?db=0")
-        assert "Press Ctrl-C" in stack.output(tail=None)
+        output = stack.output(tail=None)
+        assert "Press Ctrl-C" in output
+        assert output.index("Demo administrator") < output.index("Elcorp platform is running")
         assert_demo_admin_can_sign_in(stack)
     finally:
         left = stack.ctrl_c()
     assert left == [], f"processes left after Ctrl-C: {left}\n{stack.output()}"
     assert not (var_dir / "postgres" / "postmaster.pid").exists(), "embedded PostgreSQL still running"
     assert "stopped:" in stack.output(tail=None)
+    # An ordinary Ctrl-C stops each child once, gracefully: nothing is killed.
+    assert "SIGKILL" not in stack.output(tail=None)
 
 
 def test_make_run_uses_external_servers_when_urls_are_set(tmp_path):

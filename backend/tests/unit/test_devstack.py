@@ -113,6 +113,30 @@ def test_gunicorn_runs_two_workers_unless_told_otherwise(tmp_path: Path):
     assert api[api.index("--workers") + 1] == "2"
 
 
+def test_the_summary_shows_the_demo_admin_before_the_urls(tmp_path: Path):
+    stack = _Stack(var=tmp_path, env={})
+    text = devstack._summary("http://127.0.0.1:8000", stack, "Demo administrator: admin@example.com")
+    assert text.index("Demo administrator") < text.index("http://127.0.0.1:8000/api/v1")
+
+
+def test_mail_links_follow_the_port_served_unless_the_url_is_set():
+    unset = SimpleNamespace(model_fields_set=set(), PUBLIC_BASE_URL="http://127.0.0.1:8000")
+    assert devstack.public_base_url(unset, "127.0.0.1", 8123) == "http://127.0.0.1:8123"
+    assert devstack.public_base_url(unset, "0.0.0.0", 9000) == "http://127.0.0.1:9000"  # noqa: S104
+    chosen = SimpleNamespace(model_fields_set={"PUBLIC_BASE_URL"}, PUBLIC_BASE_URL="https://elcorp.example")
+    assert devstack.public_base_url(chosen, "127.0.0.1", 8123) == "https://elcorp.example"
+
+
+def test_children_run_in_sessions_of_their_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """So a terminal's Ctrl-C reaches only `elcorp dev`, which stops each child gracefully."""
+    started: list[dict[str, Any]] = []
+    monkeypatch.setattr(devstack.subprocess, "Popen", lambda argv, **kw: started.append(kw) or FakeChild())
+    stack = _Stack(var=tmp_path, env={"A": "1"})
+    devstack._start_children({"api": ["gunicorn"], "worker": ["celery"]}, stack)
+    assert [kw["start_new_session"] for kw in started] == [True, True]
+    assert all(kw["preexec_fn"] is devstack.die_with_parent for kw in started)
+
+
 def test_the_summary_lists_every_url_and_the_demo_admin_again(tmp_path: Path):
     stack = _Stack(var=tmp_path, env={}, database_note="embedded, data in var/postgres")
 

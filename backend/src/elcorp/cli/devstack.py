@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 
 from elcorp.config import Settings
 from elcorp.shared.infrastructure.db import sqlalchemy_url
-from elcorp.shared.infrastructure.embedded import EmbeddedPostgres, EmbeddedRedis
+from elcorp.shared.infrastructure.embedded import EmbeddedPostgres, EmbeddedRedis, die_with_parent
 
 DEV_DATABASE = "elcorp"
 DEMO_VAT_NUMBER = "DEMO-0000000"  # the platform issuer's, unless INVOICE_ISSUER_VAT_NUMBER is set
@@ -122,6 +122,7 @@ def run_dev_stack(*, host: str, port: int) -> int:
     try:
         _start_servers(base, stack)
         _prepare_environment(base, stack)
+        stack.env["PUBLIC_BASE_URL"] = public_base_url(base, host, port)
         demo_admin = _migrate_and_seed(stack.env)
         _start_children(_child_commands(host, port, stack), stack)
         base_url = f"http://{host}:{port}"
@@ -166,6 +167,15 @@ def _prepare_environment(base: Settings, stack: _Stack) -> None:
     _publish_stack(stack.var, stack.env)
 
 
+def public_base_url(base: Settings, host: str, port: int) -> str:
+    """The links in mails point at the port actually served, unless PUBLIC_BASE_URL is set
+    (in the environment or .env) explicitly."""
+    if "PUBLIC_BASE_URL" in base.model_fields_set:
+        return base.PUBLIC_BASE_URL
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - a bind-all address
+    return f"http://{shown}:{port}"
+
+
 def _migrate_and_seed(env: dict[str, str]) -> str:
     """Migrate, seed, and make sure the demo admin exists; returns what create-admin said
     (shown again in the summary, so the one-time password does not scroll away)."""
@@ -203,13 +213,22 @@ def _child_commands(host: str, port: int, stack: _Stack) -> dict[str, list[str]]
 
 
 def _start_children(commands: dict[str, list[str]], stack: _Stack) -> None:
+    """Each child in a session of its own: the terminal's Ctrl-C reaches only this process,
+    which then stops each child once, gracefully (SIGTERM). Had gunicorn seen the SIGINT too,
+    it would begin a fast shutdown, get our SIGTERM on top, and SIGKILL its workers
+    (logging "Worker ... was sent SIGKILL! Perhaps out of memory?")."""
     for name, argv in commands.items():
-        stack.children[name] = subprocess.Popen(argv, env=stack.env)  # noqa: S603 - fixed argv
+        stack.children[name] = subprocess.Popen(  # noqa: S603 - fixed argv
+            argv, env=stack.env, start_new_session=True, preexec_fn=die_with_parent
+        )
 
 
 def _summary(base_url: str, stack: _Stack, demo_admin: str) -> str:
+    """The demo administrator first (the one-time password is what a new user needs next),
+    then the URLs, which stay visible at the bottom of the terminal."""
     return "\n".join(
         [
+            demo_admin,
             "",
             "Elcorp platform is running:",
             f"  API          {base_url}/api/v1",
@@ -219,7 +238,6 @@ def _summary(base_url: str, stack: _Stack, demo_admin: str) -> str:
             f"  PostgreSQL   {stack.database_note}",
             f"  Redis        {stack.redis_note}",
             "  Worker, beat Celery worker and beat running",
-            demo_admin,
             "",
             "Press Ctrl-C to stop everything.",
             "",

@@ -6,9 +6,12 @@ already on the machine. Neither is used when DATABASE_URL / REDIS_URL are set.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -22,6 +25,16 @@ logger = logging.getLogger(__name__)
 
 class EmbeddedServerError(RuntimeError):
     pass
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2)
+
+
+def die_with_parent() -> None:
+    """Run in a child before exec (Linux): SIGTERM it if the process that started it dies.
+    A child in a session of its own no longer shares its parent's fate otherwise."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @dataclass
@@ -106,7 +119,11 @@ class EmbeddedRedis:
             "--logfile",
             str(self.data_dir / "redis.log"),
         ]
-        self._process = subprocess.Popen(args, stdin=subprocess.DEVNULL)  # noqa: S603 - fixed argv
+        # A session of its own: a terminal's Ctrl-C must not stop Redis under the processes that
+        # still use it; its owner stops it last (and, on Linux, it ends if its owner dies).
+        self._process = subprocess.Popen(  # noqa: S603 - fixed argv
+            args, stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:

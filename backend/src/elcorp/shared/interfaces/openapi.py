@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any, Literal
 
+from flask_openapi3.types import ResponseDict
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from elcorp.shared.domain.errors import DomainError, ErrorCode, error_catalogue
@@ -193,35 +194,43 @@ SUCCESS_MODELS: set[type[BaseModel]] = set()
 _LOCATION = {"Location": {"description": "URL of the new resource", "schema": {"type": "string"}}}
 
 
-def ok(data: type[BaseModel] | None, *errors: ErrorSpec, example: Any = None) -> dict[str, Any]:
+def _merged(*parts: Mapping[str, Any]) -> ResponseDict:
+    merged: ResponseDict = {}
+    for part in parts:
+        for status, response in part.items():
+            merged[status] = response
+    return merged
+
+
+def ok(data: type[BaseModel] | None, *errors: ErrorSpec, example: Any = None) -> ResponseDict:
     """200 with the envelope around `data` (None: `data` is null)."""
-    return {**_success(200, data, "one", example), **error_responses(errors)}
+    return _merged(_success(200, data, "one", example), error_responses(errors))
 
 
-def created(data: type[BaseModel], *errors: ErrorSpec, example: Any = None) -> dict[str, Any]:
+def created(data: type[BaseModel], *errors: ErrorSpec, example: Any = None) -> ResponseDict:
     """201 with the new resource and its URL in `Location`."""
-    return {**_success(201, data, "one", example, _LOCATION), **error_responses(errors)}
+    return _merged(_success(201, data, "one", example, _LOCATION), error_responses(errors))
 
 
-def accepted(data: type[BaseModel] | None, *errors: ErrorSpec, example: Any = None) -> dict[str, Any]:
+def accepted(data: type[BaseModel] | None, *errors: ErrorSpec, example: Any = None) -> ResponseDict:
     """202: taken in, finished later (a mail sent, a job queued)."""
-    return {**_success(202, data, "one", example), **error_responses(errors)}
+    return _merged(_success(202, data, "one", example), error_responses(errors))
 
 
-def listed(item: type[BaseModel], *errors: ErrorSpec) -> dict[str, Any]:
+def listed(item: type[BaseModel], *errors: ErrorSpec) -> ResponseDict:
     """200 with a page of `item`s and the list meta (docs/API.md, Lists)."""
-    return {**_success(200, item, "list", None), **error_responses(errors)}
+    return _merged(_success(200, item, "list", None), error_responses(errors))
 
 
-def no_content(*errors: ErrorSpec) -> dict[str, Any]:
+def no_content(*errors: ErrorSpec) -> ResponseDict:
     """204 with no body."""
-    return {"204": {"description": "Done; no body"}, **error_responses(errors)}
+    return _merged({"204": {"description": "Done; no body"}}, error_responses(errors))
 
 
-def download(media_types: Iterable[str], *errors: ErrorSpec) -> dict[str, Any]:
+def download(media_types: Iterable[str], *errors: ErrorSpec) -> ResponseDict:
     """200 with a file body (CSV, PDF, ...)."""
     content = {m: {"schema": {"type": "string", "format": "binary"}} for m in media_types}
-    return {"200": {"description": "The file", "content": content}, **error_responses(errors)}
+    return _merged({"200": {"description": "The file", "content": content}}, error_responses(errors))
 
 
 def operation_id(*, bp_name: str = "", name: str = "", path: str = "", method: str = "") -> str:
