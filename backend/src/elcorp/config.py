@@ -222,6 +222,12 @@ class Settings(BaseSettings):
     # may run the delivery again (a crashed worker's). Keep it above the slowest handler.
     OUTBOX_LEASE_SECONDS: int = Field(default=300, ge=1)
 
+    # Webhooks (docs/API.md "Webhooks"). Private, loopback and other non-public addresses are
+    # refused as endpoint hosts (SSRF) unless this is on: local development and tests only.
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES: bool = False
+    WEBHOOK_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0, le=30)
+    WEBHOOK_MAX_ATTEMPTS: int = Field(default=8, ge=1, le=20)
+
     # Paths
     VAR_DIR: Path = REPO_ROOT / "var"
     MIGRATIONS_DIR: Path = REPO_ROOT / "backend" / "migrations"
@@ -359,6 +365,8 @@ class Settings(BaseSettings):
             problems.append("PUBLIC_BASE_URL must be an https:// URL in production")
         if not self.MFA_ENFORCED:
             problems.append("MFA_ENFORCED must stay on in production")
+        if self.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
+            problems.append("WEBHOOK_ALLOW_PRIVATE_ADDRESSES must stay off in production (SSRF)")
         if self.METRICS_TOKEN is None or _is_placeholder(self.METRICS_TOKEN):
             problems.append("METRICS_TOKEN must be set to a real secret (at least 32 characters)")
         if problems:

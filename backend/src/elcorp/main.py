@@ -19,6 +19,7 @@ from elcorp.shared.infrastructure.redis import limiter_storage_uri
 from elcorp.shared.interfaces import middleware, ops
 from elcorp.shared.interfaces.api import API_V1
 from elcorp.shared.interfaces.auth import install_authentication, install_authentication_gate
+from elcorp.shared.interfaces.deprecation import install_deprecation
 from elcorp.shared.interfaces.docs import docs_blueprint
 from elcorp.shared.interfaces.errors import register_error_handlers, validation_error_response
 from elcorp.shared.interfaces.idempotency import install_idempotency
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     install_authentication_gate(app)
     middleware.install_body_check(app)
     install_idempotency(app, container.redis)
+    install_deprecation(app)
     return app
 
 
@@ -120,6 +122,9 @@ def _allow_cross_origin(app: OpenAPI, origins: list[str]) -> None:
             "Repr-Digest",
             "X-Export-Id",
             "Content-Disposition",
+            "Deprecation",
+            "Sunset",
+            "Link",
         ],
         max_age=600,
     )

@@ -23,6 +23,7 @@ from flask_openapi3.types import ResponseDict
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from elcorp.shared.domain.errors import DomainError, ErrorCode, error_catalogue
+from elcorp.shared.interfaces.deprecation import mark_deprecated
 from elcorp.shared.interfaces.idempotency import HEADER as IDEMPOTENCY_HEADER
 from elcorp.shared.interfaces.idempotency import OPTIONAL_PARAMETER
 from elcorp.shared.interfaces.pagination import ListMeta
@@ -280,8 +281,11 @@ _AUTOMATIC: dict[str, str] = {
 def _automatic_codes(operation: Mapping[str, Any]) -> list[str]:
     places = {p.get("in") for p in operation.get("parameters", [])}
     codes: list[str] = []
-    if operation.get("security"):
-        codes += ["AUTH_004", "AUTH_003", "AUTH_002", "ACC_001", "AUTH_006"]
+    security = operation.get("security") or []
+    if security:
+        codes += ["AUTH_004", "AUTH_003", "AUTH_002"]
+    if security and {} not in security:  # a token is required, not merely accepted
+        codes += ["ACC_001", "AUTH_006"]
     if "requestBody" in operation or places & {"query", "path", "header"}:
         codes.append("VAL_001")
     if "requestBody" in operation:
@@ -357,6 +361,7 @@ def complete_document(spec: Mapping[str, Any], *, server_url: str) -> dict[str, 
         for method, operation in path_item.items():
             operation["tags"] = [tag_style(t) for t in operation.get("tags", [])]
             complete_operation(operation, method)
+    mark_deprecated(document.get("paths", {}))
     return document
 
 

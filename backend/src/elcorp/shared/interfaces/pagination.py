@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, g
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from elcorp.shared.application.pagination import (
     DEFAULT_PER_PAGE,
@@ -23,6 +23,7 @@ from elcorp.shared.application.pagination import (
     decode_offset,
 )
 from elcorp.shared.interfaces import envelope
+from elcorp.shared.interfaces.deprecation import note_query_parameters
 
 
 class ListQuery(BaseModel):
@@ -53,6 +54,14 @@ class ListQuery(BaseModel):
         le=MAX_PER_PAGE,
         description="Alias kept for earlier clients: the same as `limit`.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _note_deprecated_aliases(cls, data: Any) -> Any:
+        """`page`, `per_page` and `search` answer with Deprecation and Sunset headers."""
+        if isinstance(data, dict):
+            note_query_parameters(data)
+        return data
 
     @property
     def page_size(self) -> int:
