@@ -289,13 +289,20 @@ class FakeDeviceStore:
                 ended.append(row.device_id)
         return ended
 
-    def active(self, user_id: uuid.UUID, now: datetime) -> list[FakeDevice]:
+    def active(
+        self, user_id: uuid.UUID, now: datetime, *, offset: int = 0, limit: int | None = None
+    ) -> list[FakeDevice]:
         rows = [
             replace(r)
             for r in self._rows.values()
             if r.user_id == user_id and r.revoked_at is None and r.expires_at > now
         ]
-        return sorted(rows, key=lambda r: r.last_used_at, reverse=True)
+        rows.sort(key=lambda r: str(r.device_id))
+        rows.sort(key=lambda r: r.last_used_at, reverse=True)
+        return rows[offset : None if limit is None else offset + limit]
+
+    def count_active(self, user_id: uuid.UUID, now: datetime) -> int:
+        return len(self.active(user_id, now))
 
 
 class FakeOneTimeTokens:

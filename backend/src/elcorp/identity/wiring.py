@@ -33,6 +33,7 @@ from elcorp.identity.application.mfa import TwoFactor
 from elcorp.identity.application.notifications import IdentityMailer
 from elcorp.identity.domain.events import (
     AccountLocked,
+    EmailVerificationRequested,
     PasswordResetRequested,
     SecurityNotice,
     UserRegistered,
@@ -79,6 +80,7 @@ class IdentityModule:
     def subscribe(self, bus: MessageBus) -> None:
         bus.subscribe(UserRegistered, self.mailer.on_user_registered)
         bus.subscribe(PasswordResetRequested, self.mailer.on_password_reset_requested)
+        bus.subscribe(EmailVerificationRequested, self.mailer.on_email_verification_requested)
         bus.subscribe(AccountLocked, self.mailer.on_account_locked)
         bus.subscribe(SecurityNotice, self.mailer.on_security_notice)
 

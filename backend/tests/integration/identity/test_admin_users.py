@@ -51,26 +51,58 @@ def audit_rows(container, resource_id: str):
 
 
 # -- listing ------------------------------------------------------------------------------
-def test_list_users_paginates(client, container):
+def test_list_users_walks_by_cursor_to_the_last_page(client, container):
     admin = staff_with_mfa(client, container, "admin")
-    register(client)
+    registered = [register(client).id for _ in range(2)]
+    total = users(client, admin).get_json()["meta"]["total"]
 
-    response = users(client, admin, per_page=1)
+    seen, cursor, pages = [], None, 0
+    while True:
+        body = users(client, admin, limit=2, **({"cursor": cursor} if cursor else {})).get_json()
+        pages += 1
+        assert body["meta"]["limit"] == 2 and body["meta"]["total"] == total
+        seen += [u["id"] for u in body["data"]]
+        cursor = body["meta"]["next_cursor"]
+        assert body["meta"]["has_more"] is (cursor is not None)
+        if cursor is None:
+            break
 
-    assert response.status_code == 200
-    body = response.get_json()
-    assert len(body["data"]) == 1
-    assert body["meta"]["total"] >= 2
-    assert body["meta"]["page"] == 1
-    assert body["meta"]["per_page"] == 1
+    assert len(seen) == len(set(seen)) == total >= 3
+    assert pages == -(-total // 2)
+    assert seen[:2] == registered[::-1]  # newest first
 
 
-def test_list_users_searches_by_email_fragment(client, container):
+def test_list_users_keeps_page_and_per_page_as_aliases(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    newer = register(client)
+
+    first = users(client, admin, per_page=1).get_json()
+    second = users(client, admin, page=2, per_page=1).get_json()
+
+    assert [u["id"] for u in first["data"]] == [newer.id]
+    assert first["meta"]["limit"] == 1 and first["meta"]["has_more"] is True
+    assert [u["id"] for u in second["data"]] == [
+        u["id"] for u in users(client, admin, cursor=first["meta"]["next_cursor"], limit=1).get_json()["data"]
+    ]
+
+
+def test_list_users_refuses_an_unknown_query_parameter(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+
+    response = users(client, admin, serch="nd")
+
+    assert response.status_code == 422
+    assert response.get_json()["status"] == "validation_error"
+    assert [d["field"] for d in response.get_json()["error"]["details"]] == ["serch"]
+
+
+@pytest.mark.parametrize("parameter", ["q", "search"])
+def test_list_users_searches_by_email_fragment_with_q_or_its_alias_search(client, container, parameter):
     admin = staff_with_mfa(client, container, "admin")
     user = register(client)
     fragment = user.email.split("@")[0][-6:]
 
-    response = users(client, admin, search=fragment)
+    response = users(client, admin, **{parameter: fragment})
 
     assert response.status_code == 200
     assert ids_of(response) == [user.id]
@@ -174,8 +206,9 @@ def test_admin_creates_a_user_with_a_verified_email(client, container):
     assert data["email"] == body["email"]
     assert data["email_verified"] is True
     assert data["roles"] == ["user"]
-    fetched = client.get(f"/api/v1/users/{data['id']}", headers=admin.auth).get_json()["data"]
-    assert fetched["email_verified"] is True
+    assert response.headers["Location"] == f"/api/v1/users/{data['id']}"
+    fetched = client.get(response.headers["Location"], headers=admin.auth).get_json()["data"]
+    assert fetched == data
     signed = client.post(
         "/api/v1/auth/login",
         json={"email": body["email"], "password": STRONG_PASSWORD, "device_id": str(uuid.uuid4())},
@@ -271,8 +304,8 @@ def test_deleting_a_user_blocks_sign_in_and_ends_their_sessions(client, containe
 
     response = delete_user(client, admin, user.id)
 
-    assert response.status_code == 200
-    assert response.get_json()["data"] == {"deleted": True, "id": user.id}
+    assert response.status_code == 204
+    assert response.data == b""
     refused = login(client, user)
     assert refused.status_code == 401
     assert refused.get_json()["error"]["code"] == "AUTH_001"
@@ -282,7 +315,7 @@ def test_deleting_a_user_blocks_sign_in_and_ends_their_sessions(client, containe
 def test_a_deleted_user_is_listed_only_under_status_deleted(client, container):
     admin = staff_with_mfa(client, container, "admin")
     user = register(client)
-    assert delete_user(client, admin, user.id).status_code == 200
+    assert delete_user(client, admin, user.id).status_code == 204
 
     deleted = users(client, admin, status="deleted", per_page=100)
     default = users(client, admin, per_page=100)
@@ -297,7 +330,7 @@ def test_a_deleted_user_is_listed_only_under_status_deleted(client, container):
 def test_restore_brings_a_deleted_user_back(client, container):
     admin = staff_with_mfa(client, container, "admin")
     user = register(client)
-    assert delete_user(client, admin, user.id).status_code == 200
+    assert delete_user(client, admin, user.id).status_code == 204
 
     response = client.post(f"/api/v1/users/{user.id}/restore", headers=admin.auth)
 
@@ -307,6 +340,25 @@ def test_restore_brings_a_deleted_user_back(client, container):
     assert data["deleted_at"] is None
     assert login(client, user).status_code == 200
     assert user.id in ids_of(users(client, admin, per_page=100))
+
+
+def test_the_delete_reason_is_a_documented_query_parameter_kept_in_the_audit_log(client, container):
+    admin = staff_with_mfa(client, container, "admin")
+    user = register(client)
+
+    response = client.delete(
+        f"/api/v1/users/{user.id}", headers=admin.auth, query_string={"reason": "duplicate account"}
+    )
+
+    assert response.status_code == 204
+    with container.session_factory() as s:
+        entry = s.execute(
+            text("SELECT entry FROM audit_log WHERE resource_id = :id AND action = 'user.deleted'"),
+            {"id": user.id},
+        ).scalar_one()
+    assert "duplicate account" in entry
+    unknown = client.delete(f"/api/v1/users/{user.id}", headers=admin.auth, query_string={"why": "x"})
+    assert unknown.status_code == 422
 
 
 # -- the last administrator -----------------------------------------------------------------
@@ -338,7 +390,7 @@ def test_every_admin_action_is_audited_with_the_admin_as_actor(client, container
     assert patch_user(client, admin, target, full_name="Tjipe Kaura").status_code == 200
     assert patch_user(client, admin, target, status="locked").status_code == 200
     assert client.post(f"/api/v1/users/{target}/unlock", headers=admin.auth).status_code == 200
-    assert delete_user(client, admin, target).status_code == 200
+    assert delete_user(client, admin, target).status_code == 204
     assert client.post(f"/api/v1/users/{target}/restore", headers=admin.auth).status_code == 200
 
     rows = audit_rows(container, target)

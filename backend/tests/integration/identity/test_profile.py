@@ -136,6 +136,31 @@ def test_password_history_blocks_reuse_of_the_last_five(client):
     assert allowed.status_code == 200
 
 
+@pytest.mark.parametrize("new_password", ["Short1!a", "NoSpecialChars12345Ab"])
+def test_a_weak_new_password_is_refused_naming_new_password(client, new_password):
+    user = signed_in(client)
+    response = client.patch(
+        "/api/v1/me/password",
+        headers=user.auth,
+        json={"current_password": STRONG_PASSWORD, "new_password": new_password},
+    )
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "VAL_007"
+    assert {d["field"] for d in error["details"]} == {"new_password"}
+
+
+def test_a_malformed_phone_is_refused_naming_phone(client):
+    user = signed_in(client)
+    response = client.patch(
+        "/api/v1/me", headers=user.auth, json={"phone": "12345", "current_password": STRONG_PASSWORD}
+    )
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "VAL_006"
+    assert [d["field"] for d in error["details"]] == ["phone"]
+
+
 def test_changing_the_phone_needs_the_current_password(client):
     user = signed_in(client)
     missing = client.patch("/api/v1/me", headers=user.auth, json={"phone": "+264 81 999 0001"})

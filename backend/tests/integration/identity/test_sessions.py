@@ -109,7 +109,8 @@ def test_devices_are_listed_and_one_can_be_revoked_at_once(client):
     current = [d for d in listed["data"] if d["current"]]
     assert [d["device_id"] for d in current] == [user.device_id]
 
-    assert client.delete(f"/api/v1/me/devices/{second_device}", headers=user.auth).status_code == 200
+    revoked = client.delete(f"/api/v1/me/devices/{second_device}", headers=user.auth)
+    assert (revoked.status_code, revoked.data) == (204, b"")
     assert (
         client.get("/api/v1/me", headers={"Authorization": f"Bearer {second['access_token']}"}).status_code
         == 401
@@ -117,6 +118,37 @@ def test_devices_are_listed_and_one_can_be_revoked_at_once(client):
     assert refresh(client, second["refresh_token"]).status_code == 401
     assert client.get("/api/v1/me", headers=user.auth).status_code == 200
     assert client.delete(f"/api/v1/me/devices/{uuid.uuid4()}", headers=user.auth).status_code == 404
+
+
+def test_devices_are_listed_a_page_at_a_time_by_cursor(client):
+    user = signed_in(client)
+    for _ in range(2):
+        assert login(client, user, device_id=str(uuid.uuid4())).status_code == 200
+
+    first = client.get("/api/v1/me/devices", headers=user.auth, query_string={"limit": 2}).get_json()
+    cursor = first["meta"]["next_cursor"]
+    rest = client.get("/api/v1/me/devices", headers=user.auth, query_string={"cursor": cursor, "limit": 2})
+
+    assert (first["meta"]["has_more"], first["meta"]["limit"], first["meta"]["total"]) == (True, 2, 3)
+    last = rest.get_json()
+    assert (last["meta"]["has_more"], last["meta"]["next_cursor"]) == (False, None)
+    walked = [d["device_id"] for d in first["data"] + last["data"]]
+    assert len(set(walked)) == 3 and user.device_id in walked
+
+
+def test_the_device_list_refuses_an_unknown_query_parameter(client):
+    user = signed_in(client)
+    response = client.get("/api/v1/me/devices", headers=user.auth, query_string={"current": "true"})
+    assert response.status_code == 422
+    assert [d["field"] for d in response.get_json()["error"]["details"]] == ["current"]
+
+
+def test_logout_without_a_body_signs_this_device_out(client):
+    user = signed_in(client)
+    response = client.post("/api/v1/auth/logout", headers=user.auth)
+    assert response.status_code == 200
+    assert response.get_json()["data"] == {"logged_out": True, "all_devices": False}
+    assert client.get("/api/v1/me", headers=user.auth).status_code == 401
 
 
 def test_a_user_cannot_revoke_another_users_device(client):

@@ -15,6 +15,7 @@ from elcorp.identity.application.results import Principal
 from elcorp.identity.domain.errors import MfaEnrolmentRequired
 from elcorp.identity.domain.events import (
     AccountLocked,
+    EmailVerificationRequested,
     PasswordResetRequested,
     SecurityNotice,
     UserRegistered,
@@ -166,6 +167,21 @@ class TestMail:
         assert "within 24 hours" in body and "https://api.elcorp.na/api/v1/auth/verify-email" in body
         fakes.accounts.verify_email(code_in(body))
         assert fakes.db.user(user.id).email_verified
+
+    def test_a_requested_verification_mail_carries_a_fresh_code_and_names_the_resend_route(
+        self, fakes: IdentityFakes
+    ):
+        user = register(fakes)
+        fakes.accounts.resend_verification(email=user.email)
+        handler, outbox = mailer(fakes)
+        handler.on_email_verification_requested(fakes.db.events_of(EmailVerificationRequested)[0])  # type: ignore[arg-type]
+        ((to, subject, body),) = outbox.sent
+        assert (to, subject) == (user.email, "Confirm your email address")
+        assert "https://api.elcorp.na/api/v1/auth/verification/resend" in body
+        fakes.accounts.verify_email(code_in(body))
+        assert fakes.db.user(user.id).email_verified
+        handler.on_email_verification_requested(EmailVerificationRequested(user_id=user.id))
+        assert len(outbox.sent) == 1  # verified meanwhile: nothing more to send
 
     def test_an_account_created_verified_gets_no_welcome_code(self, fakes: IdentityFakes):
         user = register(fakes)

@@ -10,8 +10,8 @@ import pytest
 
 from elcorp.identity.application.results import TokenPair
 from elcorp.identity.domain.errors import InvalidCredentials, InvalidLinkToken, PasswordReused, WeakPassword
-from elcorp.identity.domain.events import PasswordResetRequested, SecurityNotice
-from elcorp.shared.domain.errors import InvalidEmail
+from elcorp.identity.domain.events import EmailVerificationRequested, PasswordResetRequested, SecurityNotice
+from elcorp.shared.domain.errors import InvalidEmail, ValidationFailed
 from support.fakes_identity import IdentityFakes
 from unit.identity.scenarios import NEW_PASSWORD, PASSWORD, login, principal, register, signed_in
 
@@ -87,6 +87,56 @@ class TestEmailVerification:
         assert fakes.accounts.address_of(user.wallet_address) is None
 
 
+class TestResendVerification:
+    def test_an_unverified_address_asks_for_a_new_mail(self, fakes: IdentityFakes):
+        user = register(fakes, email="Selma.Case@example.na")
+        fakes.accounts.resend_verification(email="selma.case@EXAMPLE.na")
+        (event,) = fakes.db.events_of(EmailVerificationRequested)
+        assert event.user_id == user.id  # type: ignore[attr-defined]
+        entry = fakes.db.audit[-1]
+        assert (entry.action, entry.actor.id, entry.resource.id) == (
+            "user.verification_email_requested",
+            "anonymous",
+            str(user.id),
+        )
+
+    def test_the_signed_in_caller_asks_for_their_own(self, fakes: IdentityFakes):
+        user = register(fakes)
+        fakes.accounts.resend_verification(user_id=user.id)
+        (event,) = fakes.db.events_of(EmailVerificationRequested)
+        assert event.user_id == user.id  # type: ignore[attr-defined]
+        assert fakes.db.audit[-1].actor.id == str(user.id)
+
+    def test_an_unknown_or_verified_address_looks_the_same_but_sends_nothing(self, fakes: IdentityFakes):
+        user = register(fakes)
+        fakes.accounts.verify_email(fakes.accounts.send_verification_email(user.id)[1])  # type: ignore[index]
+        for address in ("nobody@example.na", user.email):
+            commits = fakes.db.commits
+            fakes.accounts.resend_verification(email=address)
+            assert fakes.db.commits == commits + 1
+            entry = fakes.db.audit[-1]
+            assert (entry.resource.id, entry.reason) == (None, "no account with an unverified address")
+        assert fakes.db.events_of(EmailVerificationRequested) == []
+
+    def test_neither_address_nor_caller_asks_for_the_address(self, fakes: IdentityFakes):
+        with pytest.raises(ValidationFailed) as raised:
+            fakes.accounts.resend_verification()
+        assert [d["field"] for d in raised.value.details] == ["email"]
+
+    def test_a_malformed_address_is_an_invalid_email_naming_the_field(self, fakes: IdentityFakes):
+        with pytest.raises(InvalidEmail) as raised:
+            fakes.accounts.resend_verification(email="not an address")
+        assert [d["field"] for d in raised.value.details] == ["email"]
+
+    def test_an_unusable_code_names_the_route_that_sends_a_new_one(self, fakes: IdentityFakes):
+        with pytest.raises(InvalidLinkToken) as verification:
+            fakes.accounts.verify_email("x" * 40)
+        with pytest.raises(InvalidLinkToken) as reset:
+            fakes.accounts.reset_password("x" * 40, NEW_PASSWORD)
+        assert "POST /api/v1/auth/verification/resend" in verification.value.message
+        assert "POST /api/v1/auth/password/forgot" in reset.value.message
+
+
 class TestForgotPassword:
     def test_a_known_address_asks_for_a_reset_mail(self, fakes: IdentityFakes):
         user = register(fakes, email="Selma.Case@example.na")
@@ -115,9 +165,10 @@ class TestForgotPassword:
         assert fakes.db.events_of(PasswordResetRequested) == []
         assert fakes.accounts.send_reset_email(user.id) is None
 
-    def test_a_malformed_address_is_a_validation_error(self, fakes: IdentityFakes):
-        with pytest.raises(InvalidEmail):
+    def test_a_malformed_address_is_a_validation_error_naming_email(self, fakes: IdentityFakes):
+        with pytest.raises(InvalidEmail) as raised:
             fakes.accounts.forgot_password("not an address")
+        assert [d["field"] for d in raised.value.details] == ["email"]
 
 
 class TestResetPassword:
@@ -166,8 +217,9 @@ class TestResetPassword:
     def test_a_refused_new_password_leaves_the_code_usable(self, fakes: IdentityFakes):
         user = register(fakes)
         token = reset_link(fakes, user.email)
-        with pytest.raises(WeakPassword):
+        with pytest.raises(WeakPassword) as refused:
             fakes.accounts.reset_password(token, "all-lower-case-2026!")
+        assert {d["field"] for d in refused.value.details} == {"new_password"}
         fakes.accounts.reset_password(token, NEW_PASSWORD)
 
     def test_the_current_password_cannot_be_chosen_again(self, fakes: IdentityFakes):
@@ -216,10 +268,11 @@ class TestChangePassword:
 
     def test_the_new_password_must_not_contain_the_username(self, fakes: IdentityFakes):
         session = signed_in(fakes, username="kuiseb77")
-        with pytest.raises(WeakPassword):
+        with pytest.raises(WeakPassword) as refused:
             fakes.accounts.change_password(
                 principal(fakes, session), current_password=PASSWORD, new_password="Kuiseb77-Dunes-Wind!"
             )
+        assert {d["field"] for d in refused.value.details} == {"new_password"}
 
     @pytest.mark.parametrize(("reuse", "allowed"), [(0, False), (1, False), (5, True)])
     def test_none_of_the_last_five_passwords_may_come_back(self, fakes: IdentityFakes, reuse, allowed):

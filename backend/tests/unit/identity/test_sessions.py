@@ -11,6 +11,7 @@ import pytest
 from elcorp.identity.application.results import TokenPair
 from elcorp.identity.domain.errors import RefreshTokenReused, TokenExpired, TokenInvalid
 from elcorp.identity.domain.events import SecurityNotice
+from elcorp.shared.application.pagination import PageRequest
 from elcorp.shared.domain.errors import NotFound
 from support.fakes_identity import IdentityFakes
 from unit.identity.scenarios import Session, enrol_mfa, login, mfa_login, principal, signed_in
@@ -165,7 +166,7 @@ class TestDevices:
     def test_the_list_shows_active_devices_most_recent_first_marking_this_one(self, fakes: IdentityFakes):
         session = signed_in(fakes)
         other = second_device(fakes, session)
-        listed = fakes.accounts.devices(principal(fakes, session))
+        listed = fakes.accounts.devices(principal(fakes, session)).items
         assert [d.device_id for d in listed] == [other.device_id, session.device_id]
         assert [d.current for d in listed] == [False, True]
 
@@ -173,9 +174,20 @@ class TestDevices:
         session = signed_in(fakes)
         other = second_device(fakes, session)
         fakes.accounts.revoke_device(principal(fakes, session), other.device_id)
-        assert [d.device_id for d in fakes.accounts.devices(principal(fakes, session))] == [session.device_id]
+        listed = fakes.accounts.devices(principal(fakes, session)).items
+        assert [d.device_id for d in listed] == [session.device_id]
         fakes.db.state.devices[(session.id, session.device_id)].expires_at = fakes.clock.now() - timedelta(1)
-        assert fakes.accounts.devices(principal(fakes, session)) == []
+        assert fakes.accounts.devices(principal(fakes, session)).items == []
+
+    def test_the_list_comes_a_window_at_a_time_with_the_total(self, fakes: IdentityFakes):
+        session = signed_in(fakes)
+        others = [second_device(fakes, session) for _ in range(2)]
+        me = principal(fakes, session)
+        first = fakes.accounts.devices(me, PageRequest(per_page=2))
+        rest = fakes.accounts.devices(me, PageRequest(per_page=2, start=2))
+        assert (first.total, first.has_more, rest.has_more) == (3, True, False)
+        walked = [d.device_id for d in first.items + rest.items]
+        assert walked == [others[1].device_id, others[0].device_id, session.device_id]
 
     def test_signing_out_another_device_kills_its_tokens_and_is_audited(self, fakes: IdentityFakes):
         session = signed_in(fakes)

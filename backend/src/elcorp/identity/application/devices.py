@@ -8,14 +8,19 @@ from elcorp.identity.application.account_use_case import AccountUseCase
 from elcorp.identity.application.authentication import audit
 from elcorp.identity.application.results import DeviceInfo, Principal
 from elcorp.shared.application.audit import Changes
+from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.domain.errors import NotFound
 
 
 class Devices(AccountUseCase):
-    def devices(self, principal: Principal) -> list[DeviceInfo]:
+    def devices(self, principal: Principal, page: PageRequest | None = None) -> Page[DeviceInfo]:
+        """The caller's signed-in devices, most recently used first, a page at a time."""
+        page = page or PageRequest()
+        now = self.d.clock.now()
         with self.d.uow() as uow:
-            rows = uow.devices.active(principal.user_id, self.d.clock.now())
-        return [
+            rows = uow.devices.active(principal.user_id, now, offset=page.offset, limit=page.per_page)
+            total = uow.devices.count_active(principal.user_id, now)
+        items = [
             DeviceInfo(
                 device_id=r.device_id,
                 device_name=r.device_name,
@@ -28,6 +33,7 @@ class Devices(AccountUseCase):
             )
             for r in rows
         ]
+        return Page(items, page.page, page.per_page, total, offset=page.offset)
 
     def revoke_device(self, principal: Principal, device_id: uuid.UUID) -> None:
         with self.d.uow() as uow:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from elcorp.identity.domain.events import (
     AccountLocked,
+    EmailVerificationRequested,
     PasswordResetRequested,
     SecurityNotice,
     UserDeleted,
@@ -15,6 +16,7 @@ from elcorp.shared.domain.events import DomainEvent
 EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     UserRegistered,
     PasswordResetRequested,
+    EmailVerificationRequested,
     AccountLocked,
     SecurityNotice,
     UserDeleted,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from elcorp.identity.application.accounts import Accounts
 from elcorp.identity.domain.events import (
     AccountLocked,
+    EmailVerificationRequested,
     PasswordResetRequested,
     SecurityNotice,
     UserRegistered,
@@ -44,19 +45,26 @@ class IdentityMailer:
         return self.accounts.address_of(user_id)
 
     def on_user_registered(self, event: UserRegistered) -> None:
-        if event.email_verified:
-            return
-        found = self.accounts.send_verification_email(event.user_id)
+        if not event.email_verified:
+            self._send_verification(event.user_id, "Welcome to Elcorp Namibia.")
+
+    def on_email_verification_requested(self, event: EmailVerificationRequested) -> None:
+        self._send_verification(event.user_id, "You asked for a new code to confirm your email address.")
+
+    def _send_verification(self, user_id: uuid.UUID, opening: str) -> None:
+        """A fresh single-use code (it voids the previous one), unless the address is verified."""
+        found = self.accounts.send_verification_email(user_id)
         if found is None:
             return
         address, token = found
         self.sender.send(
             address,
             "Confirm your email address",
-            "Welcome to Elcorp Namibia.\n\nConfirm your email address with this code within "
+            f"{opening}\n\nConfirm your email address with this code within "
             f"{self.verification_hours} hours:\n\n"
             f"    {token}\n\nApps send it to {self.public_base_url}/api/v1/auth/verify-email as "
-            '{"token": "<code>"}.' + FOOTER,
+            '{"token": "<code>"}. A new code can be requested at '
+            f"{self.public_base_url}/api/v1/auth/verification/resend." + FOOTER,
         )
 
     def on_password_reset_requested(self, event: PasswordResetRequested) -> None:

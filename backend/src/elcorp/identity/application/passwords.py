@@ -8,6 +8,7 @@ import uuid
 
 from elcorp.identity.application.account_use_case import PASSWORD_RESET, AccountUseCase
 from elcorp.identity.application.authentication import audit
+from elcorp.identity.application.fields import for_field
 from elcorp.identity.application.ports import IdentityUnitOfWork
 from elcorp.identity.application.results import Principal
 from elcorp.identity.domain.errors import InvalidLinkToken, PasswordReused
@@ -15,11 +16,13 @@ from elcorp.identity.domain.events import PasswordResetRequested, SecurityNotice
 from elcorp.identity.domain.user import User
 from elcorp.shared.domain.email import EmailAddress
 
+NEW_PASSWORD = "new_password"  # noqa: S105  # nosec B105  (the request field's name)
+
 
 class Passwords(AccountUseCase):
     def change_password(self, principal: Principal, *, current_password: str, new_password: str) -> None:
         d = self.d
-        d.policy.check_length(new_password)
+        d.policy.check_length(new_password, NEW_PASSWORD)
         with d.uow() as uow:
             user = self._require(uow, principal.user_id)
             self.auth.reprove_password(uow, user, current_password)
@@ -31,7 +34,7 @@ class Passwords(AccountUseCase):
 
     def _set_password(self, uow: IdentityUnitOfWork, user: User, new_password: str) -> None:
         d = self.d
-        d.policy.check(new_password, d.estimator, user.identifying_inputs())
+        d.policy.check(new_password, d.estimator, user.identifying_inputs(), NEW_PASSWORD)
         recent = uow.users.password_history(user.id, d.password_history)
         if any(d.hasher.verify(old, new_password) for old in recent):
             raise PasswordReused(
@@ -48,7 +51,8 @@ class Passwords(AccountUseCase):
 
     def forgot_password(self, email: str) -> None:
         """Always succeeds from the caller's view (no account enumeration)."""
-        address = EmailAddress(email)  # a malformed address is a 422, which reveals nothing
+        with for_field("email"):
+            address = EmailAddress(email)  # a malformed address is a 422, which reveals nothing
         with self.d.uow() as uow:
             user = uow.users.by_login(address.normalized)
             known = user is not None and user.can_sign_in
@@ -76,13 +80,13 @@ class Passwords(AccountUseCase):
 
     def reset_password(self, token: str, new_password: str) -> None:
         d = self.d
-        d.policy.check_length(new_password)
+        d.policy.check_length(new_password, NEW_PASSWORD)
         with d.uow() as uow:
             now = d.clock.now()
             user_id = uow.links.consume(token, PASSWORD_RESET, now)
             user = uow.users.get(user_id, for_update=True) if user_id else None
             if user is None:
-                raise InvalidLinkToken()
+                raise InvalidLinkToken.for_reset()
             self._set_password(uow, user, new_password)
             d.throttle.clear(user.id)
             self.auth.end_sessions(uow, user.id, now)

@@ -83,7 +83,13 @@ class DeviceStore(Protocol):
         self, user_id: uuid.UUID, now: datetime, *, except_device: uuid.UUID | None = None
     ) -> list[uuid.UUID]: ...
 
-    def active(self, user_id: uuid.UUID, now: datetime) -> Sequence[DeviceView]: ...
+    def active(
+        self, user_id: uuid.UUID, now: datetime, *, offset: int = 0, limit: int | None = None
+    ) -> Sequence[DeviceView]:
+        """Sessions neither revoked nor expired, most recently used first (a window of them)."""
+        ...
+
+    def count_active(self, user_id: uuid.UUID, now: datetime) -> int: ...
 
 
 class OneTimeTokens(Protocol):

@@ -7,6 +7,7 @@ import uuid
 
 from elcorp.identity.application.account_use_case import AccountUseCase
 from elcorp.identity.application.authentication import audit
+from elcorp.identity.application.fields import for_field
 from elcorp.identity.application.ports import IdentityUnitOfWork
 from elcorp.identity.application.results import Principal, UserView
 from elcorp.identity.domain.user import User, validate_full_name
@@ -34,7 +35,7 @@ class Profile(AccountUseCase):
     ) -> UserView:
         with self.d.uow() as uow:
             user = self._require(uow, principal.user_id)
-            if phone is not None and (user.phone is None or PhoneNumber.parse(phone) != user.phone):
+            if phone is not None and (user.phone is None or _phone(phone) != user.phone):
                 # DESIGN.md section 6: changing a recovery channel needs the current password.
                 if not current_password:
                     raise ValidationFailed(
@@ -61,7 +62,7 @@ class Profile(AccountUseCase):
     ) -> UserView:
         """Validate and apply a profile change inside the caller's unit of work (shared by
         the owner's edit, an administrator's and a data-subject correction)."""
-        number = PhoneNumber.parse(phone) if phone else None
+        number = _phone(phone) if phone else None
         if number and uow.users.phone_taken(number.e164, except_id=user.id):
             raise AlreadyExists(details=[{"field": "phone", "message": "is already registered"}])
         changes = user.update_profile(
@@ -81,3 +82,8 @@ class Profile(AccountUseCase):
                 changes=Changes(after={"fields": sorted(changes)}),
             )
         return self._view(user)
+
+
+def _phone(raw: str) -> PhoneNumber:
+    with for_field("phone"):
+        return PhoneNumber.parse(raw)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from elcorp.governance.application.api import ADMIN_ROLE, USER_ROLE
 from elcorp.identity.application.account_use_case import AccountUseCase, user_view
 from elcorp.identity.application.authentication import audit
+from elcorp.identity.application.fields import for_field
 from elcorp.identity.application.ports import IdentityUnitOfWork
 from elcorp.identity.application.results import UserView
 from elcorp.identity.domain.events import UserRegistered
@@ -61,8 +62,10 @@ class Registration(AccountUseCase):
         d.policy.check_length(password)  # before anything expensive
         name = validate_full_name(full_name)
         handle = normalize_username(username)
-        address = EmailAddress(email)
-        number = PhoneNumber.parse(phone) if phone else None
+        with for_field("email"):
+            address = EmailAddress(email)
+        with for_field("phone"):
+            number = PhoneNumber.parse(phone) if phone else None
         _ensure_unique(uow, address, handle, number)
         d.policy.check(password, d.estimator, [handle, address.value, *name.split()])
         now = d.clock.now()

@@ -58,9 +58,29 @@ class MfaNotEnabled(Conflict):
 
 
 class InvalidLinkToken(DomainError):
+    """An emailed code (email verification or password reset) that cannot be spent. The
+    message names the route that mails a new one."""
+
     code = ErrorCode.AUTH_INVALID_LINK
     status = 400
-    default_message = "This link is invalid, expired or already used; request a new one"
+    default_message = (
+        "This code is invalid, expired or already used; request a new one "
+        "(POST /api/v1/auth/verification/resend or POST /api/v1/auth/password/forgot)"
+    )
+
+    @classmethod
+    def for_verification(cls) -> InvalidLinkToken:
+        return cls(
+            "This verification code is invalid, expired or already used; "
+            "request a new one with POST /api/v1/auth/verification/resend"
+        )
+
+    @classmethod
+    def for_reset(cls) -> InvalidLinkToken:
+        return cls(
+            "This reset code is invalid, expired or already used; "
+            "request a new one with POST /api/v1/auth/password/forgot"
+        )
 
 
 class WeakPassword(ValidationFailed):

@@ -28,6 +28,15 @@ class PasswordResetRequested(DomainEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class EmailVerificationRequested(DomainEvent):
+    """The owner of an unverified address asked for a new verification mail (the first one
+    got lost, expired, or the address was corrected). Identity mails a fresh code."""
+
+    event_type = "identity.EmailVerificationRequested"
+    user_id: uuid.UUID
+
+
+@dataclass(frozen=True, kw_only=True)
 class AccountLocked(DomainEvent):
     """Too many failed sign-ins: the owner is told by email; compliance counts lockouts per
     client IP (`ip`, None when unknown) to open an incident on repeated ones."""

@@ -27,15 +27,22 @@ class PasswordPolicy:
     composition_rules: bool = True
     min_strength: int = 3
 
-    def check_length(self, password: str) -> None:
-        """The cheap check, done before anything else touches the password."""
+    def check_length(self, password: str, field: str = "password") -> None:
+        """The cheap check, done before anything else touches the password. `field`: the
+        request's name for it (`new_password` on a change or reset), named in the details."""
         if len(password) < self.min_length:
-            raise WeakPassword(details=[_item(f"must be at least {self.min_length} characters")])
+            raise WeakPassword(details=[_item(f"must be at least {self.min_length} characters", field)])
         if len(password) > self.max_length:
-            raise WeakPassword(details=[_item(f"must be at most {self.max_length} characters")])
+            raise WeakPassword(details=[_item(f"must be at most {self.max_length} characters", field)])
 
-    def check(self, password: str, estimator: StrengthEstimator, user_inputs: Sequence[str]) -> None:
-        self.check_length(password)
+    def check(
+        self,
+        password: str,
+        estimator: StrengthEstimator,
+        user_inputs: Sequence[str],
+        field: str = "password",
+    ) -> None:
+        self.check_length(password, field)
         problems: list[str] = []
         if self.composition_rules:
             if not any(c.islower() for c in password):
@@ -57,8 +64,8 @@ class PasswordPolicy:
             if score < self.min_strength:
                 problems.append(feedback or "is too easy to guess; use a longer passphrase")
         if problems:
-            raise WeakPassword(details=[_item(p) for p in problems])
+            raise WeakPassword(details=[_item(p, field) for p in problems])
 
 
-def _item(message: str) -> dict[str, str]:
-    return {"field": "password", "message": message}
+def _item(message: str, field: str) -> dict[str, str]:
+    return {"field": field, "message": message}

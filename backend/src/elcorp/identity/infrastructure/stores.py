@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -123,17 +123,29 @@ class SqlDeviceStore:
         )
         return list(result.scalars())
 
-    def active(self, user_id: uuid.UUID, now: datetime) -> list[DeviceRow]:
+    def active(
+        self, user_id: uuid.UUID, now: datetime, *, offset: int = 0, limit: int | None = None
+    ) -> list[DeviceRow]:
         rows = self._session.execute(
             select(device_token)
-            .where(
-                device_token.c.user_id == user_id,
-                device_token.c.revoked_at.is_(None),
-                device_token.c.expires_at > now,
-            )
-            .order_by(device_token.c.last_used_at.desc())
+            .where(*_active(user_id, now))
+            .order_by(device_token.c.last_used_at.desc(), device_token.c.device_id)
+            .offset(offset)
+            .limit(limit)
         ).all()
         return [_device(r) for r in rows]
+
+    def count_active(self, user_id: uuid.UUID, now: datetime) -> int:
+        query = select(func.count()).select_from(device_token).where(*_active(user_id, now))
+        return int(self._session.execute(query).scalar_one())
+
+
+def _active(user_id: uuid.UUID, now: datetime) -> tuple[Any, ...]:
+    return (
+        device_token.c.user_id == user_id,
+        device_token.c.revoked_at.is_(None),
+        device_token.c.expires_at > now,
+    )
 
 
 def _device(row: Any) -> DeviceRow:

@@ -9,14 +9,41 @@ from flask import Response, request
 from flask_openapi3 import APIBlueprint
 
 from elcorp.identity.application.results import DeviceInfo, MfaChallenge, Principal, TokenPair, UserView
+from elcorp.identity.domain.errors import (
+    InvalidCredentials,
+    InvalidLinkToken,
+    InvalidMfaCode,
+    LoginThrottled,
+    MfaAlreadyEnabled,
+    MfaNotEnabled,
+    PasswordReused,
+    RefreshTokenReused,
+    TokenExpired,
+    TokenInvalid,
+    WeakPassword,
+)
+from elcorp.identity.interfaces import examples as ex
 from elcorp.identity.interfaces import schemas as s
 from elcorp.identity.interfaces.services import IdentityServices
-from elcorp.shared.application.pagination import PageRequest
 from elcorp.shared.domain.clock import isoformat_z
-from elcorp.shared.domain.errors import ValidationFailed
+from elcorp.shared.domain.errors import (
+    AlreadyExists,
+    Conflict,
+    InvalidEmail,
+    InvalidPhoneNumber,
+    MissingToken,
+    NotFound,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 from elcorp.shared.interfaces import envelope
-from elcorp.shared.interfaces.api import BEARER, context_blueprint
+from elcorp.shared.interfaces.api import API_V1, BEARER, context_blueprint
 from elcorp.shared.interfaces.auth import authenticated, current_caller, public, require_permission
+from elcorp.shared.interfaces.openapi import accepted, created, listed, no_content, ok
+from elcorp.shared.interfaces.pagination import page_response
+
+# A route open to anonymous callers that also reads the caller when a token is sent.
+OPTIONAL_BEARER: list[dict[str, list[str]]] = [{}, *BEARER]
 
 
 def user_json(view: UserView) -> dict[str, Any]:
@@ -54,6 +81,10 @@ def token_response(result: TokenPair | MfaChallenge) -> Response:
     )
 
 
+def user_created(view: UserView) -> Response:
+    return envelope.created(user_json(view), location=f"{API_V1}/users/{view.id}")
+
+
 def principal() -> Principal:
     return cast(Principal, current_caller())
 
@@ -62,24 +93,45 @@ def client_ip() -> str | None:
     return request.remote_addr
 
 
+def user_agent() -> str | None:
+    return request.headers.get("User-Agent")
+
+
 def blueprint(services: IdentityServices) -> APIBlueprint:
     """The routes, closing over the services they call (built by the context's wiring)."""
     api = context_blueprint(
         "identity",
         "users, credentials, devices and refresh tokens, MFA, password reset, email verification, profile",
     )
-    _sign_in_routes(api, services)
-    _credential_routes(api, services)
-    _profile_routes(api, services)
-    _user_admin_routes(api, services)
+    for add_routes in (
+        _registration_routes,
+        _sign_in_routes,
+        _sign_out_routes,
+        _recovery_routes,
+        _mfa_enrolment_routes,
+        _mfa_management_routes,
+        _profile_routes,
+        _device_routes,
+        _user_routes,
+        _user_admin_routes,
+    ):
+        add_routes(api, services)
     return api
 
 
-def _sign_in_routes(api: APIBlueprint, services: IdentityServices) -> None:
-    # -- registration and sign-in -----------------------------------------------------------------
-    @api.post("/auth/register")
+def _registration_routes(api: APIBlueprint, services: IdentityServices) -> None:
+    @api.post(
+        "/auth/register",
+        responses=created(
+            s.User, InvalidEmail, InvalidPhoneNumber, WeakPassword, AlreadyExists, example=ex.USER
+        ),
+    )
     @public
-    def register(body: s.RegisterBody) -> Response:
+    def register_user(body: s.RegisterBody) -> Response:
+        """Create a customer account.
+
+        Public. Answers the new user (roles `user`, email not yet verified) with its URL in
+        `Location`; no tokens: sign in next. A verification mail follows."""
         view = services.accounts.register(
             username=body.username,
             full_name=body.full_name,
@@ -89,17 +141,59 @@ def _sign_in_routes(api: APIBlueprint, services: IdentityServices) -> None:
             organization=body.organization,
             consents=list(dict.fromkeys(body.consents)),
         )
-        return envelope.success(user_json(view), status=201)
+        return user_created(view)
 
-    @api.post("/auth/verify-email")
+    @api.post(
+        "/auth/verify-email",
+        responses=ok(s.EmailVerified, InvalidLinkToken, example={"email_verified": True}),
+    )
     @public
-    def verify_email(body: s.TokenBody) -> Response:
+    def verify_email(body: s.VerifyEmailBody) -> Response:
+        """Confirm an email address with the code from the verification mail.
+
+        Public. A code works once and lasts EMAIL_VERIFICATION_TTL_SECONDS; a new one comes
+        from POST /auth/verification/resend."""
         services.accounts.verify_email(body.token)
         return envelope.success({"email_verified": True})
 
-    @api.post("/auth/login")
+    @api.post(
+        "/auth/verification/resend",
+        security=OPTIONAL_BEARER,
+        responses=accepted(s.MailRequested, InvalidEmail, example={"message": ex.VERIFICATION_MAIL}),
+    )
     @public
-    def login(body: s.LoginBody) -> Response:
+    def resend_verification_email(body: s.ResendVerificationBody) -> Response:
+        """Send a new email-verification code.
+
+        Public: send `email`, or call with an access token and no body to use the caller's
+        account (neither: 401). The same 202 whether or not an account has the address; a
+        new code voids the previous one."""
+        user_id = None
+        if body.email is None:
+            if not request.headers.get("Authorization"):
+                raise MissingToken("Send `email`, or call with an access token")
+            user_id = principal().user_id  # a refused token is a 401 too
+        services.accounts.resend_verification(email=body.email, user_id=user_id)
+        return envelope.success({"message": ex.VERIFICATION_MAIL}, status=202)
+
+
+def _sign_in_routes(api: APIBlueprint, services: IdentityServices) -> None:
+    sign_in = ok(s.SignInResult, InvalidCredentials, LoginThrottled, ServiceUnavailable)
+    cast(dict[str, Any], sign_in["200"])["content"]["application/json"]["examples"] = {
+        "tokens": {"summary": "Signed in", "value": ex.success(ex.TOKEN_PAIR)},
+        "mfa_required": {
+            "summary": "The account has MFA: verify a code next",
+            "value": ex.success(ex.MFA_CHALLENGE),
+        },
+    }
+
+    @api.post("/auth/login", responses=sign_in)
+    @public
+    def login_user(body: s.LoginBody) -> Response:
+        """Sign in with a password.
+
+        Public. Send `email` or `username` (exactly one). Answers the token pair, or
+        `{mfa_required, mfa_token}` when the account has MFA enabled."""
         identifier = body.email or body.username
         if not identifier or (body.email and body.username):
             raise ValidationFailed(details=[{"field": "email", "message": "send either email or username"}])
@@ -109,91 +203,172 @@ def _sign_in_routes(api: APIBlueprint, services: IdentityServices) -> None:
             device_id=body.device_id,
             device_name=body.device_name,
             ip=client_ip(),
-            user_agent=request.headers.get("User-Agent"),
+            user_agent=user_agent(),
         )
         return token_response(result)
 
-    @api.post("/auth/mfa/verify")
+    @api.post(
+        "/auth/mfa/verify",
+        responses=ok(s.TokenPair, InvalidMfaCode, TokenInvalid, InvalidCredentials, example=ex.TOKEN_PAIR),
+    )
     @public
-    def mfa_verify(body: s.MfaVerifyBody) -> Response:
+    def verify_mfa(body: s.MfaVerifyBody) -> Response:
+        """Finish an MFA sign-in with an authenticator or backup code.
+
+        Public. The `mfa_token` from POST /auth/login works once and dies after a few wrong codes."""
         result = services.auth.verify_mfa(
-            mfa_token=body.mfa_token,
-            code=body.code,
-            ip=client_ip(),
-            user_agent=request.headers.get("User-Agent"),
+            mfa_token=body.mfa_token, code=body.code, ip=client_ip(), user_agent=user_agent()
         )
         return token_response(result)
 
-    @api.post("/auth/refresh")
+    @api.post(
+        "/auth/refresh",
+        responses=ok(s.TokenPair, TokenExpired, TokenInvalid, RefreshTokenReused, example=ex.TOKEN_PAIR),
+    )
     @public
-    def refresh(body: s.RefreshBody) -> Response:
+    def refresh_tokens(body: s.RefreshBody) -> Response:
+        """Swap a refresh token for a new token pair.
+
+        Public. The refresh token sent is spent; sending it again signs the device out (AUTH_007)."""
         result = services.auth.refresh(
-            refresh_token=body.refresh_token, ip=client_ip(), user_agent=request.headers.get("User-Agent")
+            refresh_token=body.refresh_token, ip=client_ip(), user_agent=user_agent()
         )
         return token_response(result)
 
 
-def _credential_routes(api: APIBlueprint, services: IdentityServices) -> None:
-    @api.post("/auth/logout", security=BEARER)
+def _sign_out_routes(api: APIBlueprint, services: IdentityServices) -> None:
+    @api.post(
+        "/auth/logout",
+        security=BEARER,
+        responses=ok(s.SignedOut, example={"logged_out": True, "all_devices": False}),
+    )
     @authenticated
-    def logout(body: s.LogoutBody) -> Response:
+    def logout_user(body: s.LogoutBody) -> Response:
+        """Sign out this device, or every device.
+
+        Any signed-in caller. The body is optional (no body means this device only)."""
         services.auth.logout(principal(), all_devices=body.all_devices)
         return envelope.success({"logged_out": True, "all_devices": body.all_devices})
 
-    # -- recovery -----------------------------------------------------------------------------
-    @api.post("/auth/password/forgot")
-    @public
-    def forgot_password(body: s.ForgotBody) -> Response:
-        services.accounts.forgot_password(body.email)
-        # The same answer whether or not the address has an account (no enumeration).
-        return envelope.success(
-            {"message": "If the address has an account, a reset email is on its way."}, status=202
-        )
 
-    @api.post("/auth/password/reset")
+def _recovery_routes(api: APIBlueprint, services: IdentityServices) -> None:
+    @api.post(
+        "/auth/password/forgot",
+        responses=accepted(s.MailRequested, InvalidEmail, example={"message": ex.RESET_MAIL}),
+    )
     @public
-    def reset_password(body: s.ResetBody) -> Response:
+    def request_password_reset(body: s.ForgotPasswordBody) -> Response:
+        """Mail a password-reset code.
+
+        Public. The same 202 whether or not the address has an account (no enumeration)."""
+        services.accounts.forgot_password(body.email)
+        return envelope.success({"message": ex.RESET_MAIL}, status=202)
+
+    @api.post(
+        "/auth/password/reset",
+        responses=ok(
+            s.PasswordReset,
+            InvalidLinkToken,
+            WeakPassword,
+            PasswordReused,
+            example={"password_reset": True},  # nosec B105 - an OpenAPI example
+        ),
+    )
+    @public
+    def reset_password(body: s.ResetPasswordBody) -> Response:
+        """Set a new password with the code from the reset mail.
+
+        Public. Every session of the user ends."""
         services.accounts.reset_password(body.token, body.new_password)
         return envelope.success({"password_reset": True})  # nosec B105
 
-    # -- MFA ----------------------------------------------------------------------------------
-    @api.post("/auth/mfa/setup", security=BEARER)
+
+def _mfa_enrolment_routes(api: APIBlueprint, services: IdentityServices) -> None:
+    @api.post(
+        "/auth/mfa/setup", security=BEARER, responses=ok(s.MfaSetup, MfaAlreadyEnabled, example=ex.MFA_SETUP)
+    )
     @authenticated
-    def mfa_setup() -> Response:
+    def setup_mfa() -> Response:
+        """Start MFA enrolment: a new TOTP secret and its QR code.
+
+        Any signed-in caller whose MFA is off. Calling it again replaces the pending secret."""
         setup = services.mfa.setup(principal())
         return envelope.success(
             {"secret": setup.secret, "otpauth_uri": setup.otpauth_uri, "qr_svg": setup.qr_svg}
         )
 
-    @api.post("/auth/mfa/enable", security=BEARER)
+    @api.post(
+        "/auth/mfa/enable",
+        security=BEARER,
+        responses=ok(
+            s.MfaEnabled,
+            InvalidMfaCode,
+            InvalidCredentials,
+            MfaAlreadyEnabled,
+            MfaNotEnabled,
+            example={"mfa_enabled": True, "backup_codes": ex.BACKUP_CODES},
+        ),
+    )
     @authenticated
-    def mfa_enable(body: s.MfaEnableBody) -> Response:
+    def enable_mfa(body: s.MfaEnableBody) -> Response:
+        """Turn MFA on with a code from the authenticator; answers 10 backup codes.
+
+        Any signed-in caller who started enrolment; the password is asked again."""
         codes = services.mfa.enable(principal(), body.code, password=body.password)
         return envelope.success({"mfa_enabled": True, "backup_codes": codes})
 
-    @api.post("/auth/mfa/disable", security=BEARER)
+
+def _mfa_management_routes(api: APIBlueprint, services: IdentityServices) -> None:
+    @api.post(
+        "/auth/mfa/disable",
+        security=BEARER,
+        responses=ok(
+            s.MfaDisabled, InvalidCredentials, InvalidMfaCode, MfaNotEnabled, example={"mfa_enabled": False}
+        ),
+    )
     @authenticated
-    def mfa_disable(body: s.MfaDisableBody) -> Response:
+    def disable_mfa(body: s.MfaDisableBody) -> Response:
+        """Turn MFA off.
+
+        Any signed-in caller, with the password and a current code; other devices are signed out."""
         services.mfa.disable(principal(), password=body.password, code=body.code)
         return envelope.success({"mfa_enabled": False})
 
-    @api.post("/auth/mfa/backup-codes", security=BEARER)
+    @api.post(
+        "/auth/mfa/backup-codes",
+        security=BEARER,
+        responses=ok(
+            s.BackupCodes, InvalidCredentials, MfaNotEnabled, example={"backup_codes": ex.BACKUP_CODES}
+        ),
+    )
     @authenticated
-    def mfa_backup_codes(body: s.PasswordBody) -> Response:
+    def regenerate_backup_codes(body: s.BackupCodesBody) -> Response:
+        """Replace the MFA backup codes with 10 new ones.
+
+        Any signed-in caller with MFA on, with the password."""
         codes = services.mfa.regenerate_backup_codes(principal(), password=body.password)
         return envelope.success({"backup_codes": codes})
 
 
 def _profile_routes(api: APIBlueprint, services: IdentityServices) -> None:
-    # -- me -----------------------------------------------------------------------------------
-    @api.get("/me", security=BEARER)
+    @api.get("/me", security=BEARER, responses=ok(s.User, example=ex.USER))
     @authenticated
-    def me() -> Response:
+    def get_me() -> Response:
+        """Show the caller's own account.
+
+        Any signed-in caller."""
         return envelope.success(user_json(services.accounts.me(principal())))
 
-    @api.patch("/me", security=BEARER)
+    @api.patch(
+        "/me",
+        security=BEARER,
+        responses=ok(s.User, InvalidPhoneNumber, InvalidCredentials, AlreadyExists, example=ex.USER),
+    )
     @authenticated
     def update_me(body: s.ProfileBody) -> Response:
+        """Change the caller's name, phone or organization.
+
+        Any signed-in caller; a new phone number needs `current_password`."""
         view = services.accounts.update_profile(
             principal(),
             full_name=body.full_name,
@@ -203,45 +378,77 @@ def _profile_routes(api: APIBlueprint, services: IdentityServices) -> None:
         )
         return envelope.success(user_json(view))
 
-    @api.patch("/me/password", security=BEARER)
+    @api.patch(
+        "/me/password",
+        security=BEARER,
+        responses=ok(
+            s.PasswordChanged,
+            InvalidCredentials,
+            WeakPassword,
+            PasswordReused,
+            example={"password_changed": True, "other_devices_signed_out": True},  # nosec B105 - an OpenAPI example
+        ),
+    )
     @authenticated
     def change_password(body: s.ChangePasswordBody) -> Response:
+        """Change the caller's password.
+
+        Any signed-in caller, with the current password; the other devices are signed out."""
         services.accounts.change_password(
             principal(), current_password=body.current_password, new_password=body.new_password
         )
         return envelope.success({"password_changed": True, "other_devices_signed_out": True})  # nosec B105
 
-    @api.get("/me/devices", security=BEARER)
-    @authenticated
-    def my_devices() -> Response:
-        devices = services.accounts.devices(principal())
-        return envelope.success([device_json(d) for d in devices], meta={"total": len(devices)})
 
-    @api.delete("/me/devices/<uuid:device_id>", security=BEARER)
+def _device_routes(api: APIBlueprint, services: IdentityServices) -> None:
+    @api.get("/me/devices", security=BEARER, responses=listed(s.Device))
+    @authenticated
+    def list_my_devices(query: s.DeviceListQuery) -> Response:
+        """List the caller's signed-in devices, most recently used first.
+
+        Any signed-in caller; `current` marks the device making the call."""
+        page = services.accounts.devices(principal(), query.page_request())
+        return page_response([device_json(d) for d in page.items], page)
+
+    @api.delete("/me/devices/<uuid:device_id>", security=BEARER, responses=no_content())
     @authenticated
     def revoke_device(path: s.DevicePath) -> Response:
-        services.accounts.revoke_device(principal(), path.device_id)
-        return envelope.success({"revoked": True, "device_id": str(path.device_id)})
+        """Sign one of the caller's devices out.
 
-    # -- administration -----------------------------------------------------------------------
-    @api.get("/users", security=BEARER)
+        Any signed-in caller, for their own devices only (another user's device is a 404)."""
+        services.accounts.revoke_device(principal(), path.device_id)
+        return envelope.no_content()
+
+
+def _user_routes(api: APIBlueprint, services: IdentityServices) -> None:
+    @api.get("/users", security=BEARER, responses=listed(s.User))
     @require_permission("user:read")
     def list_users(query: s.UserListQuery) -> Response:
+        """List user accounts, newest first.
+
+        Needs `user:read`; its scope limits the list (own: the caller; organization: its members)."""
         page = services.admin.list_users(
             principal(),
-            PageRequest(query.page, query.per_page),
-            search=query.search,
+            query.page_request(),
+            search=query.q,
             role=query.role,
             status=query.status,
             include_deleted=query.status == "deleted",
         )
-        return envelope.success([user_json(u) for u in page.items], meta=page.meta)
+        return page_response([user_json(u) for u in page.items], page)
 
-
-def _user_admin_routes(api: APIBlueprint, services: IdentityServices) -> None:
-    @api.post("/users", security=BEARER)
+    @api.post(
+        "/users",
+        security=BEARER,
+        responses=created(
+            s.User, InvalidEmail, InvalidPhoneNumber, WeakPassword, AlreadyExists, example=ex.USER
+        ),
+    )
     @require_permission("user:create")
     def create_user(body: s.AdminCreateUserBody) -> Response:
+        """Create a user account for someone.
+
+        Needs `user:create`. The account gets the `user` role; its URL is in `Location`."""
         view = services.admin.create_user(
             principal(),
             username=body.username,
@@ -252,16 +459,28 @@ def _user_admin_routes(api: APIBlueprint, services: IdentityServices) -> None:
             organization=body.organization,
             email_verified=body.email_verified,
         )
-        return envelope.success(user_json(view), status=201)
+        return user_created(view)
 
-    @api.get("/users/<uuid:user_id>", security=BEARER)
+    @api.get("/users/<uuid:user_id>", security=BEARER, responses=ok(s.User, NotFound, example=ex.USER))
     @require_permission("user:read")
     def get_user(path: s.UserPath) -> Response:
+        """Show a user account.
+
+        Needs `user:read` with a scope that reaches the user (otherwise 404)."""
         return envelope.success(user_json(services.admin.get_user(principal(), path.user_id)))
 
-    @api.patch("/users/<uuid:user_id>", security=BEARER)
+
+def _user_admin_routes(api: APIBlueprint, services: IdentityServices) -> None:
+    @api.patch(
+        "/users/<uuid:user_id>",
+        security=BEARER,
+        responses=ok(s.User, NotFound, Conflict, AlreadyExists, InvalidPhoneNumber, example=ex.USER),
+    )
     @require_permission("user:update")
     def update_user(path: s.UserPath, body: s.AdminUpdateUserBody) -> Response:
+        """Change a user's profile, or lock or unlock the account.
+
+        Needs `user:update`; the last active administrator cannot be locked."""
         view = services.admin.update_user(
             principal(),
             path.user_id,
@@ -272,19 +491,33 @@ def _user_admin_routes(api: APIBlueprint, services: IdentityServices) -> None:
         )
         return envelope.success(user_json(view))
 
-    @api.delete("/users/<uuid:user_id>", security=BEARER)
+    @api.delete("/users/<uuid:user_id>", security=BEARER, responses=no_content(NotFound, Conflict))
     @require_permission("user:delete")
-    def delete_user(path: s.UserPath) -> Response:
-        reason = request.args.get("reason")
-        services.admin.delete_user(principal(), path.user_id, reason)
-        return envelope.success({"deleted": True, "id": str(path.user_id)})
+    def delete_user(path: s.UserPath, query: s.DeleteUserQuery) -> Response:
+        """Soft-delete a user account; its sessions end at once.
 
-    @api.post("/users/<uuid:user_id>/restore", security=BEARER)
+        Needs `user:delete`; the last active administrator cannot be deleted."""
+        services.admin.delete_user(principal(), path.user_id, query.reason)
+        return envelope.no_content()
+
+    @api.post(
+        "/users/<uuid:user_id>/restore",
+        security=BEARER,
+        responses=ok(s.User, NotFound, Conflict, example=ex.USER),
+    )
     @require_permission("user:delete")
     def restore_user(path: s.UserPath) -> Response:
+        """Restore a deleted user account.
+
+        Needs `user:delete`; an account that is not deleted is a 409."""
         return envelope.success(user_json(services.admin.restore_user(principal(), path.user_id)))
 
-    @api.post("/users/<uuid:user_id>/unlock", security=BEARER)
+    @api.post(
+        "/users/<uuid:user_id>/unlock", security=BEARER, responses=ok(s.User, NotFound, example=ex.USER)
+    )
     @require_permission("user:update")
     def unlock_user(path: s.UserPath) -> Response:
+        """Lift an administrator's lock and any temporary sign-in lock.
+
+        Needs `user:update`; the user is emailed."""
         return envelope.success(user_json(services.admin.unlock_user(principal(), path.user_id)))
