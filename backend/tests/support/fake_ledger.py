@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -63,6 +64,7 @@ class FakeMovements:
     keys: dict[tuple[uuid.UUID, str], StoredKey] = field(default_factory=dict)
     audit: list[AuditedAction] = field(default_factory=list)
     postings: list[tuple[uuid.UUID, uuid.UUID, Decimal]] = field(default_factory=list)
+    holds: set[uuid.UUID] = field(default_factory=set)  # transactions with an active hold
 
     # -- set-up ----------------------------------------------------------------------------
     def add_account(
@@ -260,6 +262,7 @@ class FakeMovements:
         """Post a completed movement; hold the debit of a pending one on its source."""
         if t.status != COMPLETED:
             self._move(t.source_account_id, held=t.amount + t.fee)
+            self.holds.add(t.id)
             return
         self._post(t, fee_account)
 
@@ -317,6 +320,9 @@ class FakeLedger(FakeMovements):
         found = self.accounts.get(account_id)
         return None if found is None else self._as_account(found)
 
+    def find_accounts(self, account_ids: Collection[uuid.UUID]) -> list[Account]:
+        return [self._as_account(self.accounts[i]) for i in account_ids if i in self.accounts]
+
     def transaction(self, transaction_id: uuid.UUID) -> Transaction | None:
         return self.records.get(transaction_id)
 
@@ -352,7 +358,9 @@ class FakeLedger(FakeMovements):
             raise Conflict(
                 f"The transaction is {found.status}, not pending approval", details={"state": found.status}
             )
-        self._move(found.source_account_id, held=-(found.amount + found.fee))
+        if found.id in self.holds:  # a top-up holds nothing
+            self.holds.discard(found.id)
+            self._move(found.source_account_id, held=-(found.amount + found.fee))
         status = COMPLETED if approve else ("expired" if decider is None else "rejected")
         decided = dataclasses.replace(
             found,
@@ -385,6 +393,28 @@ class FakeLedger(FakeMovements):
         )
         if done == row.amount:
             self.records[original_id] = dataclasses.replace(row, status=TransactionStatus.REVERSED.value)
+
+    def request_top_up(self, request: MovementRequest) -> MovementOutcome:
+        replay = self._replay(request)
+        if replay is not None:
+            return replay
+        self._check_reference(request)
+        made = self._insert(request, PENDING, request.source, request.destination, None)  # type: ignore[arg-type]
+        self.keys[(request.caller, request.idempotency_key)] = StoredKey(
+            request.request_hash, made, self.now + request.idempotency_ttl
+        )
+        return MovementOutcome(made, replayed=False)
+
+    def pending_top_ups(self, references: Collection[str]) -> list[Transaction]:
+        wanted = {r.strip().upper() for r in references}
+        return [
+            t
+            for t in sorted(self.records.values(), key=lambda t: (t.created_at, t.id))
+            if t.type == TransactionType.DEPOSIT.value
+            and t.status == PENDING
+            and t.initiated_by == self.accounts[t.destination_account_id].owner_id
+            and (t.external_reference or "").strip().upper() in wanted
+        ]
 
     def pending_expired(self, now: datetime, limit: int) -> list[uuid.UUID]:
         due = [

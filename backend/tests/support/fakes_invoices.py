@@ -19,7 +19,15 @@ from typing import Any, Self
 from elcorp.governance.application.api import AccessControl, Grants, Scope
 from elcorp.payments.application.invoices import InvoiceService, InvoiceSettings, PlatformBusiness
 from elcorp.payments.application.ports import Account, InvoiceFilter, MovementOutcome, Transaction
-from elcorp.payments.application.vehicle_ports import OwnershipPeriod, Vehicle, VehicleDetails
+from elcorp.payments.application.vehicle_ports import (
+    Direction,
+    OfferFilter,
+    OwnershipPeriod,
+    Vehicle,
+    VehicleDetails,
+    VehicleOffer,
+    VehicleSummary,
+)
 from elcorp.payments.application.vehicles import VehicleRegistry
 from elcorp.payments.domain.invoice import CreditNote, Invoice, Issuer, Receipt
 from elcorp.payments.domain.invoices import InvoiceStatus
@@ -447,6 +455,9 @@ class FakeVehicles:
             found = replace(found, owner_id=self.moved[found.id][0])
         return found
 
+    def by_id(self, vehicle_id: uuid.UUID) -> Vehicle | None:
+        return self._garage.vehicles.get(vehicle_id)
+
     def search(self, owner_id: uuid.UUID | None, *, offset: int, limit: int) -> tuple[list[Vehicle], int]:
         found = [v for v in self._garage.vehicles.values() if owner_id is None or v.owner_id == owner_id]
         return found[offset : offset + limit], len(found)
@@ -499,6 +510,24 @@ class FakeTransfers:
             t.vehicle_id == vehicle_id and t.status is TransferStatus.OPEN and t.to_user_id == user_id
             for t in self._garage.transfers.values()
         )
+
+    def of_user(self, where: OfferFilter, *, offset: int, limit: int) -> tuple[list[VehicleOffer], int]:
+        def matches(t: OwnershipTransfer) -> bool:
+            sides = {Direction.INCOMING: t.to_user_id, Direction.OUTGOING: t.from_owner_id}
+            wanted = [where.direction] if where.direction is not None else list(Direction)
+            mine = any(sides[d] == where.user_id for d in wanted)
+            return mine and (where.status is None or t.status is where.status)
+
+        found = sorted(
+            (t for t in self._garage.transfers.values() if matches(t)),
+            key=lambda t: (t.created_at, str(t.id)),
+            reverse=True,
+        )
+        offers = [
+            VehicleOffer(copy.deepcopy(t), VehicleSummary.of(self._garage.vehicles[t.vehicle_id]))
+            for t in found
+        ]
+        return offers[offset : offset + limit], len(found)
 
     def write(self) -> None:
         for found in self.seen:

@@ -22,9 +22,11 @@ from elcorp.payments.application.payments import Payments, PaymentSettings
 from elcorp.payments.application.personal_data_export import PaymentsPersonalData
 from elcorp.payments.application.reconciliation import Reconciliations
 from elcorp.payments.application.settlement import Settlement
+from elcorp.payments.application.vehicle_mail import VehicleOfferMailer
 from elcorp.payments.application.vehicles import VehicleRegistry
 from elcorp.payments.domain.events import InvoiceOverdue, TransactionDecided
 from elcorp.payments.domain.ledger import ApprovalThresholds, FeeSchedule, StaffDailyLimits
+from elcorp.payments.domain.vehicle_ownership import VehicleTransferOffered
 from elcorp.payments.infrastructure.invoice_pdf import PdfInvoiceDocuments
 from elcorp.payments.infrastructure.invoices import SqlInvoicesUnitOfWork
 from elcorp.payments.infrastructure.ledger import SqlPaymentsUnitOfWork
@@ -37,6 +39,7 @@ from elcorp.payments.infrastructure.personal_data_export import SqlPaymentRecord
 from elcorp.payments.infrastructure.reconciliation import SqlReconciliationUnitOfWork
 from elcorp.payments.infrastructure.reporting import SqlLedgerReports
 from elcorp.payments.infrastructure.settlement import SqlSettlementUnitOfWork
+from elcorp.payments.infrastructure.statement_pdf import PdfStatementDocuments
 from elcorp.payments.infrastructure.vehicles import SqlVehiclesUnitOfWork
 from elcorp.payments.infrastructure.vin_decoder import decode_vin
 from elcorp.payments.interfaces import http, invoices, reconciliation, settlement, vehicles
@@ -54,6 +57,7 @@ class PaymentsModule:
     reconciliation: Reconciliations
     settlement: Settlement
     mailer: PaymentsMailer
+    vehicle_mailer: VehicleOfferMailer
     personal_data: PaymentsPersonalData
     erasure: PaymentsPersonalDataErasure
     ledger_reports: LedgerReports  # the ledger's figures for the regulatory reports
@@ -76,6 +80,7 @@ class PaymentsModule:
         bus.subscribe(PaymentApprovalReminder, self.mailer.on_approval_reminder)
         bus.subscribe(TransactionDecided, self.invoices.on_transaction_decided)
         bus.subscribe(InvoiceOverdue, self.mailer.on_invoice_overdue)
+        bus.subscribe(VehicleTransferOffered, self.vehicle_mailer.on_transfer_offered)
 
 
 def wire(
@@ -92,7 +97,11 @@ def wire(
         in_session(sessions) if infra.caller_sessions else partial(autocommit, infra.engine)
     )
     payments = Payments(
-        lambda: SqlPaymentsUnitOfWork(sessions), movements, access, _payment_settings(settings)
+        lambda: SqlPaymentsUnitOfWork(sessions),
+        movements,
+        access,
+        _payment_settings(settings),
+        documents=PdfStatementDocuments(),
     )
     return PaymentsModule(
         payments=payments,
@@ -108,6 +117,9 @@ def wire(
         reconciliation=Reconciliations(lambda: SqlReconciliationUnitOfWork(sessions), access),
         settlement=Settlement(lambda: SqlSettlementUnitOfWork(sessions), access),
         mailer=PaymentsMailer(permission_holders, users, infra.mail, infra.public_base_url),
+        vehicle_mailer=VehicleOfferMailer(
+            lambda: SqlVehiclesUnitOfWork(sessions), users, users, infra.mail, infra.public_base_url
+        ),
         personal_data=PaymentsPersonalData(SqlPaymentRecords(sessions)),
         erasure=PaymentsPersonalDataErasure(SqlPaymentsErasureStore.factory()),
         ledger_reports=SqlLedgerReports(sessions),

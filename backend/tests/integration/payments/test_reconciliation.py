@@ -69,6 +69,7 @@ def test_a_statement_reports_matched_missing_and_extra_rows_and_the_run_is_kept(
 
     assert response.status_code == 201, response.get_json()
     run = response.get_json()["data"]
+    assert response.headers["Location"] == f"{RUNS}/{run['id']}"
     assert run["status"] == "completed"
     assert [
         (m["line"], m["reference"], m["amount"], m["transaction_id"], m["type"]) for m in run["matched"]
@@ -147,12 +148,18 @@ def test_runs_are_listed_newest_first_with_their_counts(client, container, admin
     second = upload(client, admin, "date,reference,amount,currency\n2026-12-02,BANK-004,10.00,NAD\n")
     second = second.get_json()["data"]
 
-    page = client.get(f"{RUNS}?page=1&per_page=1", headers=admin.auth).get_json()
-    assert page["meta"] == {"page": 1, "per_page": 1, "total": 2}
+    page = client.get(f"{RUNS}?limit=1", headers=admin.auth).get_json()
+    assert page["meta"]["has_more"] is True and page["meta"]["limit"] == 1 and page["meta"]["total"] == 2
     assert [r["id"] for r in page["data"]] == [second["id"]]
     assert page["data"][0]["counts"] == second["counts"] and "matched" not in page["data"][0]
-    rest = client.get(f"{RUNS}?page=2&per_page=1", headers=admin.auth).get_json()
+    rest = client.get(f"{RUNS}?limit=1&cursor={page['meta']['next_cursor']}", headers=admin.auth).get_json()
     assert [r["id"] for r in rest["data"]] == [first["id"]]
+    assert (rest["meta"]["has_more"], rest["meta"]["next_cursor"]) == (False, None)
+    # The earlier page/per_page parameters stay accepted as aliases.
+    alias = client.get(f"{RUNS}?page=2&per_page=1", headers=admin.auth).get_json()
+    assert [r["id"] for r in alias["data"]] == [first["id"]]
+    unknown = client.get(f"{RUNS}?sort=oldest", headers=admin.auth)
+    assert unknown.status_code == 422 and unknown.get_json()["error"]["details"][0]["field"] == "sort"
 
 
 @pytest.mark.parametrize(

@@ -101,15 +101,30 @@ def test_the_statement_has_opening_and_closing_balances(client, alice, bob):
     digest = base64.b64encode(hashlib.sha256(response.data).digest()).decode()
     assert response.headers["Repr-Digest"] == f"sha-256=:{digest}:"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0] == ["date", "transaction_id", "type", "description", "amount", "balance"]
-    assert rows[1][2:] == ["opening_balance", "", "", "0.00"]
+    assert rows[0] == [
+        "date",
+        "transaction_id",
+        "type",
+        "description",
+        "amount",
+        "balance",
+        "direction",
+        "counterparty_wallet_id",
+        "counterparty_address",
+    ]
+    assert rows[1][2:6] == ["opening_balance", "", "", "0.00"]
     assert [(r[2], r[4], r[5]) for r in rows[2:-1]] == [
         ("deposit", "1000.00", "1000.00"),
         ("transfer", "-100.00", "900.00"),
         ("transfer", "40.00", "940.00"),
     ]
     assert rows[3][3] == "'=HYPERLINK(evil)"  # never a live formula in a spreadsheet
-    assert rows[-1][2:] == ["closing_balance", "", "", "940.00"]
+    assert [(r[6], r[7], r[8]) for r in rows[3:5]] == [
+        ("out", bob.wallet["id"], bob.wallet["address"]),
+        ("in", bob.wallet["id"], bob.wallet["address"]),
+    ]
+    assert rows[2][6] == "in" and rows[2][8] == ""  # a deposit: from the clearing account
+    assert rows[-1][2:6] == ["closing_balance", "", "", "940.00"]
     later = client.get(
         f"/api/v1/wallets/{alice.wallet['id']}/statement",
         headers=alice.auth,

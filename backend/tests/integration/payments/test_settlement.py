@@ -86,6 +86,7 @@ def test_closing_a_day_settles_its_deposits_and_withdrawals_with_exact_totals(cl
 
     assert response.status_code == 201, response.get_json()
     batch = response.get_json()["data"]
+    assert response.headers["Location"] == f"/api/v1/settlement/batches/{batch['id']}"
     assert (batch["business_date"], batch["currency"], batch["status"]) == ("2026-12-01", "NAD", "closed")
     # alice's funding deposit (1 000.00, moved to 1 December by the fixture) is settled too.
     assert (batch["deposits_count"], batch["deposits_total"]) == (4, "1300.60")
@@ -187,8 +188,12 @@ def test_batches_are_listed_newest_day_first_and_read_one_by_one(client, admin, 
     december = close(client, admin, date="2026-12-01").get_json()["data"]
 
     page = client.get(f"{BATCHES}?per_page=1", headers=admin.auth).get_json()
-    assert page["meta"] == {"page": 1, "per_page": 1, "total": 2}
+    meta = page["meta"]
+    assert meta == {"has_more": True, "next_cursor": meta["next_cursor"], "limit": 1, "total": 2}
     assert [b["id"] for b in page["data"]] == [december["id"]]
+    by_cursor = client.get(f"{BATCHES}?limit=1&cursor={page['meta']['next_cursor']}", headers=admin.auth)
+    assert [b["id"] for b in by_cursor.get_json()["data"]] == [november["id"]]
+    assert by_cursor.get_json()["meta"]["has_more"] is False
     second = client.get(f"{BATCHES}?page=2&per_page=1", headers=admin.auth).get_json()["data"]
     assert [b["id"] for b in second] == [november["id"]]
     filtered = client.get(f"{BATCHES}?from=2026-12-01&currency=NAD&status=closed", headers=admin.auth)

@@ -197,7 +197,7 @@ def test_users_list_their_own_vehicles_and_staff_list_all(client, owner, buyer, 
     registered(client, buyer, chassis_number=TOYOTA_CHASSIS)
 
     mine = client.get(VEHICLES, headers=owner.auth).get_json()
-    assert mine["meta"] == {"page": 1, "per_page": 20, "total": 2}
+    assert mine["meta"] == {"has_more": False, "next_cursor": None, "limit": 20, "total": 2}
     assert {v["vin"] for v in mine["data"]} == {HONDA, VOLKSWAGEN_DE}
     theirs = client.get(VEHICLES, headers=buyer.auth).get_json()
     assert [v["chassis_number"] for v in theirs["data"]] == [TOYOTA_CHASSIS]
@@ -209,8 +209,10 @@ def test_users_list_their_own_vehicles_and_staff_list_all(client, owner, buyer, 
     assert every["meta"]["total"] == 3
     one_owner = client.get(VEHICLES, headers=staff.auth, query_string={"owner_id": owner.id}).get_json()
     assert one_owner["meta"]["total"] == 2
+    # page/per_page stay accepted as aliases of cursor/limit
     paged = client.get(VEHICLES, headers=staff.auth, query_string={"per_page": 2, "page": 2}).get_json()
-    assert paged["meta"] == {"page": 2, "per_page": 2, "total": 3} and len(paged["data"]) == 1
+    assert paged["meta"] == {"has_more": False, "next_cursor": None, "limit": 2, "total": 3}
+    assert len(paged["data"]) == 1
 
 
 def test_a_vehicle_is_visible_to_its_owner_and_staff_and_404_to_anyone_else(client, owner, buyer, staff):

@@ -108,7 +108,7 @@ def test_of_concurrent_accepts_and_forces_of_one_change_exactly_one_wins(people)
     offered = registry.offer(owner, HONDA, buyer)
 
     def accept():
-        registry.decide(buyer, HONDA, offered.id, TransferDecision.ACCEPT)
+        registry.decide(buyer, HONDA, offered.transfer.id, TransferDecision.ACCEPT)
 
     def force():
         registry.offer(staff, HONDA, buyer, force=True, reason="registry correction")

@@ -15,6 +15,7 @@ from elcorp.payments.application.ports import InvoiceFilter
 from elcorp.payments.domain.events import InvoiceOverdue, TransactionDecided
 from elcorp.payments.domain.invoice import IssuerNotVatRegistered, PaymentPending
 from elcorp.payments.domain.invoices import InvoiceLineInvalid, InvoiceStateConflict, InvoiceStatus
+from elcorp.shared.application.pagination import PageRequest
 from elcorp.shared.domain.errors import AccessDenied, NotFound, ValidationFailed
 from support.fakes_invoices import NAD, InvoicingWorld
 
@@ -210,8 +211,9 @@ def test_only_the_payer_pays(world):
 def test_a_payer_without_a_wallet_in_the_currency_is_told_so(world):
     staff, payer = world.staff(), world.customer(wallet=False)
     issued = world.issued(staff, payer)
-    with pytest.raises(ValidationFailed, match="no NAD wallet"):
+    with pytest.raises(ValidationFailed, match="no NAD wallet") as refused:
         world.service.pay(payer, issued.id, key="pay-1")
+    assert [d["field"] for d in refused.value.details] == ["invoice_id"]  # the input, never "body"
     assert world.movements.executed == []
 
 
@@ -325,9 +327,9 @@ def test_an_invoice_is_read_by_its_payer_and_staff_only(world):
 def test_a_customer_searches_only_the_invoices_they_pay(world):
     staff, payer, other = world.staff(), world.customer(), world.customer("Other Payer")
     mine, _theirs = world.issued(staff, payer), world.issued(staff, other)
-    found, total = world.service.search(payer, InvoiceFilter(payer_id=other), page=1, per_page=10)
-    assert [i.id for i in found] == [mine.id] and total == 1
-    assert world.service.search(staff, InvoiceFilter(), page=1, per_page=10)[1] == 2
+    found = world.service.search(payer, InvoiceFilter(payer_id=other), PageRequest(per_page=10))
+    assert [i.id for i in found.items] == [mine.id] and found.total == 1
+    assert world.service.search(staff, InvoiceFilter(), PageRequest(per_page=10)).total == 2
 
 
 def test_a_draft_has_no_tax_invoice_to_print(world):

@@ -29,9 +29,14 @@ from elcorp.payments.domain.ledger import (
     SegregationOfDuties,
     StaffDailyLimits,
 )
-from elcorp.payments.domain.movement import IdempotencyKeyReused, InsufficientFunds
+from elcorp.payments.domain.movement import (
+    CurrencyMismatch,
+    DuplicateExternalReference,
+    IdempotencyKeyReused,
+    InsufficientFunds,
+)
 from elcorp.payments.domain.wallet import AccountKind
-from elcorp.shared.domain.errors import AccessDenied, Conflict, NotFound, ValidationFailed
+from elcorp.shared.domain.errors import AccessDenied, Conflict, InvalidMoney, NotFound, ValidationFailed
 from elcorp.shared.domain.money import Money
 from support.fake_ledger import FakeLedger, FakePaymentsUnitOfWork
 
@@ -473,8 +478,8 @@ def test_a_transaction_is_seen_by_its_parties_and_staff_only():
     b = books()
     b.fund()
     sent = uuid.UUID(b.send("10.00").data["id"])
-    assert b.payments.transaction(b.bob, sent).id == sent
-    assert b.payments.transaction(b.checker, sent).id == sent
+    assert b.payments.transaction(b.bob, sent).transaction.id == sent
+    assert b.payments.transaction(b.checker, sent).transaction.id == sent
     stranger = uuid.uuid4()
     b.grants[stranger] = CUSTOMER
     with pytest.raises(NotFound):
@@ -485,9 +490,9 @@ def test_a_customers_history_holds_only_their_wallets_movements():
     b = books()
     b.fund()
     b.send("10.00")
-    assert [t.type for t in b.payments.transactions(b.bob, TransactionFilter(), after=None, limit=10)] == [
-        "transfer"
-    ]
+    assert [
+        v.transaction.type for v in b.payments.transactions(b.bob, TransactionFilter(), after=None, limit=10)
+    ] == ["transfer"]
     assert len(b.payments.transactions(b.checker, TransactionFilter(), after=None, limit=10)) == 2
 
 
@@ -514,3 +519,115 @@ def test_ledger_reports_are_for_staff():
     with pytest.raises(AccessDenied):
         b.payments.trial_balance(b.alice)
     assert b.payments.verify(b.checker).ok
+
+
+# -- what a customer sees: direction, counterparty, signed amount --------------------------------
+def test_a_transfer_is_out_for_the_payer_in_for_the_payee_and_neither_for_staff():
+    b = books(fee_settings())
+    b.fund()
+    sent = uuid.UUID(b.send("10.00").data["id"])
+    payer, payee = b.payments.transaction(b.alice, sent), b.payments.transaction(b.bob, sent)
+    staff = b.payments.transaction(b.checker, sent)
+    assert (payer.direction, payer.signed_amount) == ("out", Decimal("-10.60"))  # amount + 1% + 0.50
+    assert payer.counterparty is not None and payer.counterparty.id == b.bob_wallet
+    assert payer.counterparty.kind == "wallet"
+    assert payer.counterparty.address == b.ledger.addresses[b.bob_wallet]
+    assert (payee.direction, payee.signed_amount) == ("in", Decimal("10.00"))
+    assert payee.counterparty is not None and payee.counterparty.id == b.alice_wallet
+    assert (staff.direction, staff.counterparty, staff.signed_amount) == (None, None, None)
+
+
+def test_a_deposit_comes_in_from_the_clearing_account_which_has_no_address():
+    b = books()
+    b.fund("25.00")
+    (view,) = b.payments.transactions(b.alice, TransactionFilter(), after=None, limit=10)
+    assert (view.direction, view.signed_amount) == ("in", Decimal("25.00"))
+    assert view.counterparty is not None
+    assert (view.counterparty.kind, view.counterparty.address) == ("clearing", None)
+
+
+# -- top-ups --------------------------------------------------------------------------------------
+def top_up(b: Books, amount: str = "300.00", *, key: str = "top-1", reference: str = "EFT-123456", **extra):
+    return b.payments.top_up(
+        extra.pop("caller", b.alice),
+        key=key,
+        body={"amount": amount, "external_reference": reference},
+        wallet_id=extra.pop("wallet_id", b.alice_wallet),
+        amount=Money.of(amount, extra.pop("currency", "NAD")),
+        external_reference=reference,
+    )
+
+
+def test_a_pending_top_up_changes_no_balance_until_staff_approve_it_once():
+    b = books()
+    made = top_up(b)
+    pending = uuid.UUID(made.data["id"])
+    assert (made.status_code, made.data["status"], made.data["type"]) == (201, "pending_approval", "deposit")
+    assert b.ledger.balance(b.alice_wallet) == (Decimal("0"), Decimal("0"))
+    assert b.ledger.balance(b.ledger.system_account("clearing", "NAD")) == (Decimal("0"), Decimal("0"))
+    decided = b.payments.decide(b.checker, pending, approve=True, reason="seen at the bank")
+    assert decided.status == "completed"
+    assert b.ledger.balance(b.alice_wallet) == (Decimal("300.00"), Decimal("0"))
+    with pytest.raises(Conflict):
+        b.payments.decide(b.teller, pending, approve=True, reason=None)
+    assert b.ledger.balance(b.alice_wallet) == (Decimal("300.00"), Decimal("0"))
+    actions = [a.action for a in b.uow.committed_audit]
+    assert actions[-2:] == ["deposit.top_up_requested", "deposit.approved"]
+
+
+def test_a_top_up_replays_under_its_key_and_a_reference_is_taken_once():
+    b = books()
+    first = top_up(b)
+    again = top_up(b)
+    assert again.replayed and again.data == first.data
+    assert len([t for t in b.ledger.records.values() if t.type == "deposit"]) == 1
+    with pytest.raises(IdempotencyKeyReused):
+        top_up(b, "301.00")
+    with pytest.raises(DuplicateExternalReference):
+        top_up(b, key="top-2", reference=" eft-123456 ")
+
+
+def test_a_customer_tops_up_only_their_own_wallet_in_its_currency():
+    b = books()
+    with pytest.raises(NotFound):
+        top_up(b, wallet_id=b.bob_wallet)
+    with pytest.raises(CurrencyMismatch):
+        top_up(b, currency="USD")
+    with pytest.raises(IdempotencyKeyRequired):
+        top_up(b, key="")
+    with pytest.raises(InvalidMoney) as refused:
+        top_up(b, "10.001")
+    assert refused.value.details == [
+        {"field": "amount", "message": "NAD amounts have at most 2 decimal places"}
+    ]
+    assert b.ledger.records == {}
+
+
+def test_the_initiator_of_a_top_up_cannot_approve_it():
+    b = books()
+    b.grants[b.alice] = STAFF
+    pending = uuid.UUID(top_up(b).data["id"])
+    with pytest.raises(SegregationOfDuties):
+        b.payments.decide(b.alice, pending, approve=True, reason=None)
+
+
+# -- the initiator is told of a decision ---------------------------------------------------------
+def test_a_decision_event_names_the_initiator_for_their_event_feed():
+    b = books(PaymentSettings(thresholds=ApprovalThresholds(transfers={"NAD": Decimal("50")})))
+    pending = pending_transfer(b)
+    b.payments.decide(b.checker, pending, approve=False, reason="Payee not verified")
+    (event,) = [e for e in b.uow.committed_events if isinstance(e, TransactionDecided)]
+    assert (event.user_id, event.status, event.decided_by) == (b.alice, "rejected", b.checker)
+    assert (event.type, event.amount, event.currency) == ("transfer", Decimal("100.00"), "NAD")
+    payload = event.to_payload()
+    assert payload["user_id"] == str(b.alice)
+    assert TransactionDecided.from_payload(payload) == event
+
+
+def test_an_expired_movement_tells_its_initiator_too():
+    b = books(PaymentSettings(thresholds=ApprovalThresholds(transfers={"NAD": Decimal("50")})))
+    pending_transfer(b)
+    b.payments._approvals._clock.at = NOW + timedelta(hours=73)
+    assert b.payments.expire_pending() == 1
+    (event,) = [e for e in b.uow.committed_events if isinstance(e, TransactionDecided)]
+    assert (event.user_id, event.status, event.decided_by) == (b.alice, "expired", None)

@@ -12,6 +12,7 @@ from elcorp.payments.domain.reconciliation import (
     LedgerMovement,
     StatementLine,
     StatementMalformed,
+    paid_top_ups,
     parse_statement,
     reconcile,
 )
@@ -122,3 +123,32 @@ def test_the_currency_must_match_too():
 def test_amounts_compare_as_numbers_not_text():
     statement = parse_statement(HEADER + "2026-12-01,DEP-1,100,NAD\n")
     assert len(reconcile(statement, [movement("DEP-1", "100.00")]).matched) == 1
+
+
+# -- top-ups the statement pays ---------------------------------------------------------------
+def announced(reference: str, amount: str, on: date) -> LedgerMovement:
+    return LedgerMovementFactory(reference=reference, amount=D(amount), currency="NAD", on=on)
+
+
+def test_a_line_pays_a_top_up_announced_on_or_before_its_date_once():
+    early, late = (
+        announced("EFT-1", "50.00", date(2026, 12, 1)),
+        announced("EFT-2", "20.00", date(2026, 12, 3)),
+    )
+    lines = [
+        StatementLine(2, date(2026, 12, 2), "EFT-1", D("50.00"), "NAD"),
+        StatementLine(3, date(2026, 12, 2), "EFT-1", D("50.00"), "NAD"),  # the same payment twice
+        StatementLine(4, date(2026, 12, 2), "EFT-2", D("20.00"), "NAD"),  # before it was announced
+        StatementLine(5, date(2026, 12, 4), "EFT-2", D("-20.00"), "NAD"),  # money out pays nothing
+    ]
+    assert paid_top_ups(lines, [early, late]) == [(lines[0], early)]
+
+
+def test_a_top_up_needs_the_same_amount_and_currency():
+    top_up = announced("EFT-3", "50.00", date(2026, 12, 1))
+    lines = [
+        StatementLine(2, date(2026, 12, 1), "EFT-3", D("49.99"), "NAD"),
+        StatementLine(3, date(2026, 12, 1), "EFT-3", D("50.00"), "USD"),
+    ]
+    assert paid_top_ups(lines, [top_up]) == []
+    assert paid_top_ups([StatementLine(4, date(2026, 12, 1), "EFT-3", D("50.00"), "NAD")], [top_up])

@@ -20,6 +20,19 @@ from elcorp.shared.domain.clock import Clock
 from elcorp.shared.domain.errors import Conflict, NotFound
 
 
+def decided_event(decided: Transaction) -> TransactionDecided:
+    """The outbox event of a decision: it names the initiator (`user_id`), who is told."""
+    return TransactionDecided(
+        transaction_id=decided.id,
+        status=decided.status,
+        user_id=decided.initiated_by,
+        type=decided.type,
+        amount=decided.amount,
+        currency=decided.currency,
+        decided_by=decided.decided_by,
+    )
+
+
 class Approvals:
     def __init__(self, uow: Callable[[], PaymentsUnitOfWork], access: AccessControl, clock: Clock) -> None:
         self._uow = uow
@@ -42,7 +55,7 @@ class Approvals:
             check_not_own_wallet(caller, *(a.owner_id for a in parties if a is not None and a.kind == WALLET))
             decided = uow.ledger.decide(transaction_id, caller, approve=approve, reason=reason)
             self._record(uow, caller, grants, found, decided, approve=approve, reason=reason)
-            uow.publish(TransactionDecided(transaction_id=transaction_id, status=decided.status))
+            uow.publish(decided_event(decided))
             uow.commit()
         return decided
 
@@ -78,7 +91,9 @@ class Approvals:
     def _expire(self, transaction_id: uuid.UUID) -> bool:
         with self._uow() as uow:
             try:
-                uow.ledger.decide(transaction_id, None, approve=False, reason="approval deadline passed")
+                expired = uow.ledger.decide(
+                    transaction_id, None, approve=False, reason="approval deadline passed"
+                )
             except Conflict:  # approved or rejected meanwhile: nothing to expire
                 return False
             uow.audit.record(
@@ -87,7 +102,7 @@ class Approvals:
                 Resource("transaction", str(transaction_id)),
                 Changes(before={"status": "pending_approval"}, after={"status": "expired"}),
             )
-            uow.publish(TransactionDecided(transaction_id=transaction_id, status="expired"))
+            uow.publish(decided_event(expired))
             uow.commit()
         return True
 

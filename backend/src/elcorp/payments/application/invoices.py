@@ -52,6 +52,7 @@ from elcorp.payments.domain.invoice import (
     PaymentPending,
     Receipt,
 )
+from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.domain.clock import Clock, SystemClock
 
 __all__ = [
@@ -99,6 +100,9 @@ class InvoiceService:
     # -- issuers and drafts ----------------------------------------------------------------
     def issuers(self, caller: uuid.UUID) -> list[Issuer]:
         return self._drafts.issuers(caller)
+
+    def issuer(self, caller: uuid.UUID, issuer_id: uuid.UUID) -> Issuer:
+        return self._drafts.issuer(caller, issuer_id)
 
     def add_issuer(
         self, caller: uuid.UUID, *, name: str, address: str, vat_number: str | None, owner_id: uuid.UUID
@@ -152,10 +156,13 @@ class InvoiceService:
     def get(self, caller: uuid.UUID, invoice_id: uuid.UUID) -> tuple[Invoice, list[CreditNote]]:
         return self._queries.get(caller, invoice_id)
 
+    def credit_note(self, caller: uuid.UUID, invoice_id: uuid.UUID, note_id: uuid.UUID) -> CreditNote:
+        return self._queries.credit_note(caller, invoice_id, note_id)
+
     def search(
-        self, caller: uuid.UUID, where: InvoiceFilter, *, page: int, per_page: int
-    ) -> tuple[list[Invoice], int]:
-        return self._queries.search(caller, where, page=page, per_page=per_page)
+        self, caller: uuid.UUID, where: InvoiceFilter, page: PageRequest | None = None
+    ) -> Page[Invoice]:
+        return self._queries.search(caller, where, page or PageRequest())
 
     def pdf(self, caller: uuid.UUID, invoice_id: uuid.UUID) -> tuple[Invoice, bytes]:
         return self._queries.pdf(caller, invoice_id)

@@ -60,7 +60,9 @@ def request_hash(body: object) -> str:
 
 def checked_key(key: str | None) -> str:
     if key is None or not key.strip() or len(key) > MAX_KEY:
-        raise IdempotencyKeyRequired()
+        raise IdempotencyKeyRequired(
+            details=[{"field": "Idempotency-Key", "message": f"a header of 1 to {MAX_KEY} characters"}]
+        )
     return key
 
 

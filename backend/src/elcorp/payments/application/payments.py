@@ -43,12 +43,15 @@ from elcorp.payments.application.ports import (
     MovementRequest,
     Movements,
     Statement,
+    StatementDocuments,
     Transaction,
     TransactionFilter,
+    TransactionView,
     TrialBalance,
 )
 from elcorp.payments.application.queries import WalletsAndHistory
 from elcorp.payments.application.reversals import Reversals
+from elcorp.payments.application.top_ups import TopUps, TopUpSettings
 from elcorp.payments.application.transfers import Transfers
 from elcorp.payments.domain.ledger import TransactionType
 from elcorp.shared.domain.clock import Clock, SystemClock
@@ -75,6 +78,7 @@ class Payments:
         settings: PaymentSettings | None = None,
         *,
         clock: Clock | None = None,
+        documents: StatementDocuments | None = None,
     ) -> None:
         settings = settings or PaymentSettings()
         clock = clock or SystemClock()
@@ -84,6 +88,8 @@ class Payments:
         self._bookings = Bookings(uow, planner, access, settings)
         self._reversals = Reversals(uow, planner, movements, access, settings)
         self._approvals = Approvals(uow, access, clock)
+        self._top_ups = TopUps(uow, access, clock, TopUpSettings(idempotency_ttl=settings.idempotency_ttl))
+        self._documents = documents
         self._integrity = Integrity(uow, access)
 
     # -- wallets and history ---------------------------------------------------------------
@@ -99,8 +105,11 @@ class Payments:
     def wallet(self, caller: uuid.UUID, wallet_id: uuid.UUID) -> Account:
         return self._history.wallet(caller, wallet_id)
 
-    def transaction(self, caller: uuid.UUID, transaction_id: uuid.UUID) -> Transaction:
+    def transaction(self, caller: uuid.UUID, transaction_id: uuid.UUID) -> TransactionView:
         return self._history.transaction(caller, transaction_id)
+
+    def views(self, caller: uuid.UUID, transactions: list[Transaction]) -> list[TransactionView]:
+        return self._history.views(caller, transactions)
 
     def transactions(
         self,
@@ -109,13 +118,21 @@ class Payments:
         *,
         after: tuple[datetime, uuid.UUID] | None,
         limit: int,
-    ) -> list[Transaction]:
+    ) -> list[TransactionView]:
         return self._history.transactions(caller, where, after=after, limit=limit)
 
     def statement(
         self, caller: uuid.UUID, wallet_id: uuid.UUID, start: datetime | None, end: datetime | None
     ) -> Statement:
         return self._history.statement(caller, wallet_id, start, end)
+
+    def statement_pdf(
+        self, caller: uuid.UUID, wallet_id: uuid.UUID, start: datetime | None, end: datetime | None
+    ) -> bytes:
+        """The same statement as a PDF document."""
+        if self._documents is None:
+            raise RuntimeError("Payments was built without a statement renderer (documents=)")
+        return self._documents.statement(self._history.statement(caller, wallet_id, start, end), start, end)
 
     # -- movements -------------------------------------------------------------------------
     def transfer(
@@ -169,6 +186,26 @@ class Payments:
         """Staff book money paid out of the platform: wallet -> clearing."""
         return self._bookings.book(
             TransactionType.WITHDRAWAL, caller, key, body, wallet_id, amount, external_reference
+        )
+
+    def top_up(
+        self,
+        caller: uuid.UUID,
+        *,
+        key: str | None,
+        body: dict[str, Any],
+        wallet_id: uuid.UUID,
+        amount: Money,
+        external_reference: str,
+    ) -> MovementResult:
+        """A customer announces a payment into their own wallet: a pending deposit."""
+        return self._top_ups.request(
+            caller,
+            key=key,
+            body=body,
+            wallet_id=wallet_id,
+            amount=amount,
+            external_reference=external_reference,
         )
 
     def reverse(

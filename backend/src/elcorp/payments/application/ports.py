@@ -4,6 +4,7 @@ invoice store (its documents are the domain's, re-exported here for the adapters
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -59,6 +60,29 @@ class Transaction:
 
 
 @dataclass(frozen=True, slots=True)
+class Counterparty:
+    """The account on the other side of a movement, as a customer may see it: its id, its
+    kind (`wallet`, or `clearing` for money from or to a bank) and a wallet's address;
+    never who owns it."""
+
+    id: uuid.UUID
+    kind: str
+    address: uuid.UUID | None
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionView:
+    """A transaction seen by one caller (`elcorp.payments.domain.perspective`): the
+    direction relative to the caller's wallets, the counterparty and the signed amount;
+    all three None when neither account is the caller's."""
+
+    transaction: Transaction
+    direction: str | None
+    counterparty: Counterparty | None
+    signed_amount: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
 class TransactionFilter:
     account_ids: frozenset[uuid.UUID] | None = None  # None: every account (staff)
     wallet_id: uuid.UUID | None = None
@@ -99,6 +123,8 @@ class StatementLine:
     description: str | None
     amount: Decimal  # signed: + in, - out
     balance: Decimal  # after this line
+    direction: str | None = None  # in | out | internal, relative to the wallet's owner
+    counterparty: Counterparty | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +210,10 @@ class Ledger(Protocol):
 
     def account(self, account_id: uuid.UUID) -> Account | None: ...
 
+    def find_accounts(self, account_ids: Collection[uuid.UUID]) -> list[Account]:
+        """The accounts of these ids that exist (any order)."""
+        ...
+
     def transaction(self, transaction_id: uuid.UUID) -> Transaction | None: ...
 
     def transactions(
@@ -196,6 +226,16 @@ class Ledger(Protocol):
         """Approve (post, capture the hold), reject, or - with no decider - expire (release
         the hold) a pending transaction, under the row locks; the caller checked
         maker-checker and writes the audit entry."""
+        ...
+
+    def request_top_up(self, request: MovementRequest) -> MovementOutcome:
+        """Store a top-up (a deposit awaiting the customer's external payment) as
+        `pending_approval` with no hold, with its Idempotency-Key, or replay the key's first
+        answer; `DuplicateExternalReference` when its reference is already booked."""
+        ...
+
+    def pending_top_ups(self, references: Collection[str]) -> list[Transaction]:
+        """Pending top-ups whose reference is one of these (trimmed, any case)."""
         ...
 
     def pending_expired(self, now: datetime, limit: int) -> list[uuid.UUID]: ...
@@ -273,6 +313,12 @@ class Invoices(Protocol):
         """Issued invoices past their due date not reminded within `every`: marked reminded
         now and returned (atomic, so overlapping runs remind once)."""
         ...
+
+
+class StatementDocuments(Protocol):
+    """Renders a wallet's statement as a printable document (PDF)."""
+
+    def statement(self, statement: Statement, start: datetime | None, end: datetime | None) -> bytes: ...
 
 
 class InvoiceDocuments(Protocol):

@@ -6,15 +6,41 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from elcorp.governance.application.api import AccessControl
 from elcorp.identity.application.api import UserRegistered
 from elcorp.payments.application.ledger_common import PaymentsUnitOfWork, is_staff
-from elcorp.payments.application.ports import Account, Statement, Transaction, TransactionFilter
+from elcorp.payments.application.ports import (
+    Account,
+    Counterparty,
+    Statement,
+    Transaction,
+    TransactionFilter,
+    TransactionView,
+)
+from elcorp.payments.domain.perspective import perspective
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.domain.errors import NotFound
+
+
+def _viewed(
+    uow: PaymentsUnitOfWork, mine: Collection[uuid.UUID], transactions: Sequence[Transaction]
+) -> list[TransactionView]:
+    seen = [
+        (t, perspective(t.source_account_id, t.destination_account_id, t.amount, t.fee, mine))
+        for t in transactions
+    ]
+    wanted = {p.counterparty_id for _, p in seen if p.counterparty_id is not None}
+    accounts = {a.id: a for a in uow.ledger.find_accounts(wanted)} if wanted else {}
+    views = []
+    for t, p in seen:
+        other = accounts.get(p.counterparty_id) if p.counterparty_id is not None else None
+        counterparty = None if other is None else Counterparty(other.id, other.kind, other.address)
+        direction = None if p.direction is None else p.direction.value
+        views.append(TransactionView(t, direction, counterparty, p.signed_amount))
+    return views
 
 
 class WalletsAndHistory:
@@ -51,19 +77,25 @@ class WalletsAndHistory:
             raise NotFound("Wallet not found")
         return found
 
-    def transaction(self, caller: uuid.UUID, transaction_id: uuid.UUID) -> Transaction:
+    def transaction(self, caller: uuid.UUID, transaction_id: uuid.UUID) -> TransactionView:
         grants = self._access.grants_for(caller)
         with self._uow() as uow:
             found = uow.ledger.transaction(transaction_id)
             mine = {w.id for w in uow.ledger.wallets_of(caller)}
-        if found is None or not (
-            is_staff(grants)
-            or found.source_account_id in mine
-            or found.destination_account_id in mine
-            or found.initiated_by == caller
-        ):
-            raise NotFound("Transaction not found")
-        return found
+            if found is None or not (
+                is_staff(grants)
+                or found.source_account_id in mine
+                or found.destination_account_id in mine
+                or found.initiated_by == caller
+            ):
+                raise NotFound("Transaction not found")
+            return _viewed(uow, mine, [found])[0]
+
+    def views(self, caller: uuid.UUID, transactions: Sequence[Transaction]) -> list[TransactionView]:
+        """Transactions the caller already may see (they made or decided them), each with
+        its direction, counterparty and signed amount relative to the caller's wallets."""
+        with self._uow() as uow:
+            return _viewed(uow, {w.id for w in uow.ledger.wallets_of(caller)}, transactions)
 
     def transactions(
         self,
@@ -72,14 +104,13 @@ class WalletsAndHistory:
         *,
         after: tuple[datetime, uuid.UUID] | None,
         limit: int,
-    ) -> list[Transaction]:
+    ) -> list[TransactionView]:
         grants = self._access.grants_for(caller)
         with self._uow() as uow:
+            mine = frozenset(w.id for w in uow.ledger.wallets_of(caller))
             if not is_staff(grants):
-                where = dataclasses.replace(
-                    where, account_ids=frozenset(w.id for w in uow.ledger.wallets_of(caller))
-                )
-            return uow.ledger.transactions(where, after=after, limit=limit)
+                where = dataclasses.replace(where, account_ids=mine)
+            return _viewed(uow, mine, uow.ledger.transactions(where, after=after, limit=limit))
 
     def statement(
         self, caller: uuid.UUID, wallet_id: uuid.UUID, start: datetime | None, end: datetime | None

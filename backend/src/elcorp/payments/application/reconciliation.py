@@ -3,12 +3,16 @@
 A run takes the statement whole or not at all: the file is checked (size, type, UTF-8),
 parsed (every malformed row reported by line, `REC_001`), and only then matched against
 the ledger's deposits (+) and withdrawals (-) completed within the statement's period
-(its first to its last business day, Africa/Windhoek). The run, its outcomes and its
-audit entry are written in one transaction; a refused file writes nothing.
+(its first to its last business day, Africa/Windhoek). Before matching, the pending
+top-ups the statement shows paid (money in with the top-up's reference, amount and
+currency) are completed - credited once, as an approval would - and then match their line.
+The run, its outcomes, the completions and the audit entries are written in one
+transaction; a refused file writes nothing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import uuid
 from collections.abc import Callable
@@ -16,15 +20,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from elcorp.governance.application.api import AccessControl
+from elcorp.governance.application.api import AccessControl, Grants
+from elcorp.payments.application.approvals import decided_event
+from elcorp.payments.application.ports import Ledger
 from elcorp.payments.domain.reconciliation import (
     LedgerMovement,
     Reconciliation,
+    StatementLine,
     StatementMalformed,
+    paid_top_ups,
     parse_statement,
     reconcile,
 )
-from elcorp.payments.domain.settlement import business_day_bounds
+from elcorp.payments.domain.settlement import business_date, business_day_bounds
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.application.unit_of_work import UnitOfWork
@@ -112,6 +120,11 @@ class ReconciliationUnitOfWork(UnitOfWork, Protocol):
     @property
     def runs(self) -> ReconciliationRuns: ...
 
+    @property
+    def ledger(self) -> Ledger:
+        """The ledger, in the run's transaction: a run completes the top-ups it matches."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class StatementFile:
@@ -141,27 +154,18 @@ class Reconciliations:
         grants = self._access.require(caller, RECONCILE)
         if statement is None:
             raise StatementFileMissing(details=[{"field": "file", "message": "no file in the request"}])
-        text = self._checked_text(statement)
-        lines = parse_statement(text)
-        if not lines:
-            raise StatementMalformed(
-                "The bank statement has no rows; nothing was reconciled",
-                details=[{"line": 2, "message": "no statement rows after the header"}],
-            )
+        lines = self._statement_lines(statement)
         first, last = min(line.on for line in lines), max(line.on for line in lines)
-        days = (last - first).days + 1
-        if days > self._settings.max_period_days:
-            raise StatementPeriodTooLong(
-                f"The statement covers {days} days ({first} to {last}); one run takes at most "
-                f"{self._settings.max_period_days}",
-                details=[{"field": "file", "message": "split the statement into shorter periods"}],
-            )
         start, end = business_day_bounds(first)[0], business_day_bounds(last)[1]
         digest = hashlib.sha256(statement.content).hexdigest()
+        run_id = uuid.uuid4()
         with self._uow() as uow:
-            result = reconcile(lines, uow.runs.ledger_movements(start, end))
+            completed = self._complete_top_ups(uow, caller, grants, lines, run_id)
+            booked = uow.runs.ledger_movements(start, end)
+            known = {m.transaction_id for m in booked}
+            result = reconcile(lines, booked + [m for m in completed if m.transaction_id not in known])
             run = ReconciliationRun(
-                id=uuid.uuid4(),
+                id=run_id,
                 status=COMPLETED,
                 statement_from=first,
                 statement_to=last,
@@ -195,6 +199,49 @@ class Reconciliations:
             uow.commit()
         return run
 
+    def _complete_top_ups(
+        self,
+        uow: ReconciliationUnitOfWork,
+        caller: uuid.UUID,
+        grants: Grants,
+        lines: list[StatementLine],
+        run_id: uuid.UUID,
+    ) -> list[LedgerMovement]:
+        """Complete the pending top-ups the statement shows paid (`paid_top_ups`: same
+        reference, amount and currency, money in, dated on or after the announcement), each
+        line paying at most one; a top-up into the reconciler's own wallet is left for a
+        colleague. Returned as the ledger movements they now are."""
+        now = self._clock.now()
+        pending = uow.ledger.pending_top_ups({line.reference for line in lines if line.amount > 0})
+        wallets = uow.ledger.find_accounts({t.destination_account_id for t in pending})
+        owners = {a.id: a.owner_id for a in wallets}
+        candidates = [
+            LedgerMovement(
+                t.id, t.external_reference or "", t.amount, t.currency, business_date(t.created_at)
+            )
+            for t in pending
+            if owners.get(t.destination_account_id) != caller
+        ]
+        completed = []
+        actor = Actor(str(caller), tuple(sorted(grants.roles)))
+        for _, movement in paid_top_ups(lines, candidates):
+            decided = uow.ledger.decide(
+                movement.transaction_id, caller, approve=True, reason=f"reconciliation run {run_id}"
+            )
+            uow.audit.record(
+                "deposit.approved",
+                actor,
+                Resource("transaction", str(decided.id)),
+                Changes(
+                    before={"status": "pending_approval"},
+                    after={"status": decided.status, "amount": str(decided.amount)},
+                ),
+                reason=f"matched by reconciliation run {run_id}",
+            )
+            uow.publish(decided_event(decided))
+            completed.append(dataclasses.replace(movement, on=business_date(decided.completed_at or now)))
+        return completed
+
     def runs(self, caller: uuid.UUID, page: PageRequest) -> Page[ReconciliationRun]:
         self._access.require(caller, RECONCILE)
         with self._uow() as uow:
@@ -210,6 +257,24 @@ class Reconciliations:
         return found
 
     # -- helpers ---------------------------------------------------------------------------
+    def _statement_lines(self, statement: StatementFile) -> list[StatementLine]:
+        """The statement's rows, refused whole when malformed or covering too many days."""
+        lines = parse_statement(self._checked_text(statement))
+        if not lines:
+            raise StatementMalformed(
+                "The bank statement has no rows; nothing was reconciled",
+                details=[{"line": 2, "message": "no statement rows after the header"}],
+            )
+        first, last = min(line.on for line in lines), max(line.on for line in lines)
+        days = (last - first).days + 1
+        if days > self._settings.max_period_days:
+            raise StatementPeriodTooLong(
+                f"The statement covers {days} days ({first} to {last}); one run takes at most "
+                f"{self._settings.max_period_days}",
+                details=[{"field": "file", "message": "split the statement into shorter periods"}],
+            )
+        return lines
+
     def _checked_text(self, statement: StatementFile) -> str:
         """The statement's text, or why the file is refused (before anything is parsed)."""
         limit = self._settings.max_file_bytes

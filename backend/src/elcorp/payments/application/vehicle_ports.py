@@ -7,9 +7,11 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from elcorp.payments.domain.vehicle_ownership import OwnershipTransfer as OwnershipTransfer
+from elcorp.payments.domain.vehicle_ownership import TransferStatus
 from elcorp.payments.domain.vehicles import IdentifierType
 from elcorp.shared.application.unit_of_work import UnitOfWork
 
@@ -51,6 +53,59 @@ class Vehicle:
 
 
 @dataclass(frozen=True, slots=True)
+class VehicleSummary:
+    """What an ownership offer shows of its vehicle: which one it is, and what its
+    registrant said it is."""
+
+    id: uuid.UUID
+    identifier: str
+    identifier_type: IdentifierType
+    make: str | None
+    model: str | None
+    year: int | None
+
+    @classmethod
+    def of(cls, vehicle: Vehicle) -> VehicleSummary:
+        details = vehicle.details
+        return cls(
+            vehicle.id, vehicle.identifier, vehicle.identifier_type, details.make, details.model, details.year
+        )
+
+    @property
+    def vin(self) -> str | None:
+        return self.identifier if self.identifier_type is IdentifierType.VIN else None
+
+    @property
+    def chassis_number(self) -> str | None:
+        return self.identifier if self.identifier_type is IdentifierType.CHASSIS else None
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleOffer:
+    """An ownership offer (or a forced transfer) with the vehicle it is about: what the
+    API shows of it, the same on every route."""
+
+    transfer: OwnershipTransfer
+    vehicle: VehicleSummary
+
+
+class Direction(StrEnum):
+    """An offer as one user sees it: made to them, or of a vehicle they owned."""
+
+    INCOMING = "incoming"
+    OUTGOING = "outgoing"
+
+
+@dataclass(frozen=True, slots=True)
+class OfferFilter:
+    """Which of one user's offers: `direction` None means both; `status` None means any."""
+
+    user_id: uuid.UUID
+    direction: Direction | None = None
+    status: TransferStatus | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class NewVehicle:
     """A registration about to be stored: the store gives it its token account and its
     first ownership period."""
@@ -88,6 +143,10 @@ class Vehicles(Protocol):
         """The active registration of a VIN or chassis number (normalised)."""
         ...
 
+    def by_id(self, vehicle_id: uuid.UUID) -> Vehicle | None:
+        """A registration by its id, active or not."""
+        ...
+
     def search(self, owner_id: uuid.UUID | None, *, offset: int, limit: int) -> tuple[list[Vehicle], int]:
         """Active vehicles, newest first, of one owner (None: every owner), and the total."""
         ...
@@ -122,6 +181,12 @@ class OwnershipTransfers(Protocol):
 
     def open_to(self, user_id: uuid.UUID, vehicle_id: uuid.UUID) -> bool:
         """Does `user_id` have an open offer of this vehicle?"""
+        ...
+
+    def of_user(self, where: OfferFilter, *, offset: int, limit: int) -> tuple[list[VehicleOffer], int]:
+        """One user's offers, newest first, each with its vehicle, and how many match:
+        incoming ones were made to the user, outgoing ones are of a vehicle the user owned
+        when the offer was made (forced transfers included)."""
         ...
 
 

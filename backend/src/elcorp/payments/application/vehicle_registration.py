@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from typing import TypeVar
 
 from elcorp.governance.application.api import AccessControl
-from elcorp.payments.application.vehicle_access import READ, REGISTER, actor, staff, visible
+from elcorp.payments.application.vehicle_access import READ, REGISTER, actor, normalised, staff, visible
 from elcorp.payments.application.vehicle_ports import (
+    Direction,
     NewVehicle,
+    OfferFilter,
     OwnershipPeriod,
-    OwnershipTransfer,
     Vehicle,
     VehicleDetails,
+    VehicleOffer,
+    VehicleSummary,
     VehiclesUnitOfWork,
     VinDecoder,
 )
-from elcorp.payments.domain.vehicle_ownership import VehicleAlreadyRegistered
+from elcorp.payments.domain.vehicle_ownership import TransferStatus, VehicleAlreadyRegistered
 from elcorp.payments.domain.vehicles import IdentifierType, VehicleIdentifier, parse_chassis_number, parse_vin
 from elcorp.shared.application.audit import Changes, Resource
 from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.domain.clock import WINDHOEK, Clock
-from elcorp.shared.domain.errors import ValidationFailed
+from elcorp.shared.domain.errors import NotFound, ValidationFailed
 from elcorp.shared.domain.ids import new_id
+
+T = TypeVar("T")
 
 
 def identifier_of(vin: str | None, chassis_number: str | None) -> VehicleIdentifier:
@@ -30,7 +36,10 @@ def identifier_of(vin: str | None, chassis_number: str | None) -> VehicleIdentif
     if (vin is None) == (chassis_number is None):
         raise ValidationFailed(
             "Give exactly one of vin or chassis_number",
-            details=[{"field": "body", "message": "give exactly one of vin or chassis_number"}],
+            details=[
+                {"field": field, "message": "give exactly one of vin or chassis_number"}
+                for field in ("vin", "chassis_number")
+            ],
         )
     return parse_vin(vin) if vin is not None else parse_chassis_number(chassis_number or "")
 
@@ -109,27 +118,69 @@ class VehicleQueries:
         owner = owner_id if staff(grants, READ) else caller
         with self._uow() as uow:
             found, total = uow.vehicles.search(owner, offset=page.offset, limit=page.per_page)
-        return Page(found, page.page, page.per_page, total)
+        return Page(found, page.page, page.per_page, total, offset=page.offset)
 
     def vehicle(self, caller: uuid.UUID, identifier: str) -> Vehicle:
         grants = self._access.require(caller, READ)
         with self._uow() as uow:
             return visible(uow, caller, grants, identifier)
 
-    def history(self, caller: uuid.UUID, identifier: str) -> tuple[Vehicle, list[OwnershipPeriod]]:
+    def history(
+        self, caller: uuid.UUID, identifier: str, page: PageRequest
+    ) -> tuple[Vehicle, Page[OwnershipPeriod]]:
         """The vehicle and its ownership periods, oldest first."""
         grants = self._access.require(caller, READ)
         with self._uow() as uow:
             found = visible(uow, caller, grants, identifier)
-            return found, uow.vehicles.history(found.id)
+            return found, _window(uow.vehicles.history(found.id), page)
 
-    def transfers(self, caller: uuid.UUID, identifier: str) -> list[OwnershipTransfer]:
+    def transfers(self, caller: uuid.UUID, identifier: str, page: PageRequest) -> Page[VehicleOffer]:
         """The vehicle's offers and forced transfers, oldest first: all of them for its
         owner and staff, those they are a party to for anyone else who may see it."""
         grants = self._access.require(caller, READ)
         with self._uow() as uow:
             found = visible(uow, caller, grants, identifier)
             every = uow.transfers.of_vehicle(found.id)
-        if found.owner_id == caller or staff(grants, READ):
-            return every
-        return [t for t in every if t.involves(caller)]
+        if not (found.owner_id == caller or staff(grants, READ)):
+            every = [t for t in every if t.involves(caller)]
+        summary = VehicleSummary.of(found)
+        return _window([VehicleOffer(t, summary) for t in every], page)
+
+    def transfer(self, caller: uuid.UUID, identifier: str, transfer_id: uuid.UUID) -> VehicleOffer:
+        """One offer of the vehicle, for a party to it, the vehicle's owner or staff (404
+        for anyone else, as for an unknown offer)."""
+        grants = self._access.require(caller, READ)
+        with self._uow() as uow:
+            found = uow.vehicles.by_identifier(normalised(identifier))
+            transfer = None if found is None else uow.transfers.get(found.id, transfer_id)
+        if (
+            found is None
+            or transfer is None
+            or not (transfer.involves(caller) or found.owner_id == caller or staff(grants, READ))
+        ):
+            raise NotFound("Ownership offer not found")
+        return VehicleOffer(transfer, VehicleSummary.of(found))
+
+    def offers_of(
+        self,
+        caller: uuid.UUID,
+        page: PageRequest,
+        *,
+        direction: Direction | None = None,
+        status: TransferStatus | None = None,
+    ) -> Page[VehicleOffer]:
+        """The caller's own offers, newest first: made to them (incoming) and of vehicles
+        they owned (outgoing). Staff see their own here too; other people's offers are read
+        per vehicle."""
+        self._access.require(caller, READ)
+        with self._uow() as uow:
+            found, total = uow.transfers.of_user(
+                OfferFilter(caller, direction, status), offset=page.offset, limit=page.per_page
+            )
+        return Page(found, page.page, page.per_page, total, offset=page.offset)
+
+
+def _window(items: list[T], page: PageRequest) -> Page[T]:
+    """One page of a list read whole (a vehicle's history and offers are short)."""
+    start = page.offset
+    return Page(items[start : start + page.per_page], page.page, page.per_page, len(items), offset=start)

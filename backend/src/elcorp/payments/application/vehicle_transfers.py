@@ -15,7 +15,13 @@ from typing import Any
 
 from elcorp.governance.application.api import AccessControl, Grants
 from elcorp.payments.application.vehicle_access import TRANSFER, actor, normalised, staff, visible
-from elcorp.payments.application.vehicle_ports import ActiveUsers, Vehicle, VehiclesUnitOfWork
+from elcorp.payments.application.vehicle_ports import (
+    ActiveUsers,
+    Vehicle,
+    VehicleOffer,
+    VehicleSummary,
+    VehiclesUnitOfWork,
+)
 from elcorp.payments.domain.vehicle_ownership import (
     OwnershipTransfer,
     TransferAlreadyOpen,
@@ -63,7 +69,7 @@ class Transfers:
         *,
         force: bool = False,
         reason: str | None = None,
-    ) -> OwnershipTransfer:
+    ) -> VehicleOffer:
         """The owner offers the vehicle to another active user; with `force`, staff move it
         at once (reason mandatory), superseding any open offer."""
         grants = self._access.require(caller, TRANSFER)
@@ -80,7 +86,7 @@ class Transfers:
             else:
                 made = self._open_offer(uow, actor(caller, grants), caller, vehicle, to_user_id, reason)
             uow.commit()
-        return made
+        return VehicleOffer(made, VehicleSummary.of(vehicle))
 
     def _open_offer(
         self,
@@ -161,7 +167,7 @@ class Transfers:
 
     def decide(
         self, caller: uuid.UUID, identifier: str, transfer_id: uuid.UUID, decision: TransferDecision
-    ) -> OwnershipTransfer:
+    ) -> VehicleOffer:
         """The recipient accepts (ownership and token account move) or declines an open
         offer; the offerer cancels it."""
         grants = self._access.require(caller, TRANSFER)
@@ -182,7 +188,7 @@ class Transfers:
                 Changes(before=before, after=after),
             )
             uow.commit()
-        return transfer
+        return VehicleOffer(transfer, VehicleSummary.of(vehicle))
 
     @staticmethod
     def _offer_of(

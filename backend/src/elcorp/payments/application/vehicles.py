@@ -17,16 +17,17 @@ from elcorp.governance.application.api import AccessControl
 from elcorp.payments.application.vehicle_access import READ, REGISTER, TRANSFER, normalised
 from elcorp.payments.application.vehicle_ports import (
     ActiveUsers,
+    Direction,
     OwnershipPeriod,
-    OwnershipTransfer,
     Vehicle,
     VehicleDetails,
+    VehicleOffer,
     VehiclesUnitOfWork,
     VinDecoder,
 )
 from elcorp.payments.application.vehicle_registration import Registration, VehicleQueries, identifier_of
 from elcorp.payments.application.vehicle_transfers import SUPERSEDED, Transfers
-from elcorp.payments.domain.vehicle_ownership import TransferDecision
+from elcorp.payments.domain.vehicle_ownership import TransferDecision, TransferStatus
 from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.domain.clock import Clock, SystemClock
 
@@ -63,11 +64,28 @@ class VehicleRegistry:
     def vehicle(self, caller: uuid.UUID, identifier: str) -> Vehicle:
         return self._queries.vehicle(caller, identifier)
 
-    def history(self, caller: uuid.UUID, identifier: str) -> tuple[Vehicle, list[OwnershipPeriod]]:
-        return self._queries.history(caller, identifier)
+    def history(
+        self, caller: uuid.UUID, identifier: str, page: PageRequest | None = None
+    ) -> tuple[Vehicle, Page[OwnershipPeriod]]:
+        return self._queries.history(caller, identifier, page or PageRequest())
 
-    def transfers(self, caller: uuid.UUID, identifier: str) -> list[OwnershipTransfer]:
-        return self._queries.transfers(caller, identifier)
+    def transfers(
+        self, caller: uuid.UUID, identifier: str, page: PageRequest | None = None
+    ) -> Page[VehicleOffer]:
+        return self._queries.transfers(caller, identifier, page or PageRequest())
+
+    def transfer(self, caller: uuid.UUID, identifier: str, transfer_id: uuid.UUID) -> VehicleOffer:
+        return self._queries.transfer(caller, identifier, transfer_id)
+
+    def offers_of(
+        self,
+        caller: uuid.UUID,
+        page: PageRequest | None = None,
+        *,
+        direction: Direction | None = None,
+        status: TransferStatus | None = None,
+    ) -> Page[VehicleOffer]:
+        return self._queries.offers_of(caller, page or PageRequest(), direction=direction, status=status)
 
     def offer(
         self,
@@ -77,10 +95,10 @@ class VehicleRegistry:
         *,
         force: bool = False,
         reason: str | None = None,
-    ) -> OwnershipTransfer:
+    ) -> VehicleOffer:
         return self._transfers.offer(caller, identifier, to_user_id, force=force, reason=reason)
 
     def decide(
         self, caller: uuid.UUID, identifier: str, transfer_id: uuid.UUID, decision: TransferDecision
-    ) -> OwnershipTransfer:
+    ) -> VehicleOffer:
         return self._transfers.decide(caller, identifier, transfer_id, decision)

@@ -23,11 +23,20 @@ class LedgerIntegrityFailed(DomainEvent):
 @dataclass(frozen=True, kw_only=True)
 class TransactionDecided(DomainEvent):
     """A movement that waited for a second person was approved (completed), rejected or
-    expired: whatever waited on it (an invoice payment) settles or lets go."""
+    expired: whatever waited on it (an invoice payment) settles or lets go, and the person
+    who started it (`user_id`) is told (their event feed reads it from the outbox).
+
+    `user_id`, `type`, `amount` and `currency` are None only on events stored before they
+    were added."""
 
     event_type = "payments.TransactionDecided"
     transaction_id: uuid.UUID
     status: str  # completed | rejected | expired
+    user_id: uuid.UUID | None = None  # who initiated the movement (a customer's transfer or top-up)
+    type: str | None = None  # transfer | deposit | withdrawal | reversal
+    amount: Decimal | None = None
+    currency: str | None = None
+    decided_by: uuid.UUID | None = None  # None when it expired
 
 
 @dataclass(frozen=True, kw_only=True)

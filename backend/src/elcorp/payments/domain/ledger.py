@@ -79,10 +79,14 @@ def to_minor_unit(amount: Decimal, currency: str) -> Decimal:
 def checked_amount(amount: Money) -> Money:
     """A positive amount with no more decimal places than its currency has."""
     if amount.amount <= 0:
-        raise InvalidMoney("Amount must be greater than zero")
+        raise InvalidMoney(
+            "Amount must be greater than zero",
+            details=[{"field": "amount", "message": "must be greater than zero"}],
+        )
     if amount.amount != to_minor_unit(amount.amount, amount.currency):
         places = MINOR_UNITS.get(amount.currency, 8)
-        raise InvalidMoney(f"{amount.currency} amounts have at most {places} decimal places")
+        message = f"{amount.currency} amounts have at most {places} decimal places"
+        raise InvalidMoney(message, details=[{"field": "amount", "message": message}])
     return amount
 
 
@@ -189,12 +193,14 @@ def reversal_amount(original: Money, already_reversed: Decimal, requested: Money
     left = original.amount - already_reversed
     amount = requested if requested is not None else Money(left, original.currency)
     if amount.currency != original.currency:
-        raise InvalidMoney("A reversal is in the original transaction's currency")
+        raise InvalidMoney(
+            "A reversal is in the original transaction's currency",
+            details=[{"field": "amount", "message": f"an amount in {original.currency}"}],
+        )
     checked_amount(amount)
     if amount.amount > left:
-        raise ReversalExceedsOriginal(
-            f"At most {left} {original.currency} of this transaction can still be reversed"
-        )
+        message = f"At most {left} {original.currency} of this transaction can still be reversed"
+        raise ReversalExceedsOriginal(message, details=[{"field": "amount", "message": message}])
     return amount
 
 

@@ -163,3 +163,26 @@ def reconcile(statement: Sequence[StatementLine], ledger: Sequence[LedgerMovemen
     used = {id(movement) for _, movement in matched}
     in_ledger = [movement for movement in ledger if id(movement) not in used]
     return Reconciliation(matched, in_bank, in_ledger)
+
+
+def paid_top_ups(
+    statement: Sequence[StatementLine], pending: Sequence[LedgerMovement]
+) -> list[tuple[StatementLine, LedgerMovement]]:
+    """The pending top-ups (`on`: the business day the customer announced them) that
+    statement lines pay: money received with the same reference, amount and currency, dated
+    on or after that day (a payment the bank saw before anyone announced it is not claimed
+    by a later announcement). Each line pays at most one top-up and each top-up is paid
+    once, in file order."""
+    waiting: dict[tuple[str, Decimal, str], list[LedgerMovement]] = defaultdict(list)
+    for movement in pending:
+        waiting[(movement.reference, movement.amount, movement.currency)].append(movement)
+    paid = []
+    for line in statement:
+        if line.amount <= 0:
+            continue
+        candidates = waiting.get((line.reference, line.amount, line.currency), [])
+        found = next((m for m in candidates if m.on <= line.on), None)
+        if found is not None:
+            candidates.remove(found)
+            paid.append((line, found))
+    return paid

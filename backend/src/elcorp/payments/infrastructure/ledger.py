@@ -4,16 +4,22 @@ plain SQL for decisions, reads and integrity reports."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Self
 
 from sqlalchemy import Row, and_, func, insert, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from elcorp.payments.application.movement_requests import movement_data, transaction_from_data
 from elcorp.payments.application.ports import (
     Account,
     ChainReport,
+    Counterparty,
+    MovementOutcome,
+    MovementRequest,
     Statement,
     StatementLine,
     Transaction,
@@ -26,9 +32,17 @@ from elcorp.payments.domain.movement import (
     DuplicateExternalReference,
     InsufficientFunds,
     LedgerRefusal,
+    check_replay,
 )
 from elcorp.payments.infrastructure.document_numbers import SqlDocumentNumbers
-from elcorp.payments.infrastructure.tables import account, hold, journal_entry, payment_transaction, posting
+from elcorp.payments.infrastructure.tables import (
+    account,
+    hold,
+    idempotency_key,
+    journal_entry,
+    payment_transaction,
+    posting,
+)
 from elcorp.shared.domain.errors import Conflict, NotFound
 from elcorp.shared.infrastructure.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -67,6 +81,25 @@ CHAIN_CHECK = text(
          FROM heads
          WHERE postings <> coalesce(last_seq, 0) OR last_hash IS DISTINCT FROM last_posting_hash
          ORDER BY account_id LIMIT 1) AS broken_head
+    """
+)
+
+
+# A wallet's postings with the account on the other side of each movement (for a wallet
+# that is the other of the transaction's two accounts; a fee's posting is not a wallet's).
+STATEMENT_LINES = text(
+    """
+    SELECT p.created_at, t.id, t.type, t.description, p.amount,
+           o.id AS other_id, o.kind AS other_kind, o.address AS other_address, o.owner_id AS other_owner
+    FROM posting p
+    JOIN journal_entry j ON j.id = p.journal_entry_id
+    JOIN payment_transaction t ON t.id = j.transaction_id
+    JOIN account o ON o.id = CASE WHEN t.source_account_id = p.account_id
+                                  THEN t.destination_account_id ELSE t.source_account_id END
+    WHERE p.account_id = :a
+      AND (CAST(:s AS timestamptz) IS NULL OR p.created_at >= :s)
+      AND (CAST(:e AS timestamptz) IS NULL OR p.created_at < :e)
+    ORDER BY p.account_seq
     """
 )
 
@@ -141,6 +174,25 @@ def _transaction(row: Row[Any]) -> Transaction:
     )
 
 
+def _top_up_row(request: MovementRequest) -> dict[str, Any]:
+    return {
+        "id": request.transaction_id,
+        "type": "deposit",
+        "status": "pending_approval",
+        "amount": request.amount,
+        "fee": request.fee,
+        "currency": request.currency,
+        "source_account_id": request.source,
+        "destination_account_id": request.destination,
+        "description": request.description,
+        "external_reference": request.external_reference,
+        "initiated_by": request.caller,
+        "expires_at": request.expires_at,
+        "created_at": func.clock_timestamp(),
+        "unique_reference": True,
+    }
+
+
 class SqlLedger:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -175,6 +227,12 @@ class SqlLedger:
     def account(self, account_id: uuid.UUID) -> Account | None:
         row = self._session.execute(select(account).where(account.c.id == account_id)).first()
         return None if row is None else _account(row)
+
+    def find_accounts(self, account_ids: Collection[uuid.UUID]) -> list[Account]:
+        if not account_ids:
+            return []
+        rows = self._session.execute(select(account).where(account.c.id.in_(sorted(account_ids)))).all()
+        return [_account(r) for r in rows]
 
     # -- movements -------------------------------------------------------------------------
     def decide(
@@ -276,6 +334,69 @@ class SqlLedger:
                 .values(reversed_amount=payment_transaction.c.reversed_amount - amount)
             )
 
+    # -- top-ups ---------------------------------------------------------------------------
+    def request_top_up(self, request: MovementRequest) -> MovementOutcome:
+        """A pending deposit (clearing -> the caller's wallet) awaiting an external payment:
+        no posting and no hold, only the transaction row and its Idempotency-Key, under the
+        key's lock (as payments_execute takes it), in the unit of work's transaction."""
+        self._session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+            {"k": f"{request.caller}/{request.idempotency_key}"},
+        )
+        k = idempotency_key.c
+        stored = self._session.execute(
+            select(k.request_hash, k.response, k.status_code).where(
+                k.owner_id == request.caller, k.key == request.idempotency_key, k.expires_at > func.now()
+            )
+        ).first()
+        if stored is not None:
+            check_replay(stored.request_hash, request.request_hash)
+            return MovementOutcome(transaction_from_data(stored.response), True, stored.status_code)
+        try:
+            with self._session.begin_nested():
+                self._session.execute(insert(payment_transaction).values(**_top_up_row(request)))
+        except IntegrityError as exc:
+            refusal = None if exc.orig is None else refusal_of(exc.orig)
+            if refusal is None:
+                raise
+            raise refusal from exc
+        made = self.transaction(request.transaction_id)
+        if made is None:  # inserted just now in this transaction
+            raise NotFound("Transaction not found")
+        self._session.execute(
+            insert(idempotency_key).values(
+                owner_id=request.caller,
+                key=request.idempotency_key,
+                request_hash=request.request_hash,
+                transaction_id=made.id,
+                status_code=201,
+                response=movement_data(made),
+                expires_at=func.now() + request.idempotency_ttl,
+            )
+        )
+        return MovementOutcome(made, replayed=False)
+
+    def pending_top_ups(self, references: Collection[str]) -> list[Transaction]:
+        """Pending top-ups (deposits their wallet's owner asked for) with these references,
+        compared as the bank reference index compares them (trimmed, any case), oldest first."""
+        if not references:
+            return []
+        t = payment_transaction.c
+        rows = self._session.execute(
+            select(payment_transaction)
+            .join(account, account.c.id == t.destination_account_id)
+            .where(
+                t.type == "deposit",
+                t.status == "pending_approval",
+                t.initiated_by == account.c.owner_id,
+                func.upper(func.btrim(t.external_reference)).in_(
+                    sorted({r.strip().upper() for r in references})
+                ),
+            )
+            .order_by(t.created_at, t.id)
+        ).all()
+        return [_transaction(r) for r in rows]
+
     def pending_expired(self, now: datetime, limit: int) -> list[uuid.UUID]:
         return list(
             self._session.execute(
@@ -369,27 +490,27 @@ class SqlLedger:
                     ).scalar_one()
                 )
             )
-        rows = self._session.execute(
-            text(
-                """
-                SELECT p.created_at, t.id, t.type, t.description, p.amount
-                FROM posting p
-                JOIN journal_entry j ON j.id = p.journal_entry_id
-                JOIN payment_transaction t ON t.id = j.transaction_id
-                WHERE p.account_id = :a
-                  AND (CAST(:s AS timestamptz) IS NULL OR p.created_at >= :s)
-                  AND (CAST(:e AS timestamptz) IS NULL OR p.created_at < :e)
-                ORDER BY p.account_seq
-                """
-            ),
-            {"a": account_id, "s": start, "e": end},
-        ).all()
+        rows = self._session.execute(STATEMENT_LINES, {"a": account_id, "s": start, "e": end}).all()
         running, lines = opening, []
         for row in rows:
             amount = Decimal(str(row.amount))
             running += amount
+            internal = (
+                row.other_kind == "wallet"
+                and found.owner_id is not None
+                and row.other_owner == found.owner_id
+            )
             lines.append(
-                StatementLine(row.created_at, row.id, str(row.type), row.description, amount, running)
+                StatementLine(
+                    row.created_at,
+                    row.id,
+                    str(row.type),
+                    row.description,
+                    amount,
+                    running,
+                    direction="internal" if internal else ("in" if amount > 0 else "out"),
+                    counterparty=Counterparty(row.other_id, str(row.other_kind), row.other_address),
+                )
             )
         return Statement(found, opening, lines, running)
 

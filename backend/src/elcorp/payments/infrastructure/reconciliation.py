@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from elcorp.payments.application.reconciliation import ReconciliationRun
 from elcorp.payments.domain.reconciliation import LedgerMovement, Reconciliation, StatementLine
 from elcorp.payments.domain.settlement import SETTLED_STATUSES, SETTLED_TYPES, business_date
+from elcorp.payments.infrastructure.ledger import SqlLedger
 from elcorp.payments.infrastructure.tables import MONEY, TRANSACTION_REFERENCE, payment_transaction
 from elcorp.shared.infrastructure.db import metadata
 from elcorp.shared.infrastructure.personal_data import declare
@@ -230,8 +231,10 @@ class SqlReconciliationRuns:
 
 class SqlReconciliationUnitOfWork(SqlAlchemyUnitOfWork):
     runs: SqlReconciliationRuns
+    ledger: SqlLedger
 
     def __enter__(self) -> Self:
         super().__enter__()
         self.runs = SqlReconciliationRuns(self.session)
+        self.ledger = SqlLedger(self.session)
         return self

@@ -32,7 +32,16 @@ from sqlalchemy.dialects.postgresql import TSTZRANGE
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from elcorp.payments.application.vehicle_ports import NewVehicle, OwnershipPeriod, Vehicle, VehicleDetails
+from elcorp.payments.application.vehicle_ports import (
+    Direction,
+    NewVehicle,
+    OfferFilter,
+    OwnershipPeriod,
+    Vehicle,
+    VehicleDetails,
+    VehicleOffer,
+    VehicleSummary,
+)
 from elcorp.payments.domain.vehicle_ownership import OwnershipTransfer, TransferStatus
 from elcorp.payments.domain.vehicles import IdentifierType
 from elcorp.payments.infrastructure.tables import account, timestamp
@@ -162,6 +171,30 @@ def _vehicle(row: Row[Any]) -> Vehicle:
     )
 
 
+def _summary(row: Row[Any]) -> VehicleSummary:
+    return VehicleSummary(
+        id=row.vehicle_id,
+        identifier=row.identifier,
+        identifier_type=IdentifierType(row.identifier_type),
+        make=row.make,
+        model=row.model,
+        year=row.year,
+    )
+
+
+def _offers_where(where: OfferFilter) -> list[Any]:
+    incoming = vehicle_transfer.c.to_user_id == where.user_id
+    outgoing = vehicle_transfer.c.from_owner_id == where.user_id
+    conditions: list[Any] = [
+        {None: incoming | outgoing, Direction.INCOMING: incoming, Direction.OUTGOING: outgoing}[
+            where.direction
+        ]
+    ]
+    if where.status is not None:
+        conditions.append(vehicle_transfer.c.status == where.status.value)
+    return conditions
+
+
 def _transfer(row: Row[Any]) -> OwnershipTransfer:
     return OwnershipTransfer(
         id=row.id,
@@ -233,6 +266,10 @@ class SqlVehicles:
         if lock:
             query = query.with_for_update()
         row = self._session.execute(query).first()
+        return None if row is None else _vehicle(row)
+
+    def by_id(self, vehicle_id: uuid.UUID) -> Vehicle | None:
+        row = self._session.execute(select(*_VEHICLE_COLUMNS).where(vehicle.c.id == vehicle_id)).first()
         return None if row is None else _vehicle(row)
 
     def search(self, owner_id: uuid.UUID | None, *, offset: int, limit: int) -> tuple[list[Vehicle], int]:
@@ -363,6 +400,27 @@ class SqlOwnershipTransfers:
             )
         ).first()
         return found is not None
+
+    def of_user(self, where: OfferFilter, *, offset: int, limit: int) -> tuple[list[VehicleOffer], int]:
+        conditions = _offers_where(where)
+        total = self._session.execute(
+            select(func.count()).select_from(vehicle_transfer).where(*conditions)
+        ).scalar_one()
+        rows = self._session.execute(
+            self._select()
+            .add_columns(
+                vehicle.c.identifier,
+                vehicle.c.identifier_type,
+                vehicle.c.make,
+                vehicle.c.model,
+                vehicle.c.year,
+            )
+            .where(*conditions)
+            .order_by(vehicle_transfer.c.created_at.desc(), vehicle_transfer.c.id.desc())
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        return [VehicleOffer(_transfer(r), _summary(r)) for r in rows], int(total)
 
     def save_changes(self) -> None:
         """Write the decisions taken since the transfers were read."""

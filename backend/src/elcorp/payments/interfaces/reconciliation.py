@@ -7,15 +7,25 @@ from typing import Any
 from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
-from elcorp.payments.application.reconciliation import ReconciliationRun, Reconciliations, StatementFile
+from elcorp.payments.application.reconciliation import (
+    ReconciliationRun,
+    Reconciliations,
+    StatementFile,
+    StatementFileEncoding,
+    StatementFileMissing,
+    StatementFileTooLarge,
+    StatementFileType,
+    StatementPeriodTooLong,
+)
 from elcorp.payments.domain.ledger import money_text
-from elcorp.payments.domain.reconciliation import LedgerMovement, StatementLine
+from elcorp.payments.domain.reconciliation import LedgerMovement, StatementLine, StatementMalformed
 from elcorp.payments.interfaces import reconciliation_schemas as s
-from elcorp.shared.application.pagination import PageRequest
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import API_V1, BEARER
 from elcorp.shared.interfaces.auth import current_caller, require_permission
+from elcorp.shared.interfaces.openapi import created, listed, ok, operation_id
+from elcorp.shared.interfaces.pagination import page_response
 
 RECONCILE = "payment:reconcile"
 
@@ -80,16 +90,33 @@ def blueprint(reconciliations: Reconciliations) -> APIBlueprint:
         "reconciliation",
         __name__,
         url_prefix=API_V1,
-        abp_tags=[Tag(name="reconciliation", description="bank reconciliation runs and settlement batches")],
+        abp_tags=[Tag(name="reconciliation", description="bank reconciliation runs")],
+        operation_id_callback=operation_id,
     )
     _run_routes(api, reconciliations)
     return api
 
 
+RUN_ERRORS = (
+    StatementMalformed,
+    StatementFileMissing,
+    StatementFileType,
+    StatementFileEncoding,
+    StatementFileTooLarge,
+    StatementPeriodTooLong,
+)
+
+
 def _run_routes(api: APIBlueprint, reconciliations: Reconciliations) -> None:
-    @api.post("/reconciliation/runs", security=BEARER)
+    @api.post("/reconciliation/runs", security=BEARER, responses=created(s.ReconciliationRun, *RUN_ERRORS))
     @require_permission(RECONCILE)
-    def create_run(form: s.StatementForm) -> Response:
+    def create_reconciliation_run(form: s.StatementForm) -> Response:
+        """Reconcile a bank statement (CSV) against the ledger's deposits and withdrawals.
+
+        Staff with payment:reconcile. Multipart field `file`, header `date, reference, amount,
+        currency`. Pending top-ups whose reference, amount and currency a line shows paid are
+        completed first. A malformed file is refused whole (422 REC_001, `details` by line).
+        """
         upload = form.file
         statement = (
             None
@@ -97,17 +124,25 @@ def _run_routes(api: APIBlueprint, reconciliations: Reconciliations) -> None:
             else StatementFile(upload.stream.read(), upload.filename, upload.mimetype or upload.content_type)
         )
         run = reconciliations.run(current_caller().user_id, statement)
-        return envelope.success(run_json(run), status=201)
+        return envelope.created(run_json(run), location=f"{API_V1}/reconciliation/runs/{run.id}")
 
-    create_run.view.accepts_multipart = True  # type: ignore[attr-defined,unused-ignore]
+    create_reconciliation_run.view.accepts_multipart = True  # type: ignore[attr-defined,unused-ignore]
 
-    @api.get("/reconciliation/runs", security=BEARER)
+    @api.get("/reconciliation/runs", security=BEARER, responses=listed(s.ReconciliationRun))
     @require_permission(RECONCILE)
-    def list_runs(query: s.Paging) -> Response:
-        page = reconciliations.runs(current_caller().user_id, PageRequest(query.page, query.per_page))
-        return envelope.success([run_json(r) for r in page.items], meta=page.meta)
+    def list_reconciliation_runs(query: s.ReconciliationRunListQuery) -> Response:
+        """List reconciliation runs, newest first, with their counts (not their lines).
 
-    @api.get("/reconciliation/runs/<uuid:run_id>", security=BEARER)
+        Staff with payment:reconcile. Cursor-paginated (`cursor`, `limit`; `page`/`per_page` aliases).
+        """
+        page = reconciliations.runs(current_caller().user_id, query.page_request())
+        return page_response([run_json(r) for r in page.items], page)
+
+    @api.get("/reconciliation/runs/<uuid:run_id>", security=BEARER, responses=ok(s.ReconciliationRun))
     @require_permission(RECONCILE)
-    def get_run(path: s.RunPath) -> Response:
+    def get_reconciliation_run(path: s.RunPath) -> Response:
+        """Read a reconciliation run with its matched and unmatched lines.
+
+        Staff with payment:reconcile.
+        """
         return envelope.success(run_json(reconciliations.get(current_caller().user_id, path.run_id)))

@@ -1,26 +1,44 @@
-"""HTTP routes of the payments context: the VIN registry, vehicle ownership and ownership transfers."""
+"""HTTP routes of the payments context: the VIN registry, vehicle ownership and ownership
+transfers, and the caller's own offers (`/me/vehicle-transfers`)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from elcorp.payments.application.vehicle_ports import (
+    Direction,
     OwnershipPeriod,
-    OwnershipTransfer,
     Vehicle,
     VehicleDetails,
+    VehicleOffer,
 )
 from elcorp.payments.application.vehicles import VehicleRegistry
-from elcorp.payments.domain.vehicle_ownership import TransferDecision
+from elcorp.payments.domain.vehicle_ownership import (
+    AlreadyTheOwner,
+    RecipientNotActive,
+    TransferAlreadyOpen,
+    TransferDecision,
+    TransferNotOpen,
+    TransferStatus,
+    VehicleAlreadyRegistered,
+)
+from elcorp.payments.domain.vehicles import (
+    ChassisNumberInvalid,
+    VinCharacterInvalid,
+    VinCheckDigitMismatch,
+    VinLengthInvalid,
+)
 from elcorp.payments.interfaces import vehicle_schemas as s
-from elcorp.shared.application.pagination import PageRequest
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import API_V1, BEARER
 from elcorp.shared.interfaces.auth import current_caller, require_permission
+from elcorp.shared.interfaces.openapi import created, listed, ok
+from elcorp.shared.interfaces.pagination import page_response
 
 VEHICLE = "/vehicles/<vin>"
 TRANSFER = VEHICLE + "/transfers/<uuid:transfer_id>"
@@ -48,10 +66,30 @@ def vehicle_json(v: Vehicle) -> dict[str, Any]:
     }
 
 
-def transfer_json(t: OwnershipTransfer) -> dict[str, Any]:
+def _direction(offer: VehicleOffer, caller: uuid.UUID) -> str | None:
+    if offer.transfer.to_user_id == caller:
+        return Direction.INCOMING.value
+    if offer.transfer.from_owner_id == caller:
+        return Direction.OUTGOING.value
+    return None
+
+
+def transfer_json(offer: VehicleOffer, caller: uuid.UUID) -> dict[str, Any]:
+    """An offer or forced transfer, the same on every route (`VehicleTransferOffer`)."""
+    t, v = offer.transfer, offer.vehicle
     return {
         "id": str(t.id),
         "vehicle_id": str(t.vehicle_id),
+        "vehicle": {
+            "id": str(v.id),
+            "vin": v.vin,
+            "chassis_number": v.chassis_number,
+            "identifier_type": v.identifier_type.value,
+            "make": v.make,
+            "model": v.model,
+            "year": v.year,
+        },
+        "direction": _direction(offer, caller),
         "from_owner_id": str(t.from_owner_id),
         "to_user_id": str(t.to_user_id),
         "status": t.status.value,
@@ -72,9 +110,14 @@ def period_json(p: OwnershipPeriod) -> dict[str, Any]:
     }
 
 
-def _decide(registry: VehicleRegistry, path: s.TransferPath, decision: TransferDecision) -> Response:
-    decided = registry.decide(current_caller().user_id, path.vin, path.transfer_id, decision)
-    return envelope.success(transfer_json(decided))
+def offer_url(offer: VehicleOffer) -> str:
+    return f"{API_V1}/vehicles/{offer.vehicle.identifier}/transfers/{offer.transfer.id}"
+
+
+def _decide(registry: VehicleRegistry, path: s.VehicleTransferPath, decision: TransferDecision) -> Response:
+    caller = current_caller().user_id
+    decided = registry.decide(caller, path.vin, path.transfer_id, decision)
+    return envelope.success(transfer_json(decided, caller))
 
 
 def blueprint(registry: VehicleRegistry) -> APIBlueprint:
@@ -88,70 +131,155 @@ def blueprint(registry: VehicleRegistry) -> APIBlueprint:
         ],
     )
     _vehicle_routes(api, registry)
+    _transfer_routes(api, registry)
     _transfer_decision_routes(api, registry)
     return api
 
 
 def _vehicle_routes(api: APIBlueprint, registry: VehicleRegistry) -> None:
-    @api.post("/vehicles", security=BEARER)
+    @api.post(
+        "/vehicles",
+        security=BEARER,
+        responses=created(
+            s.Vehicle,
+            VinLengthInvalid,
+            VinCharacterInvalid,
+            VinCheckDigitMismatch,
+            ChassisNumberInvalid,
+            VehicleAlreadyRegistered,
+        ),
+    )
     @require_permission("vehicle:register")
     def register_vehicle(body: s.RegisterVehicleBody) -> Response:
-        created = registry.register(
+        """Register a vehicle by VIN or chassis number.
+
+        Any user holding vehicle:register; the caller becomes its first owner and the owner
+        of its token account.
+        """
+        registered = registry.register(
             current_caller().user_id,
             vin=body.vin,
             chassis_number=body.chassis_number,
             details=VehicleDetails(body.make, body.model, body.year, body.colour, body.registration_number),
         )
-        return envelope.success(vehicle_json(created), status=201)
+        return envelope.created(
+            vehicle_json(registered), location=f"{API_V1}/vehicles/{registered.identifier}"
+        )
 
-    @api.get("/vehicles", security=BEARER)
+    @api.get("/vehicles", security=BEARER, responses=listed(s.Vehicle))
     @require_permission("vehicle:read")
     def list_vehicles(query: s.VehicleListQuery) -> Response:
-        page = registry.vehicles(
-            current_caller().user_id, PageRequest(query.page, query.per_page), owner_id=query.owner_id
-        )
-        return envelope.success([vehicle_json(v) for v in page.items], meta=page.meta)
+        """List the caller's vehicles, newest first.
 
-    @api.get(VEHICLE, security=BEARER)
+        Staff (vehicle:read at scope all) list every vehicle, or one owner's with owner_id.
+        """
+        page = registry.vehicles(current_caller().user_id, query.page_request(), owner_id=query.owner_id)
+        return page_response([vehicle_json(v) for v in page.items], page)
+
+    @api.get(VEHICLE, security=BEARER, responses=ok(s.Vehicle))
     @require_permission("vehicle:read")
     def get_vehicle(path: s.VehiclePath) -> Response:
+        """Read one vehicle by its VIN or chassis number.
+
+        Its owner, staff, and the recipient of an open offer of it; anyone else gets 404.
+        """
         return envelope.success(vehicle_json(registry.vehicle(current_caller().user_id, path.vin)))
 
-    @api.get(VEHICLE + "/history", security=BEARER)
+    @api.get(VEHICLE + "/history", security=BEARER, responses=listed(s.VehicleOwnershipPeriod))
     @require_permission("vehicle:read")
-    def vehicle_history(path: s.VehiclePath) -> Response:
-        found, periods = registry.history(current_caller().user_id, path.vin)
-        return envelope.success(
-            [period_json(p) for p in periods], meta={"vehicle_id": str(found.id), "total": len(periods)}
-        )
+    def list_vehicle_history(path: s.VehiclePath, query: s.VehicleHistoryQuery) -> Response:
+        """List a vehicle's ownership periods, oldest first.
 
-    @api.get(VEHICLE + "/transfers", security=BEARER)
+        Whoever may read the vehicle (its owner, staff, the recipient of an open offer).
+        """
+        _, periods = registry.history(current_caller().user_id, path.vin, query.page_request())
+        return page_response([period_json(p) for p in periods.items], periods)
+
+
+def _transfer_routes(api: APIBlueprint, registry: VehicleRegistry) -> None:
+    @api.get(VEHICLE + "/transfers", security=BEARER, responses=listed(s.VehicleTransferOffer))
     @require_permission("vehicle:read")
-    def list_transfers(path: s.VehiclePath) -> Response:
-        found = registry.transfers(current_caller().user_id, path.vin)
-        return envelope.success([transfer_json(t) for t in found], meta={"total": len(found)})
+    def list_vehicle_transfers(path: s.VehiclePath, query: s.VehicleTransferListQuery) -> Response:
+        """List a vehicle's ownership offers and forced transfers, oldest first.
 
-    @api.post(VEHICLE + "/transfers", security=BEARER)
-    @require_permission("vehicle:transfer")
-    def offer_vehicle(path: s.VehiclePath, body: s.OfferBody) -> Response:
-        made = registry.offer(
-            current_caller().user_id, path.vin, body.to_user_id, force=body.force, reason=body.reason
+        All of them for its owner and staff; those they are a party to for the recipient of
+        an open offer.
+        """
+        caller = current_caller().user_id
+        page = registry.transfers(caller, path.vin, query.page_request())
+        return page_response([transfer_json(o, caller) for o in page.items], page)
+
+    @api.get(TRANSFER, security=BEARER, responses=ok(s.VehicleTransferOffer))
+    @require_permission("vehicle:read")
+    def get_vehicle_transfer(path: s.VehicleTransferPath) -> Response:
+        """Read one ownership offer of a vehicle.
+
+        Its parties, the vehicle's owner and staff; anyone else gets 404.
+        """
+        caller = current_caller().user_id
+        return envelope.success(transfer_json(registry.transfer(caller, path.vin, path.transfer_id), caller))
+
+    @api.get("/me/vehicle-transfers", security=BEARER, responses=listed(s.VehicleTransferOffer))
+    @require_permission("vehicle:read")
+    def list_my_vehicle_transfers(query: s.MyVehicleTransfersQuery) -> Response:
+        """List the caller's own ownership offers, newest first.
+
+        Incoming offers were made to the caller (an open one waits for their accept or
+        decline); outgoing ones are of a vehicle the caller owned, forced transfers
+        included. Any signed-in user holding vehicle:read; only their own offers.
+        """
+        caller = current_caller().user_id
+        page = registry.offers_of(
+            caller,
+            query.page_request(),
+            direction=None if query.direction is None else Direction(query.direction),
+            status=None if query.status is None else TransferStatus(query.status),
         )
-        return envelope.success(transfer_json(made), status=201)
+        return page_response([transfer_json(o, caller) for o in page.items], page)
 
-    @api.post(TRANSFER + "/accept", security=BEARER)
+    @api.post(
+        VEHICLE + "/transfers",
+        security=BEARER,
+        responses=created(
+            s.VehicleTransferOffer, AlreadyTheOwner, RecipientNotActive, TransferAlreadyOpen, TransferNotOpen
+        ),
+    )
     @require_permission("vehicle:transfer")
-    def accept_transfer(path: s.TransferPath) -> Response:
-        return _decide(registry, path, TransferDecision.ACCEPT)
+    def offer_vehicle(path: s.VehiclePath, body: s.VehicleOfferBody) -> Response:
+        """Offer a vehicle to another user, or (staff) force its transfer.
+
+        The owner offers (the recipient is mailed and accepts or declines); staff holding
+        vehicle:transfer at scope all may pass force with a reason to move it at once.
+        """
+        caller = current_caller().user_id
+        made = registry.offer(caller, path.vin, body.to_user_id, force=body.force, reason=body.reason)
+        return envelope.created(transfer_json(made, caller), location=offer_url(made))
 
 
 def _transfer_decision_routes(api: APIBlueprint, registry: VehicleRegistry) -> None:
-    @api.post(TRANSFER + "/decline", security=BEARER)
+    @api.post(TRANSFER + "/accept", security=BEARER, responses=ok(s.VehicleTransferOffer, TransferNotOpen))
     @require_permission("vehicle:transfer")
-    def decline_transfer(path: s.TransferPath) -> Response:
+    def accept_vehicle_transfer(path: s.VehicleTransferPath) -> Response:
+        """Accept an open ownership offer: the vehicle and its token account become yours.
+
+        Only the offer's recipient.
+        """
+        return _decide(registry, path, TransferDecision.ACCEPT)
+
+    @api.post(TRANSFER + "/decline", security=BEARER, responses=ok(s.VehicleTransferOffer, TransferNotOpen))
+    @require_permission("vehicle:transfer")
+    def decline_vehicle_transfer(path: s.VehicleTransferPath) -> Response:
+        """Decline an open ownership offer.
+
+        Only the offer's recipient.
+        """
         return _decide(registry, path, TransferDecision.DECLINE)
 
-    @api.post(TRANSFER + "/cancel", security=BEARER)
+    @api.post(TRANSFER + "/cancel", security=BEARER, responses=ok(s.VehicleTransferOffer, TransferNotOpen))
     @require_permission("vehicle:transfer")
-    def cancel_transfer(path: s.TransferPath) -> Response:
+    def cancel_vehicle_transfer(path: s.VehicleTransferPath) -> Response:
+        """Cancel an open ownership offer.
+
+        Only whoever made the offer.
+        """
         return _decide(registry, path, TransferDecision.CANCEL)

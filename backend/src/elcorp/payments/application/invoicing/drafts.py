@@ -37,6 +37,15 @@ class Drafts:
             uow.commit()
         return found
 
+    def issuer(self, caller: uuid.UUID, issuer_id: uuid.UUID) -> Issuer:
+        """One issuer, for whoever may list them (`invoice:create`)."""
+        self._desk.access.require(caller, CREATE)
+        with self._desk.uow() as uow:
+            found = uow.invoices.issuer(issuer_id)
+        if found is None:
+            raise NotFound("Invoice issuer not found")
+        return found
+
     def add_issuer(
         self, caller: uuid.UUID, *, name: str, address: str, vat_number: str | None, owner_id: uuid.UUID
     ) -> Issuer:

@@ -78,7 +78,12 @@ class Paying:
         invoice's currency to the issuer's."""
         source = next((w.id for w in uow.ledger.wallets_of(caller) if w.currency == found.currency), None)
         if source is None:
-            raise ValidationFailed(f"You have no {found.currency} wallet to pay this invoice from")
+            raise ValidationFailed(
+                f"You have no {found.currency} wallet to pay this invoice from",
+                details=[
+                    {"field": "invoice_id", "message": f"you have no {found.currency} wallet to pay it from"}
+                ],
+            )
         request, audit = self._payments.prepare_transfer(
             caller,
             key=key,

@@ -10,6 +10,7 @@ from elcorp.payments.application.invoicing.common import READ, InvoiceDesk, may_
 from elcorp.payments.application.ports import InvoiceDocuments, InvoiceFilter
 from elcorp.payments.domain.invoice import CreditNote, Invoice, Receipt
 from elcorp.payments.domain.invoices import InvoiceStateConflict
+from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.domain.errors import NotFound
 
 
@@ -26,15 +27,22 @@ class InvoiceQueries:
                 raise NotFound("Invoice not found")
             return found, uow.invoices.credit_notes(invoice_id)
 
-    def search(
-        self, caller: uuid.UUID, where: InvoiceFilter, *, page: int, per_page: int
-    ) -> tuple[list[Invoice], int]:
+    def credit_note(self, caller: uuid.UUID, invoice_id: uuid.UUID, note_id: uuid.UUID) -> CreditNote:
+        """One credit note of an invoice the caller may read."""
+        _, notes = self.get(caller, invoice_id)
+        found = next((n for n in notes if n.id == note_id), None)
+        if found is None:
+            raise NotFound("Credit note not found")
+        return found
+
+    def search(self, caller: uuid.UUID, where: InvoiceFilter, page: PageRequest) -> Page[Invoice]:
         """Staff (`invoice:read` scope `all`) see every invoice; others those they pay."""
         grants = self._desk.access.require(caller, READ)
         if grants.scope_of(READ) is not Scope.ALL:
             where = InvoiceFilter(payer_id=caller, issuer_id=where.issuer_id, status=where.status)
         with self._desk.uow() as uow:
-            return uow.invoices.search(where, offset=(page - 1) * per_page, limit=per_page)
+            found, total = uow.invoices.search(where, offset=page.offset, limit=page.per_page)
+        return Page(found, page.page, page.per_page, total, offset=page.offset)
 
     def pdf(self, caller: uuid.UUID, invoice_id: uuid.UUID) -> tuple[Invoice, bytes]:
         """The tax invoice as a PDF; a draft is no tax invoice yet (it has no number)."""
