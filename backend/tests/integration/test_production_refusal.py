@@ -59,9 +59,16 @@ def test_production_refuses_file_mail_plain_http_links_optional_mfa_and_open_met
         EMAIL_BACKEND="file",
         PUBLIC_BASE_URL="http://app.elcorp.na",
         MFA_ENFORCED="false",
+        WEBHOOK_ALLOW_PRIVATE_ADDRESSES="true",
     )
     assert result.returncode == 2
-    for fragment in ("EMAIL_BACKEND", "PUBLIC_BASE_URL", "MFA_ENFORCED", "METRICS_TOKEN"):
+    for fragment in (
+        "EMAIL_BACKEND",
+        "PUBLIC_BASE_URL",
+        "MFA_ENFORCED",
+        "METRICS_TOKEN",
+        "WEBHOOK_ALLOW_PRIVATE",
+    ):
         assert fragment in result.stderr
     for safe in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "DATABASE_URL"):
         assert safe not in result.stderr

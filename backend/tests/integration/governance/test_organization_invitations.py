@@ -215,7 +215,8 @@ def test_the_inviter_cancels_a_pending_invitation(client, container, settings, w
     assert invitation_mails(settings, user) == []  # withdrawn before the worker ran: no mail
     refused = answer(client, user, invitation["id"])
     assert refused.status_code == 409
-    assert refused.get_json()["error"] == {
+    error = refused.get_json()["error"]
+    assert {k: error[k] for k in ("code", "message", "details")} == {
         "code": "GOV_005",
         "message": "This invitation was already cancelled",
         "details": {"status": "cancelled"},
@@ -293,7 +294,7 @@ def test_a_member_of_another_organization_cannot_accept_until_they_leave(client,
     assert error_code(refused) == "GOV_007"
     assert refused.get_json()["error"]["details"] == {"organization_id": a["id"]}
     assert user.id not in member_ids(client, b_admin, b)
-    assert client.delete(f"{ORGS}/{a['id']}/members/{user.id}", headers=a_admin.auth).status_code == 200
+    assert client.delete(f"{ORGS}/{a['id']}/members/{user.id}", headers=a_admin.auth).status_code == 204
     assert answer(client, user, to_b["id"]).status_code == 200
     assert user.id in member_ids(client, b_admin, b)
 

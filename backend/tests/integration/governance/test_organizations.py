@@ -105,7 +105,9 @@ def test_a_manager_creates_reads_lists_and_updates_organizations(client, contain
     new_org(client, admin, "Oshakati Builders")
     listed = client.get(ORGS, headers=admin.auth, query_string={"per_page": 2})
     assert listed.status_code == 200
-    assert listed.get_json()["meta"] == {"page": 1, "per_page": 2, "total": 3}
+    meta = listed.get_json()["meta"]
+    assert (meta["has_more"], meta["limit"], meta["total"]) == (True, 2, 3)
+    assert isinstance(meta["next_cursor"], str)
     assert [o["name"] for o in listed.get_json()["data"]] == ["Oshakati Builders", "Swakop Fisheries"]
     searched = client.get(ORGS, headers=admin.auth, query_string={"q": "MOTOR"}).get_json()
     assert [o["id"] for o in searched["data"]] == [org["id"]]
@@ -216,7 +218,12 @@ def test_a_member_reads_their_organization_but_cannot_change_it(client, world):
     members = client.get(f"{ORGS}/{a['id']}/members", headers=member.auth).get_json()
     assert {m["user_id"] for m in members["data"]} == {world["a_admin"].id, member.id}
     assert set(members["data"][0]) == {"user_id", "org_role", "added_at"}
-    assert client.get(f"{ORGS}/{a['id']}/teams", headers=member.auth).get_json()["meta"] == {"total": 1}
+    assert client.get(f"{ORGS}/{a['id']}/teams", headers=member.auth).get_json()["meta"] == {
+        "has_more": False,
+        "next_cursor": None,
+        "limit": 20,
+        "total": 1,
+    }
     for method, path, body in (
         ("patch", f"{ORGS}/{a['id']}", {"name": "Mine Now"}),
         ("put", f"{ORGS}/{a['id']}/members/{member.id}", {"org_role": "org_admin"}),
@@ -308,7 +315,7 @@ def test_team_members_must_belong_to_the_organization(client, world):
     assert client.put(f"{url}/{member.id}", headers=a_admin.auth).status_code == 200
 
     # Leaving the organization means leaving its teams.
-    assert client.delete(f"{ORGS}/{a['id']}/members/{member.id}", headers=a_admin.auth).status_code == 200
+    assert client.delete(f"{ORGS}/{a['id']}/members/{member.id}", headers=a_admin.auth).status_code == 204
     got = client.get(f"{ORGS}/{a['id']}/teams/{team['id']}", headers=a_admin.auth).get_json()["data"]
     assert got["members"] == []
 
@@ -334,10 +341,10 @@ def test_teams_are_renamed_deleted_and_unique_per_organization(client, world):
         "Routes",
     )
     assert client.put(f"{url}/members/{world['a_member'].id}", headers=a_admin.auth).status_code == 201
-    assert client.delete(f"{url}/members/{world['a_member'].id}", headers=a_admin.auth).status_code == 200
+    assert client.delete(f"{url}/members/{world['a_member'].id}", headers=a_admin.auth).status_code == 204
     assert client.delete(f"{url}/members/{world['a_member'].id}", headers=a_admin.auth).status_code == 404
     deleted = client.delete(url, headers=a_admin.auth)
-    assert deleted.status_code == 200
+    assert deleted.status_code == 204
     assert client.get(url, headers=a_admin.auth).status_code == 404
 
 
@@ -402,7 +409,7 @@ def test_status_transitions_and_a_closed_organization_is_read_only(client, conta
     assert client.delete(f"{url}/members/{member.id}", headers=a_admin.auth).status_code == 409
     # ...but a platform manager releases them, even the last org admin, so they may join another.
     for user in (member, a_admin):
-        assert client.delete(f"{url}/members/{user.id}", headers=admin.auth).status_code == 200
+        assert client.delete(f"{url}/members/{user.id}", headers=admin.auth).status_code == 204
     join_by_invitation(client, world["b_admin"], world["b"], a_admin)
     statuses = [e["changes"]["after"]["status"] for e in audit_entries(container, "organization.suspended")]
     assert statuses == ["suspended"]
@@ -421,10 +428,10 @@ def test_every_change_is_audited_with_its_actor(client, container, admin, world)
     team_url = f"{ORGS}/{a['id']}/teams/{team['id']}"
     assert client.patch(team_url, headers=a_admin.auth, json={"description": "Trucks"}).status_code == 200
     assert client.put(f"{team_url}/members/{member.id}", headers=a_admin.auth).status_code == 201
-    assert client.delete(f"{team_url}/members/{member.id}", headers=a_admin.auth).status_code == 200
+    assert client.delete(f"{team_url}/members/{member.id}", headers=a_admin.auth).status_code == 204
     assert client.put(f"{team_url}/members/{newcomer.id}", headers=a_admin.auth).status_code == 201
-    assert client.delete(f"{ORGS}/{a['id']}/members/{newcomer.id}", headers=a_admin.auth).status_code == 200
-    assert client.delete(team_url, headers=a_admin.auth).status_code == 200
+    assert client.delete(f"{ORGS}/{a['id']}/members/{newcomer.id}", headers=a_admin.auth).status_code == 204
+    assert client.delete(team_url, headers=a_admin.auth).status_code == 204
     assert (
         client.patch(f"{ORGS}/{a['id']}", headers=a_admin.auth, json={"name": "Namib Freight"}).status_code
         == 200
@@ -555,7 +562,8 @@ def test_policy_evaluation_knows_the_subjects_organization(client, container, ad
 def test_the_routes_are_in_the_openapi_document_with_bearer_security(client):
     document = client.get("/api/v1/openapi.json").get_json()
     paths = document["paths"]
-    base = "/api/v1/organizations/{organization_id}"
+    orgs_path = "/api/v1/organizations"
+    base = orgs_path + "/{organization_id}"
     expected = {
         "/api/v1/organizations": {"get", "post"},
         base: {"get", "patch"},
@@ -565,6 +573,7 @@ def test_the_routes_are_in_the_openapi_document_with_bearer_security(client):
         f"{base}/members": {"get"},
         f"{base}/members/{{user_id}}": {"put", "delete"},
         f"{base}/invitations": {"get", "post"},
+        f"{base}/invitations/{{invitation_id}}": {"get"},
         f"{base}/invitations/{{invitation_id}}/cancel": {"post"},
         "/api/v1/me/organization-invitations": {"get"},
         "/api/v1/organizations/invitations/{invitation_id}/accept": {"post"},
@@ -579,3 +588,19 @@ def test_the_routes_are_in_the_openapi_document_with_bearer_security(client):
             assert paths[path][method]["security"] == [{"bearerAuth": []}]
             assert paths[path][method]["tags"] == ["governance"]
     assert document["components"]["schemas"]["CreateOrganizationBody"]["additionalProperties"] is False
+    # Creations declare 201 with Location, deletes 204, lists the list envelope.
+    for path, method in ((orgs_path, "post"), (f"{base}/teams", "post"), (f"{base}/invitations", "post")):
+        assert "Location" in paths[path][method]["responses"]["201"]["headers"], path
+    for path in (
+        f"{base}/members/{{user_id}}",
+        f"{base}/teams/{{team_id}}",
+        f"{base}/teams/{{team_id}}/members/{{user_id}}",
+    ):
+        assert set(paths[path]["delete"]["responses"]) & {"200", "201", "204"} == {"204"}, path
+    for path in (f"{base}/members/{{user_id}}", f"{base}/teams/{{team_id}}/members/{{user_id}}"):
+        assert {"200", "201"} <= set(paths[path]["put"]["responses"]), path
+    listed = paths[f"{base}/members"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert listed["$ref"].endswith("/OrganizationMemberList")
+    assert {p["name"] for p in paths[orgs_path]["get"]["parameters"]} >= {"cursor", "limit", "q", "status"}
+    member = document["components"]["schemas"]["OrganizationMember"]
+    assert set(member["properties"]) == {"user_id", "org_role", "added_at"}

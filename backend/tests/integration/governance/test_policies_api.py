@@ -82,7 +82,7 @@ def test_lists_the_six_seeded_policies_in_order(client, admin):
     body = response.get_json()
     assert [p["name"] for p in body["data"]] == SEEDED
     assert [p["position"] for p in body["data"]] == [1, 2, 3, 4, 5, 6]
-    assert body["meta"] == {"total": 6}
+    assert body["meta"] == {"has_more": False, "next_cursor": None, "limit": 100, "total": 6}
     by_name = {p["name"]: p for p in body["data"]}
     assert {n for n, p in by_name.items() if not p["enabled"]} == {"business_hours"}
     assert by_name["amount_threshold"]["params"] == {
@@ -184,7 +184,9 @@ def test_an_owner_may_read_their_own_account(client, container, admin, customer)
         "approval_required": False,
         "required_permission": None,
         "alert": False,
+        "emergency_override": False,
     }
+    assert result["emergency_override"] is False
     assert audit_entries(container, "policy.denied") == []
 
 
@@ -281,6 +283,7 @@ def test_business_hours_follow_the_windhoek_clock_and_namibian_holidays(
     assert result["allowed"] is allowed
     decision = next(d for d in result["trace"] if d["policy"] == "business_hours")
     assert reason in decision["reason"]
+    assert decision["emergency_override"] is (not allowed) and result["emergency_override"] is (not allowed)
     denied = audit_entries(container, "policy.denied")
     assert len(denied) == (0 if allowed else 1)
     if not allowed:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import uuid
 from datetime import datetime
 
 import pytest
@@ -124,9 +125,36 @@ def test_an_emergency_reason_lets_a_weekend_change_through_with_an_alert(
     assert len(audit_entries(container, "user.roles_assigned")) == 1
 
 
-def test_an_overlong_emergency_reason_is_a_422(client, admin, clock):
+def test_an_overlong_emergency_reason_is_a_422_naming_the_header(client, admin, clock):
     user = signed_in(client)
     clock.moment = SATURDAY
     response = assign(client, admin, user, reason="x" * 501)
     assert response.status_code == 422
-    assert response.get_json()["error"]["details"][0]["field"] == "emergency_reason"
+    assert response.get_json()["status"] == "validation_error"
+    assert response.get_json()["error"]["details"][0]["field"] == "X-Emergency-Reason"
+
+
+def test_a_saturday_refusal_gives_the_policys_reason_and_the_header_to_override_it(client, admin, clock):
+    user = signed_in(client)
+    clock.moment = SATURDAY
+    refused = assign(client, admin, user)
+    assert refused.status_code == 403
+    error = refused.get_json()["error"]
+    assert error["code"] == "ACC_001"
+    assert error["message"] == (
+        "Role change refused: allowed only in business hours (Mon-Fri 08:00-17:00 Africa/Windhoek, "
+        "not on public holidays); sat 2026-05-02 10:00 Africa/Windhoek is not a business day; "
+        "send the X-Emergency-Reason header to override"
+    )
+    assert "Missing permission" not in error["message"]
+    (hint,) = error["details"]
+    assert hint["header"] == "X-Emergency-Reason" and "business hours" in hint["message"]
+    for method, path, body in (
+        ("post", ROLES, {"name": "weekend-role", "permissions": []}),
+        ("delete", f"{ROLES}/{uuid.uuid4()}", None),
+    ):
+        other = getattr(client, method)(path, headers=admin.auth, json=body)
+        assert other.status_code == 403 and other.get_json()["error"]["details"] == error["details"]
+    passed = assign(client, admin, user, reason="Branch manager suspended, cover needed today")
+    assert passed.status_code == 200, passed.get_json()
+    assert passed.get_json()["data"] == {"user_id": user.id, "roles": ["staff", "user"]}

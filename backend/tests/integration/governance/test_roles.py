@@ -45,7 +45,7 @@ def test_lists_the_system_roles_with_sorted_permissions(client, admin):
     body = response.get_json()
     by_name = {r["name"]: r for r in body["data"]}
     assert set(by_name) == {"admin", "staff", "user", "guest"}
-    assert body["meta"] == {"total": 4}
+    assert body["meta"] == {"has_more": False, "next_cursor": None, "limit": 100, "total": 4}
     assert all(r["is_system_role"] for r in by_name.values())
     assert set(by_name["admin"]) == {"id", "name", "description", "permissions", "scopes", "is_system_role"}
     assert set(by_name["admin"]["permissions"]) == {spec.name for spec in CATALOGUE}
@@ -81,7 +81,7 @@ def test_the_permission_catalogue_is_grouped_by_category(client, admin):
     assert response.status_code == 200
     body = response.get_json()
     assert [g["category"] for g in body["data"]] == ["compliance", "governance", "identity", "payments"]
-    assert body["meta"] == {"total": len(CATALOGUE)}
+    assert body["meta"] == {"has_more": False, "next_cursor": None, "limit": 100, "total": 4}
     assert sum(len(g["permissions"]) for g in body["data"]) == len(CATALOGUE)
     governance = next(g for g in body["data"] if g["category"] == "governance")
     assert [p["name"] for p in governance["permissions"]] == [
@@ -92,6 +92,7 @@ def test_the_permission_catalogue_is_grouped_by_category(client, admin):
         "service_request:create",
         "service_request:manage",
         "service_request:read",
+        "webhook:manage",
         "workflow:manage",
     ]
     assert all(p["description"] for g in body["data"] for p in g["permissions"])
@@ -130,6 +131,8 @@ def test_create_patch_and_delete_a_custom_role_each_audited(client, container, a
     assert role["scopes"] == {"audit:view": "all", "user:read": "all"}
     assert role["is_system_role"] is False
     uuid.UUID(role["id"])
+    assert created.headers["Location"] == f"{ROLES}/{role['id']}"
+    assert client.get(created.headers["Location"], headers=admin.auth).get_json()["data"] == role
 
     patched = client.patch(
         f"{ROLES}/{role['id']}",
@@ -144,8 +147,8 @@ def test_create_patch_and_delete_a_custom_role_each_audited(client, container, a
     assert cleared.get_json()["data"]["description"] is None
 
     deleted = client.delete(f"{ROLES}/{role['id']}", headers=admin.auth)
-    assert deleted.status_code == 200
-    assert deleted.get_json()["data"] == {"deleted": True, "id": role["id"]}
+    assert deleted.status_code == 204
+    assert deleted.data == b""
     assert client.get(f"{ROLES}/{role['id']}", headers=admin.auth).status_code == 404
 
     (made,) = audit_entries(container, "role.created")
@@ -373,7 +376,7 @@ def test_deleting_an_assigned_role_removes_its_assignments_at_once(client, conta
     customer = staff_with_mfa(client, container, "user", "auditor")
     assert client.get("/api/v1/audit-logs", headers=customer.auth).status_code == 200  # cached
     deleted = client.delete(f"{ROLES}/{auditor['id']}", headers=admin.auth)
-    assert deleted.status_code == 200
+    assert deleted.status_code == 204
     assert client.get("/api/v1/audit-logs", headers=customer.auth).status_code == 403
     assert client.get("/api/v1/me", headers=customer.auth).get_json()["data"]["roles"] == ["user"]
     (entry,) = audit_entries(container, "role.deleted")
@@ -394,6 +397,29 @@ def test_the_routes_are_in_the_openapi_document_with_bearer_security(client):
             assert paths[path][method]["security"] == [{"bearerAuth": []}]
     create_schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["CreateRoleBody"]
     assert create_schema["additionalProperties"] is False
+    roles, one = paths["/api/v1/roles"], paths["/api/v1/roles/{role_id}"]
+    assert roles["post"]["operationId"] == "createRole" and "201" in roles["post"]["responses"]
+    assert "Location" in roles["post"]["responses"]["201"]["headers"]
+    assert roles["get"]["operationId"] == "listRoles" and roles["get"]["summary"] == "List the roles by name."
+    assert one["delete"]["operationId"] == "deleteRole" and "204" in one["delete"]["responses"]
+    assert "409" in one["delete"]["responses"]
+    assert paths["/api/v1/users/{user_id}/roles"]["put"]["operationId"] == "assignRoles"
+
+
+def test_the_role_list_walks_by_cursor_keeps_the_old_aliases_and_refuses_unknown_parameters(client, admin):
+    first = client.get(ROLES, headers=admin.auth, query_string={"limit": 3}).get_json()
+    assert [r["name"] for r in first["data"]] == ["admin", "guest", "staff"]
+    assert first["meta"]["has_more"] is True and first["meta"]["limit"] == 3
+    rest = client.get(
+        ROLES, headers=admin.auth, query_string={"limit": 3, "cursor": first["meta"]["next_cursor"]}
+    ).get_json()
+    assert [r["name"] for r in rest["data"]] == ["user"]
+    assert rest["meta"] == {"has_more": False, "next_cursor": None, "limit": 3, "total": 4}
+    alias = client.get(ROLES, headers=admin.auth, query_string={"per_page": 2, "page": 2}).get_json()
+    assert [r["name"] for r in alias["data"]] == ["staff", "user"]
+    unknown = client.get(ROLES, headers=admin.auth, query_string={"colour": "red"})
+    assert unknown.status_code == 422
+    assert unknown.get_json()["error"]["details"][0]["field"] == "colour"
 
 
 # -- grant scopes -------------------------------------------------------------------------

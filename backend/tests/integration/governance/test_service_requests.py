@@ -30,7 +30,9 @@ def open_request(client, user, **body):
     payload = {"category": "general", "title": "New SIM card for the branch", **body}
     response = client.post(REQUESTS, headers=user.auth, json=payload)
     assert response.status_code == 201, response.get_json()
-    return response.get_json()["data"]
+    data = response.get_json()["data"]
+    assert response.headers["Location"] == f"{REQUESTS}/{data['id']}"
+    return data
 
 
 def act(client, user, request_id: str, command: str, body: dict | None = None):
@@ -440,8 +442,18 @@ def test_categories_are_configured_by_workflow_managers_only(client, container, 
         "levels": [{"required_role": "admin", "approvers_required": 1}],
     }
     assert client.post(CATEGORIES, headers=staff.auth, json=body).status_code == 403
-    created = ok(client.post(CATEGORIES, headers=admin.auth, json=body), 201)
-    assert created["chain_version"] == 1 and created["chain"]["levels"][0]["required_role"] == "admin"
+    response = client.post(CATEGORIES, headers=admin.auth, json=body)
+    created = ok(response, 201)
+    assert created == {
+        "name": "vehicle_transfer",
+        "description": "Forced vehicle ownership transfers",
+        "active": True,
+        "chain_version": 1,
+    }
+    assert response.headers["Location"] == f"{CATEGORIES}/vehicle_transfer"
+    assert ok(client.get(response.headers["Location"], headers=customer.auth)) == created  # one shape
+    chain = ok(client.get(f"{CATEGORIES}/vehicle_transfer/chain", headers=admin.auth))
+    assert chain["version"] == 1 and chain["levels"][0]["required_role"] == "admin"
     assert client.post(CATEGORIES, headers=admin.auth, json=body).status_code == 409
     unknown_role = {**body, "name": "other", "levels": [{"required_role": "wizard"}]}
     response = client.post(CATEGORIES, headers=admin.auth, json=unknown_role)
@@ -522,6 +534,49 @@ def test_comments_are_kept_in_order_and_their_text_stays_out_of_the_audit_log(
     assert all("8501" not in str(e) for e in entries)
     blank = client.post(f"{REQUESTS}/{request['id']}/comments", headers=customer.auth, json={"body": "   "})
     assert blank.status_code == 422
+    assert blank.get_json()["error"]["details"][0]["field"] == "body"  # the comment's own field
+
+
+def test_a_new_comment_has_a_location_and_the_comments_walk_by_cursor(client, customer, staff, admin):
+    request = open_request(client, customer)
+    url = f"{REQUESTS}/{request['id']}/comments"
+    for n in range(3):
+        response = client.post(url, headers=customer.auth, json={"body": f"note {n}"})
+        comment = ok(response, 201)
+        assert response.headers["Location"] == f"{url}/{comment['id']}"
+        assert ok(client.get(response.headers["Location"], headers=staff.auth)) == comment
+    first = client.get(url, headers=customer.auth, query_string={"limit": 2}).get_json()
+    assert [c["body"] for c in first["data"]] == ["note 0", "note 1"]
+    assert first["meta"]["has_more"] is True and first["meta"]["limit"] == 2
+    rest = client.get(
+        url, headers=customer.auth, query_string={"limit": 2, "cursor": first["meta"]["next_cursor"]}
+    ).get_json()
+    assert [c["body"] for c in rest["data"]] == ["note 2"]
+    assert rest["meta"] == {"has_more": False, "next_cursor": None, "limit": 2, "total": 3}
+    assert client.get(url, headers=customer.auth, query_string={"limit": 0}).status_code == 422
+    other = open_request(client, staff)
+    assert client.get(f"{url}/{uuid.uuid4()}", headers=customer.auth).status_code == 404
+    assert (
+        client.get(f"{REQUESTS}/{other['id']}/comments/{comment['id']}", headers=admin.auth).status_code
+        == 404
+    )
+
+
+def test_actions_take_no_body_and_answer_the_request(client, customer, staff):
+    request = open_request(client, customer)
+    submitted = client.post(f"{REQUESTS}/{request['id']}/submit", headers=customer.auth)
+    assert submitted.status_code == 200, submitted.get_json()
+    assert submitted.get_json()["data"]["status"] == "submitted"
+    assert set(submitted.get_json()["data"]) == set(request)  # one shape on create and on every action
+
+
+def test_an_assignment_naming_both_or_neither_assignee_names_the_field(client, customer, staff):
+    request = open_request(client, customer)
+    ok(act(client, customer, request["id"], "submit"))
+    for body in ({}, {"user_id": staff.id, "team_id": str(uuid.uuid4())}):
+        response = act(client, staff, request["id"], "assign", body)
+        assert response.status_code == 422, body
+        assert response.get_json()["error"]["details"][0]["field"] == "team_id"
 
 
 def test_the_list_filters_and_paginates(client, container, customer, staff):
@@ -550,7 +605,16 @@ def test_the_list_filters_and_paginates(client, container, customer, staff):
     assert ids(overdue="true") == [high["id"]]
     assert ok(client.get(f"{REQUESTS}/{high['id']}", headers=staff.auth))["overdue"] is True
     page = client.get(REQUESTS, headers=staff.auth, query_string={"per_page": 1, "page": 2}).get_json()
-    assert page["meta"]["total"] == 2 and page["meta"]["per_page"] == 1 and len(page["data"]) == 1
+    assert page["meta"] == {"has_more": False, "next_cursor": None, "limit": 1, "total": 2}
+    assert [r["id"] for r in page["data"]] == [low["id"]]  # newest first: the alias still pages
+    first = client.get(REQUESTS, headers=staff.auth, query_string={"limit": 1}).get_json()
+    assert [r["id"] for r in first["data"]] == [high["id"]] and first["meta"]["has_more"] is True
+    cursor = first["meta"]["next_cursor"]
+    second = client.get(REQUESTS, headers=staff.auth, query_string={"limit": 1, "cursor": cursor}).get_json()
+    assert [r["id"] for r in second["data"]] == [low["id"]]
+    assert second["meta"]["has_more"] is False and second["meta"]["next_cursor"] is None
+    unknown = client.get(REQUESTS, headers=staff.auth, query_string={"search": "sim"})
+    assert unknown.status_code == 422 and unknown.get_json()["error"]["details"][0]["field"] == "search"
     assert client.get(REQUESTS, headers=staff.auth, query_string={"status": "lost"}).status_code == 422
 
 

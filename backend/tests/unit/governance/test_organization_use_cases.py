@@ -14,6 +14,7 @@ from elcorp.governance.application.organizations import OrganizationAdministrati
 from elcorp.governance.domain.organizations import Membership, Organization, OrganizationStatus, OrgRole, Team
 from elcorp.identity.application.api import UserDeleted
 from elcorp.shared.application.audit import Actor
+from elcorp.shared.application.pagination import PageRequest, decode_offset
 from elcorp.shared.domain.errors import (
     AccessDenied,
     AlreadyExists,
@@ -44,11 +45,25 @@ class FakeOrganizationStore:
     def membership_of(self, user_id: uuid.UUID, *, for_update: bool = False) -> Membership | None:
         return self.memberships.get(user_id)
 
-    def members(self, organization_id: uuid.UUID) -> list[Membership]:
-        return [m for m in self.memberships.values() if m.organization_id == organization_id]
+    def members(
+        self, organization_id: uuid.UUID, *, offset: int = 0, limit: int = 1000
+    ) -> tuple[list[Membership], int]:
+        found = sorted(
+            (m for m in self.memberships.values() if m.organization_id == organization_id),
+            key=lambda m: (m.added_at, str(m.user_id)),
+        )
+        return found[offset : offset + limit], len(found)
 
     def org_admins(self, organization_id: uuid.UUID) -> frozenset[uuid.UUID]:
-        return frozenset(m.user_id for m in self.members(organization_id) if m.org_role is OrgRole.ORG_ADMIN)
+        members, _ = self.members(organization_id)
+        return frozenset(m.user_id for m in members if m.org_role is OrgRole.ORG_ADMIN)
+
+    def teams(self, organization_id: uuid.UUID, *, offset: int, limit: int) -> tuple[list[Team], int]:
+        found = sorted(
+            (t for t in self.team_rows.values() if t.organization_id == organization_id),
+            key=lambda t: (t.name.lower(), str(t.id)),
+        )
+        return found[offset : offset + limit], len(found)
 
     def add_member(self, membership: Membership, added_by: uuid.UUID) -> bool:
         if membership.user_id in self.memberships:
@@ -199,7 +214,39 @@ def test_a_deleted_account_leaves_its_organization_and_teams(world):
     assert entry.changes is not None and entry.changes.before["teams"] == [str(team.id)]
 
 
+def test_members_are_listed_a_page_at_a_time_for_members_only(world):
+    for user in (NEWCOMER, PLATFORM):
+        world.store.memberships[user] = Membership(world.org.id, user, OrgRole.MEMBER, NOW)
+
+    first = world.admin.list_members(MEMBER, world.org.id, PageRequest(per_page=3))
+    assert (len(first.items), first.has_more, first.total) == (3, True, 4)
+    assert first.next_cursor is not None
+    rest = world.admin.list_members(
+        MEMBER, world.org.id, PageRequest(per_page=3, start=decode_offset(first.next_cursor))
+    )
+    assert (len(rest.items), rest.has_more, rest.next_cursor) == (1, False, None)
+    assert {m.user_id for m in first.items + rest.items} == {ADMIN, MEMBER, NEWCOMER, PLATFORM}
+    with pytest.raises(NotFound):
+        world.admin.list_members(ELSEWHERE, world.org.id, PageRequest())
+
+
 # -- teams ------------------------------------------------------------------------------------
+def test_teams_are_listed_by_name_a_page_at_a_time(world):
+    for name in ("Workshop", "Dispatch", "archive"):
+        world.admin.create_team(ADMIN, world.org.id, name=name, description=None)
+
+    first = world.admin.list_teams(MEMBER, world.org.id, PageRequest(per_page=2))
+    assert [t.name for t in first.items] == ["archive", "Dispatch"]
+    assert first.meta["has_more"] is True and first.meta["total"] == 3
+    assert first.next_cursor is not None
+    rest = world.admin.list_teams(
+        MEMBER, world.org.id, PageRequest(per_page=2, start=decode_offset(first.next_cursor))
+    )
+    assert ([t.name for t in rest.items], rest.has_more) == (["Workshop"], False)
+    with pytest.raises(NotFound):
+        world.admin.list_teams(ELSEWHERE, world.org.id, PageRequest())
+
+
 def test_a_team_member_must_belong_to_the_teams_organization(world):
     team = world.admin.create_team(ADMIN, world.org.id, name="Dispatch", description=None)
 

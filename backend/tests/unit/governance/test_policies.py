@@ -23,6 +23,7 @@ from elcorp.governance.domain.policies import (
     OwnershipPolicy,
     PermissionScope,
     PolicyContext,
+    PolicyDenied,
     PolicyEngine,
     PolicyKind,
     Resource,
@@ -314,10 +315,30 @@ def test_business_hours_emergency_access_is_allowed_with_an_alert():
     assert hours(windhoek(2025, 3, 3, 12, 0), emergency="not needed").alert is False
 
 
-def test_business_hours_denial_says_why():
-    reason = hours(windhoek(2025, 3, 8, 12, 0)).reason
-    assert "sat 2025-03-08 12:00 Africa/Windhoek" in reason
-    assert "emergency" in reason
+def test_business_hours_denial_says_why_and_that_an_emergency_reason_would_pass_it():
+    decision = hours(windhoek(2025, 3, 8, 12, 0))
+    assert decision.reason == (
+        "allowed only in business hours (Mon-Fri 08:00-17:00 Africa/Windhoek, not on public holidays); "
+        "sat 2025-03-08 12:00 Africa/Windhoek is not a business day"
+    )
+    assert decision.emergency_override is True
+    assert decision.to_dict()["emergency_override"] is True
+    assert hours(windhoek(2025, 3, 3, 12, 0)).emergency_override is False
+
+
+@pytest.mark.parametrize(
+    ("weekdays", "start", "end", "expected"),
+    [
+        (frozenset({5, 6}), 9, 13, "Sat, Sun 09:00-13:00"),
+        (frozenset({0, 2, 3, 4}), 0, 24, "Mon, Wed-Fri 00:00-24:00"),
+        (frozenset(range(7)), 8, 17, "Mon-Sun 08:00-17:00"),
+    ],
+)
+def test_business_hours_window_in_words(
+    weekdays: frozenset[int], start: int, end: int, expected: str
+) -> None:
+    params = BusinessHoursParams(frozenset({"payment:approve"}), weekdays, start_hour=start, end_hour=end)
+    assert params.window == f"{expected} Africa/Windhoek, not on public holidays"
 
 
 def test_business_hours_are_configurable():
@@ -555,6 +576,26 @@ def test_engine_keeps_evaluating_after_a_deny():
         "segregation_of_duties",
         "business_hours",
     ]
+
+
+def test_a_refusal_carries_the_deciding_policies_reasons_and_whether_an_emergency_would_pass_it():
+    checker = subject(BOB, roles=("staff",), org=ORG_A, payment__approve=PermissionScope.ALL)
+    weekend = engine().evaluate(
+        context(checker, "payment:approve", at=windhoek(2025, 3, 8, 12, 0), maker_id=ALICE)
+    )
+    assert weekend.emergency_override is True
+    assert weekend.to_dict()["emergency_override"] is True
+    refusal = weekend.refusal()
+    assert isinstance(refusal, PolicyDenied) and refusal.code == "ACC_001" and refusal.status == 403
+    assert refusal.emergency_override is True
+    assert refusal.reasons == weekend.denials[0].reason
+    assert refusal.message.startswith("Allowed only in business hours (Mon-Fri 08:00-17:00 Africa/Windhoek")
+    # A deny an emergency reason cannot lift (the maker checking their own payment) is not overridable.
+    own = engine().evaluate(context(checker, "payment:approve", at=windhoek(2025, 3, 8, 12, 0), maker_id=BOB))
+    assert [d.policy for d in own.denials] == ["segregation_of_duties", "business_hours"]
+    assert own.emergency_override is False and own.refusal().emergency_override is False
+    assert own.refusal().message.startswith("The maker may not also be the checker; allowed only")
+    assert engine().evaluate(context(checker, "payment:approve", maker_id=ALICE)).emergency_override is False
 
 
 def test_engine_carries_approval_and_alert_obligations_when_allowed():

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import pytest
 
 from elcorp.governance.application.roles import RoleAdministration
+from elcorp.governance.domain.policies import PolicyDenied
 from elcorp.governance.domain.rbac import Grants, PermissionInfo, Role, Scope
 from elcorp.shared.domain.errors import AccessDenied, AlreadyExists, Conflict, ValidationFailed
 from support.fakes import FakeUnitOfWork
@@ -169,3 +170,37 @@ def test_a_role_cannot_take_another_roles_name():
 
     with pytest.raises(AlreadyExists):
         update(admin, CUSTOM, name="staff")
+
+
+WINDOW = "Mon-Fri 08:00-17:00 Africa/Windhoek, not on public holidays"
+
+
+class RefusingGate:
+    """The policy engine as role administration asks it, refusing as the business-hours
+    policy does outside hours (an emergency reason would pass it)."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[uuid.UUID, str, str | None]] = []
+
+    def authorize(
+        self, actor: uuid.UUID, action: str, resource: object, *, emergency_reason: str | None = None
+    ) -> object:
+        self.asked.append((actor, action, emergency_reason))
+        reasons = f"allowed only in business hours ({WINDOW})"
+        raise PolicyDenied(reasons.capitalize(), reasons=reasons, emergency_override=True)
+
+
+def test_a_policy_refusal_of_a_role_change_names_the_policys_reason_and_changes_nothing():
+    store = FakeRoleStore(CUSTOM, SYSTEM)
+    uow = RoleUnitOfWork(store)
+    gate = RefusingGate()
+    access = Access(dict.fromkeys((VIEW, EDIT, EXPORT), Scope.ALL))
+    admin = RoleAdministration(lambda: uow, access, FakeUsers({CALLER, HOLDER}), gate)  # type: ignore[arg-type]
+
+    with pytest.raises(PolicyDenied) as refused:
+        update(admin, CUSTOM, description="Weekend desk", description_set=True)
+
+    assert refused.value.message == f"Role change refused: allowed only in business hours ({WINDOW})"
+    assert refused.value.emergency_override is True and refused.value.code == "ACC_001"
+    assert gate.asked == [(CALLER, "role:manage", None)]
+    assert store.rows[CUSTOM.id] == CUSTOM and uow.commits == 0

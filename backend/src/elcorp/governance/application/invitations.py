@@ -2,7 +2,7 @@
 
 - An organization's admins (org admins; platform managers for any organization) invite an
   existing user while the organization is open to changes by them (active; suspended:
-  platform managers only); they list and cancel its invitations. Plain members get 403,
+  platform managers only); they list, read and cancel its invitations. Plain members get 403,
   anybody else 404, as for the organization's other routes.
 - The invitee lists their invitations and accepts or declines one; an invitation of
   someone else is a 404, whatever its state. Accepting makes the membership, with the
@@ -49,6 +49,7 @@ from elcorp.governance.domain.organizations import (
     Standing,
 )
 from elcorp.shared.application.audit import Changes, Resource
+from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.domain.clock import Clock, SystemClock
 from elcorp.shared.domain.errors import AccessDenied, Conflict, NotFound, ValidationFailed
 
@@ -132,16 +133,30 @@ class OrganizationInvitations:
             uow.commit()
         return InvitationView(invitation, organization.name, invitation.status)
 
-    def invitations_to(self, actor: uuid.UUID, organization_id: uuid.UUID) -> list[InvitationView]:
-        """The organization's invitations, newest first: for its admins only."""
+    def invitations_to(
+        self, actor: uuid.UUID, organization_id: uuid.UUID, page: PageRequest
+    ) -> Page[InvitationView]:
+        """A page of the organization's invitations, newest first: for its admins only."""
         with self._uow() as uow:
-            standing = standing_towards(self._access, uow, actor, organization_id)
-            if standing is Standing.MEMBER:
-                raise AccessDenied("Only the organization's administrators see its invitations")
-            organization = self._organization(uow, organization_id)
-            found = uow.organizations.invitations_to(organization_id)
+            organization = self._as_admin(uow, actor, organization_id)
+            found, total = uow.organizations.invitations_to(
+                organization_id, offset=page.offset, limit=page.per_page
+            )
         now = self._clock.now()
-        return [InvitationView(i, organization.name, i.status_at(now)) for i in found]
+        views = [InvitationView(i, organization.name, i.status_at(now)) for i in found]
+        return Page(views, page.page, page.per_page, total, offset=page.offset)
+
+    def invitation_to(
+        self, actor: uuid.UUID, organization_id: uuid.UUID, invitation_id: uuid.UUID
+    ) -> InvitationView:
+        """One of the organization's invitations: for its admins only (404 for another
+        organization's)."""
+        with self._uow() as uow:
+            organization = self._as_admin(uow, actor, organization_id)
+            invitation = uow.organizations.get_invitation(invitation_id)
+        if invitation is None or invitation.organization_id != organization_id:
+            raise NotFound("Invitation not found")
+        return InvitationView(invitation, organization.name, invitation.status_at(self._clock.now()))
 
     def cancel(
         self, actor: uuid.UUID, organization_id: uuid.UUID, invitation_id: uuid.UUID
@@ -166,13 +181,14 @@ class OrganizationInvitations:
         return InvitationView(cancelled, organization.name, cancelled.status)
 
     # -- the invitee's side ---------------------------------------------------------------
-    def my_invitations(self, actor: uuid.UUID) -> list[InvitationView]:
-        """The caller's invitations, newest first, whatever their state."""
+    def my_invitations(self, actor: uuid.UUID, page: PageRequest) -> Page[InvitationView]:
+        """A page of the caller's invitations, newest first, whatever their state."""
         with self._uow() as uow:
-            found = uow.organizations.invitations_for(actor)
+            found, total = uow.organizations.invitations_for(actor, offset=page.offset, limit=page.per_page)
             names = {i.organization_id: self._organization(uow, i.organization_id).name for i in found}
         now = self._clock.now()
-        return [InvitationView(i, names[i.organization_id], i.status_at(now)) for i in found]
+        views = [InvitationView(i, names[i.organization_id], i.status_at(now)) for i in found]
+        return Page(views, page.page, page.per_page, total, offset=page.offset)
 
     def answer(self, actor: uuid.UUID, invitation_id: uuid.UUID, answer: InvitationAnswer) -> InvitationView:
         """The invitee accepts (the membership is made now) or declines."""
@@ -214,6 +230,16 @@ class OrganizationInvitations:
         return InvitationView(decided, organization.name, decided.status)
 
     # -- helpers ---------------------------------------------------------------------------
+    def _as_admin(
+        self, uow: GovernanceUnitOfWork, actor: uuid.UUID, organization_id: uuid.UUID
+    ) -> Organization:
+        """The organization, once the caller is one of its admins (403 for a plain member,
+        404 for anybody else)."""
+        standing = standing_towards(self._access, uow, actor, organization_id)
+        if standing is Standing.MEMBER:
+            raise AccessDenied("Only the organization's administrators see its invitations")
+        return self._organization(uow, organization_id)
+
     @staticmethod
     def _join(
         uow: GovernanceUnitOfWork, organization: Organization, invitation: Invitation, now: datetime

@@ -26,6 +26,7 @@ from elcorp.governance.domain.invitations import ensure_direct_add_allowed
 from elcorp.governance.domain.organizations import Membership, OrgRole, ensure_an_org_admin_remains
 from elcorp.identity.application.api import UserDeleted
 from elcorp.shared.application.audit import Actor, Changes, Resource
+from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.domain.clock import Clock
 from elcorp.shared.domain.errors import AlreadyExists, NotFound, ValidationFailed
 
@@ -54,11 +55,15 @@ class OrganizationMembers:
         self._users = users
         self._clock = clock
 
-    def list_members(self, actor: uuid.UUID, organization_id: uuid.UUID) -> list[Membership]:
+    def list_members(
+        self, actor: uuid.UUID, organization_id: uuid.UUID, page: PageRequest
+    ) -> Page[Membership]:
+        """A page of the organization's members, by date added."""
         with self._uow() as uow:
             standing_towards(self._access, uow, actor, organization_id)
             organization_or_404(uow, organization_id)
-            return uow.organizations.members(organization_id)
+            found, total = uow.organizations.members(organization_id, offset=page.offset, limit=page.per_page)
+        return Page(found, page.page, page.per_page, total, offset=page.offset)
 
     def put_member(
         self,
@@ -140,7 +145,7 @@ class OrganizationMembers:
         if not self._users.exists(membership.user_id):
             raise ValidationFailed(details=[{"field": "user_id", "message": "no such user"}])
         if not uow.organizations.add_member(membership, actor):
-            raise AlreadyExists("The user already belongs to an organization")
+            raise AlreadyExists("The user already belongs to an organization", details=[{"field": "user_id"}])
         uow.audit.record(
             "organization.member_added",
             audit_actor(self._access, actor),

@@ -76,13 +76,13 @@ class OrganizationRegistry:
                 found, total = uow.organizations.search(
                     status=status, text=text, offset=page.offset, limit=page.per_page
                 )
-                return Page(found, page.page, page.per_page, total)
+                return Page(found, page.page, page.per_page, total, offset=page.offset)
             membership = uow.organizations.membership_of(actor)
             own = None if membership is None else uow.organizations.get(membership.organization_id)
         matches = own is not None and (status is None or own.status.value == status)
         matches = matches and (not text or (own is not None and text.lower() in own.name.lower()))
-        items = [own] if matches and own is not None and page.page == 1 else []
-        return Page(items, page.page, page.per_page, 1 if matches else 0)
+        items = [own] if matches and own is not None and page.offset == 0 else []
+        return Page(items, page.page, page.per_page, 1 if matches else 0, offset=page.offset)
 
     def get_organization(self, actor: uuid.UUID, organization_id: uuid.UUID) -> Organization:
         with self._uow() as uow:

@@ -22,6 +22,7 @@ from elcorp.governance.application.organization_access import (
 from elcorp.governance.application.ports import GovernanceUnitOfWork
 from elcorp.governance.domain.organizations import Team, ensure_team_member_belongs
 from elcorp.shared.application.audit import Changes, Resource
+from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.domain.clock import Clock
 from elcorp.shared.domain.errors import AlreadyExists, NotFound
 
@@ -46,11 +47,13 @@ class OrganizationTeams:
         self._clock = clock
 
     # -- reads -----------------------------------------------------------------------------
-    def list_teams(self, actor: uuid.UUID, organization_id: uuid.UUID) -> list[Team]:
+    def list_teams(self, actor: uuid.UUID, organization_id: uuid.UUID, page: PageRequest) -> Page[Team]:
+        """A page of the organization's teams, by name."""
         with self._uow() as uow:
             standing_towards(self._access, uow, actor, organization_id)
             organization_or_404(uow, organization_id)
-            return uow.organizations.teams(organization_id)
+            found, total = uow.organizations.teams(organization_id, offset=page.offset, limit=page.per_page)
+        return Page(found, page.page, page.per_page, total, offset=page.offset)
 
     def get_team(self, actor: uuid.UUID, organization_id: uuid.UUID, team_id: uuid.UUID) -> Team:
         with self._uow() as uow:

@@ -106,8 +106,11 @@ class OrganizationAdministration:
         return self._registry.change_status(actor, organization_id, OrganizationStatus.CLOSED)
 
     # -- members ---------------------------------------------------------------------------
-    def list_members(self, actor: uuid.UUID, organization_id: uuid.UUID) -> list[Membership]:
-        return self._members.list_members(actor, organization_id)
+    def list_members(
+        self, actor: uuid.UUID, organization_id: uuid.UUID, page: PageRequest
+    ) -> Page[Membership]:
+        """A page of the organization's members, by date added."""
+        return self._members.list_members(actor, organization_id, page)
 
     def put_member(
         self,
@@ -131,8 +134,9 @@ class OrganizationAdministration:
         self._members.on_user_deleted(event)
 
     # -- teams -----------------------------------------------------------------------------
-    def list_teams(self, actor: uuid.UUID, organization_id: uuid.UUID) -> list[Team]:
-        return self._teams.list_teams(actor, organization_id)
+    def list_teams(self, actor: uuid.UUID, organization_id: uuid.UUID, page: PageRequest) -> Page[Team]:
+        """A page of the organization's teams, by name."""
+        return self._teams.list_teams(actor, organization_id, page)
 
     def get_team(self, actor: uuid.UUID, organization_id: uuid.UUID, team_id: uuid.UUID) -> Team:
         return self._teams.get_team(actor, organization_id, team_id)

@@ -43,7 +43,7 @@ from elcorp.governance.domain.policies import (
 )
 from elcorp.shared.application import audit
 from elcorp.shared.domain.clock import Clock, SystemClock, isoformat_z
-from elcorp.shared.domain.errors import AccessDenied, NotFound, ValidationFailed
+from elcorp.shared.domain.errors import NotFound, ValidationFailed
 from elcorp.shared.domain.events import DomainEvent
 
 logger = logging.getLogger(__name__)
@@ -211,14 +211,14 @@ class PolicyAdministration:
         self, actor: uuid.UUID, action: str, resource: Resource, *, emergency_reason: str | None = None
     ) -> Evaluation:
         """For use cases acting for `actor` now, with the actor's grants and organization.
-        A deny is audited and raised (403 `ACC_001`, the policy's reason). An allow that
+        A deny is audited and raised (`PolicyDenied`: 403 `ACC_001`, the policies' reasons). An allow that
         carries an alert (emergency access outside business hours) is logged, audited as
         `policy.emergency_access` and published as an event for compliance, in its own
         transaction, before the caller's change runs."""
         context = PolicyContext(self._subject(actor), action, resource, self._clock.now(), emergency_reason)
         evaluation = self._decide(actor, context)
         if not evaluation.allowed:
-            raise AccessDenied(evaluation.reason or "Denied by policy")
+            raise evaluation.refusal()
         if evaluation.alert:
             logger.warning(
                 "policy.emergency_access actor=%s action=%s resource=%s:%s reason=%r",

@@ -119,7 +119,9 @@ class OrganizationStore(Protocol):
 
     def membership_of(self, user_id: uuid.UUID, *, for_update: bool = False) -> Membership | None: ...
 
-    def members(self, organization_id: uuid.UUID) -> list[Membership]: ...
+    def members(self, organization_id: uuid.UUID, *, offset: int, limit: int) -> tuple[list[Membership], int]:
+        """A window of the organization's members by date added, and how many it has."""
+        ...
 
     def member_ids(self, organization_id: uuid.UUID) -> frozenset[uuid.UUID]: ...
 
@@ -133,7 +135,9 @@ class OrganizationStore(Protocol):
         """Remove the membership (and the user's team places); returns those teams' ids."""
         ...
 
-    def teams(self, organization_id: uuid.UUID) -> list[Team]: ...
+    def teams(self, organization_id: uuid.UUID, *, offset: int, limit: int) -> tuple[list[Team], int]:
+        """A window of the organization's teams by name, and how many it has."""
+        ...
 
     def get_team(
         self, organization_id: uuid.UUID, team_id: uuid.UUID, *, for_update: bool = False
@@ -170,12 +174,14 @@ class OrganizationStore(Protocol):
         """Write its status and who decided it when."""
         ...
 
-    def invitations_to(self, organization_id: uuid.UUID) -> list[Invitation]:
-        """The organization's invitations, newest first."""
+    def invitations_to(
+        self, organization_id: uuid.UUID, *, offset: int, limit: int
+    ) -> tuple[list[Invitation], int]:
+        """A window of the organization's invitations, newest first, and how many it has."""
         ...
 
-    def invitations_for(self, user_id: uuid.UUID) -> list[Invitation]:
-        """The user's invitations, newest first."""
+    def invitations_for(self, user_id: uuid.UUID, *, offset: int, limit: int) -> tuple[list[Invitation], int]:
+        """A window of the user's invitations, newest first, and how many they have."""
         ...
 
 

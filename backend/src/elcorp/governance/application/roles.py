@@ -149,10 +149,20 @@ class RoleAdministration:
         resource_id: uuid.UUID | None,
         emergency_reason: str | None,
     ) -> None:
-        if self._gate is not None:
+        """Put the change to the policy engine; a refusal names the deciding policy's reason
+        (`PolicyDenied`, with `emergency_override` when an emergency reason would pass it)."""
+        if self._gate is None:
+            return
+        try:
             self._gate.authorize(
                 actor, MANAGE, pbac.Resource(resource_type, resource_id), emergency_reason=emergency_reason
             )
+        except pbac.PolicyDenied as denied:
+            raise pbac.PolicyDenied(
+                f"Role change refused: {denied.reasons}",
+                reasons=denied.reasons,
+                emergency_override=denied.emergency_override,
+            ) from denied
 
     # -- reads -----------------------------------------------------------------------------
     def list_roles(self) -> list[Role]:

@@ -35,6 +35,16 @@ class RequestCategories:
         with self._uow() as uow:
             return uow.requests.categories(include_inactive=include_inactive and grants.allows(CONFIGURE))
 
+    def category(self, caller: uuid.UUID, name: str) -> Category:
+        """One category, as `categories` would show it (an inactive one: `workflow:manage`)."""
+        grants = self._access.grants_for(caller)
+        self.categories(caller)  # the same right to look
+        with self._uow() as uow:
+            found = uow.requests.category(name)
+        if found is None or not (found.active or grants.allows(CONFIGURE)):
+            raise NotFound("Category not found")
+        return found
+
     def chain(self, caller: uuid.UUID, category: str, version: int | None = None) -> ApprovalChain:
         self.categories(caller)  # the same right to look
         with self._uow() as uow:

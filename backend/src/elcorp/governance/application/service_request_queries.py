@@ -11,7 +11,7 @@ from elcorp.governance.application.service_request_access import READ, RequestAc
 from elcorp.governance.application.workflow_ports import Comment, RequestFilter, WorkflowUnitOfWork
 from elcorp.governance.domain.rbac import Scope
 from elcorp.shared.application.pagination import Page, PageRequest
-from elcorp.shared.domain.errors import AccessDenied
+from elcorp.shared.domain.errors import AccessDenied, NotFound
 
 
 class RequestQueries:
@@ -44,3 +44,11 @@ class RequestQueries:
         with self._uow() as uow:
             self._guard.visible(uow, caller, grants, request_id)
             return uow.requests.comments(request_id)
+
+    def comment(self, caller: uuid.UUID, request_id: uuid.UUID, comment_id: uuid.UUID) -> Comment:
+        """One comment of a request the caller may see (404 otherwise, or for another
+        request's comment)."""
+        found = next((c for c in self.comments(caller, request_id) if c.id == comment_id), None)
+        if found is None:
+            raise NotFound("Comment not found")
+        return found

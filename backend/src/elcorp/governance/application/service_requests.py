@@ -93,6 +93,9 @@ class ServiceRequests:
     def comments(self, caller: uuid.UUID, request_id: uuid.UUID) -> list[Comment]:
         return self._queries.comments(caller, request_id)
 
+    def comment(self, caller: uuid.UUID, request_id: uuid.UUID, comment_id: uuid.UUID) -> Comment:
+        return self._queries.comment(caller, request_id, comment_id)
+
     # -- requests: changes ----------------------------------------------------------------
     def open(
         self,
@@ -134,6 +137,9 @@ class ServiceRequests:
     # -- categories and chains ------------------------------------------------------------
     def categories(self, caller: uuid.UUID, *, include_inactive: bool = False) -> list[Category]:
         return self._categories.categories(caller, include_inactive=include_inactive)
+
+    def category(self, caller: uuid.UUID, name: str) -> Category:
+        return self._categories.category(caller, name)
 
     def chain(self, caller: uuid.UUID, category: str, version: int | None = None) -> ApprovalChain:
         return self._categories.chain(caller, category, version)

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from elcorp.governance.domain.rbac import ADMIN, STAFF, Grants
 from elcorp.shared.domain.clock import WINDHOEK
-from elcorp.shared.domain.errors import ValidationFailed
+from elcorp.shared.domain.errors import AccessDenied, ValidationFailed
 from elcorp.shared.domain.money import decimal_from_text
 
 PERMISSION_NAME = re.compile(r"^[a-z][a-z0-9_]*:[a-z][a-z0-9_]*$")
@@ -175,6 +175,7 @@ class Decision:
     approval_required: bool = False
     required_permission: str | None = None  # who may give that approval
     alert: bool = False
+    emergency_override: bool = False  # a deny that an emergency reason would turn into an allow
 
     @classmethod
     def allow(
@@ -189,8 +190,8 @@ class Decision:
         return cls(Effect.ALLOW, policy, reason, approval_required, required_permission, alert)
 
     @classmethod
-    def deny(cls, policy: str, reason: str) -> Decision:
-        return cls(Effect.DENY, policy, reason)
+    def deny(cls, policy: str, reason: str, *, emergency_override: bool = False) -> Decision:
+        return cls(Effect.DENY, policy, reason, emergency_override=emergency_override)
 
     @classmethod
     def not_applicable(cls, policy: str, reason: str) -> Decision:
@@ -204,7 +205,26 @@ class Decision:
             "approval_required": self.approval_required,
             "required_permission": self.required_permission,
             "alert": self.alert,
+            "emergency_override": self.emergency_override,
         }
+
+
+class PolicyDenied(AccessDenied):
+    """The policy engine refused (403 `ACC_001`). `reasons` are the deciding policies'
+    reasons, which the message carries; `emergency_override`: an emergency reason would
+    let the action through (the business-hours policy), so the caller can say how."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reasons: str = "",
+        emergency_override: bool = False,
+        details: object = None,
+    ) -> None:
+        super().__init__(message, details=details)
+        self.reasons = reasons or message
+        self.emergency_override = emergency_override
 
 
 class Policy(Protocol):
@@ -594,6 +614,23 @@ class BusinessHoursParams:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)  # instances are cached by zoneinfo
 
+    @property
+    def window(self) -> str:
+        """The hours in words: "Mon-Fri 08:00-17:00 Africa/Windhoek, not on public holidays"."""
+        runs: list[list[int]] = []
+        for day in sorted(self.weekdays):
+            if runs and runs[-1][-1] == day - 1:
+                runs[-1].append(day)
+            else:
+                runs.append([day])
+        names = [WEEKDAY_NAMES[d].capitalize() for d in range(7)]
+        days = ", ".join(
+            f"{names[run[0]]}-{names[run[-1]]}" if len(run) > 2 else ", ".join(names[d] for d in run)
+            for run in runs
+        )
+        hours = f"{self.start_hour:02d}:00-{self.end_hour:02d}:00"
+        return f"{days} {hours} {self.timezone}, not on public holidays"
+
     @classmethod
     def from_dict(cls, data: object) -> BusinessHoursParams:
         fields = _Fields(data, {"actions", "weekdays", "start_hour", "end_hour", "timezone"})
@@ -641,7 +678,11 @@ class BusinessHoursPolicy:
             return Decision.allow(
                 self.name, f"{outside}; emergency access: {context.emergency_reason}", alert=True
             )
-        return Decision.deny(self.name, f"{outside}; give an emergency reason to proceed")
+        return Decision.deny(
+            self.name,
+            f"allowed only in business hours ({self.params.window}); {outside}",
+            emergency_override=True,
+        )
 
 
 # --------------------------------------------------------------------------- data classification
@@ -772,6 +813,19 @@ class Evaluation:
         return self.allowed and any(d.alert for d in self.trace)
 
     @property
+    def emergency_override(self) -> bool:
+        """Denied, but only by policies an emergency reason would satisfy."""
+        denials = self.denials
+        return bool(denials) and all(d.emergency_override for d in denials)
+
+    def refusal(self) -> PolicyDenied:
+        """The error a use case raises for this denial: the deciding policies' reasons."""
+        reasons = "; ".join(d.reason for d in self.denials) or "denied by policy"
+        return PolicyDenied(
+            reasons[:1].upper() + reasons[1:], reasons=reasons, emergency_override=self.emergency_override
+        )
+
+    @property
     def reason(self) -> str:
         if self.allowed:
             return "allowed"
@@ -783,6 +837,7 @@ class Evaluation:
             "reason": self.reason,
             "approval_required": self.approval_required,
             "alert": self.alert,
+            "emergency_override": self.emergency_override,
             "trace": [d.to_dict() for d in self.trace],
         }
 

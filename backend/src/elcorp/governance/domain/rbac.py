@@ -99,6 +99,12 @@ CATALOGUE: tuple[PermissionSpec, ...] = (
     PermissionSpec("policy:manage", "governance", "Manage access policies"),
     PermissionSpec("organization:manage", "governance", "Create organizations and manage any of them"),
     PermissionSpec(
+        "webhook:manage",
+        "governance",
+        "Register and manage organisations' webhook endpoints",
+        frozenset({Scope.ORGANIZATION, Scope.ALL}),
+    ),
+    PermissionSpec(
         "service_request:create", "governance", "Open service requests", OWN_OR_ALL, privileged=False
     ),
     PermissionSpec(
@@ -189,6 +195,7 @@ DEFAULT_GRANTS: dict[str, dict[str, Scope]] = {
         "incident:manage": Scope.ALL,
         "sla:read": Scope.ALL,
         "risk:read": Scope.ALL,
+        "webhook:manage": Scope.ORGANIZATION,
     },
     USER: {
         "user:read": Scope.OWN,

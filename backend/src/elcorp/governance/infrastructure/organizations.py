@@ -155,13 +155,16 @@ class SqlOrganizationStore:
         row = self._session.execute(query).first()
         return None if row is None else _membership(row)
 
-    def members(self, organization_id: uuid.UUID) -> list[Membership]:
+    def members(self, organization_id: uuid.UUID, *, offset: int, limit: int) -> tuple[list[Membership], int]:
+        condition = organization_member.c.organization_id == organization_id
         rows = self._session.execute(
             select(organization_member)
-            .where(organization_member.c.organization_id == organization_id)
+            .where(condition)
             .order_by(organization_member.c.added_at, organization_member.c.user_id)
+            .offset(offset)
+            .limit(limit)
         ).all()
-        return [_membership(r) for r in rows]
+        return [_membership(r) for r in rows], self._count(organization_member, condition)
 
     def member_ids(self, organization_id: uuid.UUID) -> frozenset[uuid.UUID]:
         return frozenset(
@@ -225,10 +228,14 @@ class SqlOrganizationStore:
         return teams
 
     # -- teams ----------------------------------------------------------------------------------
-    def _teams(self, *conditions: Any, for_update: bool = False) -> list[Team]:
+    def _teams(
+        self, *conditions: Any, for_update: bool = False, offset: int = 0, limit: int | None = None
+    ) -> list[Team]:
         query = select(team).where(*conditions).order_by(func.lower(team.c.name), team.c.id)
         if for_update:
             query = query.with_for_update()
+        if offset or limit is not None:
+            query = query.offset(offset).limit(limit)
         rows = self._session.execute(query).all()
         if not rows:
             return []
@@ -251,8 +258,9 @@ class SqlOrganizationStore:
             for row in rows
         ]
 
-    def teams(self, organization_id: uuid.UUID) -> list[Team]:
-        return self._teams(team.c.organization_id == organization_id)
+    def teams(self, organization_id: uuid.UUID, *, offset: int, limit: int) -> tuple[list[Team], int]:
+        condition = team.c.organization_id == organization_id
+        return self._teams(condition, offset=offset, limit=limit), self._count(team, condition)
 
     def get_team(
         self, organization_id: uuid.UUID, team_id: uuid.UUID, *, for_update: bool = False
@@ -370,19 +378,28 @@ class SqlOrganizationStore:
             )
         )
 
-    def invitations_to(self, organization_id: uuid.UUID) -> list[Invitation]:
-        return self._invitations(organization_invitation.c.organization_id == organization_id)
+    def invitations_to(
+        self, organization_id: uuid.UUID, *, offset: int, limit: int
+    ) -> tuple[list[Invitation], int]:
+        return self._invitations(organization_invitation.c.organization_id == organization_id, offset, limit)
 
-    def invitations_for(self, user_id: uuid.UUID) -> list[Invitation]:
-        return self._invitations(organization_invitation.c.user_id == user_id)
+    def invitations_for(self, user_id: uuid.UUID, *, offset: int, limit: int) -> tuple[list[Invitation], int]:
+        return self._invitations(organization_invitation.c.user_id == user_id, offset, limit)
 
-    def _invitations(self, condition: Any) -> list[Invitation]:
+    def _invitations(self, condition: Any, offset: int, limit: int) -> tuple[list[Invitation], int]:
         rows = self._session.execute(
             select(organization_invitation)
             .where(condition)
             .order_by(organization_invitation.c.created_at.desc(), organization_invitation.c.id)
+            .offset(offset)
+            .limit(limit)
         ).all()
-        return [_invitation(r) for r in rows]
+        return [_invitation(r) for r in rows], self._count(organization_invitation, condition)
+
+    def _count(self, table: Any, condition: Any) -> int:
+        return int(
+            self._session.execute(select(func.count()).select_from(table).where(condition)).scalar_one()
+        )
 
     # -- helpers --------------------------------------------------------------------------------
     def _guarded(self, statement: Any) -> bool:

@@ -22,11 +22,12 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from elcorp.shared.domain.personal_data import Classification, Disposal, PersonalData, RetentionBasis
 from elcorp.shared.infrastructure.db import metadata
 from elcorp.shared.infrastructure.personal_data import declare
+from elcorp.shared.security.encryption import EncryptedColumn, register_encrypted_column
 
 role = Table(
     "role",
@@ -356,4 +357,59 @@ approval_reminder = Table(
     Column("level", Integer, nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=False),
     Column("reminders", Integer, nullable=False, server_default=text("1")),
+)
+
+# -- event feed and organisation webhooks (0033) -----------------------------------------------
+event_feed_entry = Table(
+    "event_feed_entry",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("event_id", Uuid, primary_key=True),
+    Column("type", Text, nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("data", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Index("ix_event_feed_entry_user_id_occurred_at", "user_id", "occurred_at", "event_id"),
+    comment="Each user's copy of the events that concern them (GET /me/events), from the outbox.",
+)
+
+webhook_endpoint = Table(
+    "webhook_endpoint",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("organization_id", Uuid, ForeignKey("organization.id", ondelete="RESTRICT"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("description", Text),
+    Column("event_types", ARRAY(Text), nullable=False, server_default=text("'{}'::text[]")),
+    Column("signing_key_encrypted", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", Uuid, ForeignKey("user_account.id", ondelete="SET NULL")),
+    Index("ix_webhook_endpoint_organization_id", "organization_id"),
+    comment="Organisations' webhook endpoints; the signing secret is field-encrypted.",
+)
+register_encrypted_column(EncryptedColumn("webhook_endpoint", "signing_key_encrypted"))
+
+webhook_delivery = Table(
+    "webhook_delivery",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("endpoint_id", Uuid, ForeignKey("webhook_endpoint.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", Uuid, nullable=False),
+    Column("event_type", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("next_attempt_at", DateTime(timezone=True)),
+    Column("locked_until", DateTime(timezone=True)),
+    Column("last_attempt_at", DateTime(timezone=True)),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("response_excerpt", Text),
+    Column("delivered_at", DateTime(timezone=True)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("endpoint_id", "event_id", name="uq_webhook_delivery_endpoint_id_event_id"),
+    CheckConstraint("status IN ('pending', 'delivered', 'failed')", name="status"),
+    Index("ix_webhook_delivery_endpoint_id", "endpoint_id", "created_at"),
+    Index("ix_webhook_delivery_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
+    comment="One event for one webhook endpoint: its attempts and last outcome (the delivery log).",
 )

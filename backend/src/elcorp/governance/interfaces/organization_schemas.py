@@ -1,29 +1,36 @@
-"""Request models of the organizations API (pydantic v2; unknown fields refused: mass
-assignment). The business rules on names and numbers live in the domain; these bounds only
-keep absurd input out."""
+"""Request and response models of the organizations API (pydantic v2; unknown fields refused:
+mass assignment). The business rules on names and numbers live in the domain; these bounds
+only keep absurd input out. Schema names are unique across the whole API: the OpenAPI
+document names them by class."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from elcorp.shared.application.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from elcorp.shared.interfaces.pagination import ListQuery
 
 NAME_DOC = "2 to 200 characters after trimming"
 NUMBER_DOC = "1 to 40 letters, digits, spaces, / or -, starting with a letter or digit; stored upper-case"
+
+OrganizationStatusName = Literal["active", "suspended", "closed"]
+OrgRoleName = Literal["org_admin", "member"]
+InvitationStatusName = Literal["pending", "accepted", "declined", "cancelled", "expired"]
+Timestamp = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# -- paths ------------------------------------------------------------------------------------
 class OrganizationPath(Strict):
     organization_id: uuid.UUID
 
 
-class MemberPath(Strict):
+class OrganizationMemberPath(Strict):
     organization_id: uuid.UUID
     user_id: uuid.UUID
 
@@ -39,14 +46,54 @@ class TeamMemberPath(Strict):
     user_id: uuid.UUID
 
 
-class OrganizationListQuery(Strict):
-    page: int = Field(default=1, ge=1)
-    per_page: int = Field(default=DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE)
-    status: Literal["active", "suspended", "closed"] | None = None
-    q: str | None = Field(default=None, max_length=200, description="Part of the name, any case")
+class OrganizationInvitationPath(Strict):
+    organization_id: uuid.UUID
+    invitation_id: uuid.UUID
 
 
+class InviteeInvitationPath(Strict):
+    invitation_id: uuid.UUID
+
+
+# -- queries ----------------------------------------------------------------------------------
+class OrganizationListQuery(ListQuery):
+    status: OrganizationStatusName | None = None
+    q: str | None = Field(
+        default=None,
+        max_length=200,
+        validation_alias=AliasChoices("q", "search"),
+        description="Part of the name, any case (`search` is accepted as an alias)",
+    )
+
+
+class OrganizationMemberListQuery(ListQuery):
+    """Members by date added."""
+
+
+class TeamListQuery(ListQuery):
+    """Teams by name."""
+
+
+class OrganizationInvitationListQuery(ListQuery):
+    """Invitations, newest first."""
+
+
+# -- bodies -----------------------------------------------------------------------------------
 class CreateOrganizationBody(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Windhoek Motors (Pty) Ltd",
+                    "registration_number": "CC/2015/01234",
+                    "vat_number": "1234567",
+                    "admin_user_id": "7d0c5f7e-3c1a-4a57-9a55-2f1b6d0f8e21",
+                }
+            ]
+        },
+    )
+
     name: str = Field(max_length=400, description=NAME_DOC)
     registration_number: str | None = Field(default=None, max_length=80, description=NUMBER_DOC)
     vat_number: str | None = Field(default=None, max_length=80, description=NUMBER_DOC)
@@ -63,8 +110,10 @@ class UpdateOrganizationBody(Strict):
     vat_number: str | None = Field(default=None, max_length=80, description=NUMBER_DOC + "; null clears it")
 
 
-class PutMemberBody(Strict):
-    org_role: Literal["org_admin", "member"] = Field(description="The member's role in the organization")
+class OrganizationMemberBody(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"org_role": "org_admin"}]})
+
+    org_role: OrgRoleName = Field(description="The member's role in the organization")
     reason: str | None = Field(
         default=None,
         max_length=500,
@@ -72,23 +121,26 @@ class PutMemberBody(Strict):
     )
 
 
-class InvitationPath(Strict):
-    organization_id: uuid.UUID
-    invitation_id: uuid.UUID
+class OrganizationInvitationBody(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"user_id": "7d0c5f7e-3c1a-4a57-9a55-2f1b6d0f8e21", "org_role": "member"}]
+        },
+    )
 
-
-class MyInvitationPath(Strict):
-    invitation_id: uuid.UUID
-
-
-class InviteBody(Strict):
     user_id: uuid.UUID = Field(description="An existing user; they join only when they accept")
-    org_role: Literal["org_admin", "member"] = Field(
+    org_role: OrgRoleName = Field(
         default="member", description="The role they get in the organization when they accept"
     )
 
 
 class CreateTeamBody(Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "Dispatch", "description": "Trucks and drivers"}]},
+    )
+
     name: str = Field(max_length=400, description=NAME_DOC + "; unique in the organization, any case")
     description: str | None = Field(default=None, max_length=1000)
 
@@ -96,3 +148,42 @@ class CreateTeamBody(Strict):
 class UpdateTeamBody(Strict):
     name: str | None = Field(default=None, max_length=400, description=NAME_DOC)
     description: str | None = Field(default=None, max_length=1000, description="null clears it")
+
+
+# -- responses (exactly what the routes send) -------------------------------------------------
+class Organization(Strict):
+    id: uuid.UUID
+    name: str
+    registration_number: str | None
+    vat_number: str | None
+    status: OrganizationStatusName
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class OrganizationMember(Strict):
+    user_id: uuid.UUID
+    org_role: OrgRoleName
+    added_at: Timestamp
+
+
+class Team(Strict):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    name: str
+    description: str | None
+    members: list[uuid.UUID] = Field(description="The members' user ids, sorted")
+    created_at: Timestamp
+
+
+class OrganizationInvitation(Strict):
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    organization_name: str
+    user_id: uuid.UUID = Field(description="The invitee")
+    org_role: OrgRoleName
+    status: InvitationStatusName = Field(description="A pending invitation past `expires_at` reads `expired`")
+    invited_by: uuid.UUID | None
+    created_at: Timestamp
+    expires_at: Timestamp
+    decided_at: Timestamp | None
