@@ -366,7 +366,10 @@ def kept_checkpoints(container, path: Path) -> Path:
     import dataclasses
 
     items = container.audit_trail.checkpoints(after_size=None, limit=100)
-    body = {"data": [dataclasses.asdict(c) for c in items], "meta": {"next_before_size": None}}
+    body = {
+        "data": [dataclasses.asdict(c) for c in items],
+        "meta": {"has_more": False, "next_cursor": None, "limit": 100},
+    }
     path.write_text(json.dumps(body), encoding="utf-8")
     return path
 

@@ -186,10 +186,16 @@ def test_stored_reports_are_paged_newest_first(client, clock, admin, customer):
         clock.moment += timedelta(minutes=1)
         assert get(client, admin, "transactions", THIS_MONTH, fmt).status_code == 200
     first = client.get(f"{REPORTS}?per_page=2&type=transactions", headers=admin.auth).get_json()
-    assert first["meta"] == {"page": 1, "per_page": 2, "total": 3}
+    cursor = first["meta"]["next_cursor"]
+    assert first["meta"] == {"has_more": True, "next_cursor": cursor, "limit": 2, "total": 3}
     assert [r["format"] for r in first["data"]] == ["csv", "csv"]
     second = client.get(f"{REPORTS}?per_page=2&page=2&type=transactions", headers=admin.auth).get_json()
     assert [r["format"] for r in second["data"]] == ["pdf"]
+    assert second["meta"]["has_more"] is False and second["meta"]["next_cursor"] is None
+    by_cursor = client.get(
+        REPORTS, headers=admin.auth, query_string={"limit": 2, "cursor": cursor, "type": "transactions"}
+    )
+    assert by_cursor.get_json()["data"] == second["data"]
     assert second["data"][0]["generated_at"] <= first["data"][1]["generated_at"]
 
 

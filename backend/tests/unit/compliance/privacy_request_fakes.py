@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from elcorp.compliance.privacy.application.access_bundle import StoredBundle
+from elcorp.compliance.privacy.application.access_bundle import BundleState, StoredBundle
 from elcorp.compliance.privacy.application.privacy_ports import ErasureOutcome
 from elcorp.compliance.privacy.application.privacy_requests_ports import RequestQuery
 from elcorp.compliance.privacy.domain.privacy_requests import PrivacyRequest, RequestType
@@ -68,6 +69,13 @@ class FakeBundles:
 
     def get(self, request_id: uuid.UUID, *, for_update: bool = False) -> StoredBundle | None:
         return self.rows.get(request_id)
+
+    def states(self, request_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, BundleState]:
+        return {
+            i: BundleState(self.rows[i].status, self.rows[i].expires_at)
+            for i in request_ids
+            if i in self.rows
+        }
 
 
 class FakePrivacyRequestsUnitOfWork(FakeUnitOfWork):

@@ -46,9 +46,9 @@ def test_a_request_is_due_30_days_after_it_was_received():
 
 
 def test_a_correction_needs_its_correction_and_only_a_correction_has_one():
-    with pytest.raises(CorrectionMissing):
+    with pytest.raises(CorrectionMissing) as missing:
         PrivacyRequest.receive(SUBJECT, RequestType.CORRECTION, NOW, details=None, correction=None)
-    with pytest.raises(CorrectionMissing):
+    with pytest.raises(CorrectionMissing) as stray:
         PrivacyRequest.receive(
             SUBJECT,
             RequestType.ACCESS,
@@ -56,6 +56,9 @@ def test_a_correction_needs_its_correction_and_only_a_correction_has_one():
             details=None,
             correction=Correction(CorrectableField.EMAIL, "a@b.na"),
         )
+
+    for refused in (missing.value, stray.value):
+        assert [d["field"] for d in refused.details] == ["correction"]
 
 
 def test_only_the_latest_identity_check_counts():

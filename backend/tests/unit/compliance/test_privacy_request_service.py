@@ -4,7 +4,7 @@ request does, what is audited and announced, and what a legal hold or a failing 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -89,7 +89,7 @@ def test_a_marketing_opt_out_is_recorded_at_filing_and_filed_completed(s):
     assert s.actions() == ["privacy_request.created", "privacy_request.completed"]
     assert [e.status for e in s.closed_events()] == ["completed"]
     assert request.notifications == [
-        {"recipient": "data_subject", "channel": "email", "queued_at": NOW.isoformat()}
+        {"recipient": "data_subject", "channel": "email", "queued_at": "2026-12-02T09:00:00.000Z"}
     ]
 
 
@@ -172,11 +172,16 @@ def test_an_access_request_is_completed_only_once_its_bundle_is_built(s):
     assert s.uow.requests.rows[request.id].status is RequestStatus.IN_PROGRESS
 
     s.uow.bundles.rows[request.id] = StoredBundle(
-        request.id, SUBJECT, "ready", NOW, b"{}", "ab" * 32, NOW, None
+        request.id, SUBJECT, "ready", NOW, b"{}", "ab" * 32, NOW, NOW + timedelta(days=30)
     )
     done = s.service.complete(STAFF, request.id, None)
 
-    assert done.outcome == {"bundle_sha256": "ab" * 32, "bundle_size": 2, "bundle_built_at": NOW.isoformat()}
+    assert done.outcome == {
+        "bundle_sha256": "ab" * 32,
+        "bundle_size": 2,
+        "bundle_built_at": "2026-12-02T09:00:00.000Z",
+        "bundle_expires_at": "2027-01-01T09:00:00.000Z",
+    }
 
 
 def test_an_erasure_also_erases_this_contexts_records_and_mails_the_notice_to_the_address_read_first(s):

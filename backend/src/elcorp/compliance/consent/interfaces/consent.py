@@ -8,14 +8,25 @@ from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from elcorp.compliance.consent.application.consent import ConsentLedger, ConsentOverview
+from elcorp.compliance.consent.application.consent_recording import ConsentChange
 from elcorp.compliance.consent.application.notices import PrivacyNotices
-from elcorp.compliance.consent.domain.consent import ConsentRecord, ConsentState
-from elcorp.compliance.consent.domain.notices import NoticeContent, Party, PrivacyNotice
+from elcorp.compliance.consent.domain.consent import (
+    ConsentRecord,
+    ConsentState,
+    NoNoticePublished,
+    NoticeVersionStale,
+    UnknownConsentPurpose,
+)
+from elcorp.compliance.consent.domain.notices import NoticeContent, NoticeIncomplete, Party, PrivacyNotice
 from elcorp.compliance.consent.interfaces import consent_schemas as s
+from elcorp.shared.application.pagination import Page
 from elcorp.shared.domain.clock import isoformat_z
+from elcorp.shared.domain.errors import NotFound
 from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import API_V1, BEARER
 from elcorp.shared.interfaces.auth import authenticated, current_caller, public, require_permission
+from elcorp.shared.interfaces.openapi import created, listed, ok
+from elcorp.shared.interfaces.pagination import bounded_response, page_response
 
 
 def notice_json(notice: PrivacyNotice) -> dict[str, Any]:
@@ -61,6 +72,29 @@ def overview_json(overview: ConsentOverview) -> dict[str, Any]:
     }
 
 
+def notice_summary_json(n: PrivacyNotice) -> dict[str, Any]:
+    return {
+        "version": n.version,
+        "language": n.content.language,
+        "title": n.content.title,
+        "summary_of_changes": n.content.summary_of_changes,
+        "published_at": isoformat_z(n.published_at),
+        "sha256": n.sha256,
+    }
+
+
+RECORD_EXAMPLE = {
+    "id": "0b7e3f52-5d0e-4a8e-9d55-3c1f2f4b8a61",
+    "subject_id": "5f1c2e9a-7b64-4f0e-8c1d-2a9b3c4d5e6f",
+    "purpose": "marketing",
+    "notice_version": 3,
+    "action": "granted",
+    "channel": "web",
+    "recorded_at": "2026-11-23T08:33:51.620Z",
+    "actor_id": None,
+}
+
+
 def _party(body: s.PartyBody) -> Party:
     return Party(body.name, body.address, body.email, body.phone, body.website)
 
@@ -75,44 +109,51 @@ def blueprint(notices: PrivacyNotices, ledger: ConsentLedger) -> APIBlueprint:
     )
     _notice_routes(api, notices)
     _consent_routes(api, ledger)
+    _my_consent_routes(api, ledger)
+    _staff_consent_routes(api, ledger)
     return api
 
 
 def _notice_routes(api: APIBlueprint, notices: PrivacyNotices) -> None:
-    # -- notices (public reads) ---------------------------------------------------------------------
-    @api.get("/privacy/notices")
+    @api.get("/privacy/notices", responses=listed(s.PrivacyNoticeSummary))
     @public
-    def list_notices() -> Response:
-        """Every published version, newest first, without its text (read one by its version)."""
-        found = notices.history()
-        return envelope.success(
-            [
-                {
-                    "version": n.version,
-                    "language": n.content.language,
-                    "title": n.content.title,
-                    "summary_of_changes": n.content.summary_of_changes,
-                    "published_at": isoformat_z(n.published_at),
-                    "sha256": n.sha256,
-                }
-                for n in found
-            ],
-            meta={"total": len(found)},
-        )
+    def list_privacy_notices(query: s.PrivacyNoticeListQuery) -> Response:
+        """List the published versions of the privacy notice, newest first.
 
-    @api.get("/privacy/notices/current")
+        Public. Each item is a version without its text: read one by its version.
+        """
+        window = query.page_request()
+        found = notices.history()
+        chunk = found[window.offset : window.offset + window.per_page]
+        page = Page(chunk, window.page, window.per_page, len(found), offset=window.offset)
+        return page_response([notice_summary_json(n) for n in chunk], page, window)
+
+    @api.get("/privacy/notices/current", responses=ok(s.PrivacyNotice, NotFound))
     @public
-    def current_notice() -> Response:
+    def get_current_privacy_notice() -> Response:
+        """Get the privacy notice in force (POPIA s18).
+
+        Public. 404 until a notice is published.
+        """
         return envelope.success(notice_json(notices.current()))
 
-    @api.get("/privacy/notices/<int:version>")
+    @api.get("/privacy/notices/<int:version>", responses=ok(s.PrivacyNotice))
     @public
-    def notice_version(path: s.NoticePath) -> Response:
+    def get_privacy_notice(path: s.NoticePath) -> Response:
+        """Get one published version of the privacy notice.
+
+        Public.
+        """
         return envelope.success(notice_json(notices.version(path.version)))
 
-    @api.post("/privacy/notices", security=BEARER)
+    @api.post("/privacy/notices", security=BEARER, responses=created(s.PrivacyNotice, NoticeIncomplete))
     @require_permission("privacy:manage")
-    def publish_notice(body: s.NoticeBody) -> Response:
+    def publish_privacy_notice(body: s.NoticeBody) -> Response:
+        """Publish a new version of the privacy notice.
+
+        Needs `privacy:manage`. The notice must say everything POPIA s18(1) asks for
+        (CON_004 names each gap). Subjects are asked again for their consents under it.
+        """
         content = NoticeContent(
             language=body.language,
             title=body.title,
@@ -130,28 +171,61 @@ def _notice_routes(api: APIBlueprint, notices: PrivacyNotices) -> None:
             consent_purposes=dict(body.consent_purposes),
             summary_of_changes=body.summary_of_changes,
         )
-        return envelope.success(notice_json(notices.publish(current_caller().user_id, content)), status=201)
+        notice = notices.publish(current_caller().user_id, content)
+        return envelope.created(notice_json(notice), location=f"{API_V1}/privacy/notices/{notice.version}")
+
+
+CONSENT_ERRORS = (UnknownConsentPurpose, NoNoticePublished, NoticeVersionStale)
+
+
+def _recorded(made: ConsentChange, location: str) -> Response:
+    """201 with the new record, or 200 with the standing one when nothing changed."""
+    data = record_json(made.record)
+    if made.recorded:
+        return envelope.created(data, location=location, meta={"recorded": True})
+    return envelope.success(data, meta={"recorded": False})
 
 
 def _consent_routes(api: APIBlueprint, ledger: ConsentLedger) -> None:
-    @api.get("/privacy/receipt-keys")
+    @api.get("/privacy/receipt-keys", responses=listed(s.ConsentReceiptKey))
     @public
-    def receipt_keys() -> Response:
-        """The Ed25519 public keys consent receipts are signed with (by `kid`)."""
+    def list_consent_receipt_keys() -> Response:
+        """List the Ed25519 public keys consent receipts are signed with (by `kid`).
+
+        Public. A bounded set (the current and retired keys): one page.
+        """
         keys = ledger.receipt_keys()
-        return envelope.success(
+        return bounded_response(
             [{"kid": kid, "algorithm": "Ed25519", "public_key": key} for kid, key in sorted(keys.items())]
         )
 
-    # -- the subject's own consents -----------------------------------------------------------------
-    @api.get("/me/consents", security=BEARER)
+
+def _my_consent_routes(api: APIBlueprint, ledger: ConsentLedger) -> None:
+    @api.get("/me/consents", security=BEARER, responses=ok(s.ConsentOverview))
     @authenticated
-    def my_consents() -> Response:
+    def get_my_consents() -> Response:
+        """Get the caller's consents: each purpose's state and every record.
+
+        Any signed-in user, for themselves.
+        """
         return envelope.success(overview_json(ledger.overview(current_caller().user_id)))
 
-    @api.post("/me/consents", security=BEARER)
+    @api.post(
+        "/me/consents",
+        security=BEARER,
+        responses={
+            **ok(s.ConsentRecord),
+            **created(s.ConsentRecord, *CONSENT_ERRORS, example=RECORD_EXAMPLE),
+        },
+    )
     @authenticated
     def change_my_consent(body: s.ConsentBody) -> Response:
+        """Grant or withdraw one of the caller's consents.
+
+        Any signed-in user, for themselves. 201 with the new record (its receipt at
+        `Location`); 200 with the standing record when nothing changed (`meta.recorded: false`).
+        A withdrawal takes effect at once.
+        """
         made = ledger.change(
             current_caller().user_id,
             body.purpose,
@@ -159,30 +233,47 @@ def _consent_routes(api: APIBlueprint, ledger: ConsentLedger) -> None:
             channel=body.channel,
             notice_version=body.notice_version,
         )
-        return envelope.success(
-            record_json(made.record), meta={"recorded": made.recorded}, status=201 if made.recorded else 200
-        )
+        return _recorded(made, f"{API_V1}/me/consents/receipts/{made.record.id}")
 
-    @api.get("/me/consents/receipts/<uuid:record_id>", security=BEARER)
+    @api.get("/me/consents/receipts/<uuid:record_id>", security=BEARER, responses=ok(s.ConsentReceipt))
     @authenticated
-    def consent_receipt(path: s.ReceiptPath) -> Response:
+    def get_my_consent_receipt(path: s.ReceiptPath) -> Response:
+        """Get a signed receipt of one of the caller's consent records.
+
+        Any signed-in user, for their own records (another's: 404). Check the signature with
+        the keys at /privacy/receipt-keys.
+        """
         return envelope.success(ledger.receipt(current_caller().user_id, path.record_id))
 
-    # -- staff ----------------------------------------------------------------------------------------
-    @api.get("/privacy/subjects/<uuid:user_id>/consents", security=BEARER)
+
+def _staff_consent_routes(api: APIBlueprint, ledger: ConsentLedger) -> None:
+    @api.get("/privacy/subjects/<uuid:user_id>/consents", security=BEARER, responses=ok(s.ConsentOverview))
     @require_permission("privacy:read")
-    def subject_consents(path: s.SubjectPath) -> Response:
+    def get_subject_consents(path: s.SubjectPath) -> Response:
+        """Get a data subject's consents.
+
+        Needs `privacy:read`; the read is audited as an access to the subject's data.
+        """
         return envelope.success(
             overview_json(ledger.subject_overview(current_caller().user_id, path.user_id))
         )
 
-    @api.post("/privacy/subjects/<uuid:user_id>/consents", security=BEARER)
+    @api.post(
+        "/privacy/subjects/<uuid:user_id>/consents",
+        security=BEARER,
+        responses={
+            **ok(s.ConsentRecord),
+            **created(s.ConsentRecord, *CONSENT_ERRORS, example=RECORD_EXAMPLE),
+        },
+    )
     @require_permission("privacy:manage")
     def record_subject_consent(path: s.SubjectPath, body: s.StaffConsentBody) -> Response:
-        """Staff record a consent or withdrawal on the subject's instruction (channel `staff`)."""
+        """Record a consent or withdrawal on the subject's instruction (channel `staff`).
+
+        Needs `privacy:manage`. 201 with the new record (`Location`: the subject's consents);
+        200 with the standing record when nothing changed.
+        """
         made = ledger.record_for(
             current_caller().user_id, path.user_id, body.purpose, granted=body.granted, reason=body.reason
         )
-        return envelope.success(
-            record_json(made.record), meta={"recorded": made.recorded}, status=201 if made.recorded else 200
-        )
+        return _recorded(made, f"{API_V1}/privacy/subjects/{path.user_id}/consents")

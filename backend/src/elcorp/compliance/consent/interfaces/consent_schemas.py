@@ -1,4 +1,5 @@
-"""Request models of the privacy-notice and consent API (pydantic v2; unknown fields refused).
+"""Request and response models of the privacy-notice and consent API (pydantic v2; unknown
+fields refused; schema names unique across the API).
 
 The notice's completeness against POPIA s18 is the domain's rule (CON_004 with each gap
 named); here only the shape is checked.
@@ -7,9 +8,12 @@ named); here only the shape is checked.
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from elcorp.shared.interfaces.pagination import ListQuery
 
 
 class Strict(BaseModel):
@@ -84,3 +88,101 @@ class ReceiptPath(Strict):
 
 class SubjectPath(Strict):
     user_id: uuid.UUID
+
+
+class PrivacyNoticeListQuery(ListQuery):
+    """Newest version first."""
+
+
+# -- responses: exactly what the routes send -------------------------------------------------
+class NoticeParty(Strict):
+    name: str
+    address: str
+    email: str
+    phone: str | None
+    website: str | None
+
+
+class PrivacyNoticeSummary(Strict):
+    """A published version without its text (read the whole notice by its version)."""
+
+    version: int
+    language: str
+    title: str
+    summary_of_changes: str | None
+    published_at: datetime
+    sha256: str = Field(description="SHA-256 (hex) of the notice's canonical content")
+
+
+class PrivacyNotice(Strict):
+    """A published version of the privacy notice (POPIA s18), the same shape on publish and read."""
+
+    version: int
+    language: str
+    title: str
+    responsible_party: NoticeParty
+    information_collected: list[str]
+    source: str
+    purposes: list[str]
+    supply: Literal["voluntary", "mandatory", "mixed"]
+    consequences_of_not_supplying: str
+    laws: list[str]
+    recipients: list[str]
+    cross_border_transfers: str
+    rights: dict[str, str]
+    regulator: NoticeParty
+    consent_purposes: dict[str, str]
+    summary_of_changes: str | None
+    published_at: datetime
+    published_by: uuid.UUID | None
+    sha256: str
+
+
+class ConsentRecord(Strict):
+    """One entry of the append-only consent ledger."""
+
+    id: uuid.UUID
+    subject_id: uuid.UUID
+    purpose: str = Field(description="marketing | analytics | third_party_sharing")
+    notice_version: int
+    action: Literal["granted", "withdrawn"]
+    channel: str = Field(description="registration | web | mobile | privacy_request | staff")
+    recorded_at: datetime
+    actor_id: uuid.UUID | None = Field(description="Who recorded it when not the subject (staff)")
+
+
+class ConsentState(Strict):
+    purpose: str
+    granted: bool
+    notice_version: int | None = Field(description="Under which notice the latest record was made")
+    since: datetime | None
+    record_id: uuid.UUID | None
+
+
+class ConsentOverview(Strict):
+    """A subject's consents: the state of each purpose and every record, oldest first."""
+
+    subject_id: uuid.UUID
+    current_notice_version: int | None
+    consents: list[ConsentState]
+    history: list[ConsentRecord]
+
+
+class ConsentReceiptSignature(Strict):
+    alg: Literal["Ed25519"]
+    kid: str
+    canonicalization: Literal["RFC 8785"]
+    value: str = Field(description="base64 signature over the receipt's RFC 8785 canonical JSON")
+
+
+class ConsentReceipt(Strict):
+    """A signed receipt of one consent record (Kantara Consent Receipt 1.1 field names)."""
+
+    receipt: dict[str, Any] = Field(description="What is signed, exactly as signed")
+    signature: ConsentReceiptSignature
+
+
+class ConsentReceiptKey(Strict):
+    kid: str
+    algorithm: Literal["Ed25519"]
+    public_key: str = Field(description="Raw Ed25519 public key, base64")

@@ -4,6 +4,7 @@ compromise of personal information)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from typing import Protocol
 
@@ -18,6 +19,10 @@ class BreachStore(Protocol):
     def save(self, breach: BreachNotification) -> None: ...
 
     def get(self, incident_id: uuid.UUID, *, for_update: bool = False) -> BreachNotification | None: ...
+
+    def of_incidents(self, incident_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, BreachNotification]:
+        """The records of those incidents that have one (a page of the incident list)."""
+        ...
 
     def due_for_escalation(self, not_since: datetime) -> list[BreachNotification]:
         """Records with a notification still missing, not escalated since `not_since`,

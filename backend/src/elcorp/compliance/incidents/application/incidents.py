@@ -187,10 +187,13 @@ class Incidents:
             uow.commit()
         return incident
 
-    def list(self, query: IncidentQuery) -> Page[Incident]:
+    def list(self, query: IncidentQuery) -> Page[IncidentView]:
+        """A page of incidents, each with its breach-notification record if it has one."""
         with self._uow() as uow:
             items, total = uow.incidents.search(query)
-        return Page(items, query.page.page, query.page.per_page, total)
+            breaches = uow.breaches.of_incidents([i.id for i in items])
+        views = [IncidentView(i, breaches.get(i.id)) for i in items]
+        return Page(views, query.page.page, query.page.per_page, total)
 
     def get(self, incident_id: uuid.UUID) -> IncidentView:
         with self._uow() as uow:

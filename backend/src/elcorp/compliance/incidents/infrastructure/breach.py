@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -134,6 +135,14 @@ class SqlBreachStore:
             query = query.with_for_update()
         row = self._session.execute(query).one_or_none()
         return None if row is None else to_breach(row)
+
+    def of_incidents(self, incident_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, BreachNotification]:
+        if not incident_ids:
+            return {}
+        rows = self._session.execute(
+            select(breach_notification).where(breach_notification.c.incident_id.in_(list(incident_ids)))
+        ).all()
+        return {r.incident_id: to_breach(r) for r in rows}
 
     def due_for_escalation(self, not_since: datetime) -> list[BreachNotification]:
         c = breach_notification.c

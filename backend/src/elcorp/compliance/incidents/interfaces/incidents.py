@@ -12,21 +12,33 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from elcorp.compliance.incidents.application.breach import BreachNotifications, NewBreach
 from elcorp.compliance.incidents.application.incidents import IncidentQuery, Incidents, NewIncident
-from elcorp.compliance.incidents.domain.breach import BreachNotification
+from elcorp.compliance.incidents.domain.breach import (
+    BreachAlreadyRecorded,
+    BreachNotification,
+    BreachNotRecorded,
+    NotificationIncomplete,
+    NotificationTimeInvalid,
+)
 from elcorp.compliance.incidents.domain.incidents import (
     Incident,
+    IncidentClosed,
     IncidentStatus,
     IncidentType,
+    InvalidIncidentTransition,
+    OwnerNotEligible,
+    PriorityOutOfRange,
+    ResolutionIncomplete,
     Severity,
     Source,
 )
 from elcorp.compliance.incidents.interfaces import incidents_schemas as s
-from elcorp.shared.application.pagination import PageRequest
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import API_V1, BEARER
 from elcorp.shared.interfaces.auth import current_caller, require_permission
 from elcorp.shared.interfaces.downloads import file_response
+from elcorp.shared.interfaces.openapi import created, download, listed, ok
+from elcorp.shared.interfaces.pagination import page_response
 
 LIST = "/incidents"
 ONE = LIST + "/<uuid:incident_id>"
@@ -38,10 +50,9 @@ def _time(value: Any) -> str | None:
     return None if value is None else isoformat_z(value)
 
 
-def incident_json(
-    i: Incident, breach: BreachNotification | None = None, *, timeline: bool = True
-) -> dict[str, Any]:
-    body: dict[str, Any] = {
+def incident_json(i: Incident, breach: BreachNotification | None = None) -> dict[str, Any]:
+    """The one shape of an incident (`incidents_schemas.Incident`) on create, read and list."""
+    return {
         "id": str(i.id),
         "type": i.type.value,
         "title": i.title,
@@ -67,15 +78,12 @@ def incident_json(
         "investigating_at": _time(i.investigating_at),
         "resolved_at": _time(i.resolved_at),
         "closed_at": _time(i.closed_at),
-    }
-    if breach is not None or timeline:
-        body["personal_information_compromised"] = breach is not None
-    if timeline:
-        body["timeline"] = [
+        "personal_information_compromised": breach is not None,
+        "timeline": [
             {"at": _time(e.at), "actor": e.actor, "kind": e.kind, "note": e.note, "data": e.data}
             for e in i.timeline
-        ]
-    return body
+        ],
+    }
 
 
 def breach_json(b: BreachNotification, service: BreachNotifications) -> dict[str, Any]:
@@ -119,16 +127,22 @@ def blueprint(incidents: Incidents, breaches: BreachNotifications) -> APIBluepri
         ],
     )
     _incident_routes(api, incidents)
+    _incident_edit_routes(api, incidents)
     _incident_status_routes(api, incidents)
     _breach_routes(api, breaches)
+    _breach_update_routes(api, breaches)
     return api
 
 
 def _incident_routes(api: APIBlueprint, incidents: Incidents) -> None:
     # -- incidents ---------------------------------------------------------------------------------
-    @api.post(LIST, security=BEARER)
+    @api.post(LIST, security=BEARER, responses=created(s.Incident, PriorityOutOfRange, OwnerNotEligible))
     @require_permission(MANAGE)
-    def open_incident(body: s.OpenBody) -> Response:
+    def create_incident(body: s.IncidentCreateBody) -> Response:
+        """Open an incident; its priority comes from impact x urgency.
+
+        Staff with incident:manage (MFA session). The answer's Location is the incident's URL.
+        """
         opened = incidents.open(
             current_caller().user_id,
             NewIncident(
@@ -144,32 +158,46 @@ def _incident_routes(api: APIBlueprint, incidents: Incidents) -> None:
                 affected_subjects=body.affected_subjects,
             ),
         )
-        return envelope.success(incident_json(opened), status=201)
+        return envelope.created(incident_json(opened), location=f"{API_V1}{LIST}/{opened.id}")
 
-    @api.get(LIST, security=BEARER)
+    @api.get(LIST, security=BEARER, responses=listed(s.Incident))
     @require_permission(READ)
-    def list_incidents(query: s.ListQuery) -> Response:
+    def list_incidents(query: s.IncidentListQuery) -> Response:
+        """List incidents, newest first, filtered by status, type, priority or source.
+
+        Staff with incident:read. Cursor-paginated (`cursor`, `limit`; `page`/`per_page` aliases).
+        """
         page = incidents.list(
             IncidentQuery(
-                page=PageRequest(query.page, query.per_page),
+                page=query.page_request(),
                 status=None if query.status is None else IncidentStatus(query.status),
                 type=None if query.type is None else IncidentType(query.type),
                 priority=query.priority,
                 source=None if query.source is None else Source(query.source),
             )
         )
-        return envelope.success([incident_json(i, timeline=False) for i in page.items], meta=page.meta)
+        return page_response([incident_json(v.incident, v.breach) for v in page.items], page)
 
-    @api.get(ONE, security=BEARER)
+    @api.get(ONE, security=BEARER, responses=ok(s.Incident))
     @require_permission(READ)
     def get_incident(path: s.IncidentPath) -> Response:
+        """Read an incident with its whole timeline.
+
+        Staff with incident:read.
+        """
         return _one(incidents, path.incident_id)
 
 
-def _incident_status_routes(api: APIBlueprint, incidents: Incidents) -> None:
-    @api.patch(ONE, security=BEARER)
+def _incident_edit_routes(api: APIBlueprint, incidents: Incidents) -> None:
+    @api.patch(
+        ONE, security=BEARER, responses=ok(s.Incident, IncidentClosed, PriorityOutOfRange, OwnerNotEligible)
+    )
     @require_permission(MANAGE)
-    def update_incident(path: s.IncidentPath, body: s.UpdateBody) -> Response:
+    def update_incident(path: s.IncidentPath, body: s.IncidentUpdateBody) -> Response:
+        """Change an incident's details; each change is recorded on its timeline.
+
+        Staff with incident:manage. Only the fields sent change; a closed incident refuses edits.
+        """
         changes = body.model_dump(exclude_unset=True)
         for required in (
             "title",
@@ -185,45 +213,80 @@ def _incident_status_routes(api: APIBlueprint, incidents: Incidents) -> None:
         incidents.update(current_caller().user_id, path.incident_id, changes)
         return _one(incidents, path.incident_id)
 
-    @api.post(ONE + "/acknowledge", security=BEARER)
+    @api.post(ONE + "/timeline", security=BEARER, responses=ok(s.Incident))
+    @require_permission(MANAGE)
+    def add_incident_note(path: s.IncidentPath, body: s.IncidentNoteBody) -> Response:
+        """Add a note to an incident's timeline (closed incidents take notes too).
+
+        Staff with incident:manage. Answers the incident with its timeline.
+        """
+        incidents.add_note(current_caller().user_id, path.incident_id, body.note)
+        return _one(incidents, path.incident_id)
+
+
+def _incident_status_routes(api: APIBlueprint, incidents: Incidents) -> None:
+    @api.post(ONE + "/acknowledge", security=BEARER, responses=ok(s.Incident, InvalidIncidentTransition))
     @require_permission(MANAGE)
     def acknowledge_incident(path: s.IncidentPath) -> Response:
+        """Acknowledge an open incident.
+
+        Staff with incident:manage.
+        """
         incidents.acknowledge(current_caller().user_id, path.incident_id)
         return _one(incidents, path.incident_id)
 
-    @api.post(ONE + "/investigate", security=BEARER)
+    @api.post(ONE + "/investigate", security=BEARER, responses=ok(s.Incident, InvalidIncidentTransition))
     @require_permission(MANAGE)
     def investigate_incident(path: s.IncidentPath) -> Response:
+        """Start investigating an incident.
+
+        Staff with incident:manage.
+        """
         incidents.investigate(current_caller().user_id, path.incident_id)
         return _one(incidents, path.incident_id)
 
-    @api.post(ONE + "/resolve", security=BEARER)
+    @api.post(
+        ONE + "/resolve",
+        security=BEARER,
+        responses=ok(s.Incident, InvalidIncidentTransition, ResolutionIncomplete),
+    )
     @require_permission(MANAGE)
-    def resolve_incident(path: s.IncidentPath, body: s.ResolveBody) -> Response:
+    def resolve_incident(path: s.IncidentPath, body: s.IncidentResolveBody) -> Response:
+        """Resolve an incident with its root cause or a resolution note.
+
+        Staff with incident:manage.
+        """
         incidents.resolve(
             current_caller().user_id, path.incident_id, root_cause=body.root_cause, note=body.note
         )
         return _one(incidents, path.incident_id)
 
-    @api.post(ONE + "/close", security=BEARER)
+    @api.post(ONE + "/close", security=BEARER, responses=ok(s.Incident, InvalidIncidentTransition))
     @require_permission(MANAGE)
-    def close_incident(path: s.IncidentPath, body: s.OptionalNoteBody) -> Response:
+    def close_incident(path: s.IncidentPath, body: s.IncidentCloseBody) -> Response:
+        """Close a resolved incident, with an optional note.
+
+        Staff with incident:manage.
+        """
         incidents.close(current_caller().user_id, path.incident_id, body.note)
         return _one(incidents, path.incident_id)
-
-    @api.post(ONE + "/timeline", security=BEARER)
-    @require_permission(MANAGE)
-    def add_timeline_note(path: s.IncidentPath, body: s.NoteBody) -> Response:
-        incidents.add_note(current_caller().user_id, path.incident_id, body.note)
-        view = incidents.get(path.incident_id)
-        return envelope.success(incident_json(view.incident, view.breach), status=201)
 
 
 def _breach_routes(api: APIBlueprint, breaches: BreachNotifications) -> None:
     # -- breach notification (POPIA s22) -----------------------------------------------------------
-    @api.post(BREACH, security=BEARER)
+    @api.post(
+        BREACH,
+        security=BEARER,
+        responses=created(
+            s.BreachNotification, BreachAlreadyRecorded, NotificationTimeInvalid, NotificationIncomplete
+        ),
+    )
     @require_permission(MANAGE)
-    def mark_breach(path: s.IncidentPath, body: s.BreachBody) -> Response:
+    def create_breach_notification(path: s.IncidentPath, body: s.BreachNotificationBody) -> Response:
+        """Record that an incident compromised personal information (POPIA s22).
+
+        Staff with incident:manage. Starts the notification clock; Location is the record's URL.
+        """
         notifications = {
             k: v
             for k, v in body.model_dump(
@@ -231,8 +294,7 @@ def _breach_routes(api: APIBlueprint, breaches: BreachNotifications) -> None:
             ).items()
             if v is not None
         }
-        service = breaches
-        service.mark(
+        breaches.mark(
             current_caller().user_id,
             path.incident_id,
             NewBreach(
@@ -244,16 +306,35 @@ def _breach_routes(api: APIBlueprint, breaches: BreachNotifications) -> None:
             ),
             notifications,
         )
-        return envelope.success(breach_json(service.get(path.incident_id), breaches), status=201)
+        return envelope.created(
+            breach_json(breaches.get(path.incident_id), breaches),
+            location=f"{API_V1}{LIST}/{path.incident_id}/breach-notification",
+        )
 
-    @api.get(BREACH, security=BEARER)
+    @api.get(BREACH, security=BEARER, responses=ok(s.BreachNotification, BreachNotRecorded))
     @require_permission(READ)
-    def get_breach(path: s.IncidentPath) -> Response:
+    def get_breach_notification(path: s.IncidentPath) -> Response:
+        """Read an incident's breach-notification record and its deadline.
+
+        Staff with incident:read.
+        """
         return envelope.success(breach_json(breaches.get(path.incident_id), breaches))
 
-    @api.patch(BREACH, security=BEARER)
+
+def _breach_update_routes(api: APIBlueprint, breaches: BreachNotifications) -> None:
+    @api.patch(
+        BREACH,
+        security=BEARER,
+        responses=ok(
+            s.BreachNotification, BreachNotRecorded, NotificationTimeInvalid, NotificationIncomplete
+        ),
+    )
     @require_permission(MANAGE)
-    def update_breach(path: s.IncidentPath, body: s.BreachUpdateBody) -> Response:
+    def update_breach_notification(path: s.IncidentPath, body: s.BreachNotificationUpdateBody) -> Response:
+        """Record the notifications sent or correct the breach record.
+
+        Staff with incident:manage. Only the fields sent change.
+        """
         changes = {
             k: v
             for k, v in body.model_dump(exclude_unset=True).items()
@@ -262,10 +343,17 @@ def _breach_routes(api: APIBlueprint, breaches: BreachNotifications) -> None:
         updated = breaches.update(current_caller().user_id, path.incident_id, changes)
         return envelope.success(breach_json(updated, breaches))
 
-    @api.get(BREACH + "/letter", security=BEARER)
+    @api.get(
+        BREACH + "/letter",
+        security=BEARER,
+        responses=download(("application/pdf", "text/plain"), BreachNotRecorded),
+    )
     @require_permission(READ)
-    def breach_letter(path: s.IncidentPath, query: s.LetterQuery) -> Response:
-        """The notification letter to the data subjects (POPIA s22(4)-(5)); SHA-256 in Repr-Digest."""
+    def get_breach_letter(path: s.IncidentPath, query: s.BreachLetterQuery) -> Response:
+        """Download the notification letter to the data subjects (POPIA s22(4)-(5)).
+
+        Staff with incident:read. PDF (default) or text; its SHA-256 in Repr-Digest.
+        """
         body, _letter = breaches.letter(current_caller().user_id, path.incident_id, query.format)
         stem = f"breach-notification-{path.incident_id}"
         if query.format == "text":

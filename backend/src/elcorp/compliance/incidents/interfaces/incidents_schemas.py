@@ -1,13 +1,16 @@
-"""Request models of the incident and breach-notification API (pydantic v2; unknown fields refused)."""
+"""Request and response models of the incident and breach-notification API (pydantic v2;
+unknown fields refused). Schema names are unique across the whole API: the OpenAPI document
+names them by class."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from elcorp.shared.application.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from elcorp.shared.interfaces.pagination import ListQuery
 
 TypeName = Literal["security", "privacy", "availability", "aml", "operational"]
 StatusName = Literal["open", "acknowledged", "investigating", "resolved", "closed"]
@@ -21,7 +24,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class OpenBody(Strict):
+class IncidentCreateBody(Strict):
     type: TypeName
     title: str = Field(min_length=3, max_length=200)
     description: str = Field(min_length=1, max_length=8000)
@@ -34,7 +37,7 @@ class OpenBody(Strict):
     owner_id: uuid.UUID | None = None
 
 
-class UpdateBody(Strict):
+class IncidentUpdateBody(Strict):
     title: str | None = Field(default=None, min_length=3, max_length=200)
     description: str | None = Field(default=None, min_length=1, max_length=8000)
     severity: SeverityName | None = None
@@ -53,29 +56,27 @@ class IncidentPath(Strict):
     incident_id: uuid.UUID
 
 
-class ListQuery(Strict):
+class IncidentListQuery(ListQuery):
     status: StatusName | None = None
     type: TypeName | None = None
     priority: PriorityName | None = None
     source: Literal["manual", "automatic"] | None = None
-    page: int = Field(default=1, ge=1)
-    per_page: int = Field(default=DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE)
 
 
-class NoteBody(Strict):
+class IncidentNoteBody(Strict):
     note: str = Field(min_length=1, max_length=4000)
 
 
-class OptionalNoteBody(Strict):
+class IncidentCloseBody(Strict):
     note: str | None = Field(default=None, max_length=4000)
 
 
-class ResolveBody(Strict):
+class IncidentResolveBody(Strict):
     root_cause: str | None = Field(default=None, max_length=4000)
     note: str | None = Field(default=None, max_length=4000, description="Resolution note")
 
 
-class BreachBody(Strict):
+class BreachNotificationBody(Strict):
     discovered_at: AwareDatetime
     consequences: str = Field(min_length=3, max_length=4000, description="s22(5)(a) possible consequences")
     measures: str = Field(min_length=3, max_length=4000, description="s22(5)(b) measures taken or intended")
@@ -91,7 +92,7 @@ class BreachBody(Strict):
     channel: ChannelName | None = None
 
 
-class BreachUpdateBody(Strict):
+class BreachNotificationUpdateBody(Strict):
     discovered_at: AwareDatetime | None = None
     consequences: str | None = Field(default=None, min_length=3, max_length=4000)
     measures: str | None = Field(default=None, min_length=3, max_length=4000)
@@ -103,5 +104,70 @@ class BreachUpdateBody(Strict):
     channel: ChannelName | None = None
 
 
-class LetterQuery(Strict):
+class BreachLetterQuery(Strict):
     format: Literal["pdf", "text"] = "pdf"
+
+
+# -- responses: exactly what the routes send -------------------------------------------------
+class IncidentTimelineEntry(Strict):
+    at: datetime
+    actor: str = Field(description="A user id, or `system`")
+    kind: str = Field(description="opened | status | updated | note | alarm | breach_* ...")
+    note: str | None
+    data: dict[str, Any]
+
+
+class Incident(Strict):
+    """An incident, the same shape on create, read, list and every action."""
+
+    id: uuid.UUID
+    type: TypeName
+    title: str
+    description: str
+    status: StatusName
+    priority: PriorityName
+    impact: int
+    urgency: int
+    severity: SeverityName
+    source: Literal["manual", "automatic"]
+    alarm_key: str | None = Field(description="The alarm that opened an automatic incident")
+    reported_by: str = Field(description="A user id, or `system`")
+    owner_id: uuid.UUID | None
+    affected_systems: list[str]
+    data_categories: list[str]
+    affected_subjects: int | None
+    root_cause: str | None
+    remediation: str | None
+    post_incident_actions: str | None
+    resolution_note: str | None
+    opened_at: datetime
+    acknowledged_at: datetime | None
+    investigating_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    personal_information_compromised: bool = Field(description="A breach notification is recorded")
+    timeline: list[IncidentTimelineEntry] = Field(description="Oldest first, append-only")
+
+
+class BreachNotification(Strict):
+    """The POPIA s22 notification record of an incident."""
+
+    incident_id: uuid.UUID
+    discovered_at: datetime
+    recorded_at: datetime
+    recorded_by: str
+    regulator_notified_at: datetime | None
+    regulator_reference: str | None
+    subjects_notified_at: datetime | None
+    channel: ChannelName | None
+    consequences: str
+    measures: str
+    recommendations: str
+    unauthorised_party: str | None
+    target_hours: int = Field(description="Hours after discovery both notifications are due")
+    due_at: datetime
+    complete: bool = Field(description="Both the Regulator and the subjects are notified")
+    overdue: bool
+    within_target: bool | None = Field(description="null while a notification is missing")
+    escalations: int
+    last_escalated_at: datetime | None

@@ -7,6 +7,13 @@ stores it as `pending` and raises `AccessBundleRequested` into the outbox); a wo
 it (the outbox handler `on_requested`, or the `elcorp.compliance.build_access_bundles` sweep);
 the subject downloads it once the request is completed. It is kept for BUNDLE_RETENTION
 after it was built, then purged with the other exports.
+
+What a client sees of that lifecycle is the request's `bundle_status`:
+
+    not_requested --start--> preparing --worker--> built --complete--> ready --expiry--> expired
+
+`withheld` once the request is refused (from any of the first three), and `not_applicable`
+for every type but access.
 """
 
 from __future__ import annotations
@@ -18,12 +25,14 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, Protocol
 
 from elcorp.compliance.privacy.domain.privacy_requests import (
     WORKING,
     AccessBundleRequested,
     PrivacyRequest,
+    RequestStatus,
     RequestType,
 )
 from elcorp.shared.application.audit import Actor, Changes, Resource
@@ -53,10 +62,51 @@ class StoredBundle:
         return self.status == "ready" and self.content is not None
 
 
+@dataclass(frozen=True, slots=True)
+class BundleState:
+    """A stored bundle's state without its content (what a request's JSON needs)."""
+
+    status: str  # pending | ready
+    expires_at: datetime | None
+
+
+class BundleStatus(StrEnum):
+    """Where a request's access bundle is, as the subject and staff see it."""
+
+    NOT_APPLICABLE = "not_applicable"  # not an access request: there is no bundle
+    NOT_REQUESTED = "not_requested"  # an access request not started yet: nothing is built
+    PREPARING = "preparing"  # started: a worker is building it
+    BUILT = "built"  # built: staff may review it; released when the request is completed
+    READY = "ready"  # released: the subject downloads it until it expires
+    EXPIRED = "expired"  # the download window passed and the copy was purged
+    WITHHELD = "withheld"  # the request was refused: nothing is released
+
+
+def bundle_status(request: PrivacyRequest, state: BundleState | None, now: datetime) -> BundleStatus:
+    """The bundle's place in its lifecycle, from the request and its stored bundle (if any)."""
+    if request.type is not RequestType.ACCESS:
+        return BundleStatus.NOT_APPLICABLE
+    if request.status is RequestStatus.REFUSED:
+        return BundleStatus.WITHHELD
+    released = request.status is RequestStatus.COMPLETED
+    if state is None:
+        # Purged after its window (or with the subject's erasure) once released.
+        return BundleStatus.EXPIRED if released else BundleStatus.NOT_REQUESTED
+    if state.status != "ready":
+        return BundleStatus.PREPARING
+    if state.expires_at is not None and now >= state.expires_at:
+        return BundleStatus.EXPIRED
+    return BundleStatus.READY if released else BundleStatus.BUILT
+
+
 class AccessBundleStore(Protocol):
     def request(self, request_id: uuid.UUID, subject_id: uuid.UUID, at: datetime) -> None: ...
 
     def get(self, request_id: uuid.UUID, *, for_update: bool = False) -> StoredBundle | None: ...
+
+    def states(self, request_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, BundleState]:
+        """The states of the bundles of these requests (those without one are absent)."""
+        ...
 
     def pending(self, limit: int) -> list[uuid.UUID]: ...
 

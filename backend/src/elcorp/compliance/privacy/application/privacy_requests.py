@@ -27,10 +27,10 @@ one entry point the wiring and the HTTP layer use.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from elcorp.compliance.privacy.application.access_bundle import StoredBundle
+from elcorp.compliance.privacy.application.access_bundle import BundleStatus, StoredBundle, bundle_status
 from elcorp.compliance.privacy.application.privacy_ports import MarketingOptOut, SubjectErasure
 from elcorp.compliance.privacy.application.privacy_requests_completion import (
     LEGAL_HOLD_GROUND,
@@ -100,6 +100,14 @@ class PrivacyRequests:
 
     def now(self) -> datetime:
         return self._clock.now()
+
+    def bundle_statuses(self, requests: Sequence[PrivacyRequest]) -> dict[uuid.UUID, BundleStatus]:
+        """Where each request's access bundle is (`not_applicable` for other types), in one read."""
+        access = [r.id for r in requests if r.type is RequestType.ACCESS]
+        with self._journal.uow() as uow:
+            states = uow.bundles.states(access) if access else {}
+        now = self._clock.now()
+        return {r.id: bundle_status(r, states.get(r.id), now) for r in requests}
 
     # -- the subject ------------------------------------------------------------------------
     def submit(

@@ -32,6 +32,7 @@ from elcorp.compliance.privacy.domain.privacy_requests import (
     RequestType,
 )
 from elcorp.shared.application.audit import Changes
+from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.domain.errors import ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -98,7 +99,9 @@ class RequestCompletion:
         """The work the request's type asks for, through the service that owns it."""
         if request.type is RequestType.CORRECTION:
             if request.correction is None:
-                raise CorrectionMissing()
+                raise CorrectionMissing(
+                    details=[{"field": "correction", "message": "the request names none"}]
+                )
             fix = request.correction
             changed = self._corrector.correct(request.subject_id, fix.field.value, fix.value, actor_id=actor)
             return Fulfilment({"corrected": {"field": fix.field.value, "changed": changed}})
@@ -166,7 +169,9 @@ def _released_bundle(uow: PrivacyRequestsUnitOfWork, request: PrivacyRequest) ->
     return {
         "bundle_sha256": bundle.sha256,
         "bundle_size": len(bundle.content or b""),
-        "bundle_built_at": None if bundle.built_at is None else bundle.built_at.isoformat(),
+        "bundle_built_at": None if bundle.built_at is None else isoformat_z(bundle.built_at),
+        # Until then the subject downloads it (GET /me/privacy-requests/{id}/bundle).
+        "bundle_expires_at": None if bundle.expires_at is None else isoformat_z(bundle.expires_at),
     }
 
 

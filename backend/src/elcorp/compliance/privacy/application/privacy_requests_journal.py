@@ -19,7 +19,7 @@ from elcorp.compliance.privacy.domain.privacy_requests import (
     RequestType,
 )
 from elcorp.shared.application.audit import Actor, Changes, Resource
-from elcorp.shared.domain.clock import Clock, utc_now
+from elcorp.shared.domain.clock import Clock, isoformat_z, utc_now
 from elcorp.shared.domain.errors import NotFound
 
 # A change of one request, inside the transition's transaction; returns what the audit records.
@@ -83,7 +83,7 @@ class RequestJournal:
 
     @staticmethod
     def subject_notice(now: datetime) -> dict[str, Any]:
-        return {"recipient": "data_subject", "channel": "email", "queued_at": now.isoformat()}
+        return {"recipient": "data_subject", "channel": "email", "queued_at": isoformat_z(now)}
 
     def notices(self, request: PrivacyRequest, now: datetime) -> list[dict[str, Any]]:
         """Who is told of the answer: always the subject; for a correction (made, or refused
@@ -95,7 +95,7 @@ class RequestJournal:
                     {
                         "recipient": recipient,
                         "channel": "processing_register",
-                        "queued_at": now.isoformat(),
+                        "queued_at": isoformat_z(now),
                         "field": request.correction.field.value,
                     }
                 )

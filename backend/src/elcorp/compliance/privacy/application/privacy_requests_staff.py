@@ -27,6 +27,7 @@ from elcorp.compliance.privacy.domain.privacy_requests import (
 from elcorp.governance.application.api import AccessControl
 from elcorp.shared.application.audit import Actor, Changes, Resource
 from elcorp.shared.application.pagination import Page
+from elcorp.shared.domain.clock import isoformat_z
 
 MANAGE = "privacy:manage"
 
@@ -109,7 +110,7 @@ class RequestQueue:
 
     def extend(self, actor: uuid.UUID, request_id: uuid.UUID, days: int, reason: str) -> PrivacyRequest:
         def act(request: PrivacyRequest, uow: PrivacyRequestsUnitOfWork, now: datetime) -> Changes:
-            before, due = request.status.value, request.due_at.isoformat()
+            before, due = request.status.value, isoformat_z(request.due_at)
             request.extend(days, reason, now)
             uow.publish(
                 PrivacyRequestExtended(
@@ -118,7 +119,7 @@ class RequestQueue:
             )
             return Changes(
                 {"status": before, "due_at": due},
-                {"status": request.status.value, "due_at": request.due_at.isoformat(), "days": days},
+                {"status": request.status.value, "due_at": isoformat_z(request.due_at), "days": days},
             )
 
         return self._journal.transition(actor, request_id, "extended", act, reason=reason)

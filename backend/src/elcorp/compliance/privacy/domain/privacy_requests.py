@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.domain.errors import DomainError
 from elcorp.shared.domain.events import DomainEvent
 
@@ -207,9 +208,14 @@ class PrivacyRequest:
         correction: Correction | None,
     ) -> PrivacyRequest:
         if type is RequestType.CORRECTION and correction is None:
-            raise CorrectionMissing()
+            raise CorrectionMissing(
+                details=[{"field": "correction", "message": "name the field and its value"}]
+            )
         if type is not RequestType.CORRECTION and correction is not None:
-            raise CorrectionMissing("Only a correction request carries a correction")
+            raise CorrectionMissing(
+                "Only a correction request carries a correction",
+                details=[{"field": "correction", "message": "only for type correction"}],
+            )
         return cls(
             id=uuid.uuid4(),
             subject_id=subject_id,
@@ -316,6 +322,6 @@ class PrivacyRequest:
                 "field": self.correction.field.value,
                 "requested_value": self.correction.value,
                 "reason": reason,
-                "recorded_at": at.isoformat(),
+                "recorded_at": isoformat_z(at),
                 "recorded_by": str(by),
             }

@@ -4,6 +4,7 @@ served to the subject and their SHA-256."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -26,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from elcorp.compliance.privacy.application.access_bundle import StoredBundle
+from elcorp.compliance.privacy.application.access_bundle import BundleState, StoredBundle
 from elcorp.shared.domain.personal_data import Classification, Disposal, PersonalData, RetentionBasis
 from elcorp.shared.infrastructure.db import metadata
 from elcorp.shared.infrastructure.personal_data import declare
@@ -108,6 +109,15 @@ class SqlAccessBundleStore:
             query = query.with_for_update()
         row = self._session.execute(query).one_or_none()
         return None if row is None else _stored(row)
+
+    def states(self, request_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, BundleState]:
+        if not request_ids:
+            return {}
+        t = privacy_access_bundle
+        rows = self._session.execute(
+            select(t.c.request_id, t.c.status, t.c.expires_at).where(t.c.request_id.in_(list(request_ids)))
+        ).all()
+        return {r.request_id: BundleState(r.status, r.expires_at) for r in rows}
 
     def pending(self, limit: int) -> list[uuid.UUID]:
         return list(

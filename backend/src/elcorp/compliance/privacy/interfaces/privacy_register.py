@@ -4,10 +4,11 @@ the PAIA manual and the data-flow map."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Any, cast
 
 from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
+from flask_openapi3.types import ResponseDict
 
 from elcorp.compliance.privacy.application.privacy_register import ProcessingRegister
 from elcorp.compliance.privacy.domain.data_flow import DataFlowMap
@@ -15,18 +16,22 @@ from elcorp.compliance.privacy.domain.data_inventory import InventoryCategory
 from elcorp.compliance.privacy.domain.privacy_register import (
     ActivityChanges,
     ActivityFacts,
+    ActivityNameTaken,
     CrossBorderTransfer,
     ProcessingActivity,
     Recipient,
+    TransferInvalid,
+    UndeclaredCategory,
     facts_json,
 )
 from elcorp.compliance.privacy.interfaces import privacy_register_schemas as s
-from elcorp.shared.application.pagination import PageRequest
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import API_V1, BEARER
 from elcorp.shared.interfaces.auth import current_caller, require_permission
 from elcorp.shared.interfaces.downloads import file_response
+from elcorp.shared.interfaces.openapi import created, download, listed, no_content, ok
+from elcorp.shared.interfaces.pagination import page_response
 
 ACTIVITIES = "/privacy/processing-activities"
 ACTIVITY = ACTIVITIES + "/<uuid:activity_id>"
@@ -87,11 +92,11 @@ def flows_json(flows: DataFlowMap) -> dict[str, Any]:
     }
 
 
-def _recipients(items: list[s.RecipientBody]) -> tuple[Recipient, ...]:
+def _recipients(items: list[s.ProcessingRecipientBody]) -> tuple[Recipient, ...]:
     return tuple(Recipient(r.name.strip(), r.role, r.contract_reference, r.country.upper()) for r in items)
 
 
-def _transfers(items: list[s.TransferBody]) -> tuple[CrossBorderTransfer, ...]:
+def _transfers(items: list[s.CrossBorderTransferBody]) -> tuple[CrossBorderTransfer, ...]:
     return tuple(
         CrossBorderTransfer(t.recipient.strip(), t.country.upper(), t.ground, t.safeguards) for t in items
     )
@@ -119,38 +124,70 @@ def blueprint(register: ProcessingRegister) -> APIBlueprint:
         ],
     )
     _inventory_routes(api, register)
-    _activity_and_manual_routes(api, register)
+    _activity_routes(api, register)
+    _activity_change_routes(api, register)
+    _manual_and_map_routes(api, register)
     return api
 
 
+ACTIVITY_ERRORS = (UndeclaredCategory, ActivityNameTaken, TransferInvalid)
+
+
+def _flows_responses() -> ResponseDict:
+    """The map as JSON (the envelope), or as an SVG diagram with `format=svg`."""
+    responses = ok(s.DataFlowMap)
+    answer = cast(dict[str, Any], responses["200"])
+    answer["content"]["image/svg+xml"] = {"schema": {"type": "string"}}
+    return responses
+
+
 def _inventory_routes(api: APIBlueprint, register: ProcessingRegister) -> None:
-    @api.get("/privacy/data-inventory", security=BEARER)
+    @api.get("/privacy/data-inventory", security=BEARER, responses=listed(s.DataInventoryCategory))
     @require_permission(READ)
-    def data_inventory() -> Response:
+    def list_data_inventory() -> Response:
+        """List the data inventory: every category of personal data held, and where.
+
+        Needs `privacy:read`. A bounded set (declared in code): one page; `meta` adds the
+        counts and `unregistered`, the categories no processing activity declares (a gap in
+        the register, POPIA s17).
+        """
         caller = current_caller().user_id
         found = register.data_inventory(caller)
         processed_by = register.processed_by(caller)
         return envelope.success(
             [category_json(c, processed_by.get(c.category, [])) for c in found],
             meta={
+                "has_more": False,
+                "next_cursor": None,
+                "limit": max(len(found), 1),
+                "total": len(found),
                 "categories": len(found),
                 "columns": sum(len(c.columns) for c in found),
-                # Held but in no processing activity: the register has a gap to fill (s17).
                 "unregistered": [c.category for c in found if c.category not in processed_by],
             },
         )
 
-    @api.get(ACTIVITIES, security=BEARER)
+    @api.get(ACTIVITIES, security=BEARER, responses=listed(s.ProcessingActivity))
     @require_permission(READ)
-    def list_activities(query: s.ActivityListQuery) -> Response:
-        page = register.activities(
-            current_caller().user_id, PageRequest(query.page, query.per_page), status=query.status
-        )
-        return envelope.success([activity_json(a) for a in page.items], meta=page.meta)
+    def list_processing_activities(query: s.ProcessingActivityListQuery) -> Response:
+        """List the processing register's activities (POPIA s17), by name.
 
-    @api.post(ACTIVITIES, security=BEARER)
+        Needs `privacy:read`.
+        """
+        window = query.page_request()
+        page = register.activities(current_caller().user_id, window, status=query.status)
+        return page_response([activity_json(a) for a in page.items], page)
+
+
+def _activity_routes(api: APIBlueprint, register: ProcessingRegister) -> None:
+    @api.post(ACTIVITIES, security=BEARER, responses=created(s.ProcessingActivity, *ACTIVITY_ERRORS))
     @require_permission(MANAGE)
-    def create_activity(body: s.ActivityBody) -> Response:
+    def create_processing_activity(body: s.ProcessingActivityBody) -> Response:
+        """Register a processing activity.
+
+        Needs `privacy:manage`. Its categories must be declared in the data inventory
+        (PRV_001); each transfer names one of its recipients and a country abroad (PRV_003).
+        """
         facts = ActivityFacts(
             name=body.name.strip(),
             purpose=body.purpose.strip(),
@@ -163,19 +200,29 @@ def _inventory_routes(api: APIBlueprint, register: ProcessingRegister) -> None:
             retention_basis=body.retention_basis,
             status=body.status,
         )
-        created = register.register(current_caller().user_id, facts)
-        return envelope.success(activity_json(created), status=201)
+        made = register.register(current_caller().user_id, facts)
+        return envelope.created(activity_json(made), location=f"{API_V1}{ACTIVITIES}/{made.id}")
 
-    @api.get(ACTIVITY, security=BEARER)
+
+def _activity_change_routes(api: APIBlueprint, register: ProcessingRegister) -> None:
+    @api.get(ACTIVITY, security=BEARER, responses=ok(s.ProcessingActivity))
     @require_permission(READ)
-    def get_activity(path: s.ActivityPath) -> Response:
+    def get_processing_activity(path: s.ProcessingActivityPath) -> Response:
+        """Get a processing activity.
+
+        Needs `privacy:read`.
+        """
         return envelope.success(activity_json(register.activity(current_caller().user_id, path.activity_id)))
 
-
-def _activity_and_manual_routes(api: APIBlueprint, register: ProcessingRegister) -> None:
-    @api.patch(ACTIVITY, security=BEARER)
+    @api.patch(ACTIVITY, security=BEARER, responses=ok(s.ProcessingActivity, *ACTIVITY_ERRORS))
     @require_permission(MANAGE)
-    def update_activity(path: s.ActivityPath, body: s.ActivityPatch) -> Response:
+    def update_processing_activity(
+        path: s.ProcessingActivityPath, body: s.ProcessingActivityPatch
+    ) -> Response:
+        """Change a processing activity (only the fields given).
+
+        Needs `privacy:manage`; the register's rules apply to the result.
+        """
         changes = ActivityChanges(
             name=None if body.name is None else body.name.strip(),
             purpose=None if body.purpose is None else body.purpose.strip(),
@@ -191,15 +238,27 @@ def _activity_and_manual_routes(api: APIBlueprint, register: ProcessingRegister)
         updated = register.update(current_caller().user_id, path.activity_id, changes)
         return envelope.success(activity_json(updated))
 
-    @api.delete(ACTIVITY, security=BEARER)
+    @api.delete(ACTIVITY, security=BEARER, responses=no_content())
     @require_permission(MANAGE)
-    def delete_activity(path: s.ActivityPath) -> Response:
-        register.remove(current_caller().user_id, path.activity_id)
-        return Response(status=204)
+    def delete_processing_activity(path: s.ProcessingActivityPath) -> Response:
+        """Remove a processing activity from the register.
 
-    @api.get("/privacy/paia-manual", security=BEARER)
+        Needs `privacy:manage`. The removal is audited with the activity as it was.
+        """
+        register.remove(current_caller().user_id, path.activity_id)
+        return envelope.no_content()
+
+
+def _manual_and_map_routes(api: APIBlueprint, register: ProcessingRegister) -> None:
+    @api.get(
+        "/privacy/paia-manual", security=BEARER, responses=download(("text/markdown", "application/pdf"))
+    )
     @require_permission(READ)
-    def paia_manual(query: s.PaiaManualQuery) -> Response:
+    def get_paia_manual(query: s.PaiaManualQuery) -> Response:
+        """Get the PAIA s51 manual (POPIA section), made from the processing register.
+
+        Needs `privacy:read`. Markdown (shown inline) or `format=pdf` (a download).
+        """
         caller = current_caller().user_id
         if query.format == "pdf":
             return file_response(
@@ -212,9 +271,13 @@ def _activity_and_manual_routes(api: APIBlueprint, register: ProcessingRegister)
             inline=True,
         )
 
-    @api.get("/privacy/data-flows", security=BEARER)
+    @api.get("/privacy/data-flows", security=BEARER, responses=_flows_responses())
     @require_permission(READ)
-    def data_flows(query: s.DataFlowQuery) -> Response:
+    def get_data_flow_map(query: s.DataFlowMapQuery) -> Response:
+        """Get the data-flow map: which contexts hold each category, and to whom it goes.
+
+        Needs `privacy:read`. JSON, or `format=svg` for the diagram.
+        """
         if query.format == "svg":
             return _svg(register)
         flows = register.data_flows(current_caller().user_id)
@@ -222,7 +285,11 @@ def _activity_and_manual_routes(api: APIBlueprint, register: ProcessingRegister)
             flows_json(flows), meta={"nodes": len(flows.nodes), "edges": len(flows.edges)}
         )
 
-    @api.get("/privacy/data-flows.svg", security=BEARER)
+    @api.get("/privacy/data-flows.svg", security=BEARER, responses=download(("image/svg+xml",)))
     @require_permission(READ)
-    def data_flows_svg() -> Response:
+    def get_data_flow_diagram() -> Response:
+        """Get the data-flow map as an SVG diagram.
+
+        Needs `privacy:read`.
+        """
         return _svg(register)

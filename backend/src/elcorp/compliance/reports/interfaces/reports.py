@@ -13,14 +13,21 @@ from flask import Response
 from flask_openapi3 import APIBlueprint, Tag
 
 from elcorp.compliance.reports.application.reports import RegulatoryReports
-from elcorp.compliance.reports.domain.reports import RegulatoryReport, ReportFormat
+from elcorp.compliance.reports.domain.reports import (
+    RegulatoryReport,
+    ReportFormat,
+    ReportPeriodInvalid,
+    ReportPeriodNotOver,
+    ReportSourceUnavailable,
+    UnknownReportType,
+)
 from elcorp.compliance.reports.interfaces import reports_schemas as s
-from elcorp.shared.application.pagination import PageRequest
 from elcorp.shared.domain.clock import isoformat_z
-from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import API_V1, BEARER
 from elcorp.shared.interfaces.auth import current_caller, require_permission
 from elcorp.shared.interfaces.downloads import file_response
+from elcorp.shared.interfaces.openapi import download, listed
+from elcorp.shared.interfaces.pagination import page_response
 
 GENERATE = "report:generate"
 
@@ -52,22 +59,40 @@ def blueprint(reports: RegulatoryReports) -> APIBlueprint:
 
 
 def _report_routes(api: APIBlueprint, reports: RegulatoryReports) -> None:
-    @api.get("/reports", security=BEARER)
+    @api.get(
+        "/reports",
+        security=BEARER,
+        responses=listed(s.RegulatoryReport, UnknownReportType, ReportPeriodInvalid),
+    )
     @require_permission(GENERATE)
-    def stored_reports(query: s.StoredReportsQuery) -> Response:
-        """The stored records of generated reports, newest first."""
-        page = reports.stored(
-            current_caller().user_id,
-            PageRequest(query.page, query.per_page),
-            report_type=query.type,
-            period=query.period,
-        )
-        return envelope.success([record_json(r) for r in page.items], meta=page.meta)
+    def list_reports(query: s.RegulatoryReportListQuery) -> Response:
+        """List the stored records of generated reports, newest first.
 
-    @api.get("/reports/<string:report_type>", security=BEARER)
+        Staff with report:generate. Cursor-paginated (`cursor`, `limit`; `page`/`per_page` aliases).
+        """
+        page = reports.stored(
+            current_caller().user_id, query.page_request(), report_type=query.type, period=query.period
+        )
+        return page_response([record_json(r) for r in page.items], page)
+
+    @api.get(
+        "/reports/<string:report_type>",
+        security=BEARER,
+        responses=download(
+            ("text/csv", "application/pdf"),
+            UnknownReportType,
+            ReportPeriodInvalid,
+            ReportPeriodNotOver,
+            ReportSourceUnavailable,
+        ),
+    )
     @require_permission(GENERATE)
-    def generate_report(path: s.ReportPath, query: s.ReportQuery) -> Response:
-        """Generate the month's report: the body is the file, its SHA-256 in Repr-Digest."""
+    def generate_report(path: s.RegulatoryReportPath, query: s.RegulatoryReportQuery) -> Response:
+        """Generate a month's regulatory report as CSV or PDF.
+
+        Staff with report:generate. The body is the file; its SHA-256 in `Repr-Digest`
+        (RFC 9530) and the stored record's id in `X-Report-Id`.
+        """
         fmt = ReportFormat(query.format)
         generated = reports.generate(current_caller().user_id, path.report_type, query.period, fmt)
         response = file_response(generated.content, mimetype=fmt.mimetype, filename=generated.filename)

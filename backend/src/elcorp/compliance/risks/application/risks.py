@@ -142,14 +142,14 @@ class RiskRegister:
             uow.commit()
         return self.get(risk.id)
 
-    def search(self, query: RiskQuery) -> Page[Risk]:
+    def search(self, query: RiskQuery) -> Page[RiskDetail]:
+        """A page of the register, each risk with its controls and review history."""
         with self._uow() as uow:
             items, total = uow.risks.search(query, self.today())
-        return Page(items, query.page.page, query.page.per_page, total)
-
-    def controls_of(self, risk_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, list[Control]]:
-        with self._uow() as uow:
-            return uow.controls.of_risks(risk_ids)
+            ids = [r.id for r in items]
+            controls, reviews = uow.controls.of_risks(ids), uow.risks.reviews_of(ids)
+        details = [RiskDetail(r, controls.get(r.id, []), reviews.get(r.id, [])) for r in items]
+        return Page(details, query.page.page, query.page.per_page, total)
 
     def get(self, risk_id: uuid.UUID) -> RiskDetail:
         with self._uow() as uow:
@@ -313,7 +313,12 @@ class RiskRegister:
             return
         missing = set(incident_ids) - self._incidents.existing(incident_ids)
         if missing:
-            raise UnknownIncidents(details={"incident_ids": sorted(str(i) for i in missing)})
+            raise UnknownIncidents(
+                details=[
+                    {"field": "incident_ids", "message": f"no incident {i}"}
+                    for i in sorted(map(str, missing))
+                ]
+            )
 
     @staticmethod
     def _audited(risk: Risk) -> dict[str, Any]:
@@ -334,7 +339,11 @@ def _unique(ids: Collection[uuid.UUID]) -> list[uuid.UUID]:
 def _check_controls(uow: RisksUnitOfWork, control_ids: Collection[uuid.UUID]) -> None:
     missing = set(control_ids) - uow.controls.existing(control_ids)
     if missing:
-        raise UnknownControls(details={"control_ids": sorted(str(i) for i in missing)})
+        raise UnknownControls(
+            details=[
+                {"field": "control_ids", "message": f"no control {i}"} for i in sorted(map(str, missing))
+            ]
+        )
 
 
 def _apply(uow: RisksUnitOfWork, risk: Risk, changes: Mapping[str, Any]) -> None:

@@ -40,6 +40,10 @@ class RiskStore(Protocol):
         """The review history, oldest first."""
         ...
 
+    def reviews_of(self, risk_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, list[Review]]:
+        """The review histories of several risks (a page of the register), oldest first."""
+        ...
+
     def claim_overdue_reviews(self, today: date, now: datetime, every: timedelta, limit: int) -> list[Risk]:
         """Risks past their review date, not closed, not reminded within `every`; each one
         returned is recorded as reminded at `now` (rows locked, SKIP LOCKED: two runs at once

@@ -320,8 +320,11 @@ class Risk:
     def reassess(self, inherent: Assessment, residual: Assessment | None) -> None:
         """New ratings; the controls cannot make a risk worse than it is without them."""
         if residual is not None and residual.score > inherent.score:
+            message = f"residual score {residual.score} exceeds the inherent score {inherent.score}"
             raise ResidualAboveInherent(
-                details={"inherent_score": inherent.score, "residual_score": residual.score}
+                details=[
+                    {"field": name, "message": message} for name in ("residual_likelihood", "residual_impact")
+                ]
             )
         self.inherent, self.residual = inherent, residual
 

@@ -209,25 +209,32 @@ class SqlRiskStore:
         )
 
     def reviews(self, risk_id: uuid.UUID) -> list[Review]:
+        return self.reviews_of([risk_id]).get(risk_id, [])
+
+    def reviews_of(self, risk_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, list[Review]]:
+        if not risk_ids:
+            return {}
         rows = self._session.execute(
             select(risk_review)
-            .where(risk_review.c.risk_id == risk_id)
+            .where(risk_review.c.risk_id.in_(list(risk_ids)))
             .order_by(risk_review.c.reviewed_at, risk_review.c.id)
         ).all()
-        return [
-            Review(
-                id=r.id,
-                risk_id=r.risk_id,
-                reviewed_by=r.reviewed_by,
-                reviewed_at=r.reviewed_at,
-                note=r.summary,
-                before=dict(r.before),
-                after=dict(r.after),
-                review_date_before=r.review_date_before,
-                review_date_after=r.review_date_after,
+        found: dict[uuid.UUID, list[Review]] = {}
+        for r in rows:
+            found.setdefault(r.risk_id, []).append(
+                Review(
+                    id=r.id,
+                    risk_id=r.risk_id,
+                    reviewed_by=r.reviewed_by,
+                    reviewed_at=r.reviewed_at,
+                    note=r.summary,
+                    before=dict(r.before),
+                    after=dict(r.after),
+                    review_date_before=r.review_date_before,
+                    review_date_after=r.review_date_after,
+                )
             )
-            for r in rows
-        ]
+        return found
 
     def claim_overdue_reviews(self, today: date, now: datetime, every: timedelta, limit: int) -> list[Risk]:
         recently = exists().where(

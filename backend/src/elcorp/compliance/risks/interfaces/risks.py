@@ -17,21 +17,31 @@ from elcorp.compliance.risks.application.risks_ports import RiskQuery
 from elcorp.compliance.risks.domain.risks import (
     Category,
     Control,
+    ControlNameTaken,
     ControlStatus,
     ControlType,
+    InvalidRating,
+    InvalidRiskTransition,
+    OwnerNotEligible,
     Rating,
+    ResidualAboveInherent,
     Review,
     Risk,
     RiskStatus,
     Treatment,
+    TreatmentIncomplete,
+    UnknownControls,
+    UnknownIncidents,
 )
 from elcorp.compliance.risks.interfaces import risks_schemas as s
-from elcorp.shared.application.pagination import PageRequest
+from elcorp.shared.application.pagination import Page
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.domain.errors import ValidationFailed
 from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import API_V1, BEARER
 from elcorp.shared.interfaces.auth import current_caller, require_permission
+from elcorp.shared.interfaces.openapi import created, listed, ok
+from elcorp.shared.interfaces.pagination import page_response
 
 RISKS = "/risks"
 ONE = RISKS + "/<uuid:risk_id>"
@@ -75,10 +85,11 @@ def review_json(r: Review) -> dict[str, Any]:
 
 
 def risk_json(
-    register: RiskRegister, r: Risk, controls: list[Control], reviews: list[Review] | None = None
+    register: RiskRegister, r: Risk, controls: list[Control], reviews: list[Review]
 ) -> dict[str, Any]:
+    """The one shape of a risk (`risks_schemas.Risk`) on create, read, list and change."""
     residual = r.residual
-    body: dict[str, Any] = {
+    return {
         "id": str(r.id),
         "title": r.title,
         "description": r.description,
@@ -109,10 +120,8 @@ def risk_json(
         "created_at": _time(r.created_at),
         "updated_at": _time(r.updated_at),
         "closed_at": _time(r.closed_at),
+        "reviews": [review_json(v) for v in reviews],
     }
-    if reviews is not None:
-        body["reviews"] = [review_json(v) for v in reviews]
-    return body
 
 
 def detail_json(register: RiskRegister, d: RiskDetail) -> dict[str, Any]:
@@ -135,21 +144,36 @@ def blueprint(register: RiskRegister) -> APIBlueprint:
     )
     _control_routes(api, register)
     _risk_routes(api, register)
+    _risk_change_routes(api, register)
     return api
+
+
+RISK_ERRORS = (InvalidRating, ResidualAboveInherent, OwnerNotEligible, UnknownControls, UnknownIncidents)
 
 
 def _control_routes(api: APIBlueprint, register: RiskRegister) -> None:
     # -- controls (before /risks/<id>: the paths do not overlap, the uuid converter keeps them apart)
-    @api.get(CONTROLS, security=BEARER)
+    @api.get(CONTROLS, security=BEARER, responses=listed(s.RiskControl))
     @require_permission(READ)
-    def list_controls() -> Response:
-        found = register.controls()
-        return envelope.success([control_json(c) for c in found], meta={"total": len(found)})
+    def list_risk_controls(query: s.RiskControlListQuery) -> Response:
+        """List the controls (safeguards) the risks link to, by name.
 
-    @api.post(CONTROLS, security=BEARER)
+        Staff with risk:read. Cursor-paginated (`cursor`, `limit`; `page`/`per_page` aliases).
+        """
+        window = query.page_request()
+        found = register.controls()
+        shown = found[window.offset : window.offset + window.per_page]
+        page = Page(shown, window.page, window.per_page, len(found))
+        return page_response([control_json(c) for c in shown], page)
+
+    @api.post(CONTROLS, security=BEARER, responses=created(s.RiskControl, ControlNameTaken))
     @require_permission(MANAGE)
-    def add_control(body: s.ControlBody) -> Response:
-        created = register.add_control(
+    def create_risk_control(body: s.RiskControlBody) -> Response:
+        """Add a control to the catalogue.
+
+        Staff with risk:manage. Names are unique; Location is the control's URL.
+        """
+        done = register.add_control(
             current_caller().user_id,
             name=body.name,
             description=body.description,
@@ -157,45 +181,57 @@ def _control_routes(api: APIBlueprint, register: RiskRegister) -> None:
             status=ControlStatus(body.status),
             reference=body.reference,
         )
-        return envelope.success(control_json(created), status=201)
+        return envelope.created(control_json(done), location=f"{API_V1}{CONTROLS}/{done.id}")
 
-    @api.get(CONTROL, security=BEARER)
+    @api.get(CONTROL, security=BEARER, responses=ok(s.RiskControl))
     @require_permission(READ)
-    def get_control(path: s.ControlPath) -> Response:
+    def get_risk_control(path: s.RiskControlPath) -> Response:
+        """Read a control.
+
+        Staff with risk:read.
+        """
         return envelope.success(control_json(register.control(path.control_id)))
 
-    @api.patch(CONTROL, security=BEARER)
+    @api.patch(CONTROL, security=BEARER, responses=ok(s.RiskControl, ControlNameTaken))
     @require_permission(MANAGE)
-    def change_control(path: s.ControlPath, body: s.ControlPatch) -> Response:
+    def update_risk_control(path: s.RiskControlPath, body: s.RiskControlUpdateBody) -> Response:
+        """Change a control; only the fields sent change.
+
+        Staff with risk:manage.
+        """
         changes = body.model_dump(exclude_unset=True)
         _refuse_nulls(changes, frozenset({"name", "description", "type", "status"}))
         done = register.change_control(current_caller().user_id, path.control_id, changes)
         return envelope.success(control_json(done))
 
-    # -- risks -------------------------------------------------------------------------------------
-    @api.get(RISKS, security=BEARER)
+
+def _risk_routes(api: APIBlueprint, register: RiskRegister) -> None:
+    @api.get(RISKS, security=BEARER, responses=listed(s.Risk))
     @require_permission(READ)
-    def list_risks(query: s.RiskQueryArgs) -> Response:
+    def list_risks(query: s.RiskListQuery) -> Response:
+        """List the risk register, filtered by status, rating, overdue review or owner.
+
+        Staff with risk:read. Cursor-paginated (`cursor`, `limit`; `page`/`per_page` aliases).
+        """
         page = register.search(
             RiskQuery(
-                page=PageRequest(query.page, query.per_page),
+                page=query.page_request(),
                 status=None if query.status is None else RiskStatus(query.status),
                 rating=None if query.rating is None else Rating(query.rating),
                 overdue=query.overdue,
                 owner_id=query.owner_id,
             )
         )
-        controls = register.controls_of([r.id for r in page.items])
-        return envelope.success(
-            [risk_json(register, r, controls.get(r.id, [])) for r in page.items], meta=page.meta
-        )
+        return page_response([detail_json(register, d) for d in page.items], page)
 
-
-def _risk_routes(api: APIBlueprint, register: RiskRegister) -> None:
-    @api.post(RISKS, security=BEARER)
+    @api.post(RISKS, security=BEARER, responses=created(s.Risk, *RISK_ERRORS, TreatmentIncomplete))
     @require_permission(MANAGE)
-    def identify_risk(body: s.RiskBody) -> Response:
-        created = register.identify(
+    def create_risk(body: s.RiskCreateBody) -> Response:
+        """Identify a risk: asset, threat, inherent likelihood x impact, treatment.
+
+        Staff with risk:manage. Location is the risk's URL.
+        """
+        done = register.identify(
             current_caller().user_id,
             RiskDraft(
                 title=body.title,
@@ -217,24 +253,46 @@ def _risk_routes(api: APIBlueprint, register: RiskRegister) -> None:
                 incident_ids=tuple(body.incident_ids),
             ),
         )
-        return envelope.success(detail_json(register, created), status=201)
+        return envelope.created(detail_json(register, done), location=f"{API_V1}{RISKS}/{done.risk.id}")
 
-    @api.get(ONE, security=BEARER)
+    @api.get(ONE, security=BEARER, responses=ok(s.Risk))
     @require_permission(READ)
     def get_risk(path: s.RiskPath) -> Response:
+        """Read a risk with its controls and review history.
+
+        Staff with risk:read.
+        """
         return envelope.success(detail_json(register, register.get(path.risk_id)))
 
-    @api.patch(ONE, security=BEARER)
+
+def _risk_change_routes(api: APIBlueprint, register: RiskRegister) -> None:
+    @api.patch(
+        ONE,
+        security=BEARER,
+        responses=ok(s.Risk, *RISK_ERRORS, TreatmentIncomplete, InvalidRiskTransition),
+    )
     @require_permission(MANAGE)
-    def change_risk(path: s.RiskPath, body: s.RiskPatch) -> Response:
+    def update_risk(path: s.RiskPath, body: s.RiskUpdateBody) -> Response:
+        """Change a risk; only the fields sent change, `null` clears an optional one.
+
+        Staff with risk:manage.
+        """
         changes = body.model_dump(exclude_unset=True)
         _refuse_nulls(changes, s.NOT_NULLABLE)
         done = register.change(current_caller().user_id, path.risk_id, changes)
         return envelope.success(detail_json(register, done))
 
-    @api.post(ONE + "/reviews", security=BEARER)
+    @api.post(
+        ONE + "/reviews",
+        security=BEARER,
+        responses=ok(s.Risk, InvalidRating, ResidualAboveInherent),
+    )
     @require_permission(READ)  # and the risk's owner or `risk:manage`: checked by the register
-    def review_risk(path: s.RiskPath, body: s.ReviewBody) -> Response:
+    def review_risk(path: s.RiskPath, body: s.RiskReviewBody) -> Response:
+        """Record a review of a risk (POPIA s19(2)(c)-(d)): what was verified, what changed.
+
+        The risk's owner, or staff with risk:manage. Answers the risk with its review history.
+        """
         done = register.review(
             current_caller().user_id,
             path.risk_id,
@@ -244,4 +302,4 @@ def _risk_routes(api: APIBlueprint, register: RiskRegister) -> None:
             residual_likelihood=body.residual_likelihood,
             residual_impact=body.residual_impact,
         )
-        return envelope.success(detail_json(register, done), status=201)
+        return envelope.success(detail_json(register, done))

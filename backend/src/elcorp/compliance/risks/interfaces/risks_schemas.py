@@ -1,14 +1,15 @@
-"""Request models of the risk register API (pydantic v2; unknown fields refused)."""
+"""Request and response models of the risk register API (pydantic v2; unknown fields
+refused; names unique across the API)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
-from typing import Literal
+from datetime import date, datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from elcorp.shared.application.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from elcorp.shared.interfaces.pagination import ListQuery
 
 CategoryName = Literal[
     "security", "privacy", "availability", "fraud", "operational", "compliance", "financial"
@@ -24,7 +25,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class RiskBody(Strict):
+class RiskCreateBody(Strict):
     title: str = Field(min_length=3, max_length=200)
     description: str = Field(min_length=3, max_length=4000)
     asset: str = Field(
@@ -48,7 +49,7 @@ class RiskBody(Strict):
     incident_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
 
 
-class RiskPatch(Strict):
+class RiskUpdateBody(Strict):
     """Only the fields sent change; `null` clears an optional field."""
 
     title: str | None = Field(default=None, min_length=3, max_length=200)
@@ -89,7 +90,7 @@ NOT_NULLABLE = frozenset(
 )
 
 
-class ReviewBody(Strict):
+class RiskReviewBody(Strict):
     note: str = Field(min_length=3, max_length=4000, description="What was verified and what changed")
     likelihood: int | None = Field(default=None, ge=1, le=5, description="Reassessed inherent likelihood")
     impact: int | None = Field(default=None, ge=1, le=5)
@@ -101,16 +102,14 @@ class RiskPath(Strict):
     risk_id: uuid.UUID
 
 
-class RiskQueryArgs(Strict):
+class RiskListQuery(ListQuery):
     status: StatusName | None = None
     rating: RatingName | None = Field(default=None, description="The current rating (residual once assessed)")
     overdue: bool | None = Field(default=None, description="true: review date passed, not closed")
     owner_id: uuid.UUID | None = None
-    page: int = Field(default=1, ge=1)
-    per_page: int = Field(default=DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE)
 
 
-class ControlBody(Strict):
+class RiskControlBody(Strict):
     name: str = Field(min_length=3, max_length=200)
     description: str = Field(min_length=3, max_length=4000)
     type: ControlTypeName
@@ -122,7 +121,7 @@ class ControlBody(Strict):
     )
 
 
-class ControlPatch(Strict):
+class RiskControlUpdateBody(Strict):
     name: str | None = Field(default=None, min_length=3, max_length=200)
     description: str | None = Field(default=None, min_length=3, max_length=4000)
     type: ControlTypeName | None = None
@@ -130,5 +129,68 @@ class ControlPatch(Strict):
     reference: str | None = Field(default=None, max_length=300)
 
 
-class ControlPath(Strict):
+class RiskControlPath(Strict):
     control_id: uuid.UUID
+
+
+class RiskControlListQuery(ListQuery):
+    pass
+
+
+# -- responses: exactly what the routes send -------------------------------------------------
+class RiskControl(Strict):
+    id: uuid.UUID
+    name: str
+    description: str
+    type: ControlTypeName
+    status: ControlStatusName
+    reference: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class RiskReview(Strict):
+    id: uuid.UUID
+    reviewed_by: uuid.UUID
+    reviewed_at: datetime
+    note: str
+    before: dict[str, Any] = Field(description="The assessment before the review")
+    after: dict[str, Any] = Field(description="The assessment after the review")
+    review_date_before: date
+    review_date_after: date
+
+
+class Risk(Strict):
+    """A risk, the same shape on create, read, list and every change."""
+
+    id: uuid.UUID
+    title: str
+    description: str
+    asset: str
+    threat: str
+    vulnerability: str | None
+    category: CategoryName
+    likelihood: int = Field(description="Inherent likelihood, 1-5")
+    impact: int = Field(description="Inherent impact, 1-5")
+    inherent_score: int = Field(description="likelihood x impact, 1-25")
+    inherent_rating: RatingName
+    residual_likelihood: int | None
+    residual_impact: int | None
+    residual_score: int | None
+    residual_rating: RatingName | None
+    rating: RatingName = Field(description="The current rating (residual once assessed)")
+    treatment: TreatmentName | None
+    treatment_plan: str | None
+    owner_id: uuid.UUID | None
+    status: StatusName
+    review_interval_days: int
+    review_date: date
+    last_reviewed_at: datetime | None
+    overdue: bool = Field(description="The review date has passed and the risk is not closed")
+    controls: list[RiskControl]
+    incident_ids: list[uuid.UUID]
+    created_by: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    reviews: list[RiskReview] = Field(description="The review history, oldest first")

@@ -174,6 +174,13 @@ class SlaTracking:
             found = uow.sla.policies()
         return sorted(found, key=lambda p: (p.case_type.value, p.category, p.priority, str(p.id)))
 
+    def policy(self, policy_id: uuid.UUID) -> SlaPolicy:
+        with self._uow() as uow:
+            found = uow.sla.policy(policy_id)
+        if found is None:
+            raise SlaPolicyNotFound()
+        return found
+
     def create_policy(self, actor: uuid.UUID, fields: Mapping[str, Any]) -> SlaPolicy:
         policy = SlaPolicy(id=uuid.uuid4(), **fields)
         with self._uow() as uow:
