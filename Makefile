@@ -4,12 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint format typecheck architecture security check clean help
+.PHONY: run test install lint format typecheck architecture security check schema-doc clean help
 
 help:
 	@echo "make run    - the whole platform on embedded PostgreSQL + Redis (or DATABASE_URL/REDIS_URL)"
 	@echo "make test   - the whole test suite"
 	@echo "make check  - lint, format check, types, architecture contracts, security scan"
+	@echo "make schema-doc - regenerate docs/DATABASE_SCHEMA.md's reference from a freshly migrated database"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (set PYTHON=python3.11)")'
@@ -44,6 +45,9 @@ security: install
 	$(BIN)/bandit -q -c pyproject.toml -r backend/src
 
 check: lint typecheck architecture security
+
+schema-doc: install
+	$(BIN)/elcorp schema-doc
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

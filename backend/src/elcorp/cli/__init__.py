@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -343,11 +344,44 @@ def generate_key(kid: str | None) -> None:
 
 @main.command()
 def openapi() -> None:
-    """Print the OpenAPI document (JSON) without starting a server."""
+    """Print the OpenAPI document (JSON) without starting a server: the document
+    /api/v1/openapi.json serves, error responses, envelopes and servers included."""
     from elcorp.main import create_app
+    from elcorp.shared.interfaces.docs import api_document
 
     app = create_app(_settings())
-    click.echo(json.dumps(app.api_doc, indent=2))
+    click.echo(json.dumps(api_document(app), indent=2))
+
+
+@main.command("schema-doc")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("docs/DATABASE_SCHEMA.md"),
+    show_default=True,
+    help="The document whose generated part is rewritten (hand-written parts are kept).",
+)
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the document is out of date.")
+def schema_doc(out: Path, check: bool) -> None:
+    """Document the schema from a freshly migrated database: every table, an ER diagram.
+
+    The database is a scratch one made on the server of DATABASE_URL (or of a running
+    `make run`) and dropped afterwards; without either, on an embedded PostgreSQL."""
+    from elcorp.cli.schema_doc import generate, merge, scratch_database
+
+    settings = _settings()  # DATABASE_URL, or a running `make run`'s server
+    with scratch_database(settings.DATABASE_URL or None) as url:
+        generated = generate(url, settings.MIGRATIONS_DIR)
+    current = out.read_text(encoding="utf-8") if out.exists() else "# Database schema\n"
+    updated = merge(current, generated)
+    if check:
+        if updated != current:
+            click.echo(f"{out} is out of date: run `elcorp schema-doc`", err=True)
+            sys.exit(1)
+        click.echo(f"{out} is up to date")
+        return
+    out.write_text(updated, encoding="utf-8")
+    click.echo(f"{out}: {'rewritten' if updated != current else 'unchanged'}")
 
 
 @main.command("check-config")

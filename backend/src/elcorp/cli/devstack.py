@@ -172,7 +172,7 @@ def public_base_url(base: Settings, host: str, port: int) -> str:
     (in the environment or .env) explicitly."""
     if "PUBLIC_BASE_URL" in base.model_fields_set:
         return base.PUBLIC_BASE_URL
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 - a bind-all address
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104  # nosec B104 - compared, never bound
     return f"http://{shown}:{port}"
 
 
