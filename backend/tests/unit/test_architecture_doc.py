@@ -85,3 +85,9 @@ def test_the_container_has_every_field_the_composition_root_section_names():
     described -= {"bootstrap", "wire_access", "UserDirectory"}
     assert described <= fields, described - fields
     assert "extras" not in fields
+
+
+def test_the_readme_links_every_document():
+    readme = (PACKAGE.parents[2] / "README.md").read_text()
+    documents = sorted(p.name for p in (PACKAGE.parents[2] / "docs").glob("*.md"))
+    assert documents and [d for d in documents if f"docs/{d}" not in readme] == []

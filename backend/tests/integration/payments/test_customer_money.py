@@ -253,6 +253,14 @@ def test_a_rejected_transfer_tells_its_initiator(client, container, checker, tel
         "transfer",
         "60000.00000000",
     )
+    # ... and the initiator reads it in their own event feed, once the outbox is dispatched.
+    container.outbox.dispatch_pending()
+    feed = client.get("/api/v1/me/events", headers=rich.auth).get_json()["data"]
+    decided = [e for e in feed if e["type"] == "transaction.decided"]
+    assert [(e["data"]["transaction_id"], e["data"]["status"]) for e in decided] == [
+        (pending["id"], "rejected")
+    ]
+    assert client.get("/api/v1/me/events", headers=payee.auth).get_json()["data"] == []
 
 
 def test_the_answers_are_exactly_what_the_response_models_declare(client, container, admin, alice, bob):

@@ -583,3 +583,17 @@ def test_the_invoice_routes_declare_their_success_and_errors(client):
     assert credit["operationId"] == "createCreditNote" and "201" in credit["responses"]
     listing = paths["/api/v1/invoices"]["get"]
     assert {p["name"] for p in listing["parameters"]} >= {"cursor", "limit", "status", "issuer_id"}
+
+
+def test_two_drafts_posted_under_one_idempotency_key_make_one_invoice(client, clerk, alice):
+    """The symptom the API-contract review measured: the key was silently ignored here."""
+    body = {"payer_id": alice.id, "lines": UNEVEN}
+    headers = {**clerk.auth, "Idempotency-Key": "draft-2026-12-001"}
+    first = client.post(INVOICES, headers=headers, json=body)
+    again = client.post(INVOICES, headers=headers, json=body)
+    assert first.status_code == again.status_code == 201
+    assert again.get_data() == first.get_data() and again.headers["Idempotent-Replayed"] == "true"
+    listed = client.get(INVOICES, headers=clerk.auth, query_string={"limit": 100}).get_json()["data"]
+    assert [i["id"] for i in listed if i["payer_id"] == alice.id] == [first.get_json()["data"]["id"]]
+    other = client.post(INVOICES, headers=headers, json={**body, "currency": "ZAR"})
+    assert other.status_code == 422 and other.get_json()["error"]["code"] == "IDEM_001"
