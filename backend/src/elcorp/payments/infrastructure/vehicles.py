@@ -126,6 +126,8 @@ vehicle_transfer = Table(
     Column("decided_by", Uuid, ForeignKey("user_account.id", ondelete="RESTRICT")),
     timestamp("decided_at"),
     Index("ix_vehicle_transfer_vehicle_key", "vehicle_key", "created_at"),
+    Index("ix_vehicle_transfer_to_user", "to_user_id", "created_at"),
+    Index("ix_vehicle_transfer_from_owner", "from_owner_id", "created_at"),
     Index("uq_vehicle_transfer_open", "vehicle_key", unique=True, postgresql_where=text("status = 'open'")),
     comment="Payments: vehicle ownership offers (at most one open per vehicle) and forced transfers by "
     "staff.",
