@@ -206,6 +206,11 @@ class Settings(BaseSettings):
     RATE_LIMIT_ANONYMOUS: str = "100/minute"
     RATE_LIMIT_AUTHENTICATED: str = "100/second"
     HSTS_SECONDS: int = Field(default=31_536_000, ge=0)
+    # Browser sessions (docs/SECURITY.md "Browser sessions"): the dashboard's refresh token is
+    # an HttpOnly cookie. `Secure` may be dropped only for development over plain http.
+    REFRESH_COOKIE_SECURE: bool = True
+    # The built staff dashboard, served under /dashboard/ (`cd frontend && npm ci && npm run build`).
+    DASHBOARD_DIST: Path = REPO_ROOT / "frontend" / "dist"
     # Bearer token that `/metrics` requires when set (compared in constant time). Required in
     # production; unset in development and test, where `/metrics` stays open.
     METRICS_TOKEN: SecretStr | None = None
@@ -365,6 +370,8 @@ class Settings(BaseSettings):
             problems.append("PUBLIC_BASE_URL must be an https:// URL in production")
         if not self.MFA_ENFORCED:
             problems.append("MFA_ENFORCED must stay on in production")
+        if not self.REFRESH_COOKIE_SECURE:
+            problems.append("REFRESH_COOKIE_SECURE must stay on in production")
         if self.WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
             problems.append("WEBHOOK_ALLOW_PRIVATE_ADDRESSES must stay off in production (SSRF)")
         if self.METRICS_TOKEN is None or _is_placeholder(self.METRICS_TOKEN):

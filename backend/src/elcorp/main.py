@@ -19,6 +19,7 @@ from elcorp.shared.infrastructure.redis import limiter_storage_uri
 from elcorp.shared.interfaces import middleware, ops
 from elcorp.shared.interfaces.api import API_V1
 from elcorp.shared.interfaces.auth import install_authentication, install_authentication_gate
+from elcorp.shared.interfaces.dashboard import dashboard_blueprint
 from elcorp.shared.interfaces.deprecation import install_deprecation
 from elcorp.shared.interfaces.docs import docs_blueprint
 from elcorp.shared.interfaces.errors import register_error_handlers, validation_error_response
@@ -65,7 +66,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
     register_error_handlers(app)
     if settings.CORS_ORIGINS:
         _allow_cross_origin(app, settings.CORS_ORIGINS)
-    probes = _register_routes(app, container)
+    probes = _register_routes(app, container, settings)
     _install_rate_limits(app, settings, probes)
     # After the limiter, before any check that reads the request: anonymous calls to a
     # protected route get 401, not a 422 describing the route's fields.
@@ -130,9 +131,9 @@ def _allow_cross_origin(app: OpenAPI, origins: list[str]) -> None:
     )
 
 
-def _register_routes(app: OpenAPI, container: Container) -> Blueprint:
+def _register_routes(app: OpenAPI, container: Container, settings: Settings) -> Blueprint:
     """Every context module's blueprints, then the probes (returned: they are not rate
-    limited) and the API docs."""
+    limited), the API docs and the staff dashboard."""
     for module in (
         container.identity_module,
         container.payments_module,
@@ -144,6 +145,7 @@ def _register_routes(app: OpenAPI, container: Container) -> Blueprint:
     probes = ops.blueprint(container.readiness, container.settings.METRICS_TOKEN)
     app.register_blueprint(probes)
     app.register_blueprint(docs_blueprint(API_V1))
+    app.register_blueprint(dashboard_blueprint(settings.DASHBOARD_DIST))
     return probes
 
 
@@ -158,3 +160,4 @@ def _install_rate_limits(app: OpenAPI, settings: Settings, probes: Blueprint) ->
     )
     limiter.exempt(probes)
     limiter.exempt(app.blueprints["api_docs"])  # type: ignore[call-overload]
+    limiter.exempt(app.blueprints["dashboard"])  # type: ignore[call-overload]

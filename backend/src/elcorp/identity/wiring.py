@@ -52,6 +52,7 @@ from elcorp.identity.infrastructure.totp import PyOtpTotp
 from elcorp.identity.infrastructure.unit_of_work import SqlIdentityUnitOfWork
 from elcorp.identity.interfaces import http
 from elcorp.identity.interfaces.services import IdentityServices
+from elcorp.identity.interfaces.web_session import WebSessionPolicy, origin_of
 from elcorp.infra import Infrastructure
 from elcorp.shared.application.jobs import Job
 from elcorp.shared.application.mail import EmailSender
@@ -97,11 +98,17 @@ def wire(
     deps = _deps(infra, access, organizations, grants_store)
     auth = Authentication(deps)
     accounts = Accounts(deps, auth)
+    gate = PermissionGate(access)
     services = IdentityServices(
         auth=auth,
         accounts=accounts,
         mfa=TwoFactor(deps, auth),
         admin=UserAdministration(deps, auth, accounts),
+        permissions=gate,
+        web=WebSessionPolicy(
+            secure=settings.REFRESH_COOKIE_SECURE,
+            allowed_origins=(origin_of(settings.PUBLIC_BASE_URL), *settings.CORS_ORIGINS),
+        ),
     )
     mailer = IdentityMailer(
         accounts=accounts,
@@ -114,7 +121,7 @@ def wire(
     erasure_store = SqlIdentityErasureStore.factory(infra.cipher, spool)
     return IdentityModule(
         services=services,
-        gate=PermissionGate(access),
+        gate=gate,
         mailer=mailer,
         users=UserDirectory(deps.uow),
         corrections=ProfileCorrections(deps.uow, accounts, deps.clock),

@@ -208,7 +208,12 @@ class Authentication:
             ip=ip,
             now=now,
         )
-        return TokenPair(access.token, refresh.token, d.tokens.access_ttl)
+        return TokenPair(
+            access.token,
+            refresh.token,
+            d.tokens.access_ttl,
+            refresh_expires_in=_seconds_until(family_ends, now),
+        )
 
     # -- refresh ---------------------------------------------------------------------------
     def refresh(self, *, refresh_token: str, ip: str | None, user_agent: str | None) -> TokenPair:
@@ -247,7 +252,12 @@ class Authentication:
             access = d.tokens.issue_access(user.id, claims.device_id, now, mfa=claims.mfa)
             uow.devices.rotate(user.id, claims.device_id, refresh.jti, user_agent=user_agent, ip=ip, now=now)
             uow.commit()
-            return TokenPair(access.token, refresh.token, d.tokens.access_ttl)
+            return TokenPair(
+                access.token,
+                refresh.token,
+                d.tokens.access_ttl,
+                refresh_expires_in=_seconds_until(device.expires_at, now),
+            )
 
     # -- per request -------------------------------------------------------------------------
     def authenticate(self, access_token: str) -> Principal:
@@ -301,3 +311,7 @@ class Authentication:
             for device_id in ended:
                 self.d.revocations.revoke_device(user_id, device_id)
         return ended
+
+
+def _seconds_until(end: datetime, now: datetime) -> int:
+    return max(0, int((end - now).total_seconds()))

@@ -13,6 +13,7 @@ class TokenPair:
     refresh_token: str
     expires_in: int
     token_type: str = "Bearer"  # noqa: S105  # nosec B105
+    refresh_expires_in: int = 0  # seconds left in the token family's absolute lifetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +60,13 @@ class DeviceInfo:
     last_used_at: datetime
     expires_at: datetime
     current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EffectivePermissions:
+    """What the caller's session may do, as the permission gate decides it."""
+
+    roles: list[str]
+    permissions: dict[str, str]  # permission name -> widest scope held (own, organization, all)
+    withheld: list[str]  # held, but usable only from a session that passed MFA
+    mfa: bool  # this session passed a second factor

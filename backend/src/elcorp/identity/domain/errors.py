@@ -101,3 +101,15 @@ class LoginThrottled(DomainError):
     def __init__(self, retry_after: int) -> None:
         super().__init__()
         self.retry_after = retry_after
+
+
+class BrowserSessionRefused(DomainError):
+    """A request that sets or reads the browser's refresh cookie without the dashboard's
+    CSRF header, or from an origin the API does not serve (docs/SECURITY.md "Browser
+    sessions")."""
+
+    code = "CSRF_001"
+    status = 403
+    default_message = (
+        "Browser session request refused: send X-Requested-With: elcorp-dashboard from the served origin"
+    )

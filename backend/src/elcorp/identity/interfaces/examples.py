@@ -69,3 +69,12 @@ BACKUP_CODES = [
 def success(data: Any) -> dict[str, Any]:
     """A whole success envelope around `data`, for an operation showing several examples."""
     return {"status": "success", "data": data, "meta": {}, "timestamp": TIMESTAMP_EXAMPLE}
+
+
+PERMISSIONS: dict[str, Any] = {
+    "roles": ["staff"],
+    "permissions": ["audit:read", "payment:approve", "user:read"],
+    "scopes": {"audit:read": "all", "payment:approve": "all", "user:read": "all"},
+    "withheld": [],
+    "mfa": True,
+}

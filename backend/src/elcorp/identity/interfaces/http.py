@@ -10,6 +10,7 @@ from flask_openapi3 import APIBlueprint
 
 from elcorp.identity.application.results import DeviceInfo, MfaChallenge, Principal, TokenPair, UserView
 from elcorp.identity.domain.errors import (
+    BrowserSessionRefused,
     InvalidCredentials,
     InvalidLinkToken,
     InvalidMfaCode,
@@ -25,6 +26,14 @@ from elcorp.identity.domain.errors import (
 from elcorp.identity.interfaces import examples as ex
 from elcorp.identity.interfaces import schemas as s
 from elcorp.identity.interfaces.services import IdentityServices
+from elcorp.identity.interfaces.web_session import (
+    CLEAR_COOKIE_HEADER,
+    COOKIE_PARAMETER,
+    CSRF_PARAMETER,
+    SET_COOKIE_HEADER,
+    WEB_CLIENT_PARAMETER,
+    WebSessionPolicy,
+)
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.domain.errors import (
     AlreadyExists,
@@ -37,13 +46,20 @@ from elcorp.shared.domain.errors import (
     ValidationFailed,
 )
 from elcorp.shared.interfaces import envelope
-from elcorp.shared.interfaces.api import API_V1, BEARER, context_blueprint
+from elcorp.shared.interfaces.api import API_V1, BEARER, context_blueprint, document_header
 from elcorp.shared.interfaces.auth import authenticated, current_caller, public, require_permission
 from elcorp.shared.interfaces.openapi import accepted, created, listed, no_content, ok
 from elcorp.shared.interfaces.pagination import page_response
 
 # A route open to anonymous callers that also reads the caller when a token is sent.
 OPTIONAL_BEARER: list[dict[str, list[str]]] = [{}, *BEARER]
+
+# The browser-session headers (and the refresh cookie) the sign-in routes read themselves.
+for _path in ("/auth/login", "/auth/mfa/verify", "/auth/refresh"):
+    document_header("post", API_V1 + _path, WEB_CLIENT_PARAMETER)
+    document_header("post", API_V1 + _path, CSRF_PARAMETER)
+document_header("post", API_V1 + "/auth/refresh", COOKIE_PARAMETER)
+document_header("post", API_V1 + "/auth/logout", WEB_CLIENT_PARAMETER)
 
 
 def user_json(view: UserView) -> dict[str, Any]:
@@ -68,17 +84,38 @@ def device_json(info: DeviceInfo) -> dict[str, Any]:
     }
 
 
-def token_response(result: TokenPair | MfaChallenge) -> Response:
+def token_response(result: TokenPair | MfaChallenge, web: WebSessionPolicy | None = None) -> Response:
+    """The token pair in the body; for a browser session (`web`) the refresh token goes into
+    the HttpOnly cookie instead, never into the body."""
     if isinstance(result, MfaChallenge):
         return envelope.success({"mfa_required": True, "mfa_token": result.mfa_token})
-    return envelope.success(
-        {
-            "access_token": result.access_token,
-            "refresh_token": result.refresh_token,
-            "token_type": result.token_type,
-            "expires_in": result.expires_in,
-        }
-    )
+    data = {
+        "access_token": result.access_token,
+        "refresh_token": result.refresh_token,
+        "token_type": result.token_type,
+        "expires_in": result.expires_in,
+    }
+    if web is None:
+        return envelope.success(data)
+    del data["refresh_token"]
+    response = envelope.success(data)
+    web.set_refresh_cookie(response, result.refresh_token, result.refresh_expires_in)
+    return response
+
+
+def browser_session(web: WebSessionPolicy) -> WebSessionPolicy | None:
+    """The policy when this request asks for a browser session (after its CSRF check)."""
+    if not web.is_web_client():
+        return None
+    web.check_request()
+    return web
+
+
+def with_cookie_header(responses: Any, header: dict[str, Any]) -> Any:
+    """Declare the Set-Cookie header of a route's success response."""
+    success = next(r for status, r in responses.items() if str(status).startswith("2"))
+    success.setdefault("headers", {}).update(header)
+    return responses
 
 
 def user_created(view: UserView) -> Response:
@@ -106,11 +143,14 @@ def blueprint(services: IdentityServices) -> APIBlueprint:
     for add_routes in (
         _registration_routes,
         _sign_in_routes,
+        _refresh_routes,
         _sign_out_routes,
         _recovery_routes,
         _mfa_enrolment_routes,
         _mfa_management_routes,
         _profile_routes,
+        _permission_routes,
+        _profile_change_routes,
         _device_routes,
         _user_routes,
         _user_admin_routes,
@@ -177,8 +217,10 @@ def _registration_routes(api: APIBlueprint, services: IdentityServices) -> None:
         return envelope.success({"message": ex.VERIFICATION_MAIL}, status=202)
 
 
-def _sign_in_routes(api: APIBlueprint, services: IdentityServices) -> None:
-    sign_in = ok(s.SignInResult, InvalidCredentials, LoginThrottled, ServiceUnavailable)
+def _sign_in_responses() -> Any:
+    sign_in = ok(
+        s.SignInResult, InvalidCredentials, LoginThrottled, ServiceUnavailable, BrowserSessionRefused
+    )
     cast(dict[str, Any], sign_in["200"])["content"]["application/json"]["examples"] = {
         "tokens": {"summary": "Signed in", "value": ex.success(ex.TOKEN_PAIR)},
         "mfa_required": {
@@ -186,14 +228,20 @@ def _sign_in_routes(api: APIBlueprint, services: IdentityServices) -> None:
             "value": ex.success(ex.MFA_CHALLENGE),
         },
     }
+    return with_cookie_header(sign_in, SET_COOKIE_HEADER)
 
-    @api.post("/auth/login", responses=sign_in)
+
+def _sign_in_routes(api: APIBlueprint, services: IdentityServices) -> None:
+    @api.post("/auth/login", responses=_sign_in_responses())
     @public
     def login_user(body: s.LoginBody) -> Response:
         """Sign in with a password.
 
         Public. Send `email` or `username` (exactly one). Answers the token pair, or
-        `{mfa_required, mfa_token}` when the account has MFA enabled."""
+        `{mfa_required, mfa_token}` when the account has MFA enabled. Browsers send
+        `X-Client: web` and `X-Requested-With: elcorp-dashboard`: the refresh token is then
+        the HttpOnly `elcorp_refresh` cookie, not in the body."""
+        web = browser_session(services.web)
         identifier = body.email or body.username
         if not identifier or (body.email and body.username):
             raise ValidationFailed(details=[{"field": "email", "message": "send either email or username"}])
@@ -205,50 +253,92 @@ def _sign_in_routes(api: APIBlueprint, services: IdentityServices) -> None:
             ip=client_ip(),
             user_agent=user_agent(),
         )
-        return token_response(result)
+        return token_response(result, web)
 
     @api.post(
         "/auth/mfa/verify",
-        responses=ok(s.TokenPair, InvalidMfaCode, TokenInvalid, InvalidCredentials, example=ex.TOKEN_PAIR),
+        responses=with_cookie_header(
+            ok(
+                s.TokenPair,
+                InvalidMfaCode,
+                TokenInvalid,
+                InvalidCredentials,
+                BrowserSessionRefused,
+                example=ex.TOKEN_PAIR,
+            ),
+            SET_COOKIE_HEADER,
+        ),
     )
     @public
     def verify_mfa(body: s.MfaVerifyBody) -> Response:
         """Finish an MFA sign-in with an authenticator or backup code.
 
-        Public. The `mfa_token` from POST /auth/login works once and dies after a few wrong codes."""
+        Public. The `mfa_token` from POST /auth/login works once and dies after a few wrong codes.
+        With `X-Client: web` the refresh token is set as the `elcorp_refresh` cookie."""
+        web = browser_session(services.web)
         result = services.auth.verify_mfa(
             mfa_token=body.mfa_token, code=body.code, ip=client_ip(), user_agent=user_agent()
         )
-        return token_response(result)
+        return token_response(result, web)
 
+
+def _refresh_routes(api: APIBlueprint, services: IdentityServices) -> None:
     @api.post(
         "/auth/refresh",
-        responses=ok(s.TokenPair, TokenExpired, TokenInvalid, RefreshTokenReused, example=ex.TOKEN_PAIR),
+        responses=with_cookie_header(
+            ok(
+                s.TokenPair,
+                TokenExpired,
+                TokenInvalid,
+                RefreshTokenReused,
+                MissingToken,
+                BrowserSessionRefused,
+                example=ex.TOKEN_PAIR,
+            ),
+            SET_COOKIE_HEADER,
+        ),
     )
     @public
     def refresh_tokens(body: s.RefreshBody) -> Response:
         """Swap a refresh token for a new token pair.
 
-        Public. The refresh token sent is spent; sending it again signs the device out (AUTH_007)."""
-        result = services.auth.refresh(
-            refresh_token=body.refresh_token, ip=client_ip(), user_agent=user_agent()
-        )
-        return token_response(result)
+        Public. The refresh token sent is spent; sending it again signs the device out (AUTH_007).
+        Browsers send no body: the `elcorp_refresh` cookie is read (with
+        `X-Requested-With: elcorp-dashboard`, else 403 CSRF_001) and replaced by a new one."""
+        web = browser_session(services.web)
+        token = body.refresh_token
+        if token is None:
+            token = services.web.cookie_token()
+            if token is None:
+                raise ValidationFailed(
+                    "Send refresh_token, or the browser session's cookie",
+                    details=[{"field": "refresh_token", "message": "Field required"}],
+                )
+            services.web.check_request()
+            web = services.web
+        result = services.auth.refresh(refresh_token=token, ip=client_ip(), user_agent=user_agent())
+        return token_response(result, web)
 
 
 def _sign_out_routes(api: APIBlueprint, services: IdentityServices) -> None:
     @api.post(
         "/auth/logout",
         security=BEARER,
-        responses=ok(s.SignedOut, example={"logged_out": True, "all_devices": False}),
+        responses=with_cookie_header(
+            ok(s.SignedOut, example={"logged_out": True, "all_devices": False}), CLEAR_COOKIE_HEADER
+        ),
     )
     @authenticated
     def logout_user(body: s.LogoutBody) -> Response:
         """Sign out this device, or every device.
 
-        Any signed-in caller. The body is optional (no body means this device only)."""
+        Any signed-in caller. The body is optional (no body means this device only). A browser
+        session's `elcorp_refresh` cookie is cleared."""
         services.auth.logout(principal(), all_devices=body.all_devices)
-        return envelope.success({"logged_out": True, "all_devices": body.all_devices})
+        response = envelope.success({"logged_out": True, "all_devices": body.all_devices})
+        if services.web.is_web_client() or services.web.cookie_token() is not None:
+            services.web.clear_refresh_cookie(response)
+        return response
 
 
 def _recovery_routes(api: APIBlueprint, services: IdentityServices) -> None:
@@ -359,6 +449,29 @@ def _profile_routes(api: APIBlueprint, services: IdentityServices) -> None:
         Any signed-in caller."""
         return envelope.success(user_json(services.accounts.me(principal())))
 
+
+def _permission_routes(api: APIBlueprint, services: IdentityServices) -> None:
+    @api.get("/me/permissions", security=BEARER, responses=ok(s.SessionPermissions, example=ex.PERMISSIONS))
+    @authenticated
+    def get_my_permissions() -> Response:
+        """Show what the caller's session may do.
+
+        Any signed-in caller. The same grants every route is authorised with (a session that
+        did not pass MFA keeps only the customer set; `withheld` lists the rest), so a client
+        can hide what the API would refuse."""
+        effective = services.permissions.effective(principal())
+        return envelope.success(
+            {
+                "roles": effective.roles,
+                "permissions": sorted(effective.permissions),
+                "scopes": effective.permissions,
+                "withheld": effective.withheld,
+                "mfa": effective.mfa,
+            }
+        )
+
+
+def _profile_change_routes(api: APIBlueprint, services: IdentityServices) -> None:
     @api.patch(
         "/me",
         security=BEARER,

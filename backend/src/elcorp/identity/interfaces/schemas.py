@@ -118,10 +118,20 @@ class MfaVerifyBody(Strict):
 
 class RefreshBody(Strict):
     model_config = examples(
-        {"refresh_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6InJ0K2p3dCJ9.eyJ0eXBlIjoicmVmcmVzaCJ9.c2ln"}  # nosec B105 - an OpenAPI example
+        {"refresh_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6InJ0K2p3dCJ9.eyJ0eXBlIjoicmVmcmVzaCJ9.c2ln"},  # nosec B105 - an OpenAPI example
+        {},
+        optional=True,
     )
 
-    refresh_token: str = Field(min_length=10, max_length=4096)
+    refresh_token: str | None = Field(
+        default=None,
+        min_length=10,
+        max_length=4096,
+        description=(
+            "Required unless the browser sends its `elcorp_refresh` cookie instead "
+            "(with `X-Requested-With: elcorp-dashboard`; docs/SECURITY.md, Browser sessions)"
+        ),
+    )
 
 
 class LogoutBody(Strict):
@@ -265,7 +275,10 @@ class Device(BaseModel):
 
 class TokenPair(BaseModel):
     access_token: str
-    refresh_token: str
+    refresh_token: str | None = Field(
+        default=None,
+        description="Absent for browser sessions (`X-Client: web`): the token is then the HttpOnly cookie",
+    )
     token_type: Literal["Bearer"]
     expires_in: int = Field(description="Seconds the access token lives")
 
@@ -322,3 +335,20 @@ class BackupCodes(BaseModel):
 class PasswordChanged(BaseModel):
     password_changed: Literal[True]
     other_devices_signed_out: Literal[True]
+
+
+class SessionPermissions(BaseModel):
+    """What the caller's session may do: the grants the API authorises this session with."""
+
+    roles: list[str] = Field(description="Role names, sorted (without MFA: at most `user`)")
+    permissions: list[str] = Field(description="`resource:action` names this session may use, sorted")
+    scopes: dict[str, Literal["own", "organization", "all"]] = Field(
+        description="The widest scope held for each permission"
+    )
+    withheld: list[str] = Field(
+        description=(
+            "Held by the user's roles but refused to this session until it signs in with MFA "
+            "(AUTH_006); not in `permissions`"
+        )
+    )
+    mfa: bool = Field(description="This session passed a second factor")
