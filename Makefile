@@ -3,12 +3,15 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The staff dashboard (frontend/) needs Node 20 and npm; without them its checks are skipped in one line.
+NPM    := $(shell command -v npm 2>/dev/null)
+NODE_MODULES := frontend/node_modules/.package-lock.json
 
-.PHONY: run test install lint format typecheck architecture security check schema-doc clean help
+.PHONY: run test install lint format typecheck architecture security check schema-doc clean help frontend-check
 
 help:
 	@echo "make run    - the whole platform on embedded PostgreSQL + Redis (or DATABASE_URL/REDIS_URL)"
-	@echo "make test   - the whole test suite"
+	@echo "make test   - the whole test suite (with the dashboard's lint, type check and unit tests)"
 	@echo "make check  - lint, format check, types, architecture contracts, security scan"
 	@echo "make schema-doc - regenerate docs/DATABASE_SCHEMA.md's reference from a freshly migrated database"
 
@@ -24,8 +27,20 @@ install: $(STAMP)
 run: install
 	$(BIN)/elcorp dev
 
-test: install
+test: install frontend-check
 	$(BIN)/python -m pytest
+
+# npm ci again whenever package-lock.json is newer than the installed tree.
+$(NODE_MODULES): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+frontend-check:
+ifeq ($(NPM),)
+	@echo "Node 20 and npm not found: skipping the staff dashboard's checks (install Node 20, see README)"
+else
+	@$(MAKE) --no-print-directory $(NODE_MODULES)
+	cd frontend && npm run --silent lint && npm run --silent typecheck && npm test --silent
+endif
 
 lint: install
 	$(BIN)/ruff check .
@@ -50,4 +65,4 @@ schema-doc: install
 	$(BIN)/elcorp schema-doc
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache frontend/node_modules frontend/dist

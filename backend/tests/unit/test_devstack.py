@@ -188,3 +188,91 @@ def test_stopping_with_external_servers_names_only_the_children(
     devstack._stop_stack(_Stack(var=tmp_path, env={}))
 
     assert capsys.readouterr().out == "stopped: API, worker, beat\n"
+
+
+def _frontend(tmp_path: Path) -> Path:
+    """A frontend/ checkout; the fake `npm run build` writes dist/index.html like vite."""
+    frontend = tmp_path / "frontend"
+    (frontend / "src").mkdir(parents=True)
+    (frontend / "src" / "main.tsx").write_text("render()")
+    (frontend / "package.json").write_text("{}")
+    (frontend / "package-lock.json").write_text("{}")
+    return frontend
+
+
+def _fake_npm(monkeypatch: pytest.MonkeyPatch, frontend: Path, fail: str = "") -> list[list[str]]:
+    ran: list[list[str]] = []
+
+    def run(argv: list[str], cwd: Path, check: bool) -> Any:
+        ran.append(argv[1:])
+        if argv[1] == "ci":
+            (frontend / "node_modules").mkdir(exist_ok=True)
+            (frontend / "node_modules" / ".package-lock.json").write_text("{}")
+        if argv[1:] == ["run", "build"] and fail != "build":
+            (frontend / "dist").mkdir(exist_ok=True)
+            (frontend / "dist" / "index.html").write_text("<html>")
+        return SimpleNamespace(returncode=1 if fail == argv[1] or fail == argv[-1] else 0)
+
+    monkeypatch.setattr(devstack.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(devstack.subprocess, "run", run)
+    return ran
+
+
+def test_the_dashboard_is_installed_and_built_once_then_only_when_its_sources_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    frontend = _frontend(tmp_path)
+    ran = _fake_npm(monkeypatch, frontend)
+
+    assert devstack.build_dashboard(frontend) is True
+    assert ran == [["ci", "--no-audit", "--no-fund"], ["run", "build"]]
+    assert (frontend / "dist" / devstack.BUILD_STAMP).read_text() == devstack.frontend_digest(frontend)
+
+    ran.clear()
+    assert devstack.build_dashboard(frontend) is True
+    assert ran == []  # nothing changed: no install, no build
+
+    (frontend / "src" / "main.tsx").write_text("render(<App />)")
+    assert devstack.build_dashboard(frontend) is True
+    assert ran == [["run", "build"]]  # sources changed, the lockfile did not
+
+
+def test_the_source_digest_follows_contents_and_file_names(tmp_path: Path):
+    frontend = _frontend(tmp_path)
+    first = devstack.frontend_digest(frontend)
+    (frontend / "dist").mkdir()
+    (frontend / "dist" / "index.html").write_text("built")
+    assert devstack.frontend_digest(frontend) == first  # build output is not a source
+    (frontend / "src" / "extra.ts").write_text("")
+    assert devstack.frontend_digest(frontend) != first
+
+
+def test_without_node_the_dashboard_is_skipped_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    frontend = _frontend(tmp_path)
+    monkeypatch.setattr(devstack.shutil, "which", lambda name: None)
+    monkeypatch.setattr(devstack.subprocess, "run", lambda *a, **k: pytest.fail("npm must not run"))
+
+    assert devstack.build_dashboard(frontend) is False
+    assert capsys.readouterr().err.strip() == devstack.NODE_MISSING
+
+
+def test_a_failed_build_is_reported_and_leaves_no_stamp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    frontend = _frontend(tmp_path)
+    _fake_npm(monkeypatch, frontend, fail="build")
+
+    assert devstack.build_dashboard(frontend) is False
+    assert "`npm run build` failed in frontend/" in capsys.readouterr().err
+    assert not (frontend / "dist" / devstack.BUILD_STAMP).exists()
+
+
+def test_the_summary_shows_the_dashboard_url_when_built(tmp_path: Path):
+    built = _Stack(var=tmp_path, env={}, dashboard_built=True)
+    assert "  Dashboard    http://127.0.0.1:8000/dashboard/" in devstack._summary(
+        "http://127.0.0.1:8000", built, ""
+    )
+    missing = _Stack(var=tmp_path, env={})
+    assert "  Dashboard    not built" in devstack._summary("http://127.0.0.1:8000", missing, "")

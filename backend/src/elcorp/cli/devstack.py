@@ -7,6 +7,7 @@ Ctrl-C (or SIGTERM, or any child dying) stops every child, then the embedded ser
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -29,6 +30,19 @@ from elcorp.shared.infrastructure.embedded import EmbeddedPostgres, EmbeddedRedi
 DEV_DATABASE = "elcorp"
 DEMO_VAT_NUMBER = "DEMO-0000000"  # the platform issuer's, unless INVOICE_ISSUER_VAT_NUMBER is set
 STOP_TIMEOUT = 7.0
+FRONTEND_DIR = Path(__file__).resolve().parents[4] / "frontend"
+# What the built dashboard depends on; dist/ carries the digest of the sources it was built from.
+FRONTEND_SOURCES = (
+    "src",
+    "public",
+    "index.html",
+    "package.json",
+    "package-lock.json",
+    "vite.config.ts",
+    "tsconfig.app.json",
+)
+BUILD_STAMP = ".source-digest"
+NODE_MISSING = "Node 20 and npm not found: the staff dashboard is not built (install Node 20, see README)"
 
 
 def _ensure_database(server_url: str, name: str) -> None:
@@ -100,6 +114,7 @@ class _Stack:
     children: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     database_note: str = "external (DATABASE_URL)"
     redis_note: str = "external (REDIS_URL)"
+    dashboard_built: bool = False
 
 
 class _StopRequest:
@@ -120,6 +135,7 @@ def run_dev_stack(*, host: str, port: int) -> int:
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
+        stack.dashboard_built = build_dashboard(FRONTEND_DIR)
         _start_servers(base, stack)
         _prepare_environment(base, stack)
         stack.env["PUBLIC_BASE_URL"] = public_base_url(base, host, port)
@@ -137,6 +153,45 @@ def run_dev_stack(*, host: str, port: int) -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _stop_stack(stack)
+
+
+def frontend_digest(frontend: Path) -> str:
+    """A digest of the dashboard's sources (paths and contents), to rebuild only on change."""
+    digest = hashlib.sha256()
+    for name in FRONTEND_SOURCES:
+        top = frontend / name
+        files = sorted(p for p in top.rglob("*") if p.is_file()) if top.is_dir() else [top]
+        for path in (p for p in files if p.is_file()):
+            digest.update(str(path.relative_to(frontend)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def build_dashboard(frontend: Path) -> bool:
+    """Build frontend/ into frontend/dist when its sources changed since the last build
+    (`npm ci` first when node_modules is missing or older than the lockfile). Without Node,
+    or when the build fails, says so in one line and the rest of the platform still runs."""
+    if not (frontend / "package.json").is_file():
+        return False
+    npm = shutil.which("npm")
+    if not npm or not shutil.which("node"):
+        click.echo(NODE_MISSING, err=True)
+        return False
+    digest, stamp = frontend_digest(frontend), frontend / "dist" / BUILD_STAMP
+    if (frontend / "dist" / "index.html").is_file() and stamp.is_file() and stamp.read_text() == digest:
+        return True
+    installed = frontend / "node_modules" / ".package-lock.json"
+    steps = [[npm, "run", "build"]]
+    lockfile = frontend / "package-lock.json"
+    if not installed.is_file() or installed.stat().st_mtime < lockfile.stat().st_mtime:
+        steps.insert(0, [npm, "ci", "--no-audit", "--no-fund"])
+    click.echo("building the staff dashboard (frontend/) ...")
+    for step in steps:
+        if subprocess.run(step, cwd=frontend, check=False).returncode != 0:  # noqa: S603 - fixed argv
+            command = " ".join(step[1:3])
+            click.echo(f"error: `npm {command}` failed in frontend/; the dashboard is not served", err=True)
+            return False
+    stamp.write_text(digest)
+    return True
 
 
 def _start_servers(base: Settings, stack: _Stack) -> None:
@@ -233,6 +288,7 @@ def _summary(base_url: str, stack: _Stack, demo_admin: str) -> str:
             "Elcorp platform is running:",
             f"  API          {base_url}/api/v1",
             f"  API docs     {base_url}/api/docs",
+            f"  Dashboard    {base_url}/dashboard/" if stack.dashboard_built else "  Dashboard    not built",
             f"  OpenAPI      {base_url}/api/v1/openapi.json",
             f"  Health       {base_url}/health   {base_url}/ready   {base_url}/metrics",
             f"  PostgreSQL   {stack.database_note}",

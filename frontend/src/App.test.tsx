@@ -1,0 +1,45 @@
+import { fireEvent, render, screen } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import { App } from "./App";
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+const ok = (data: unknown, meta: object = {}) => json(200, { status: "success", data, meta, timestamp: "t" });
+
+describe("the app shell", () => {
+  it("signs in with a password and a TOTP code, then opens the approvals inbox", async () => {
+    const calls: string[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const path = new URL(String(input), "http://x").pathname.replace("/api/v1", "");
+      calls.push(`${init?.method ?? "GET"} ${path}`);
+      const bearer = new Headers(init?.headers).get("Authorization");
+      switch (path) {
+        case "/auth/refresh":
+          return json(401, { status: "error", error: { code: "AUTH_003", message: "No session" } });
+        case "/auth/login":
+          return ok({ mfa_required: true, mfa_token: "mfa-token-123" });
+        case "/auth/mfa/verify":
+          return ok({ access_token: "acc", token_type: "Bearer", expires_in: 900 });
+        default:
+          if (bearer !== "Bearer acc") return json(401, { status: "error", error: { code: "AUTH_001", message: "Sign in" } });
+          if (path === "/me/permissions") return ok({ roles: ["finance"], permissions: ["payment:approve"], scopes: {}, withheld: [] });
+          if (path === "/me") return ok({ id: "staff-1", username: "staff", full_name: "Staff One", email: "s@x", roles: ["finance"] });
+          return ok([], { has_more: false, next_cursor: null, limit: 25 });
+      }
+    });
+    window.location.hash = "#/";
+    render(<App />);
+
+    fireEvent.change(await screen.findByLabelText(/Email or username/), { target: { value: "staff" } });
+    fireEvent.change(screen.getByLabelText(/Password/), { target: { value: "pw" } });
+    fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    fireEvent.change(await screen.findByLabelText(/Authenticator or backup code/), { target: { value: "492038" } });
+    fireEvent.click(screen.getByRole("button", { name: "Verify" }));
+
+    expect(await screen.findByText("Approvals inbox", { selector: "h6, h1, span, p, div" }, { timeout: 5000 })).toBeTruthy();
+    await vi.waitFor(() => expect(calls).toContain("GET /transactions"));
+    expect(calls).toContain("POST /auth/login");
+    expect(calls).toContain("POST /auth/mfa/verify");
+  });
+});

@@ -1,0 +1,208 @@
+/**
+ * The dashboard's only way to the API: base /api/v1, the bearer access token held in memory
+ * only (never in storage), the envelope unwrapped, failures raised as ApiError, and one
+ * single-flight refresh on an expired access token (AUTH_002): two requests failing at once
+ * wait for the same refresh, because refresh tokens rotate and a second refresh with the
+ * spent token would sign the browser out.
+ */
+
+export const API_BASE = "/api/v1";
+/** The CSRF defence the API requires on every request that sets or reads the refresh cookie. */
+export const CSRF_HEADER = "X-Requested-With";
+export const CSRF_VALUE = "elcorp-dashboard";
+/** Asks sign-in and refresh to put the refresh token in the HttpOnly cookie, not the body. */
+export const WEB_CLIENT_HEADER = "X-Client";
+export const WEB_CLIENT_VALUE = "web";
+export const ACCESS_TOKEN_EXPIRED = "AUTH_002";
+
+export interface ListMeta {
+  has_more?: boolean;
+  next_cursor?: string | null;
+  limit?: number;
+  total?: number;
+  [key: string]: unknown;
+}
+
+export interface Envelope<T> {
+  status: string;
+  data: T;
+  meta: ListMeta;
+}
+
+export interface FieldError {
+  field?: string;
+  message?: string;
+  [key: string]: unknown;
+}
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, details: unknown = null) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export interface TokenPair {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+}
+
+export interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  query?: Record<string, string | number | boolean | null | undefined>;
+  /** Session calls (sign-in, refresh, sign-out): the cookie and CSRF header sent, no refresh retry. */
+  session?: boolean;
+  /** Send no bearer token (sign-in and refresh). */
+  anonymous?: boolean;
+  signal?: AbortSignal;
+}
+
+type Fetch = typeof fetch;
+
+export class ApiClient {
+  private accessToken: string | null = null;
+  private refreshing: Promise<boolean> | null = null;
+  private readonly fetchImpl: Fetch;
+  private readonly base: string;
+  /** Called when the session is over (refresh refused): the app shows the sign-in page. */
+  onSignedOut: () => void = () => {};
+
+  constructor(options: { fetch?: Fetch; base?: string } = {}) {
+    this.fetchImpl = options.fetch ?? ((...args) => globalThis.fetch(...args));
+    this.base = options.base ?? API_BASE;
+  }
+
+  get token(): string | null {
+    return this.accessToken;
+  }
+
+  setToken(token: string | null): void {
+    this.accessToken = token;
+  }
+
+  async request<T>(path: string, options: RequestOptions = {}): Promise<Envelope<T>> {
+    try {
+      return await this.send<T>(path, options);
+    } catch (error) {
+      if (options.session || !(error instanceof ApiError) || error.code !== ACCESS_TOKEN_EXPIRED) {
+        throw error;
+      }
+      if (!(await this.refresh())) {
+        throw error;
+      }
+      return this.send<T>(path, options);
+    }
+  }
+
+  /** The data of a successful call. */
+  async data<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    return (await this.request<T>(path, options)).data;
+  }
+
+  /** Refresh the access token from the HttpOnly cookie; concurrent callers share one call. */
+  refresh(): Promise<boolean> {
+    if (!this.refreshing) {
+      this.refreshing = this.doRefresh().finally(() => {
+        this.refreshing = null;
+      });
+    }
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<boolean> {
+    try {
+      const pair = await this.data<TokenPair>("/auth/refresh", {
+        method: "POST",
+        session: true,
+        anonymous: true,
+      });
+      this.accessToken = pair.access_token;
+      return true;
+    } catch {
+      this.accessToken = null;
+      this.onSignedOut();
+      return false;
+    }
+  }
+
+  private url(path: string, query: RequestOptions["query"]): string {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
+    }
+    const search = params.toString();
+    return `${this.base}${path}${search ? `?${search}` : ""}`;
+  }
+
+  private headers(options: RequestOptions): Headers {
+    const headers = new Headers({ Accept: "application/json" });
+    if (options.body !== undefined) headers.set("Content-Type", "application/json");
+    if (options.session) {
+      headers.set(CSRF_HEADER, CSRF_VALUE);
+      headers.set(WEB_CLIENT_HEADER, WEB_CLIENT_VALUE);
+    }
+    if (this.accessToken && !options.anonymous) {
+      headers.set("Authorization", `Bearer ${this.accessToken}`);
+    }
+    return headers;
+  }
+
+  private async send<T>(path: string, options: RequestOptions): Promise<Envelope<T>> {
+    const response = await this.fetchImpl(this.url(path, options.query), {
+      method: options.method ?? "GET",
+      headers: this.headers(options),
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      credentials: options.session ? "include" : "same-origin",
+      signal: options.signal,
+    });
+    if (response.status === 204) {
+      return { status: "success", data: null as T, meta: {} };
+    }
+    const payload = await readJson(response);
+    if (!response.ok) {
+      throw toApiError(response.status, payload);
+    }
+    const envelope = payload as Partial<Envelope<T>> | null;
+    return { status: envelope?.status ?? "success", data: envelope?.data as T, meta: envelope?.meta ?? {} };
+  }
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+export function toApiError(status: number, payload: unknown): ApiError {
+  const body = (payload ?? {}) as { error?: { code?: string; message?: string; details?: unknown } };
+  const problem = (payload ?? {}) as { code?: string; title?: string; details?: unknown };
+  const code = body.error?.code ?? problem.code ?? `HTTP_${status}`;
+  const message = body.error?.message ?? problem.title ?? `The server answered ${status}`;
+  return new ApiError(status, code, message, body.error?.details ?? problem.details ?? null);
+}
+
+/** The message to show for a failure, naming the fields a validation error names. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    const fields = Array.isArray(error.details)
+      ? (error.details as FieldError[]).filter((d) => d.field && d.message).map((d) => `${d.field}: ${d.message}`)
+      : [];
+    return fields.length ? `${error.message} (${fields.join("; ")})` : error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export const api = new ApiClient();
