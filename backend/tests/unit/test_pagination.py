@@ -24,3 +24,12 @@ def test_cursor_round_trip_and_opacity():
 def test_bad_cursors_are_validation_errors(bad):
     with pytest.raises(ValidationFailed):
         decode_cursor(bad)
+
+
+def test_a_window_of_a_list_read_whole_keeps_its_offset_and_total():
+
+    items = list(range(7))
+    page = PageRequest(page=1, per_page=3, start=5).window(items)
+    assert (page.items, page.total, page.has_more, page.next_cursor) == ([5, 6], 7, False, None)
+    first = PageRequest(per_page=3).window(items)
+    assert first.items == [0, 1, 2] and first.has_more and first.meta["next_cursor"]

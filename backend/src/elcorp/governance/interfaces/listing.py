@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from flask import Response
 from pydantic import Field
 
-from elcorp.shared.application.pagination import MAX_PER_PAGE, Page
+from elcorp.shared.application.pagination import MAX_PER_PAGE
 from elcorp.shared.interfaces.pagination import ListQuery, page_response
 
 T = TypeVar("T")
@@ -31,14 +31,7 @@ class SmallListQuery(ListQuery):
         return self.limit or self.per_page or MAX_PER_PAGE
 
 
-def paged(items: Sequence[T], query: ListQuery) -> Page[T]:
-    """The window of `items` the query asks for (its cursor, or the page/per_page aliases)."""
-    window = query.page_request()
-    chunk = list(items[window.offset : window.offset + window.per_page])
-    return Page(chunk, window.page, window.per_page, len(items), offset=window.offset)
-
-
 def listed_json(items: Sequence[T], query: ListQuery, to_json: Callable[[T], dict[str, Any]]) -> Response:
     """A list answer for a list held in memory."""
-    page = paged(items, query)
+    page = query.page_request().window(items)
     return page_response([to_json(item) for item in page.items], page)

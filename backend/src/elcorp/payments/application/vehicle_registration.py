@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import TypeVar
 
 from elcorp.governance.application.api import AccessControl
 from elcorp.payments.application.vehicle_access import READ, REGISTER, actor, normalised, staff, visible
@@ -27,8 +26,6 @@ from elcorp.shared.application.pagination import Page, PageRequest
 from elcorp.shared.domain.clock import WINDHOEK, Clock
 from elcorp.shared.domain.errors import NotFound, ValidationFailed
 from elcorp.shared.domain.ids import new_id
-
-T = TypeVar("T")
 
 
 def identifier_of(vin: str | None, chassis_number: str | None) -> VehicleIdentifier:
@@ -132,7 +129,7 @@ class VehicleQueries:
         grants = self._access.require(caller, READ)
         with self._uow() as uow:
             found = visible(uow, caller, grants, identifier)
-            return found, _window(uow.vehicles.history(found.id), page)
+            return found, page.window(uow.vehicles.history(found.id))
 
     def transfers(self, caller: uuid.UUID, identifier: str, page: PageRequest) -> Page[VehicleOffer]:
         """The vehicle's offers and forced transfers, oldest first: all of them for its
@@ -144,7 +141,7 @@ class VehicleQueries:
         if not (found.owner_id == caller or staff(grants, READ)):
             every = [t for t in every if t.involves(caller)]
         summary = VehicleSummary.of(found)
-        return _window([VehicleOffer(t, summary) for t in every], page)
+        return page.window([VehicleOffer(t, summary) for t in every])
 
     def transfer(self, caller: uuid.UUID, identifier: str, transfer_id: uuid.UUID) -> VehicleOffer:
         """One offer of the vehicle, for a party to it, the vehicle's owner or staff (404
@@ -178,9 +175,3 @@ class VehicleQueries:
                 OfferFilter(caller, direction, status), offset=page.offset, limit=page.per_page
             )
         return Page(found, page.page, page.per_page, total, offset=page.offset)
-
-
-def _window(items: list[T], page: PageRequest) -> Page[T]:
-    """One page of a list read whole (a vehicle's history and offers are short)."""
-    start = page.offset
-    return Page(items[start : start + page.per_page], page.page, page.per_page, len(items), offset=start)

@@ -33,7 +33,6 @@ from elcorp.payments.domain.movement import (
 )
 from elcorp.payments.interfaces import invoice_schemas as s
 from elcorp.payments.interfaces.http import IDEMPOTENCY_HEADER
-from elcorp.shared.application.pagination import Page
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.domain.errors import ErrorCode
 from elcorp.shared.interfaces import envelope
@@ -174,11 +173,8 @@ def _issuer_routes(api: APIBlueprint, invoices: InvoiceService) -> None:
 
         Whoever may create invoices (invoice:create).
         """
-        window = query.page_request()
-        every = invoices.issuers(current_caller().user_id)
-        shown = every[window.offset : window.offset + window.per_page]
-        page = Page(shown, window.page, window.per_page, len(every), offset=window.offset)
-        return page_response([issuer_json(i) for i in shown], page)
+        page = query.page_request().window(invoices.issuers(current_caller().user_id))
+        return page_response([issuer_json(i) for i in page.items], page)
 
     @api.get("/invoice-issuers/<uuid:issuer_id>", security=BEARER, responses=ok(s.InvoiceIssuer))
     @require_permission("invoice:create")

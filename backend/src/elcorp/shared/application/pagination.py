@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -18,6 +19,7 @@ from typing import Any, Generic, TypeVar
 from elcorp.shared.domain.errors import ValidationFailed
 
 T = TypeVar("T")
+W = TypeVar("W")
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 # Deep pages cost the database a scan of every row before them, and an unbounded page number
@@ -51,6 +53,11 @@ class PageRequest:
     @property
     def offset(self) -> int:
         return self.start if self.start is not None else (self.page - 1) * self.per_page
+
+    def window(self, items: Sequence[W]) -> Page[W]:
+        """This window of a short list read whole (a bounded set, a request's comments)."""
+        chunk = list(items[self.offset : self.offset + self.per_page])
+        return Page(chunk, self.page, self.per_page, len(items), offset=self.offset)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,6 @@ from elcorp.compliance.consent.domain.consent import (
 )
 from elcorp.compliance.consent.domain.notices import NoticeContent, NoticeIncomplete, Party, PrivacyNotice
 from elcorp.compliance.consent.interfaces import consent_schemas as s
-from elcorp.shared.application.pagination import Page
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.domain.errors import NotFound
 from elcorp.shared.interfaces import envelope
@@ -122,11 +121,8 @@ def _notice_routes(api: APIBlueprint, notices: PrivacyNotices) -> None:
 
         Public. Each item is a version without its text: read one by its version.
         """
-        window = query.page_request()
-        found = notices.history()
-        chunk = found[window.offset : window.offset + window.per_page]
-        page = Page(chunk, window.page, window.per_page, len(found), offset=window.offset)
-        return page_response([notice_summary_json(n) for n in chunk], page, window)
+        page = query.page_request().window(notices.history())
+        return page_response([notice_summary_json(n) for n in page.items], page)
 
     @api.get("/privacy/notices/current", responses=ok(s.PrivacyNotice, NotFound))
     @public

@@ -29,7 +29,6 @@ from elcorp.compliance.privacy.domain.privacy_requests import (
     VerificationMethod,
 )
 from elcorp.compliance.privacy.interfaces import privacy_request_schemas as s
-from elcorp.shared.application.pagination import Page
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.domain.errors import AlreadyExists, InvalidEmail, InvalidPhoneNumber, ValidationFailed
 from elcorp.shared.interfaces import envelope
@@ -229,11 +228,8 @@ def _subject_read_routes(api: APIBlueprint, service: PrivacyRequests) -> None:
 
         Any signed-in user, for themselves.
         """
-        window = query.page_request()
-        found = service.mine(current_caller().user_id)
-        chunk = found[window.offset : window.offset + window.per_page]
-        page = Page(chunk, window.page, window.per_page, len(found), offset=window.offset)
-        return page_response(requests_json(service, chunk), page, window)
+        page = query.page_request().window(service.mine(current_caller().user_id))
+        return page_response(requests_json(service, page.items), page)
 
     @api.get(
         MINE + "/<uuid:request_id>", security=BEARER, responses=ok(s.PrivacyRequest, example=REQUEST_EXAMPLE)

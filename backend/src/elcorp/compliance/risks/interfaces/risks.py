@@ -34,7 +34,6 @@ from elcorp.compliance.risks.domain.risks import (
     UnknownIncidents,
 )
 from elcorp.compliance.risks.interfaces import risks_schemas as s
-from elcorp.shared.application.pagination import Page
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.domain.errors import ValidationFailed
 from elcorp.shared.interfaces import envelope
@@ -160,11 +159,8 @@ def _control_routes(api: APIBlueprint, register: RiskRegister) -> None:
 
         Staff with risk:read. Cursor-paginated (`cursor`, `limit`; `page`/`per_page` aliases).
         """
-        window = query.page_request()
-        found = register.controls()
-        shown = found[window.offset : window.offset + window.per_page]
-        page = Page(shown, window.page, window.per_page, len(found))
-        return page_response([control_json(c) for c in shown], page)
+        page = query.page_request().window(register.controls())
+        return page_response([control_json(c) for c in page.items], page)
 
     @api.post(CONTROLS, security=BEARER, responses=created(s.RiskControl, ControlNameTaken))
     @require_permission(MANAGE)

@@ -27,7 +27,6 @@ from elcorp.compliance.sla.domain.sla import (
     month_bounds,
 )
 from elcorp.compliance.sla.interfaces import sla_schemas as s
-from elcorp.shared.application.pagination import Page
 from elcorp.shared.domain.clock import isoformat_z
 from elcorp.shared.interfaces import envelope
 from elcorp.shared.interfaces.api import API_V1, BEARER
@@ -136,11 +135,8 @@ def _policy_routes(api: APIBlueprint, tracking: SlaTracking) -> None:
 
         Staff with sla:read. Cursor-paginated (`cursor`, `limit`; `page`/`per_page` aliases).
         """
-        window = query.page_request()
-        found = tracking.policies()
-        shown = found[window.offset : window.offset + window.per_page]
-        page = Page(shown, window.page, window.per_page, len(found))
-        return page_response([policy_json(p) for p in shown], page)
+        page = query.page_request().window(tracking.policies())
+        return page_response([policy_json(p) for p in page.items], page)
 
     @api.post(POLICIES, security=BEARER, responses=created(s.SlaPolicy, SlaPolicyInvalid, SlaPolicyExists))
     @require_permission(MANAGE)
