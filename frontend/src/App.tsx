@@ -1,12 +1,14 @@
 import { Admin, CustomRoutes } from "react-admin";
-import { Route } from "react-router-dom";
 import { ApprovalsInbox } from "./approvals/ApprovalsInbox";
+import { AREAS } from "./areas";
 import { authProvider } from "./authProvider";
 import { createDataProvider } from "./dataProvider";
 import { Layout } from "./Layout";
 import { LoginPage } from "./LoginPage";
 
 const dataProvider = createDataProvider();
+const home = AREAS[0];
+const Home = home?.dashboard ?? ApprovalsInbox;
 
 export function App() {
   return (
@@ -16,13 +18,12 @@ export function App() {
       authProvider={authProvider}
       loginPage={LoginPage}
       layout={Layout}
-      dashboard={ApprovalsInbox}
+      dashboard={Home}
       requireAuth
       disableTelemetry
     >
-      <CustomRoutes>
-        <Route path="/approvals" element={<ApprovalsInbox />} />
-      </CustomRoutes>
+      {AREAS.flatMap((area) => area.resources ?? [])}
+      <CustomRoutes>{AREAS.flatMap((area) => area.routes ?? [])}</CustomRoutes>
     </Admin>
   );
 }

@@ -1,13 +1,20 @@
-import InboxIcon from "@mui/icons-material/Inbox";
 import type { ReactNode } from "react";
-import { Layout as RaLayout, Menu } from "react-admin";
+import { Layout as RaLayout, Menu, usePermissions } from "react-admin";
+import { MENU_GROUPS } from "./area";
+import { AREAS } from "./areas";
+import { type Permissions, meets } from "./permissions";
 
-const TEXT = { approvals: "Approvals inbox" };
-
-function AppMenu() {
+/** The menu, grouped, showing only what the caller's permissions allow. */
+export function AppMenu() {
+  const { permissions } = usePermissions<Permissions>();
+  const entries = AREAS.flatMap((area) => area.menu).filter((entry) => meets(permissions, entry.requires));
   return (
     <Menu>
-      <Menu.Item to="/approvals" primaryText={TEXT.approvals} leftIcon={<InboxIcon />} />
+      {MENU_GROUPS.flatMap((group) =>
+        entries
+          .filter((entry) => entry.group === group)
+          .map((entry) => <Menu.Item key={entry.to} to={entry.to} primaryText={entry.label} leftIcon={entry.icon} />),
+      )}
     </Menu>
   );
 }

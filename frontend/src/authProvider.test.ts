@@ -69,13 +69,13 @@ describe("authProvider", () => {
   it("reads permissions from /me/permissions, falling back to /me roles", async () => {
     const granted = { roles: ["finance"], permissions: ["payment:approve"], scopes: {}, withheld: [] };
     const current = setup((path) => (path === "/me/permissions" ? ok(granted) : ok({})));
-    expect(await current.auth.getPermissions!({})).toEqual({ roles: ["finance"], permissions: ["payment:approve"], withheld: [] });
+    expect(await current.auth.getPermissions!({})).toEqual({ roles: ["finance"], permissions: ["payment:approve"], withheld: [], scopes: {} });
     const older = setup((path) =>
       path === "/me/permissions"
         ? json(404, { status: "error", error: { code: "RES_001", message: "Not found" } })
         : ok({ id: "u", username: "u", full_name: "U", email: "u@x", roles: ["admin"] }),
     );
-    expect(await older.auth.getPermissions!({})).toEqual({ roles: ["admin"], permissions: [], withheld: [] });
+    expect(await older.auth.getPermissions!({})).toEqual({ roles: ["admin"], permissions: [], withheld: [], scopes: {} });
   });
 
   it("treats a 401 that survives the refresh as the end of the session, a 403 not", async () => {

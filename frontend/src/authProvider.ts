@@ -59,7 +59,12 @@ export function createAuthProvider(client: ApiClient = api): AuthProvider {
   async function fetchPermissions(): Promise<Permissions> {
     try {
       const granted = await client.data<Permissions>("/me/permissions");
-      return { roles: granted.roles ?? [], permissions: granted.permissions ?? [], withheld: granted.withheld ?? [] };
+      return {
+        roles: granted.roles ?? [],
+        permissions: granted.permissions ?? [],
+        withheld: granted.withheld ?? [],
+        scopes: granted.scopes ?? {},
+      };
     } catch (error) {
       if (!(error instanceof ApiError) || (error.status !== 404 && error.status !== 405)) throw error;
       const me = await client.data<Me>("/me"); // an API without /me/permissions: roles only

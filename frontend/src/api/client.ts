@@ -63,7 +63,27 @@ export interface RequestOptions {
   session?: boolean;
   /** Send no bearer token (sign-in and refresh). */
   anonymous?: boolean;
+  /** Extra request headers (e.g. `Idempotency-Key`, `X-Emergency-Reason`). */
+  headers?: Record<string, string>;
+  /** A multipart body (a file upload); sent as is, instead of `body`. */
+  form?: FormData;
   signal?: AbortSignal;
+}
+
+/** A file the API answered (a statement, a PDF, an export). */
+export interface Download {
+  blob: Blob;
+  /** From Content-Disposition, else the last path segment. */
+  filename: string;
+  contentType: string;
+  /** The `Repr-Digest` header (RFC 9530) when the API sends one. */
+  digest: string | null;
+  headers: Headers;
+}
+
+/** A fresh key for a POST that must not run twice (money-moving calls require one). */
+export function idempotencyKey(): string {
+  return globalThis.crypto.randomUUID();
 }
 
 type Fetch = typeof fetch;
@@ -108,6 +128,42 @@ export class ApiClient {
     return (await this.request<T>(path, options)).data;
   }
 
+  /** A file (PDF, CSV, JSON export) fetched with the bearer token; refreshed once like `request`. */
+  async download(path: string, options: RequestOptions = {}): Promise<Download> {
+    try {
+      return await this.fetchFile(path, options);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.code !== ACCESS_TOKEN_EXPIRED || !(await this.refresh())) {
+        throw error;
+      }
+      return this.fetchFile(path, options);
+    }
+  }
+
+  private async fetchFile(path: string, options: RequestOptions): Promise<Download> {
+    const headers = this.headers(options);
+    headers.set("Accept", "*/*");
+    const response = await this.fetchImpl(this.url(path, options.query), {
+      method: options.method ?? "GET",
+      headers,
+      body: this.encodeBody(options),
+      credentials: "same-origin",
+      signal: options.signal,
+    });
+    if (!response.ok) {
+      throw toApiError(response.status, await readJson(response));
+    }
+    const disposition = response.headers.get("Content-Disposition") ?? "";
+    const named = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
+    return {
+      blob: await response.blob(),
+      filename: named ? decodeURIComponent(named) : (path.split("/").pop() ?? "download"),
+      contentType: response.headers.get("Content-Type") ?? "application/octet-stream",
+      digest: response.headers.get("Repr-Digest"),
+      headers: response.headers,
+    };
+  }
+
   /** Refresh the access token from the HttpOnly cookie; concurrent callers share one call. */
   refresh(): Promise<boolean> {
     if (!this.refreshing) {
@@ -144,8 +200,8 @@ export class ApiClient {
   }
 
   private headers(options: RequestOptions): Headers {
-    const headers = new Headers({ Accept: "application/json" });
-    if (options.body !== undefined) headers.set("Content-Type", "application/json");
+    const headers = new Headers({ Accept: "application/json", ...options.headers });
+    if (options.body !== undefined && options.form === undefined) headers.set("Content-Type", "application/json");
     if (options.session) {
       headers.set(CSRF_HEADER, CSRF_VALUE);
       headers.set(WEB_CLIENT_HEADER, WEB_CLIENT_VALUE);
@@ -156,11 +212,16 @@ export class ApiClient {
     return headers;
   }
 
+  private encodeBody(options: RequestOptions): BodyInit | undefined {
+    if (options.form !== undefined) return options.form; // the browser sets the multipart boundary
+    return options.body === undefined ? undefined : JSON.stringify(options.body);
+  }
+
   private async send<T>(path: string, options: RequestOptions): Promise<Envelope<T>> {
     const response = await this.fetchImpl(this.url(path, options.query), {
       method: options.method ?? "GET",
       headers: this.headers(options),
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: this.encodeBody(options),
       credentials: options.session ? "include" : "same-origin",
       signal: options.signal,
     });

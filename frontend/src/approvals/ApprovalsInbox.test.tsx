@@ -56,7 +56,7 @@ function renderInbox(permissions: Permissions, decisionAnswer: () => Response) {
   return fetch;
 }
 
-const approver: Permissions = { roles: ["finance"], permissions: ["payment:approve"], withheld: [] };
+const approver: Permissions = { roles: ["finance"], permissions: ["payment:approve"], withheld: [], scopes: {} };
 
 describe("approvals inbox", () => {
   it("lists pending transactions with exact amounts; one's own is not actionable", async () => {
@@ -74,7 +74,7 @@ describe("approvals inbox", () => {
   });
 
   it("hides the actions from a caller without payment:approve", async () => {
-    renderInbox({ roles: ["support"], permissions: ["user:read"], withheld: [] }, () => json(200, {}));
+    renderInbox({ roles: ["support"], permissions: ["user:read"], withheld: [], scopes: {} }, () => json(200, {}));
     const row = (await screen.findByText("N$12,345,678,901,234.99999999")).closest("tr")!;
     await screen.findByText(/Your own/);
     expect(within(row).queryByRole("button", { name: "Approve" })).toBeNull();
