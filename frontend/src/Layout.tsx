@@ -3,6 +3,7 @@ import { Layout as RaLayout, Menu, usePermissions } from "react-admin";
 import { MENU_GROUPS } from "./area";
 import { AREAS } from "./areas";
 import { type Permissions, meets } from "./permissions";
+import { SessionBanner } from "./session/SessionBanner";
 
 /** The menu, grouped, showing only what the caller's permissions allow. */
 export function AppMenu() {
@@ -19,7 +20,15 @@ export function AppMenu() {
   );
 }
 
-/** react-admin's layout with the dashboard's menu; actions inside pages follow permissions. */
+/**
+ * react-admin's layout with the dashboard's menu; actions inside pages follow permissions.
+ * The session banner warns before the session ends (idle or absolute limit) and ends it.
+ */
 export function Layout({ children }: { children: ReactNode }) {
-  return <RaLayout menu={AppMenu}>{children}</RaLayout>;
+  return (
+    <RaLayout menu={AppMenu}>
+      <SessionBanner />
+      {children}
+    </RaLayout>
+  );
 }

@@ -4,6 +4,11 @@
  * single-flight refresh on an expired access token (AUTH_002): two requests failing at once
  * wait for the same refresh, because refresh tokens rotate and a second refresh with the
  * spent token would sign the browser out.
+ *
+ * Tabs share the HttpOnly refresh cookie, so refreshes are also serialised across tabs with
+ * the Web Locks API (REFRESH_LOCK): a tab waits until no other tab is refreshing, and its own
+ * refresh then sends the cookie the other tab's refresh has just rotated, never a spent one
+ * (which the API treats as theft and answers by revoking the whole session, AUTH_007).
  */
 
 export const API_BASE = "/api/v1";
@@ -14,6 +19,8 @@ export const CSRF_VALUE = "elcorp-dashboard";
 export const WEB_CLIENT_HEADER = "X-Client";
 export const WEB_CLIENT_VALUE = "web";
 export const ACCESS_TOKEN_EXPIRED = "AUTH_002";
+/** The Web Locks name every tab of this origin takes around POST /auth/refresh. */
+export const REFRESH_LOCK = "elcorp-refresh";
 
 export interface ListMeta {
   has_more?: boolean;
@@ -53,6 +60,25 @@ export interface TokenPair {
   access_token: string;
   token_type: string;
   expires_in: number;
+  /** The session's absolute end (the refresh token family's limit), ISO 8601 UTC. */
+  session_expires_at?: string | null;
+}
+
+/** What the page knows of its session: nothing secret beyond the in-memory access token. */
+export interface SessionInfo {
+  signedIn: boolean;
+  /** When the session ends whatever the activity (null when the API did not say). */
+  expiresAt: Date | null;
+}
+
+/** The part of the Web Locks API the client uses (`navigator.locks`). */
+export interface RefreshLocks {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+function browserLocks(): RefreshLocks | null {
+  const locks = (globalThis.navigator as (Navigator & { locks?: RefreshLocks }) | undefined)?.locks;
+  return locks && typeof locks.request === "function" ? locks : null;
 }
 
 export interface RequestOptions {
@@ -90,23 +116,74 @@ type Fetch = typeof fetch;
 
 export class ApiClient {
   private accessToken: string | null = null;
+  private expiresAt: Date | null = null;
   private refreshing: Promise<boolean> | null = null;
+  private readonly listeners = new Set<(session: SessionInfo) => void>();
   private readonly fetchImpl: Fetch;
   private readonly base: string;
+  private readonly locks: RefreshLocks | null;
   /** Called when the session is over (refresh refused): the app shows the sign-in page. */
   onSignedOut: () => void = () => {};
 
-  constructor(options: { fetch?: Fetch; base?: string } = {}) {
+  /** `locks`: the cross-tab lock (default `navigator.locks`; null for in-tab single-flight only). */
+  constructor(options: { fetch?: Fetch; base?: string; locks?: RefreshLocks | null } = {}) {
     this.fetchImpl = options.fetch ?? ((...args) => globalThis.fetch(...args));
     this.base = options.base ?? API_BASE;
+    this.locks = options.locks === undefined ? browserLocks() : options.locks;
   }
 
   get token(): string | null {
     return this.accessToken;
   }
 
+  get session(): SessionInfo {
+    return { signedIn: this.accessToken !== null, expiresAt: this.expiresAt };
+  }
+
   setToken(token: string | null): void {
     this.accessToken = token;
+    if (token === null) this.expiresAt = null;
+    this.notify();
+  }
+
+  /** Keep a sign-in's or refresh's answer: the access token in memory and the session's end. */
+  setTokens(pair: TokenPair): void {
+    this.accessToken = pair.access_token;
+    const ends = pair.session_expires_at ? new Date(pair.session_expires_at) : null;
+    this.expiresAt = ends && !Number.isNaN(ends.getTime()) ? ends : null;
+    this.notify();
+  }
+
+  /** Follow session changes (sign-in, refresh, sign-out); answers the unsubscribe function. */
+  subscribe(listener: (session: SessionInfo) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(): void {
+    const session = this.session;
+    for (const listener of this.listeners) listener(session);
+  }
+
+  /**
+   * Sign this browser session out: POST /auth/logout (the API revokes the session's refresh
+   * token family and clears the cookie). An expired access token is refreshed first, since
+   * the API needs a valid one to know which session to end. The page forgets its token
+   * whatever the answer.
+   */
+  async signOut(): Promise<void> {
+    if (this.accessToken) {
+      const logout = () => this.data("/auth/logout", { method: "POST", body: {}, session: true });
+      try {
+        await logout();
+      } catch (error) {
+        if (error instanceof ApiError && error.code === ACCESS_TOKEN_EXPIRED && (await this.refresh())) {
+          await logout().catch(() => undefined);
+        }
+        // Otherwise the session is already over (revoked, expired): nothing left to end.
+      }
+    }
+    this.setToken(null);
   }
 
   async request<T>(path: string, options: RequestOptions = {}): Promise<Envelope<T>> {
@@ -164,10 +241,17 @@ export class ApiClient {
     };
   }
 
-  /** Refresh the access token from the HttpOnly cookie; concurrent callers share one call. */
+  /**
+   * Refresh the access token from the HttpOnly cookie. Concurrent callers in this tab share
+   * one call; across tabs the call runs under the REFRESH_LOCK Web Lock (where the browser has
+   * it), so two tabs never send the same cookie: the second one, once it holds the lock,
+   * sends the cookie the first one's refresh rotated.
+   */
   refresh(): Promise<boolean> {
     if (!this.refreshing) {
-      this.refreshing = this.doRefresh().finally(() => {
+      const locks = this.locks;
+      const run = locks ? locks.request(REFRESH_LOCK, () => this.doRefresh()) : this.doRefresh();
+      this.refreshing = run.finally(() => {
         this.refreshing = null;
       });
     }
@@ -181,10 +265,10 @@ export class ApiClient {
         session: true,
         anonymous: true,
       });
-      this.accessToken = pair.access_token;
+      this.setTokens(pair);
       return true;
     } catch {
-      this.accessToken = null;
+      this.setToken(null);
       this.onSignedOut();
       return false;
     }

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from support.identity import enable_mfa, login, register, signed_in, totp_now
+from support.identity import enable_mfa, grant_roles, login, register, signed_in, totp_now
 
 AUTH = "/api/v1/auth"
 WEB = {"X-Client": "web", "X-Requested-With": "elcorp-dashboard"}
@@ -156,3 +156,61 @@ def test_logout_clears_the_cookie_and_the_session(client):
     assert cookie_value(client) is None
     client.set_cookie("elcorp_refresh", old, path=f"{AUTH}")
     assert client.post(f"{AUTH}/refresh", headers=CSRF).status_code == 401
+
+
+def test_token_responses_name_the_sessions_absolute_end_and_refresh_keeps_it(client):
+    """The dashboard warns before the session's absolute end: a browser sign-in and every
+    refresh answer `session_expires_at` (the token family's end), which refreshing never moves."""
+    from datetime import UTC, datetime, timedelta
+
+    user = register(client)
+    signed = web_login(client, user).get_json()["data"]
+    ends = datetime.fromisoformat(signed["session_expires_at"].replace("Z", "+00:00"))
+    assert signed["session_expires_at"].endswith("Z")
+    expected = datetime.now(UTC) + timedelta(seconds=SEVEN_DAYS)
+    assert abs((ends - expected).total_seconds()) < 120
+    refreshed = client.post(f"{AUTH}/refresh", headers=CSRF).get_json()["data"]
+    assert refreshed["session_expires_at"] == signed["session_expires_at"]
+    body_flow = login(client, user).get_json()["data"]  # mobile clients: unchanged
+    assert set(body_flow) == {"access_token", "refresh_token", "token_type", "expires_in"}
+
+
+def test_the_dashboards_mfa_enrolment_flow_for_staff_without_mfa(client, container):
+    """What the sign-in page relies on: a staff password sign-in without MFA is a limited
+    session (`mfa: false`, staff grants `withheld`) that may enrol; sign-out revokes it; the
+    sign-in with the next code gets every grant."""
+    user = register(client)
+    grant_roles(container, user, "staff")
+    signed = web_login(client, user).get_json()["data"]
+    bearer = {"Authorization": f"Bearer {signed['access_token']}"}
+    limited = client.get("/api/v1/me/permissions", headers=bearer).get_json()["data"]
+    assert limited["mfa"] is False and limited["withheld"]
+
+    setup = client.post(f"{AUTH}/mfa/setup", headers=bearer).get_json()["data"]
+    assert setup["qr_svg"].lstrip().startswith(("<svg", "<?xml"))
+    enabled = client.post(
+        f"{AUTH}/mfa/enable",
+        headers=bearer,
+        json={"code": totp_now(setup["secret"]), "password": user.password},
+    )
+    assert enabled.status_code == 200, enabled.get_json()
+    assert len(enabled.get_json()["data"]["backup_codes"]) == 10
+
+    spent = cookie_value(client)
+    out = client.post(f"{AUTH}/logout", headers={**WEB, **bearer}, json={})
+    assert out.status_code == 200 and cookie_value(client) is None
+    client.set_cookie("elcorp_refresh", spent, path=f"{AUTH}")
+    assert client.post(f"{AUTH}/refresh", headers=CSRF).status_code == 401  # the family is revoked
+
+    challenge = web_login(client, user).get_json()["data"]
+    assert challenge["mfa_required"] is True
+    verified = client.post(
+        f"{AUTH}/mfa/verify",
+        headers=WEB,
+        json={"mfa_token": challenge["mfa_token"], "code": totp_now(setup["secret"], offset_steps=1)},
+    )
+    assert verified.status_code == 200, verified.get_json()
+    full_bearer = {"Authorization": f"Bearer {verified.get_json()['data']['access_token']}"}
+    full = client.get("/api/v1/me/permissions", headers=full_bearer).get_json()["data"]
+    assert full["mfa"] is True and full["withheld"] == []
+    assert set(limited["withheld"]) <= set(full["permissions"])

@@ -1,4 +1,5 @@
-"""User administration by staff: list, read, create, change, delete, restore, unlock.
+"""User administration by staff: list, read, create, change, delete, restore, unlock, and
+a user's signed-in devices (list, sign one out).
 
 Object-level authorisation: a caller whose grant (`user:read`, `user:update`, ...) is
 scoped `own` sees only their own record, and one scoped `organization` only the users of
@@ -17,7 +18,7 @@ from elcorp.identity.application.accounts import Accounts
 from elcorp.identity.application.authentication import Authentication, audit
 from elcorp.identity.application.deps import IdentityDeps
 from elcorp.identity.application.ports import IdentityUnitOfWork
-from elcorp.identity.application.results import Principal, UserView
+from elcorp.identity.application.results import DeviceInfo, Principal, UserView
 from elcorp.identity.domain.events import SecurityNotice, UserDeleted
 from elcorp.identity.domain.user import User, UserStatus
 from elcorp.shared.application.audit import Changes
@@ -230,6 +231,25 @@ class UserAdministration:
             roles = uow.grants.roles_of_many([user.id])[user.id]
             uow.commit()
         return user_view(user, sorted(roles))
+
+    def user_devices(self, principal: Principal, user_id: uuid.UUID, page: PageRequest) -> Page[DeviceInfo]:
+        """A user's signed-in devices, most recently used first. Sign-in addresses and
+        browsers are personal data: a staff read of someone else's is audited."""
+        self._visible(principal, user_id, "user:read")
+        with self.d.uow() as uow:
+            if uow.users.get(user_id, include_deleted=True) is None:
+                raise NotFound("User not found")
+            if principal.user_id != user_id:
+                audit(uow, "user.devices_viewed", principal.user_id, user_id)
+                uow.commit()
+        current = principal.device_id if principal.user_id == user_id else None
+        return self.accounts.device_page(user_id, page, current_device=current)
+
+    def revoke_user_device(self, principal: Principal, user_id: uuid.UUID, device_id: uuid.UUID) -> None:
+        """Sign one of a user's devices out: its refresh tokens and the access tokens already
+        issued to it stop working. Another user's device id, or one no longer signed in, is a 404."""
+        self._visible(principal, user_id, "user:update")
+        self.accounts.end_device(principal.user_id, user_id, device_id, action="user.device_revoked")
 
     @staticmethod
     def _get(uow: IdentityUnitOfWork, user_id: uuid.UUID) -> User:

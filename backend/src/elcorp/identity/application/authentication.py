@@ -213,6 +213,7 @@ class Authentication:
             refresh.token,
             d.tokens.access_ttl,
             refresh_expires_in=_seconds_until(family_ends, now),
+            session_expires_at=family_ends,
         )
 
     # -- refresh ---------------------------------------------------------------------------
@@ -257,6 +258,7 @@ class Authentication:
                 refresh.token,
                 d.tokens.access_ttl,
                 refresh_expires_in=_seconds_until(device.expires_at, now),
+                session_expires_at=device.expires_at,
             )
 
     # -- per request -------------------------------------------------------------------------

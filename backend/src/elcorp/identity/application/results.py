@@ -14,6 +14,7 @@ class TokenPair:
     expires_in: int
     token_type: str = "Bearer"  # noqa: S105  # nosec B105
     refresh_expires_in: int = 0  # seconds left in the token family's absolute lifetime
+    session_expires_at: datetime | None = None  # when the token family ends (no refresh after it)
 
 
 @dataclass(frozen=True, slots=True)

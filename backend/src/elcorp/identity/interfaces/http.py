@@ -86,7 +86,8 @@ def device_json(info: DeviceInfo) -> dict[str, Any]:
 
 def token_response(result: TokenPair | MfaChallenge, web: WebSessionPolicy | None = None) -> Response:
     """The token pair in the body; for a browser session (`web`) the refresh token goes into
-    the HttpOnly cookie instead, never into the body."""
+    the HttpOnly cookie instead, never into the body, and the body names the session's
+    absolute end (`session_expires_at`)."""
     if isinstance(result, MfaChallenge):
         return envelope.success({"mfa_required": True, "mfa_token": result.mfa_token})
     data = {
@@ -98,6 +99,9 @@ def token_response(result: TokenPair | MfaChallenge, web: WebSessionPolicy | Non
     if web is None:
         return envelope.success(data)
     del data["refresh_token"]
+    if result.session_expires_at is not None:
+        # The page cannot read the cookie's Max-Age: it warns before this instant instead.
+        data["session_expires_at"] = isoformat_z(result.session_expires_at)
     response = envelope.success(data)
     web.set_refresh_cookie(response, result.refresh_token, result.refresh_expires_in)
     return response
@@ -154,6 +158,7 @@ def blueprint(services: IdentityServices) -> APIBlueprint:
         _device_routes,
         _user_routes,
         _user_admin_routes,
+        _user_device_routes,
     ):
         add_routes(api, services)
     return api
@@ -634,3 +639,28 @@ def _user_admin_routes(api: APIBlueprint, services: IdentityServices) -> None:
 
         Needs `user:update`; the user is emailed."""
         return envelope.success(user_json(services.admin.unlock_user(principal(), path.user_id)))
+
+
+def _user_device_routes(api: APIBlueprint, services: IdentityServices) -> None:
+    @api.get("/users/<uuid:user_id>/devices", security=BEARER, responses=listed(s.Device, NotFound))
+    @require_permission("user:read")
+    def list_user_devices(path: s.UserPath, query: s.DeviceListQuery) -> Response:
+        """List a user's signed-in devices, most recently used first.
+
+        Needs `user:read` with a scope that reaches the user (otherwise 404); a read of
+        someone else's devices is audited as `user.devices_viewed`."""
+        page = services.admin.user_devices(principal(), path.user_id, query.page_request())
+        return page_response([device_json(d) for d in page.items], page)
+
+    @api.delete(
+        "/users/<uuid:user_id>/devices/<uuid:device_id>", security=BEARER, responses=no_content(NotFound)
+    )
+    @require_permission("user:update")
+    def revoke_user_device(path: s.UserDevicePath) -> Response:
+        """Sign one of a user's devices out; its tokens stop working at once.
+
+        Needs `user:update` with a scope that reaches the user (otherwise 404); a device
+        that is not the user's, or no longer signed in, is a 404. Audited as
+        `user.device_revoked`."""
+        services.admin.revoke_user_device(principal(), path.user_id, path.device_id)
+        return envelope.no_content()

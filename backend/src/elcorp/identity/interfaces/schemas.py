@@ -201,6 +201,11 @@ class UserPath(Strict):
     user_id: uuid.UUID
 
 
+class UserDevicePath(Strict):
+    user_id: uuid.UUID
+    device_id: uuid.UUID
+
+
 class DeviceListQuery(ListQuery):
     """Only the list parameters (cursor, limit; page/per_page as aliases)."""
 
@@ -281,6 +286,15 @@ class TokenPair(BaseModel):
     )
     token_type: Literal["Bearer"]
     expires_in: int = Field(description="Seconds the access token lives")
+    session_expires_at: Timestamp | None = Field(
+        default=None,
+        description=(
+            "Browser sessions (`X-Client: web`) only: when the session ends whatever its activity, "
+            "the refresh token family's absolute limit (REFRESH_TOKEN_TTL_SECONDS after the sign-in; "
+            "refreshing never extends it). The page cannot read the cookie, so it warns before this "
+            "instant and signs in again after it"
+        ),
+    )
 
 
 class MfaChallenge(BaseModel):
