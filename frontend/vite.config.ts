@@ -12,6 +12,8 @@ export default defineConfig({
   build: {
     outDir: "dist",
     sourcemap: false,
+    // dist/.vite/manifest.json: the entry chunk and its imports, read by scripts/bundle-size.mjs.
+    manifest: true,
     chunkSizeWarningLimit: 1500,
   },
   test: {

@@ -8,7 +8,7 @@ function json(status: number, body: unknown): Response {
 const ok = (data: unknown, meta: object = {}) => json(200, { status: "success", data, meta, timestamp: "t" });
 
 describe("the app shell", () => {
-  it("signs in with a password and a TOTP code, then opens the approvals inbox", async () => {
+  it("signs in with a password and a TOTP code, then opens the home page", async () => {
     const calls: string[] = [];
     vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
       const path = new URL(String(input), "http://x").pathname.replace("/api/v1", "");
@@ -25,6 +25,8 @@ describe("the app shell", () => {
           if (bearer !== "Bearer acc") return json(401, { status: "error", error: { code: "AUTH_001", message: "Sign in" } });
           if (path === "/me/permissions") return ok({ roles: ["finance"], permissions: ["payment:approve"], scopes: {}, withheld: [] });
           if (path === "/me") return ok({ id: "staff-1", username: "staff", full_name: "Staff One", email: "s@x", roles: ["finance"] });
+          if (path === "/transactions/daily") return ok({ time_zone: "Africa/Windhoek", first: "2026-12-08", last: "2026-12-08", days: [{ date: "2026-12-08", count: 0, totals: [] }] });
+          if (path === "/transactions/approval-queue") return ok({ pending: 0, under_1h: 0, from_1h_to_4h: 0, from_4h_to_24h: 0, over_24h: 0, oldest_created_at: null });
           return ok([], { has_more: false, next_cursor: null, limit: 25 });
       }
     });
@@ -37,8 +39,8 @@ describe("the app shell", () => {
     fireEvent.change(await screen.findByLabelText(/Authenticator or backup code/), { target: { value: "492038" } });
     fireEvent.click(screen.getByRole("button", { name: "Verify" }));
 
-    expect(await screen.findByText("Approvals inbox", { selector: "h6, h1, span, p, div" }, { timeout: 5000 })).toBeTruthy();
-    await vi.waitFor(() => expect(calls).toContain("GET /transactions"));
+    expect(await screen.findByText("Nothing waits for approval.", {}, { timeout: 5000 })).toBeTruthy();
+    expect(calls).toContain("GET /transactions/approval-queue");
     expect(calls).toContain("POST /auth/login");
     expect(calls).toContain("POST /auth/mfa/verify");
   });

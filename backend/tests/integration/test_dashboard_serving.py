@@ -38,6 +38,8 @@ def test_the_page_is_served_with_a_strict_csp_and_no_cache(container, dist):
         csp = response.headers["Content-Security-Policy"]
         assert "script-src 'self';" in csp and "frame-ancestors 'none'" in csp
         assert "unsafe-inline" not in csp.split("script-src", 1)[1].split(";", 1)[0]
+        # Frames: only the app's own object URLs (the invoice PDF preview); no plugins.
+        assert "frame-src blob:;" in csp and "object-src 'none'" in csp
         assert response.headers["Cache-Control"] == "no-cache"
         assert response.headers["X-Frame-Options"] == "DENY"
 

@@ -137,6 +137,7 @@ def staff_only(grants: Grants) -> Outcome:
 AUTHENTICATED_EXCEPTIONS: dict[tuple[str, str], Callable[[Grants], Outcome]] = {
     ("GET", f"{API}/ledger/trial-balance"): staff_only,
     ("GET", f"{API}/ledger/verify"): staff_only,
+    ("GET", f"{API}/transactions/daily"): staff_only,
 }
 
 
@@ -488,6 +489,12 @@ def finding_rows(world: World, objects: dict[str, str]) -> list[Row]:
             )
         ),
         Row(c["staff"], "GET", f"{API}/ledger/trial-balance", succeeds()),
+        # The dashboard's transaction figures cover everyone's transfers: staff in an MFA session.
+        *(
+            Row(c[name], "GET", f"{API}/transactions/daily", answers(403))
+            for name in ("customer", "org_staff", "staff_without_mfa", "admin_without_mfa")
+        ),
+        Row(c["staff"], "GET", f"{API}/transactions/daily", succeeds()),
         # An organization is changed by its org_admins and platform managers only; a member
         # cannot make themself its org_admin.
         *(
@@ -616,6 +623,23 @@ def finding_rows(world: World, objects: dict[str, str]) -> list[Row]:
                 "scopes": {"incident:read": "own"},
             },
         ),
+        # A user's signed-in devices: staff reach only the users their user:read / user:update
+        # scope reaches; signing a device out needs user:update.
+        *(
+            Row(c[name], "GET", f"{API}/users/{c['other_org_customer'].user_id}/devices", refused_or_hidden())
+            for name in ("customer", "org_staff")
+        ),
+        Row(c["org_staff"], "GET", f"{API}/users/{customer_id}/devices", succeeds()),
+        *(
+            Row(
+                c[name],
+                "DELETE",
+                f"{API}/users/{customer_id}/devices/{uuid.uuid4()}",
+                answers(403, "ACC_001"),
+            )
+            for name in ("other_org_customer", "org_staff", "staff")
+        ),
+        Row(c["admin"], "DELETE", f"{API}/users/{customer_id}/devices/{uuid.uuid4()}", answers(404)),
         # Last, a change that succeeds: the platform manager may rename the organization.
         Row(
             c["admin"], "PATCH", f"{API}/organizations/{org_a}", succeeds(), {"name": "Matrix Org A renamed"}

@@ -460,6 +460,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{user_id}/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a user's signed-in devices, most recently used first.
+         * @description <br/>Needs `user:read` with a scope that reaches the user (otherwise 404); a read of<br/>someone else's devices is audited as `user.devices_viewed`.
+         */
+        get: operations["listUserDevices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{user_id}/devices/{device_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Sign one of a user's devices out; its tokens stop working at once.
+         * @description <br/>Needs `user:update` with a scope that reaches the user (otherwise 404); a device<br/>that is not the user's, or no longer signed in, is a 404. Audited as<br/>`user.device_revoked`.
+         */
+        delete: operations["revokeUserDevice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/wallets": {
         parameters: {
             query?: never;
@@ -468,8 +508,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List the caller's wallets.
-         * @description <br/>Any signed-in user: their own wallets, one per currency. A small bounded set: one page<br/>(`meta.has_more` false, `next_cursor` null) whatever `limit` asks.
+         * List the caller's wallets, or a user's wallets for staff.
+         * @description <br/>Any signed-in user: their own wallets, one per currency. Staff (who may read any wallet)<br/>may name `owner_id` to list that user's; for anyone else another owner's list is empty.<br/>A small bounded set: one page (`meta.has_more` false, `next_cursor` null) whatever<br/>`limit` asks.
          */
         get: operations["listWallets"];
         put?: never;
@@ -1272,6 +1312,46 @@ export interface paths {
          * @description <br/>Staff with payment:reconcile.
          */
         get: operations["exportSettlementBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transactions/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Completed transfers per day over the last `days` days (default 14, at most 90).
+         * @description <br/>Staff who see every transaction (payment:approve, or payment:create with scope all);<br/>others 403. Days are Africa/Windhoek calendar days, today included, oldest first, every<br/>day listed. What counts: transactions of type `transfer` whose status is now<br/>`completed`, on the Windhoek day of their `created_at` (a transfer made at 22:30 UTC<br/>counts on the next Windhoek day); reversed, rejected, expired and failed transfers,<br/>deposits, withdrawals and reversals do not. Per day: the count, and per currency the<br/>count and `value`, the sum of the amounts (fees excluded) as a decimal string.
+         */
+        get: operations["getDailyTransfers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transactions/approval-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many movements wait for a second person's approval, and for how long.
+         * @description <br/>Staff with payment:approve. Counts every movement in `pending_approval` (transfers,<br/>deposits, withdrawals, reversals, top-ups) by the time since its `created_at`: under<br/>1 hour, 1-4 hours, 4-24 hours, 24 hours or more; and the oldest one's `created_at`<br/>(null when none waits).
+         */
+        get: operations["getApprovalQueue"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3200,6 +3280,26 @@ export interface paths {
          * @description <br/>Staff with incident:read. PDF (default) or text; its SHA-256 in Repr-Digest.
          */
         get: operations["getBreachLetter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/open-by-priority": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count the incidents not yet closed, by priority.
+         * @description <br/>Staff with incident:read. Not closed: open, acknowledged, investigating or resolved<br/>(a resolved incident still awaits its review and closure). Every priority P1-P5 is<br/>listed, 0 when none.
+         */
+        get: operations["getOpenIncidentsByPriority"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5709,6 +5809,57 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** ApprovalQueueSummary */
+        ApprovalQueueSummary: {
+            /**
+             * Pending
+             * @description Movements in pending_approval
+             */
+            pending: number;
+            /**
+             * Under 1H
+             * @description Waiting less than 1 hour
+             */
+            under_1h: number;
+            /**
+             * From 1H To 4H
+             * @description Waiting 1 hour or more, less than 4
+             */
+            from_1h_to_4h: number;
+            /**
+             * From 4H To 24H
+             * @description Waiting 4 hours or more, less than 24
+             */
+            from_4h_to_24h: number;
+            /**
+             * Over 24H
+             * @description Waiting 24 hours or more
+             */
+            over_24h: number;
+            /**
+             * Oldest Created At
+             * @description When the oldest waiting movement was made
+             */
+            oldest_created_at: string | null;
+        };
+        /** ApprovalQueueSummaryResponse */
+        ApprovalQueueSummaryResponse: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "success";
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            data: components["schemas"]["ApprovalQueueSummary"];
+            /** Meta */
+            meta: {
+                [key: string]: unknown;
+            };
+        };
         /** AuditCheckpoint */
         AuditCheckpoint: {
             /**
@@ -6351,6 +6502,83 @@ export interface components {
              */
             timestamp: string;
             data: components["schemas"]["CreditNote"];
+            /** Meta */
+            meta: {
+                [key: string]: unknown;
+            };
+        };
+        /** DailyTransfers */
+        DailyTransfers: {
+            /**
+             * Time Zone
+             * @example Africa/Windhoek
+             */
+            time_zone: string;
+            /**
+             * First
+             * Format: date
+             */
+            first: string;
+            /**
+             * Last
+             * Format: date
+             * @description Today in Africa/Windhoek
+             */
+            last: string;
+            /**
+             * Days
+             * @description Every day from `first` to `last`, oldest first
+             */
+            days: components["schemas"]["TransferDayFigures"][];
+        };
+        /** TransferCurrencyTotal */
+        TransferCurrencyTotal: {
+            /**
+             * Currency
+             * @description ISO 4217
+             */
+            currency: string;
+            /** Count */
+            count: number;
+            /**
+             * Value
+             * @description Sum of the amounts (fees excluded), a decimal string
+             * @example 4500.00
+             */
+            value: string;
+        };
+        /** TransferDayFigures */
+        TransferDayFigures: {
+            /**
+             * Date
+             * Format: date
+             * @description A calendar day in Africa/Windhoek
+             */
+            date: string;
+            /**
+             * Count
+             * @description Completed transfers of the day, every currency
+             */
+            count: number;
+            /**
+             * Totals
+             * @description Per currency, by currency; empty on a quiet day
+             */
+            totals: components["schemas"]["TransferCurrencyTotal"][];
+        };
+        /** DailyTransfersResponse */
+        DailyTransfersResponse: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "success";
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            data: components["schemas"]["DailyTransfers"];
             /** Meta */
             meta: {
                 [key: string]: unknown;
@@ -7237,6 +7465,46 @@ export interface components {
              */
             timestamp: string;
             data: components["schemas"]["MfaSetup"];
+            /** Meta */
+            meta: {
+                [key: string]: unknown;
+            };
+        };
+        /** OpenIncidentsByPriority */
+        OpenIncidentsByPriority: {
+            /**
+             * Total
+             * @description Incidents whose status is not closed
+             */
+            total: number;
+            /**
+             * By Priority
+             * @description P1-P5, each present (0 when none)
+             * @example {
+             *       "P1": 1,
+             *       "P2": 0,
+             *       "P3": 4,
+             *       "P4": 2,
+             *       "P5": 0
+             *     }
+             */
+            by_priority: {
+                [key: string]: number;
+            };
+        };
+        /** OpenIncidentsByPriorityResponse */
+        OpenIncidentsByPriorityResponse: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "success";
+            /**
+             * Timestamp
+             * Format: date-time
+             */
+            timestamp: string;
+            data: components["schemas"]["OpenIncidentsByPriority"];
             /** Meta */
             meta: {
                 [key: string]: unknown;
@@ -9338,6 +9606,12 @@ export interface components {
              * @description Seconds the access token lives
              */
             expires_in: number;
+            /**
+             * Session Expires At
+             * @description Browser sessions (`X-Client: web`) only: when the session ends whatever its activity, the refresh token family's absolute limit (REFRESH_TOKEN_TTL_SECONDS after the sign-in; refreshing never extends it). The page cannot read the cookie, so it warns before this instant and signs in again after it
+             * @default null
+             */
+            session_expires_at?: string | null;
         };
         /** SignInResultResponse */
         SignInResultResponse: {
@@ -13886,6 +14160,216 @@ export interface operations {
             };
         };
     };
+    listUserDevices: {
+        parameters: {
+            query?: {
+                /** @description Opaque: the `meta.next_cursor` of the previous page. Omit for the first page. */
+                cursor?: string | null;
+                /** @description Items per page, 1-100 (default 20). */
+                limit?: number | null;
+                /**
+                 * @deprecated
+                 * @description Alias kept for earlier clients: page number (prefer `cursor`). Deprecated since 2026-12-07, sunset 2027-07-01: use `limit` and `cursor` (the previous page's `meta.next_cursor`).
+                 */
+                page?: number | null;
+                /**
+                 * @deprecated
+                 * @description Alias kept for earlier clients: the same as `limit`. Deprecated since 2026-12-07, sunset 2027-07-01: use `limit` and `cursor` (the previous page's `meta.next_cursor`).
+                 */
+                per_page?: number | null;
+            };
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceList"];
+                };
+            };
+            /** @description Error AUTH_002, AUTH_003, AUTH_004 (see docs/API.md, Error codes) */
+            401: {
+                headers: {
+                    /** @description Bearer realm="elcorp" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error ACC_001, AUTH_006 (see docs/API.md, Error codes) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error RES_001 (see docs/API.md, Error codes) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error VAL_001 (see docs/API.md, Error codes) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error RATE_001 (see docs/API.md, Error codes) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error SRV_001 (see docs/API.md, Error codes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error SRV_002 (see docs/API.md, Error codes) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    revokeUserDevice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+                device_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; no body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error AUTH_002, AUTH_003, AUTH_004 (see docs/API.md, Error codes) */
+            401: {
+                headers: {
+                    /** @description Bearer realm="elcorp" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error ACC_001, AUTH_006 (see docs/API.md, Error codes) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error RES_001 (see docs/API.md, Error codes) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error VAL_001 (see docs/API.md, Error codes) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error RATE_001 (see docs/API.md, Error codes) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error SRV_001 (see docs/API.md, Error codes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error SRV_002 (see docs/API.md, Error codes) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     listWallets: {
         parameters: {
             query?: {
@@ -13903,6 +14387,8 @@ export interface operations {
                  * @description Alias kept for earlier clients: the same as `limit`. Deprecated since 2026-12-07, sunset 2027-07-01: use `limit` and `cursor` (the previous page's `meta.next_cursor`).
                  */
                 per_page?: number | null;
+                /** @description Staff only: list this user's wallets instead of the caller's. Anyone else naming another user gets an empty list. */
+                owner_id?: string | null;
             };
             header?: never;
             path?: never;
@@ -19413,6 +19899,201 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error RATE_001 (see docs/API.md, Error codes) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error SRV_001 (see docs/API.md, Error codes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error SRV_002 (see docs/API.md, Error codes) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getDailyTransfers: {
+        parameters: {
+            query?: {
+                /** @description How many Windhoek calendar days, today included (1-90, default 14) */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "success",
+                     *       "data": {
+                     *         "time_zone": "Africa/Windhoek",
+                     *         "first": "2026-12-07",
+                     *         "last": "2026-12-08",
+                     *         "days": [
+                     *           {
+                     *             "date": "2026-12-07",
+                     *             "count": 0,
+                     *             "totals": []
+                     *           },
+                     *           {
+                     *             "date": "2026-12-08",
+                     *             "count": 12,
+                     *             "totals": [
+                     *               {
+                     *                 "currency": "NAD",
+                     *                 "count": 12,
+                     *                 "value": "4500.00"
+                     *               }
+                     *             ]
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {},
+                     *       "timestamp": "2026-11-23T08:33:51.620Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DailyTransfersResponse"];
+                };
+            };
+            /** @description Error AUTH_002, AUTH_003, AUTH_004 (see docs/API.md, Error codes) */
+            401: {
+                headers: {
+                    /** @description Bearer realm="elcorp" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error ACC_001, AUTH_006 (see docs/API.md, Error codes) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error VAL_001 (see docs/API.md, Error codes) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error RATE_001 (see docs/API.md, Error codes) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error SRV_001 (see docs/API.md, Error codes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error SRV_002 (see docs/API.md, Error codes) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getApprovalQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalQueueSummaryResponse"];
+                };
+            };
+            /** @description Error AUTH_002, AUTH_003, AUTH_004 (see docs/API.md, Error codes) */
+            401: {
+                headers: {
+                    /** @description Bearer realm="elcorp" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error ACC_001, AUTH_006 (see docs/API.md, Error codes) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
@@ -33840,6 +34521,82 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error RATE_001 (see docs/API.md, Error codes) */
+            429: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error SRV_001 (see docs/API.md, Error codes) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error SRV_002 (see docs/API.md, Error codes) */
+            503: {
+                headers: {
+                    /** @description Seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    getOpenIncidentsByPriority: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenIncidentsByPriorityResponse"];
+                };
+            };
+            /** @description Error AUTH_002, AUTH_003, AUTH_004 (see docs/API.md, Error codes) */
+            401: {
+                headers: {
+                    /** @description Bearer realm="elcorp" */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Error ACC_001, AUTH_006 (see docs/API.md, Error codes) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };

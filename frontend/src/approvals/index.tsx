@@ -1,7 +1,8 @@
 import InboxIcon from "@mui/icons-material/Inbox";
 import { Route } from "react-router-dom";
-import type { Area } from "../area";
-import { ApprovalsInbox } from "./ApprovalsInbox";
+import { type Area, lazyScreen } from "../area";
+
+const ApprovalsInbox = lazyScreen(() => import("./ApprovalsInbox"), "ApprovalsInbox");
 
 const TEXT = { approvals: "Approvals inbox" };
 

@@ -32,6 +32,7 @@ from elcorp.compliance.incidents.application.breach import BreachEscalationMaile
 from elcorp.compliance.incidents.application.incidents import Incidents
 from elcorp.compliance.incidents.application.incidents_alarms import AlarmIncidents
 from elcorp.compliance.incidents.application.incidents_report import IncidentsReport
+from elcorp.compliance.incidents.application.incidents_summary import IncidentsSummary
 from elcorp.compliance.incidents.wiring import IncidentsFeature
 from elcorp.compliance.privacy import wiring as privacy_wiring
 from elcorp.compliance.privacy.application.access_bundle import AccessBundles
@@ -111,6 +112,7 @@ class ComplianceModule:
     breach_notifications: BreachNotifications
     breach_mailer: BreachEscalationMailer
     incidents_report: IncidentsReport
+    incidents_summary: IncidentsSummary
     reports: RegulatoryReports
     risks: RiskRegister
     risk_mailer: RiskReviewMailer
@@ -145,6 +147,7 @@ class ComplianceModule:
                 breaches=self.breach_notifications,
                 breach_mailer=self.breach_mailer,
                 report=self.incidents_report,
+                summary=self.incidents_summary,
             ),
             reports=ReportsFeature(reports=self.reports),
             risks=RisksFeature(register=self.risks, mailer=self.risk_mailer),
@@ -279,6 +282,7 @@ def _module(up: Upstream, f: ComplianceFeatures) -> ComplianceModule:
         breach_notifications=f.incidents.breaches,
         breach_mailer=f.incidents.breach_mailer,
         incidents_report=f.incidents.report,
+        incidents_summary=f.incidents.summary,
         reports=f.reports.reports,
         risks=f.risks.register,
         risk_mailer=f.risks.mailer,

@@ -16,6 +16,7 @@ from elcorp.governance.application.api import AccessControl, PermissionHolders
 from elcorp.identity.application.api import UserDirectory, UserRegistered
 from elcorp.infra import Infrastructure
 from elcorp.payments.application.api import LedgerReports, PaymentsPersonalDataErasure
+from elcorp.payments.application.dashboard import PaymentsDashboard
 from elcorp.payments.application.invoices import InvoiceService, InvoiceSettings, PlatformBusiness
 from elcorp.payments.application.notifications import PaymentApprovalReminder, PaymentsMailer
 from elcorp.payments.application.payments import Payments, PaymentSettings
@@ -27,6 +28,7 @@ from elcorp.payments.application.vehicles import VehicleRegistry
 from elcorp.payments.domain.events import InvoiceOverdue, TransactionDecided
 from elcorp.payments.domain.ledger import ApprovalThresholds, FeeSchedule, StaffDailyLimits
 from elcorp.payments.domain.vehicle_ownership import VehicleTransferOffered
+from elcorp.payments.infrastructure.dashboard import SqlDashboardFigures
 from elcorp.payments.infrastructure.invoice_pdf import PdfInvoiceDocuments
 from elcorp.payments.infrastructure.invoices import SqlInvoicesUnitOfWork
 from elcorp.payments.infrastructure.ledger import SqlPaymentsUnitOfWork
@@ -42,7 +44,7 @@ from elcorp.payments.infrastructure.settlement import SqlSettlementUnitOfWork
 from elcorp.payments.infrastructure.statement_pdf import PdfStatementDocuments
 from elcorp.payments.infrastructure.vehicles import SqlVehiclesUnitOfWork
 from elcorp.payments.infrastructure.vin_decoder import decode_vin
-from elcorp.payments.interfaces import http, invoices, reconciliation, settlement, vehicles
+from elcorp.payments.interfaces import dashboard, http, invoices, reconciliation, settlement, vehicles
 from elcorp.payments.interfaces.jobs import jobs as payments_jobs
 from elcorp.shared.application.jobs import Job
 from elcorp.shared.application.message_bus import MessageBus
@@ -56,6 +58,7 @@ class PaymentsModule:
     vehicles: VehicleRegistry
     reconciliation: Reconciliations
     settlement: Settlement
+    dashboard: PaymentsDashboard  # the figures on the staff dashboard's home page
     mailer: PaymentsMailer
     vehicle_mailer: VehicleOfferMailer
     personal_data: PaymentsPersonalData
@@ -73,6 +76,7 @@ class PaymentsModule:
             invoices.blueprint(self.invoices),
             reconciliation.blueprint(self.reconciliation),
             settlement.blueprint(self.settlement),
+            dashboard.blueprint(self.dashboard),
         ]
 
     def subscribe(self, bus: MessageBus) -> None:
@@ -116,6 +120,7 @@ def wire(
         vehicles=VehicleRegistry(lambda: SqlVehiclesUnitOfWork(sessions), access, users, decode_vin),
         reconciliation=Reconciliations(lambda: SqlReconciliationUnitOfWork(sessions), access),
         settlement=Settlement(lambda: SqlSettlementUnitOfWork(sessions), access),
+        dashboard=PaymentsDashboard(SqlDashboardFigures(sessions), access),
         mailer=PaymentsMailer(permission_holders, users, infra.mail, infra.public_base_url),
         vehicle_mailer=VehicleOfferMailer(
             lambda: SqlVehiclesUnitOfWork(sessions), users, users, infra.mail, infra.public_base_url

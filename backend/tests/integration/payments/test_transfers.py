@@ -328,3 +328,20 @@ def test_the_openapi_document_declares_the_idempotency_key_header(client):
         p["name"] for p in paths["/api/v1/users/{user_id}/roles"]["put"]["parameters"] if p["in"] == "header"
     ]
     assert roles == ["X-Emergency-Reason"]
+
+
+def test_staff_list_a_customers_wallets_and_a_customer_cannot(client, container, alice, bob):
+    """GET /wallets?owner_id=: staff open a customer's wallets from the dashboard; another
+    customer naming that owner learns nothing (an empty list, not a refusal that confirms
+    the user exists)."""
+    staff = staff_with_mfa(client, container, "staff")
+    listed = client.get("/api/v1/wallets", query_string={"owner_id": alice.id}, headers=staff.auth)
+    assert listed.status_code == 200, listed.get_json()
+    assert [w["id"] for w in listed.get_json()["data"]] == [alice.wallet["id"]]
+
+    snooped = client.get("/api/v1/wallets", query_string={"owner_id": alice.id}, headers=bob.auth)
+    assert snooped.status_code == 200 and snooped.get_json()["data"] == []
+    own = client.get("/api/v1/wallets", query_string={"owner_id": bob.id}, headers=bob.auth)
+    assert [w["id"] for w in own.get_json()["data"]] == [bob.wallet["id"]]
+    bad = client.get("/api/v1/wallets", query_string={"owner_id": "not-a-uuid"}, headers=bob.auth)
+    assert bad.status_code == 422 and bad.get_json()["status"] == "validation_error"

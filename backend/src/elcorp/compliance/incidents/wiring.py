@@ -13,12 +13,15 @@ from elcorp.compliance.incidents.application.breach import BreachEscalationMaile
 from elcorp.compliance.incidents.application.incidents import Incidents
 from elcorp.compliance.incidents.application.incidents_alarms import AlarmIncidents
 from elcorp.compliance.incidents.application.incidents_report import IncidentsReport
+from elcorp.compliance.incidents.application.incidents_summary import IncidentsSummary
 from elcorp.compliance.incidents.domain.breach import BreachEscalationDue
 from elcorp.compliance.incidents.domain.breach_letter import LetterContext
 from elcorp.compliance.incidents.domain.incidents import PriorityMatrix
 from elcorp.compliance.incidents.infrastructure.breach_pdf import PdfBreachLetters
 from elcorp.compliance.incidents.infrastructure.incidents import SqlIncidentsUnitOfWork
+from elcorp.compliance.incidents.infrastructure.incidents_summary import SqlIncidentCounts
 from elcorp.compliance.incidents.interfaces import incidents as incident_routes
+from elcorp.compliance.incidents.interfaces import incidents_summary as summary_routes
 from elcorp.compliance.incidents.interfaces.jobs import jobs as incidents_jobs
 from elcorp.compliance.upstream import Upstream
 from elcorp.identity.application.api import AccountLocked, SecurityNotice
@@ -34,12 +37,16 @@ class IncidentsFeature:
     breaches: BreachNotifications
     breach_mailer: BreachEscalationMailer
     report: IncidentsReport
+    summary: IncidentsSummary  # the dashboard's open incidents by priority
 
     def jobs(self) -> list[Job]:
         return incidents_jobs(self.breaches)
 
     def blueprints(self) -> list[APIBlueprint]:
-        return [incident_routes.blueprint(self.incidents, self.breaches)]
+        return [
+            incident_routes.blueprint(self.incidents, self.breaches),
+            summary_routes.blueprint(self.summary),
+        ]
 
     def subscribe(self, bus: MessageBus) -> None:
         # Alarms open automatic incidents (one active incident per alarm key).
@@ -77,4 +84,5 @@ def wire(up: Upstream) -> IncidentsFeature:
             up.permission_holders, up.users, infra.mail, infra.public_base_url
         ),
         report=IncidentsReport(uow, settings.BREACH_NOTIFICATION_TARGET_HOURS),
+        summary=IncidentsSummary(SqlIncidentCounts(sessions)),
     )

@@ -99,8 +99,8 @@ class Payments:
     def on_user_registered(self, event: UserRegistered) -> None:
         self._history.on_user_registered(event)
 
-    def wallets(self, caller: uuid.UUID) -> list[Account]:
-        return self._history.wallets(caller)
+    def wallets(self, caller: uuid.UUID, owner_id: uuid.UUID | None = None) -> list[Account]:
+        return self._history.wallets(caller, owner_id)
 
     def wallet(self, caller: uuid.UUID, wallet_id: uuid.UUID) -> Account:
         return self._history.wallet(caller, wallet_id)

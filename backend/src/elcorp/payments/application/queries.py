@@ -66,9 +66,14 @@ class WalletsAndHistory:
         """Outbox handler: every new user gets a NAD wallet at their wallet address."""
         self.open_wallet(event.user_id, event.wallet_address)
 
-    def wallets(self, caller: uuid.UUID) -> list[Account]:
+    def wallets(self, caller: uuid.UUID, owner_id: uuid.UUID | None = None) -> list[Account]:
+        """The caller's wallets, or (staff only) another user's: anyone else naming another
+        owner gets an empty list, never a hint that the user exists."""
+        owner = caller if owner_id is None else owner_id
+        if owner != caller and not is_staff(self._access.grants_for(caller)):
+            return []
         with self._uow() as uow:
-            return uow.ledger.wallets_of(caller)
+            return uow.ledger.wallets_of(owner)
 
     def wallet(self, caller: uuid.UUID, wallet_id: uuid.UUID) -> Account:
         with self._uow() as uow:

@@ -346,12 +346,15 @@ def _wallet_routes(api: APIBlueprint, payments: Payments) -> None:
     @api.get("/wallets", security=BEARER, responses=listed(s.Wallet))
     @authenticated
     def list_wallets(query: s.WalletListQuery) -> Response:
-        """List the caller's wallets.
+        """List the caller's wallets, or a user's wallets for staff.
 
-        Any signed-in user: their own wallets, one per currency. A small bounded set: one page
-        (`meta.has_more` false, `next_cursor` null) whatever `limit` asks.
+        Any signed-in user: their own wallets, one per currency. Staff (who may read any wallet)
+        may name `owner_id` to list that user's; for anyone else another owner's list is empty.
+        A small bounded set: one page (`meta.has_more` false, `next_cursor` null) whatever
+        `limit` asks.
         """
-        return bounded_response([wallet_json(w) for w in payments.wallets(current_caller().user_id)])
+        wallets = payments.wallets(current_caller().user_id, query.owner_id)
+        return bounded_response([wallet_json(w) for w in wallets])
 
     @api.get("/wallets/<uuid:wallet_id>", security=BEARER, responses=ok(s.Wallet, example=WALLET_EXAMPLE))
     @authenticated

@@ -232,4 +232,11 @@ class LedgerVerification(BaseModel):
 
 
 class WalletListQuery(ListQuery):
-    """The caller's wallets: a small bounded set (one per currency), answered in one page."""
+    """The caller's wallets (or, for staff, another user's): a small bounded set (one per
+    currency), answered in one page."""
+
+    owner_id: uuid.UUID | None = Field(
+        default=None,
+        description="Staff only: list this user's wallets instead of the caller's. Anyone else "
+        "naming another user gets an empty list.",
+    )

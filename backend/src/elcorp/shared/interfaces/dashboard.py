@@ -8,7 +8,9 @@ page itself is revalidated on every load so a new build is picked up at once.
 
 The page runs under a strict CSP: scripts only from this origin (the build emits no inline
 script); inline styles are allowed because MUI's emotion engine injects <style> elements.
-It shares the API's origin, so the API's CORS settings stay as they are.
+Frames may show only `blob:` documents: the object URLs of PDFs the app itself fetched with
+its token (an invoice's preview); no other origin can be framed, and plugins stay off
+(`object-src 'none'`). It shares the API's origin, so the API's CORS settings stay as they are.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from elcorp.shared.interfaces.auth import public
 PREFIX = "/dashboard"
 DASHBOARD_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; frame-src blob:; object-src 'none'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 ASSET_CACHE = "public, max-age=31536000, immutable"

@@ -1,0 +1,169 @@
+import {
+  Alert,
+  Box,
+  Button,
+  Card,
+  CardContent,
+  CircularProgress,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from "@mui/material";
+import { type ReactNode, useId } from "react";
+import { Title, useGetOne } from "react-admin";
+import { Link as RouterLink, useParams } from "react-router-dom";
+import type { ReconciliationRun } from "../api/types";
+import { formatDateTime } from "../format";
+import { formatMoney } from "../money";
+import { RUNS } from "./upload";
+
+const TEXT = {
+  title: "Reconciliation run",
+  back: "All reconciliation runs",
+  loading: "Loading the run",
+  statement: "Statement",
+  period: "Period",
+  lines: "Statement lines",
+  sha256: "File SHA-256",
+  uploaded: "Uploaded",
+  matched: "Matched",
+  missingInLedger: "Missing in ledger",
+  missingInLedgerHelp: "Statement lines no ledger movement matched: the bank shows them, the ledger does not.",
+  missingInBank: "Missing in bank",
+  missingInBankHelp: "Ledger deposits and withdrawals the statement does not show.",
+  none: "None.",
+  line: "Line",
+  date: "Date",
+  ledgerDate: "Ledger date",
+  reference: "Reference",
+  amount: "Amount",
+  type: "Type",
+  transaction: "Transaction",
+};
+
+function Section({ title, help, count, children }: { title: string; help?: string; count: number; children: ReactNode }) {
+  const id = useId();
+  return (
+    <Box component="section" aria-labelledby={id} sx={{ mt: 3 }}>
+      <Typography id={id} variant="h6" component="h2">
+        {title} ({count})
+      </Typography>
+      {help && (
+        <Typography variant="body2" color="text.secondary">
+          {help}
+        </Typography>
+      )}
+      {count === 0 ? <Typography variant="body2">{TEXT.none}</Typography> : children}
+    </Box>
+  );
+}
+
+function Head({ labels }: { labels: string[] }) {
+  return (
+    <TableHead>
+      <TableRow>
+        {labels.map((label) => (
+          <TableCell key={label} component="th" scope="col" align={label === TEXT.amount ? "right" : "left"}>
+            {label}
+          </TableCell>
+        ))}
+      </TableRow>
+    </TableHead>
+  );
+}
+
+/** GET /reconciliation/runs/{id}: the run with its matched and unmatched lines. */
+export function RunShow() {
+  const { id = "" } = useParams();
+  const { data: run, isPending, error } = useGetOne<ReconciliationRun & { id: string }>(RUNS, { id });
+  return (
+    <Box sx={{ mt: 1 }}>
+      <Title title={TEXT.title} />
+      <Button component={RouterLink} to="/reconciliation" size="small" sx={{ color: "primary.dark" }}>
+        {TEXT.back}
+      </Button>
+      {isPending && <CircularProgress aria-label={TEXT.loading} />}
+      {error && <Alert severity="error">{(error as Error).message}</Alert>}
+      {run && <RunDetails run={run} />}
+    </Box>
+  );
+}
+
+export function RunDetails({ run }: { run: ReconciliationRun }) {
+  const matched = run.matched ?? [];
+  const inBank = run.unmatched_in_bank ?? [];
+  const inLedger = run.unmatched_in_ledger ?? [];
+  return (
+    <Card>
+      <CardContent>
+        <Typography variant="h6" component="h2">
+          {TEXT.statement}: {run.file_name ?? run.id}
+        </Typography>
+        <Box component="dl" sx={{ display: "grid", gridTemplateColumns: "max-content 1fr", columnGap: 2, m: 0, "& dd": { m: 0 } }}>
+          <dt>{TEXT.period}</dt>
+          <dd>
+            {run.statement_from} – {run.statement_to}
+          </dd>
+          <dt>{TEXT.lines}</dt>
+          <dd>{run.statement_lines}</dd>
+          <dt>{TEXT.uploaded}</dt>
+          <dd>{formatDateTime(run.created_at)}</dd>
+          <dt>{TEXT.sha256}</dt>
+          <dd style={{ wordBreak: "break-all", fontFamily: "monospace" }}>{run.file_sha256}</dd>
+        </Box>
+        <Section title={TEXT.matched} count={matched.length}>
+          <Table size="small">
+            <Head labels={[TEXT.line, TEXT.date, TEXT.ledgerDate, TEXT.reference, TEXT.type, TEXT.amount, TEXT.transaction]} />
+            <TableBody>
+              {matched.map((m) => (
+                <TableRow key={`${m.line}-${m.transaction_id}`}>
+                  <TableCell>{m.line}</TableCell>
+                  <TableCell>{m.date}</TableCell>
+                  <TableCell>{m.ledger_date}</TableCell>
+                  <TableCell>{m.reference}</TableCell>
+                  <TableCell>{m.type}</TableCell>
+                  <TableCell align="right">{formatMoney(m.amount, m.currency)}</TableCell>
+                  <TableCell>{m.transaction_id}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </Section>
+        <Section title={TEXT.missingInLedger} help={TEXT.missingInLedgerHelp} count={inBank.length}>
+          <Table size="small">
+            <Head labels={[TEXT.line, TEXT.date, TEXT.reference, TEXT.amount]} />
+            <TableBody>
+              {inBank.map((l) => (
+                <TableRow key={l.line}>
+                  <TableCell>{l.line}</TableCell>
+                  <TableCell>{l.date}</TableCell>
+                  <TableCell>{l.reference}</TableCell>
+                  <TableCell align="right">{formatMoney(l.amount, l.currency)}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </Section>
+        <Section title={TEXT.missingInBank} help={TEXT.missingInBankHelp} count={inLedger.length}>
+          <Table size="small">
+            <Head labels={[TEXT.date, TEXT.reference, TEXT.type, TEXT.amount, TEXT.transaction]} />
+            <TableBody>
+              {inLedger.map((m) => (
+                <TableRow key={m.transaction_id}>
+                  <TableCell>{m.date}</TableCell>
+                  <TableCell>{m.reference}</TableCell>
+                  <TableCell>{m.type}</TableCell>
+                  <TableCell align="right">{formatMoney(m.amount, m.currency)}</TableCell>
+                  <TableCell>{m.transaction_id}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </Section>
+      </CardContent>
+    </Card>
+  );
+}
