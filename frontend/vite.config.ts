@@ -21,5 +21,7 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
     setupFiles: ["src/test/setup.ts"],
+    // react-admin renders slowly on a shared machine; waits are set in src/test/setup.ts.
+    testTimeout: 30_000,
   },
 });

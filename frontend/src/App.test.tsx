@@ -1,28 +1,22 @@
 import { fireEvent, render, screen } from "@testing-library/react";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { App } from "./App";
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
-const ok = (data: unknown, meta: object = {}) => json(200, { status: "success", data, meta, timestamp: "t" });
+import { fail, mockApi, ok } from "./test/api";
 
 describe("the app shell", () => {
   it("signs in with a password and a TOTP code, then opens the home page", async () => {
-    const calls: string[] = [];
-    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-      const path = new URL(String(input), "http://x").pathname.replace("/api/v1", "");
-      calls.push(`${init?.method ?? "GET"} ${path}`);
-      const bearer = new Headers(init?.headers).get("Authorization");
+    const log = mockApi((call) => {
+      const { path } = call;
+      const bearer = call.headers.get("Authorization");
       switch (path) {
         case "/auth/refresh":
-          return json(401, { status: "error", error: { code: "AUTH_003", message: "No session" } });
+          return fail(401, "AUTH_003", "No session");
         case "/auth/login":
           return ok({ mfa_required: true, mfa_token: "mfa-token-123" });
         case "/auth/mfa/verify":
           return ok({ access_token: "acc", token_type: "Bearer", expires_in: 900 });
         default:
-          if (bearer !== "Bearer acc") return json(401, { status: "error", error: { code: "AUTH_001", message: "Sign in" } });
+          if (bearer !== "Bearer acc") return fail(401, "AUTH_001", "Sign in");
           if (path === "/me/permissions") return ok({ roles: ["finance"], permissions: ["payment:approve"], scopes: {}, withheld: [] });
           if (path === "/me") return ok({ id: "staff-1", username: "staff", full_name: "Staff One", email: "s@x", roles: ["finance"] });
           if (path === "/transactions/daily") return ok({ time_zone: "Africa/Windhoek", first: "2026-12-08", last: "2026-12-08", days: [{ date: "2026-12-08", count: 0, totals: [] }] });
@@ -39,7 +33,8 @@ describe("the app shell", () => {
     fireEvent.change(await screen.findByLabelText(/Authenticator or backup code/), { target: { value: "492038" } });
     fireEvent.click(screen.getByRole("button", { name: "Verify" }));
 
-    expect(await screen.findByText("Nothing waits for approval.", {}, { timeout: 5000 })).toBeTruthy();
+    expect(await screen.findByText("Nothing waits for approval.")).toBeTruthy();
+    const calls = log.map((call) => `${call.method} ${call.path}`);
     expect(calls).toContain("GET /transactions/approval-queue");
     expect(calls).toContain("POST /auth/login");
     expect(calls).toContain("POST /auth/mfa/verify");

@@ -1,28 +1,22 @@
-import { fireEvent, render, screen, within } from "@testing-library/react";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { AdminContext } from "react-admin";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ApiClient } from "./api/client";
 import { createAuthProvider } from "./authProvider";
 import { LoginPage } from "./LoginPage";
 import { ActivityTracker } from "./session/activity";
 import { setSignOutReason } from "./session/signOutReason";
+import { fail, mockApi, ok } from "./test/api";
 
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
-const ok = (data: unknown) => json(200, { status: "success", data, meta: {}, timestamp: "t" });
 const CODES = ["aaaa-1111", "bbbb-2222", "cccc-3333"];
 const QR = '<svg xmlns="http://www.w3.org/2000/svg" id="qr-injected"><script>alert(1)</script><rect/></svg>';
 
 /** A staff account without MFA: the first session is limited; after enrolment, MFA sign-in. */
 function staffWithoutMfa(options: { enable?: () => Response } = {}) {
   let mfaOn = false;
-  const calls: Array<{ call: string; body: unknown; bearer: string | null }> = [];
-  const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const path = new URL(String(input), "http://x").pathname.replace("/api/v1", "");
-    const bearer = new Headers(init?.headers).get("Authorization");
-    calls.push({ call: `${init?.method ?? "GET"} ${path}`, body: init?.body ? JSON.parse(String(init.body)) : null, bearer });
-    switch (path) {
+  const calls = mockApi((call) => {
+    const bearer = call.headers.get("Authorization");
+    switch (call.path) {
       case "/auth/login":
         return mfaOn ? ok({ mfa_required: true, mfa_token: "mfa-token-1" }) : ok({ access_token: "limited", token_type: "Bearer", expires_in: 900 });
       case "/me/permissions":
@@ -43,7 +37,7 @@ function staffWithoutMfa(options: { enable?: () => Response } = {}) {
         return ok({});
     }
   });
-  const client = new ApiClient({ fetch, locks: null });
+  const client = new ApiClient({ fetch: globalThis.fetch, locks: null });
   const authProvider = createAuthProvider(client, new ActivityTracker(localStorage));
   render(
     <AdminContext authProvider={authProvider}>
@@ -89,10 +83,10 @@ describe("LoginPage", () => {
     fireEvent.change(await screen.findByLabelText(/Authenticator or backup code/), { target: { value: "118 233" } });
     expect(screen.getByRole("status").textContent).toContain("Two-factor authentication is on");
     fireEvent.click(screen.getByRole("button", { name: "Verify" }));
-    await vi.waitFor(() => expect(client.token).toBe("full"));
+    await waitFor(() => expect(client.token).toBe("full"));
 
-    const posts = calls.filter((c) => c.call.startsWith("POST"));
-    expect(posts.map((c) => c.call)).toEqual([
+    const posts = calls.filter((c) => c.method === "POST");
+    expect(posts.map((c) => `${c.method} ${c.path}`)).toEqual([
       "POST /auth/login",
       "POST /auth/mfa/setup",
       "POST /auth/mfa/enable",
@@ -100,16 +94,17 @@ describe("LoginPage", () => {
       "POST /auth/login",
       "POST /auth/mfa/verify",
     ]);
-    expect(posts[2]).toMatchObject({ body: { code: "492038", password: "pw-1" }, bearer: "Bearer limited" });
-    expect(posts[3]!.bearer).toBe("Bearer limited"); // the limited session is revoked
+    expect(posts[2]).toMatchObject({ body: { code: "492038", password: "pw-1" } });
+    expect(posts[2]!.headers.get("Authorization")).toBe("Bearer limited");
+    expect(posts[3]!.headers.get("Authorization")).toBe("Bearer limited"); // the limited session is revoked
     expect(posts[4]!.body).toMatchObject({ username: "finance.officer", password: "pw-1" });
     expect(posts[5]!.body).toEqual({ mfa_token: "mfa-token-1", code: "118233" });
     expect(client.session.expiresAt?.toISOString()).toBe("2026-12-15T08:00:00.000Z");
-  }, 20_000);
+  });
 
   it("shows the API's message when enabling is refused, and keeps the step", async () => {
     staffWithoutMfa({
-      enable: () => json(401, { status: "error", error: { code: "AUTH_005", message: "Invalid MFA code" } }),
+      enable: () => fail(401, "AUTH_005", "Invalid MFA code"),
     });
     await signInWithPassword();
     fireEvent.change(await screen.findByLabelText(/Code from your authenticator app/), { target: { value: "000000" } });

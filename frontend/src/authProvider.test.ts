@@ -4,11 +4,8 @@ import { DEVICE_ID_KEY, DEVICE_NAME, MfaEnrolmentRequired, MfaRequired, createAu
 import { ACTIVITY_KEY, ActivityTracker, SIGNED_OUT_KEY } from "./session/activity";
 import { IDLE_TIMEOUT_MS } from "./session/policy";
 import { takeSignOutReason } from "./session/signOutReason";
+import { json, ok } from "./test/api";
 
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
-const ok = (data: unknown) => json(200, { status: "success", data, meta: {}, timestamp: "t" });
 const tokens = { access_token: "acc", token_type: "Bearer", expires_in: 900 };
 
 function setup(answer: (path: string, init?: RequestInit) => Response) {

@@ -1,10 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { ApiClient } from "./api/client";
 import { createDataProvider } from "./dataProvider";
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
+import { json } from "./test/api";
 
 function provider(answer: (url: URL, init?: RequestInit) => Response) {
   const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => answer(new URL(String(input), "http://x"), init));
@@ -104,5 +101,23 @@ describe("dataProvider records and errors", () => {
       status: 409,
       body: { code: "TXN_009" },
     });
+  });
+
+  it("refreshes an expired access token once and retries the list with the new one", async () => {
+    const seen: string[] = [];
+    const { dataProvider } = provider((url, init) => {
+      const bearer = new Headers(init?.headers).get("Authorization") ?? "none";
+      seen.push(`${init?.method ?? "GET"} ${url.pathname} ${bearer}`);
+      if (url.pathname === "/api/v1/auth/refresh") {
+        return json(200, { status: "success", data: { access_token: "fresh", token_type: "Bearer", expires_in: 900 }, meta: {} });
+      }
+      if (bearer !== "Bearer fresh") {
+        return json(401, { status: "error", error: { code: "AUTH_002", message: "Access token expired", details: null } });
+      }
+      return page(["a"], { has_more: false, next_cursor: null, limit: 25 });
+    });
+    const result = await dataProvider.getList("users", { pagination: { page: 1, perPage: 25 }, sort: { field: "id", order: "ASC" }, filter: {} });
+    expect(result.data).toEqual([{ id: "a" }]);
+    expect(seen).toEqual(["GET /api/v1/users none", "POST /api/v1/auth/refresh none", "GET /api/v1/users Bearer fresh"]);
   });
 });

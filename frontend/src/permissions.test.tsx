@@ -1,7 +1,8 @@
 import { render, screen } from "@testing-library/react";
-import { CoreAdminContext, type AuthProvider } from "react-admin";
+import { CoreAdminContext } from "react-admin";
 import { describe, expect, it } from "vitest";
 import { Can, can, meets, type Permissions } from "./permissions";
+import { authProviderFor } from "./test/render";
 
 const approver: Permissions = { roles: ["finance"], permissions: ["payment:approve", "user:read"], withheld: [], scopes: {} };
 const support: Permissions = { roles: ["support"], permissions: ["user:read"], withheld: ["payment:approve"], scopes: {} };
@@ -17,14 +18,7 @@ describe("can", () => {
 });
 
 function withPermissions(permissions: Permissions, ui: React.ReactNode) {
-  const authProvider: AuthProvider = {
-    login: async () => {},
-    logout: async () => {},
-    checkAuth: async () => {},
-    checkError: async () => {},
-    getPermissions: async () => permissions,
-  };
-  return render(<CoreAdminContext authProvider={authProvider}>{ui}</CoreAdminContext>);
+  return render(<CoreAdminContext authProvider={authProviderFor(permissions)}>{ui}</CoreAdminContext>);
 }
 
 describe("<Can>", () => {

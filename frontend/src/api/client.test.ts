@@ -1,12 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { ApiClient, ApiError, CSRF_HEADER, CSRF_VALUE, REFRESH_LOCK, type RefreshLocks, errorMessage } from "./client";
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
+import { json, ok } from "../test/api";
 
 const expired = () => json(401, { status: "error", error: { code: "AUTH_002", message: "Access token expired" } });
-const ok = (data: unknown, meta: object = {}) => json(200, { status: "success", data, meta, timestamp: "t" });
 
 describe("ApiClient", () => {
   it("unwraps the envelope and sends the bearer token from memory", async () => {

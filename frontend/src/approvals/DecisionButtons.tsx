@@ -1,10 +1,10 @@
-import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, Stack, TextField, Typography } from "@mui/material";
+import { Button, Stack, Typography } from "@mui/material";
 import { useState } from "react";
-import { useGetIdentity, useNotify, useRecordContext, useRefresh } from "react-admin";
-import { errorMessage } from "../api/client";
+import { useGetIdentity, useRecordContext } from "react-admin";
 import type { Transaction } from "../api/types";
 import { formatMoney } from "../money";
 import { Can } from "../permissions";
+import { ActionDialog } from "../shared/ActionDialog";
 import { type Decision, decide } from "./decide";
 
 export const APPROVE_PERMISSION = "payment:approve";
@@ -17,7 +17,6 @@ const TEXT = {
   confirmReject: "Reject this transaction?",
   reason: "Reason",
   comment: "Comment (optional)",
-  cancel: "Cancel",
   approved: "Transaction approved",
   rejected: "Transaction rejected",
 };
@@ -58,62 +57,25 @@ export function DecisionDialog({
   decision: Decision;
   onClose: () => void;
 }) {
-  const notify = useNotify();
-  const refresh = useRefresh();
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const needsReason = decision === "reject";
-
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      await decide(transaction.id, decision, reason.trim());
-      notify(decision === "approve" ? TEXT.approved : TEXT.rejected, { type: "success" });
-      onClose();
-      refresh();
-    } catch (failure) {
-      setError(errorMessage(failure)); // the API's own reason, e.g. a four-eyes refusal
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
-    <Dialog open onClose={onClose} onClick={(event) => event.stopPropagation()} aria-labelledby="decision-title">
-      <DialogTitle id="decision-title">{decision === "approve" ? TEXT.confirmApprove : TEXT.confirmReject}</DialogTitle>
-      <DialogContent>
-        <DialogContentText>
+    <ActionDialog
+      title={decision === "approve" ? TEXT.confirmApprove : TEXT.confirmReject}
+      description={
+        <>
           {formatMoney(transaction.amount, transaction.currency)} · {transaction.type} · {transaction.source_wallet_id} →{" "}
           {transaction.destination_wallet_id}
-        </DialogContentText>
-        <TextField
-          autoFocus
-          fullWidth
-          margin="normal"
-          label={needsReason ? TEXT.reason : TEXT.comment}
-          required={needsReason}
-          value={reason}
-          onChange={(event) => setReason(event.target.value)}
-        />
-        {error && (
-          <Typography role="alert" color="error">
-            {error}
-          </Typography>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>{TEXT.cancel}</Button>
-        <Button
-          variant="contained"
-          color={decision === "approve" ? "success" : "error"}
-          disabled={busy || (needsReason && !reason.trim())}
-          onClick={confirm}
-        >
-          {decision === "approve" ? TEXT.approve : TEXT.reject}
-        </Button>
-      </DialogActions>
-    </Dialog>
+        </>
+      }
+      confirmLabel={decision === "approve" ? TEXT.approve : TEXT.reject}
+      confirmColor={decision === "approve" ? "success" : "error"}
+      reasonLabel={needsReason ? TEXT.reason : TEXT.comment}
+      reasonRequired={needsReason}
+      reasonMaxLength={null}
+      done={decision === "approve" ? TEXT.approved : TEXT.rejected}
+      refresh
+      onConfirm={({ reason }) => decide(transaction.id, decision, reason)} // a refusal (e.g. four eyes) stays shown
+      onClose={onClose}
+    />
   );
 }

@@ -1,16 +1,14 @@
-import { configure, fireEvent, render, screen, within } from "@testing-library/react";
-import { AdminContext, type AuthProvider } from "react-admin";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiClient, api } from "../api/client";
+import { ApiClient } from "../api/client";
 import type { AuditExportManifest, AuditLogEntry, AuditVerification } from "../api/types";
-import { createDataProvider } from "../dataProvider";
 import { type Permissions, meets } from "../permissions";
+import { type Call, fail, file, mockApi, ok } from "../test/api";
+import { grants } from "../test/permissions";
+import { renderAdmin } from "../test/render";
 import { area } from ".";
 import { fetchManifest } from "./auditApi";
 import { AuditPage } from "./AuditPage";
-
-// The first render of a file loads react-admin and MUI: slow on a busy machine.
-configure({ asyncUtilTimeout: 5000 });
 
 const EXPORT =
   `{"entry":{"action":"user.login"},"hash":"${"aa".repeat(32)}","seq":1}\n` +
@@ -62,47 +60,24 @@ const entry: AuditLogEntry = {
   hash: "bb".repeat(32),
 };
 
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
-
 interface Answers {
   exportBody?: string;
   manifest?: AuditExportManifest;
   verification?: AuditVerification;
 }
 
-function renderPage(permissions: Permissions, answers: Answers = {}) {
-  const fetch = vi.fn(async (input: RequestInfo | URL) => {
-    const url = new URL(String(input), "http://x");
-    if (url.pathname === "/api/v1/audit-logs/export") {
-      return new Response(answers.exportBody ?? EXPORT, {
-        status: 200,
-        headers: {
-          "Content-Type": "application/x-ndjson",
-          "Content-Disposition": `attachment; filename="audit-${EXPORT_ID}.jsonl"`,
-          "X-Export-Id": EXPORT_ID,
-        },
-      });
-    }
-    if (url.pathname.endsWith("/manifest")) return json(200, { status: "success", data: answers.manifest ?? manifest });
-    if (url.pathname === "/api/v1/audit-logs/verify") return json(200, { status: "success", data: answers.verification ?? verified });
-    return json(200, { status: "success", data: [entry], meta: { has_more: false, next_cursor: null, limit: 25 } });
-  });
-  vi.spyOn(globalThis, "fetch").mockImplementation(fetch);
-  const authProvider: AuthProvider = {
-    login: async () => {},
-    logout: async () => {},
-    checkAuth: async () => {},
-    checkError: async () => {},
-    getPermissions: async () => permissions,
-  };
-  render(
-    <AdminContext dataProvider={createDataProvider(api)} authProvider={authProvider}>
-      <AuditPage />
-    </AdminContext>,
+function renderPage(permissions: Permissions, answers: Answers = {}): Call[] {
+  const calls = mockApi(
+    {
+      "GET /audit-logs/export": () =>
+        file(`audit-${EXPORT_ID}.jsonl`, answers.exportBody ?? EXPORT, "application/x-ndjson", { "X-Export-Id": EXPORT_ID }),
+      "GET /audit-logs/exports/:id/manifest": () => ok(answers.manifest ?? manifest),
+      "GET /audit-logs/verify": () => ok(answers.verification ?? verified),
+    },
+    () => ok([entry], { has_more: false, next_cursor: null, limit: 25 }),
   );
-  return fetch;
+  renderAdmin(<AuditPage />, permissions);
+  return calls;
 }
 
 const auditor: Permissions = {
@@ -112,14 +87,14 @@ const auditor: Permissions = {
   scopes: { "audit:view": "all" },
 };
 
-const paths = (fetch: ReturnType<typeof renderPage>) => fetch.mock.calls.map(([input]) => new URL(String(input), "http://x"));
+const paths = (calls: Call[]) => calls.map((call) => new URL(call.url, "http://x"));
 
 beforeEach(() => {
   URL.createObjectURL = vi.fn(() => "blob:audit");
   URL.revokeObjectURL = vi.fn();
 });
 
-describe("audit log", { timeout: 20_000 }, () => {
+describe("audit log", () => {
   it("lists entries and opens one's detail: who, what, when, where, why, before and after", async () => {
     renderPage(auditor);
     const row = (await screen.findByText("role.assigned")).closest("tr")!;
@@ -135,13 +110,13 @@ describe("audit log", { timeout: 20_000 }, () => {
   });
 
   it("filters by the API's parameters; days become Africa/Windhoek instants (to: exclusive)", async () => {
-    const fetch = renderPage(auditor);
+    const calls = renderPage(auditor);
     await screen.findByText("role.assigned");
     fireEvent.change(screen.getByLabelText("Action"), { target: { value: "role.assigned" } });
     fireEvent.change(screen.getByLabelText("From day"), { target: { value: "2026-12-01" } });
     fireEvent.change(screen.getByLabelText("To day (inclusive)"), { target: { value: "2026-12-07" } });
-    await vi.waitFor(() => {
-      const listed = paths(fetch).filter((u) => u.pathname === "/api/v1/audit-logs").pop()!;
+    await waitFor(() => {
+      const listed = paths(calls).filter((u) => u.pathname === "/api/v1/audit-logs").pop()!;
       expect(listed.searchParams.get("action")).toBe("role.assigned");
       expect(listed.searchParams.get("from")).toBe("2026-12-01T00:00:00+02:00");
       expect(listed.searchParams.get("to")).toBe("2026-12-08T00:00:00+02:00");
@@ -150,14 +125,14 @@ describe("audit log", { timeout: 20_000 }, () => {
   });
 
   it("exports, checks the file against its manifest, and says Verified", async () => {
-    const fetch = renderPage(auditor);
+    const calls = renderPage(auditor);
     fireEvent.click(await screen.findByRole("button", { name: "Export audit log" }));
     const status = screen.getByRole("status");
-    await vi.waitFor(() => expect(status.textContent).toMatch(/^Verified: entries 1–2/));
+    await waitFor(() => expect(status.textContent).toMatch(/^Verified: entries 1–2/));
     expect(status.textContent).toContain("matches its manifest");
     expect(screen.getAllByText(EXPORT_SHA256).length).toBe(2); // computed here, and the manifest's
     expect(URL.createObjectURL).toHaveBeenCalled();
-    const urls = paths(fetch);
+    const urls = paths(calls);
     const exported = urls.find((u) => u.pathname.endsWith("/export"))!;
     expect(exported.searchParams.get("format")).toBe("jsonl");
     expect(urls.some((u) => u.pathname === `/api/v1/audit-logs/exports/${EXPORT_ID}/manifest`)).toBe(true);
@@ -169,7 +144,7 @@ describe("audit log", { timeout: 20_000 }, () => {
     renderPage(auditor, { exportBody: EXPORT.replace("user.login", "user.logout") });
     fireEvent.click(await screen.findByRole("button", { name: "Export audit log" }));
     const status = screen.getByRole("status");
-    await vi.waitFor(() => expect(status.textContent).toMatch(/^Verification failed: the export's SHA-256 [0-9a-f]{64} differs/));
+    await waitFor(() => expect(status.textContent).toMatch(/^Verification failed: the export's SHA-256 [0-9a-f]{64} differs/));
     expect(status.textContent).not.toContain("Verified");
   });
 
@@ -187,16 +162,16 @@ describe("audit log", { timeout: 20_000 }, () => {
     });
     fireEvent.click(await screen.findByRole("button", { name: "Verify audit log" }));
     const status = screen.getByRole("status");
-    await vi.waitFor(() => expect(status.textContent).toBe("Verification failed: first broken entry is #5: hash mismatch"));
+    await waitFor(() => expect(status.textContent).toBe("Verification failed: first broken entry is #5: hash mismatch"));
     expect(screen.getByText("Entry #9: checkpoint signature invalid (key k1)")).toBeTruthy();
   });
 
   it("verifies the whole chain when nothing was exported", async () => {
-    const fetch = renderPage(auditor);
+    const calls = renderPage(auditor);
     fireEvent.click(await screen.findByRole("button", { name: "Verify audit log" }));
     const status = screen.getByRole("status");
-    await vi.waitFor(() => expect(status.textContent).toMatch(/^Verified: entries 1–2 \(2 re-hashed, 1 signed checkpoints\)$/));
-    const verify = paths(fetch).find((u) => u.pathname.endsWith("/verify"))!;
+    await waitFor(() => expect(status.textContent).toMatch(/^Verified: entries 1–2 \(2 re-hashed, 1 signed checkpoints\)$/));
+    const verify = paths(calls).find((u) => u.pathname.endsWith("/verify"))!;
     expect(verify.search).toBe("");
   });
 
@@ -204,11 +179,11 @@ describe("audit log", { timeout: 20_000 }, () => {
     renderPage(auditor, { verification: { ...verified, head_hash: "cc".repeat(32) } });
     fireEvent.click(await screen.findByRole("button", { name: "Export audit log" }));
     const status = screen.getByRole("status");
-    await vi.waitFor(() => expect(status.textContent).toContain("Verification failed: the export's last hash differs"));
+    await waitFor(() => expect(status.textContent).toContain("Verification failed: the export's last hash differs"));
   });
 
   it("hides export and verification from a reader without audit:export", async () => {
-    renderPage({ roles: ["support"], permissions: ["audit:view"], withheld: [], scopes: { "audit:view": "all" } });
+    renderPage(grants("audit:view"));
     await screen.findByText("role.assigned");
     expect(screen.queryByRole("button", { name: "Export audit log" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Verify audit log" })).toBeNull();
@@ -217,17 +192,15 @@ describe("audit log", { timeout: 20_000 }, () => {
 
 describe("audit export manifest", () => {
   it("retries while the manifest is not stored yet", async () => {
-    let calls = 0;
+    let attempts = 0;
     const client = new ApiClient({
       fetch: async () => {
-        calls += 1;
-        return calls < 3
-          ? json(404, { status: "error", error: { code: "RES_001", message: "No completed export with this id" } })
-          : json(200, { status: "success", data: manifest });
+        attempts += 1;
+        return attempts < 3 ? fail(404, "RES_001", "No completed export with this id") : ok(manifest);
       },
     });
     expect((await fetchManifest(EXPORT_ID, client, 0)).data_sha256).toBe(EXPORT_SHA256);
-    expect(calls).toBe(3);
+    expect(attempts).toBe(3);
   });
 });
 

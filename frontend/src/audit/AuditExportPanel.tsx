@@ -13,8 +13,9 @@ import { useId, useState } from "react";
 import { errorMessage } from "../api/client";
 import { formatDateTime } from "../format";
 import { Can } from "../permissions";
-import { saveDownload } from "../reports/files";
+import { saveDownload } from "../shared/files";
 import { AUDIT_EXPORT, type AuditExport, type ExportFormat, type VerificationResult, exportAuditLog, verifyAudit } from "./auditApi";
+import { DetailList } from "../shared/Details";
 
 const TEXT = {
   heading: "Export and verify",
@@ -57,7 +58,7 @@ function ExportFacts({ exported }: { exported: AuditExport }) {
   const manifest = exported.manifest;
   const mono = { fontFamily: "monospace", wordBreak: "break-all" } as const;
   return (
-    <Box component="dl" sx={{ display: "grid", gridTemplateColumns: "max-content 1fr", columnGap: 2, m: 0, "& dd": { m: 0 } }}>
+    <DetailList>
       <dt>{TEXT.file}</dt>
       <dd>{exported.file.filename}</dd>
       <dt>{TEXT.exportId}</dt>
@@ -87,7 +88,7 @@ function ExportFacts({ exported }: { exported: AuditExport }) {
           <dd>{exported.manifestError ?? "—"}</dd>
         </>
       )}
-    </Box>
+    </DetailList>
   );
 }
 

@@ -1,11 +1,13 @@
 import { Box, Typography } from "@mui/material";
 import { Fragment } from "react";
-import { Datagrid, DateInput, FilterButton, FunctionField, List, TextField, TextInput, TopToolbar, useRecordContext } from "react-admin";
+import { Datagrid, DateInput, FunctionField, List, TextField, TextInput, useRecordContext } from "react-admin";
 import type { AuditLogEntry } from "../api/types";
 import { formatDateTime } from "../format";
-import { addDays, startOfBusinessDay } from "../reports/dates";
+import { addDays, startOfBusinessDay } from "../shared/dates";
 import { AUDIT_LOGS } from "./auditApi";
 import { AuditExportSection } from "./AuditExportPanel";
+import { DetailList } from "../shared/Details";
+import { FilterActions } from "../shared/FilterActions";
 
 const TEXT = {
   title: "Audit log",
@@ -91,14 +93,14 @@ export function AuditEntryDetail({ entry }: { entry?: AuditLogEntry }) {
   ];
   return (
     <Box sx={{ p: 1 }}>
-      <Box component="dl" sx={{ display: "grid", gridTemplateColumns: "max-content 1fr", columnGap: 2, m: 0, "& dd": { m: 0 } }}>
+      <DetailList>
         {facts.map(([label, value]) => (
           <Fragment key={label}>
             <dt>{label}</dt>
             <dd style={{ margin: 0, wordBreak: "break-all" }}>{value}</dd>
           </Fragment>
         ))}
-      </Box>
+      </DetailList>
       <Box sx={{ display: "grid", gridTemplateColumns: { md: "1fr 1fr" }, gap: 2, mt: 1 }}>
         <Box>
           <Typography variant="subtitle2" component="h3">
@@ -117,16 +119,6 @@ export function AuditEntryDetail({ entry }: { entry?: AuditLogEntry }) {
   );
 }
 
-/** The filter menu, its text darker than MUI's default primary (contrast on the page background). */
-function Actions() {
-  return (
-    <TopToolbar>
-      <Box sx={{ "& .MuiButton-root": { color: "primary.dark" } }}>
-        <FilterButton />
-      </Box>
-    </TopToolbar>
-  );
-}
 
 /** GET /audit-logs: newest first, filtered by the API's own parameters; a row opens its detail. */
 export function AuditPage() {
@@ -137,7 +129,7 @@ export function AuditPage() {
         resource={AUDIT_LOGS}
         title={TEXT.title}
         filters={filters}
-        actions={<Actions />}
+        actions={<FilterActions />}
         perPage={25}
         exporter={false}
         storeKey="audit-logs"

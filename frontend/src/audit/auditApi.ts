@@ -6,7 +6,7 @@
  */
 import { ApiError, type ApiClient, type Download, api } from "../api/client";
 import type { AuditExportManifest, AuditVerification } from "../api/types";
-import { sameDigest, sha256Hex } from "../reports/files";
+import { sameDigest, sha256Hex } from "../shared/files";
 
 export const AUDIT_VIEW = "audit:view";
 export const AUDIT_EXPORT = "audit:export";

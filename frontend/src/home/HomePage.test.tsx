@@ -1,9 +1,9 @@
-import { render, screen, within } from "@testing-library/react";
-import { AdminContext, type AuthProvider } from "react-admin";
+import { screen, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { api } from "../api/client";
-import { createDataProvider } from "../dataProvider";
 import type { Permissions } from "../permissions";
+import { type Call, type Routes, fail, mockApi, ok } from "../test/api";
+import { grants, grantsAt } from "../test/permissions";
+import { renderAdmin } from "../test/render";
 import { HomePage } from "./HomePage";
 
 // The chart module is a picture (recharts); the figures are asserted through the text.
@@ -62,55 +62,28 @@ const run = (id: string, created: string, bank: number, ledger: number) => ({
 });
 const RUNS = [run("r2", "2026-12-08T08:00:00.000Z", 3, 1), run("r1", "2026-12-01T08:00:00.000Z", 0, 2)];
 
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
-const ok = (data: unknown) => json(200, { status: "success", data, meta: {}, timestamp: "t" });
-
-const ANSWERS: Record<string, () => Response> = {
-  "/api/v1/transactions/daily": () => ok(DAILY),
-  "/api/v1/transactions/approval-queue": () => ok(QUEUE),
-  "/api/v1/incidents/open-by-priority": () => ok(INCIDENTS),
-  "/api/v1/sla/report": () => ok(SLA),
-  "/api/v1/reconciliation/runs": () => json(200, { status: "success", data: RUNS, meta: { has_more: false, next_cursor: null, limit: 5 }, timestamp: "t" }),
+const ANSWERS: Routes = {
+  "GET /transactions/daily": () => ok(DAILY),
+  "GET /transactions/approval-queue": () => ok(QUEUE),
+  "GET /incidents/open-by-priority": () => ok(INCIDENTS),
+  "GET /sla/report": () => ok(SLA),
+  "GET /reconciliation/runs": () => ok(RUNS, { has_more: false, next_cursor: null, limit: 5 }),
 };
 
-let answers: Record<string, () => Response>;
+let answers: Routes;
 beforeEach(() => {
   answers = { ...ANSWERS };
 });
 
-function renderHome(permissions: Permissions) {
-  const fetch = vi.fn(async (input: RequestInfo | URL, _init?: RequestInit) => {
-    const url = new URL(String(input), "http://x");
-    const answer = answers[url.pathname];
-    return answer ? answer() : json(404, { status: "error", error: { code: "RES_001", message: "Not found" } });
-  });
-  vi.spyOn(globalThis, "fetch").mockImplementation(fetch);
-  const authProvider: AuthProvider = {
-    login: async () => {},
-    logout: async () => {},
-    checkAuth: async () => {},
-    checkError: async () => {},
-    getPermissions: async () => permissions,
-    getIdentity: async () => ({ id: "staff-1", fullName: "Staff One" }),
-  };
-  render(
-    <AdminContext dataProvider={createDataProvider(api)} authProvider={authProvider}>
-      <HomePage />
-    </AdminContext>,
-  );
-  return fetch;
+function renderHome(permissions: Permissions): Call[] {
+  const calls = mockApi(answers);
+  renderAdmin(<HomePage />, permissions);
+  return calls;
 }
 
-const paths = (fetch: ReturnType<typeof vi.fn>) => fetch.mock.calls.map((call) => new URL(String(call[0]), "http://x").pathname);
+const paths = (calls: Call[]) => calls.map((call) => new URL(call.url, "http://x").pathname);
 
-const everything: Permissions = {
-  roles: ["admin"],
-  permissions: ["payment:create", "payment:approve", "payment:reconcile", "incident:read", "sla:read", "user:read"],
-  withheld: [],
-  scopes: { "payment:create": "all", "payment:approve": "all", "payment:reconcile": "all", "incident:read": "all", "sla:read": "all", "user:read": "all" },
-};
+const everything = grants("payment:create", "payment:approve", "payment:reconcile", "incident:read", "sla:read", "user:read");
 
 function section(name: string): HTMLElement {
   return screen.getByRole("region", { name });
@@ -118,7 +91,7 @@ function section(name: string): HTMLElement {
 
 describe("home page", () => {
   it("shows the transfers per day with exact money strings", async () => {
-    const fetch = renderHome(everything);
+    const calls = renderHome(everything);
     expect(await screen.findByText("Today: 12 transfers, N$4,500.00, R0.50")).toBeTruthy();
     const daily = section("Transfers per day");
     const table = within(daily).getByRole("table", { name: "Transfers per day" });
@@ -127,7 +100,7 @@ describe("home page", () => {
     expect(within(within(table).getByText("7 Dec").closest("tr")!).getByText("None")).toBeTruthy();
     // The chart's tooltips carry the exact strings too.
     expect((await within(daily).findByTestId("chart")).textContent).toContain("6 Dec: 2 transfers / N$12,345,678,901,234.99999999");
-    const called = fetch.mock.calls.map((call) => new URL(String(call[0]), "http://x"));
+    const called = calls.map((call) => new URL(call.url, "http://x"));
     expect(called.find((u) => u.pathname === "/api/v1/transactions/daily")?.searchParams.get("days")).toBe("14");
   });
 
@@ -140,7 +113,7 @@ describe("home page", () => {
   });
 
   it("shows open incidents by priority, SLA compliance and reconciliation exceptions", async () => {
-    const fetch = renderHome(everything);
+    const calls = renderHome(everything);
     expect(await screen.findByText("7 incidents not closed: P1 2, P2 0, P3 4, P4 1, P5 0")).toBeTruthy();
     expect(await screen.findByText(/^\d{4}-\d{2}: 23 cases, 2 breached$/)).toBeTruthy();
     const sla = within(section("SLA compliance")).getByRole("table", { name: "SLA compliance" });
@@ -149,38 +122,37 @@ describe("home page", () => {
     expect(within(incident).getByText("93.8% (15 of 16)")).toBeTruthy();
     expect(within(within(sla).getByText("privacy_request").closest("tr")!).getAllByText("No goal decided")).toHaveLength(2);
     expect(await screen.findByText(/^Latest run \(.+\): 3 unmatched in bank, 1 unmatched in ledger$/)).toBeTruthy();
-    const called = fetch.mock.calls.map((call) => new URL(String(call[0]), "http://x"));
+    const called = calls.map((call) => new URL(call.url, "http://x"));
     expect(called.find((u) => u.pathname === "/api/v1/sla/report")?.searchParams.get("period")).toMatch(/^\d{4}-\d{2}$/);
     expect(called.find((u) => u.pathname === "/api/v1/reconciliation/runs")?.searchParams.get("limit")).toBe("5");
   });
 
   it("shows only the sections the caller's permissions allow, and asks only for those", async () => {
-    const fetch = renderHome({ roles: ["support"], permissions: ["incident:read", "user:read"], withheld: [], scopes: { "incident:read": "all", "user:read": "all" } });
+    const calls = renderHome(grants("incident:read", "user:read"));
     expect(await screen.findByText(/incidents not closed/)).toBeTruthy();
     for (const hidden of ["Transfers per day", "Approvals waiting", "SLA compliance", "Reconciliation exceptions"]) {
       expect(screen.queryByRole("heading", { name: hidden })).toBeNull();
     }
-    expect(paths(fetch)).toEqual(["/api/v1/incidents/open-by-priority"]);
+    expect(paths(calls)).toEqual(["/api/v1/incidents/open-by-priority"]);
   });
 
   it("needs everyone's transactions for the daily figures: a customer's own-scope grant is not enough", async () => {
-    const fetch = renderHome({ roles: ["user"], permissions: ["payment:create", "user:read"], withheld: [], scopes: { "payment:create": "own", "user:read": "own" } });
+    const calls = renderHome(grantsAt("own", "payment:create", "user:read"));
     expect(await screen.findByText("There is nothing on the home page for your permissions.")).toBeTruthy();
     expect(screen.queryByRole("heading", { name: "Transfers per day" })).toBeNull();
-    expect(paths(fetch)).toEqual([]);
+    expect(paths(calls)).toEqual([]);
   });
 
   it("shows the API's message when a figure is refused", async () => {
-    answers["/api/v1/transactions/approval-queue"] = () =>
-      json(403, { status: "error", error: { code: "ACC_001", message: "You may not approve payments" } });
+    answers["GET /transactions/approval-queue"] = () => fail(403, "ACC_001", "You may not approve payments");
     renderHome(everything);
     const message = await screen.findByText("You may not approve payments");
     expect(section("Approvals waiting").contains(message)).toBe(true);
   });
 
   it("says so when nothing waits and there is no run yet", async () => {
-    answers["/api/v1/transactions/approval-queue"] = () => ok({ ...QUEUE, pending: 0, under_1h: 0, from_1h_to_4h: 0, from_4h_to_24h: 0, over_24h: 0, oldest_created_at: null });
-    answers["/api/v1/reconciliation/runs"] = () => json(200, { status: "success", data: [], meta: { has_more: false }, timestamp: "t" });
+    answers["GET /transactions/approval-queue"] = () => ok({ ...QUEUE, pending: 0, under_1h: 0, from_1h_to_4h: 0, from_4h_to_24h: 0, over_24h: 0, oldest_created_at: null });
+    answers["GET /reconciliation/runs"] = () => ok([], { has_more: false });
     renderHome(everything);
     expect(await screen.findByText("Nothing waits for approval.")).toBeTruthy();
     expect(await screen.findByText("No reconciliation runs yet.")).toBeTruthy();

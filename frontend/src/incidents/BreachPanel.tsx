@@ -7,7 +7,6 @@
  */
 import {
   Alert,
-  Box,
   Button,
   Dialog,
   DialogActions,
@@ -18,16 +17,17 @@ import {
   TextField,
   Typography,
 } from "@mui/material";
-import { type ChangeEvent, type ReactNode, useState } from "react";
+import { type ChangeEvent, useState } from "react";
 import { useNotify } from "react-admin";
 import { api, errorMessage } from "../api/client";
 import type { BreachNotification, Incident } from "../api/types";
 import { formatDateTime } from "../format";
 import { Can } from "../permissions";
 import { BreachClock } from "./BreachClock";
-import { saveDownload } from "./download";
+import { saveDownload } from "../shared/files";
 import { CHANNEL_LABEL, fromLocalInput, toLocalInput } from "./labels";
-import { useApiGet } from "./useApiGet";
+import { useApiGet } from "../shared/useLoaded";
+import { Detail, DetailList } from "../shared/Details";
 
 export const MANAGE = "incident:manage";
 
@@ -70,18 +70,6 @@ const TEXT = {
   recordedBy: (by: string, at: string) => `Recorded by ${by} on ${at}`,
 };
 
-function Row({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <>
-      <Typography component="dt" variant="body2" color="text.secondary">
-        {label}
-      </Typography>
-      <Typography component="dd" variant="body2" sx={{ m: 0, mb: 1 }}>
-        {children}
-      </Typography>
-    </>
-  );
-}
 
 type Form = Record<string, string>;
 
@@ -230,28 +218,28 @@ function Recorded({ incident, breach, now, reload }: { incident: Incident; breac
   return (
     <>
       <BreachClock breach={breach} now={now} />
-      <Box component="dl" sx={{ display: "grid", gridTemplateColumns: "max-content 1fr", columnGap: 2, m: 0 }}>
-        <Row label={TEXT.discoveredAt}>{formatDateTime(breach.discovered_at)}</Row>
-        <Row label={TEXT.due}>
+      <DetailList>
+        <Detail label={TEXT.discoveredAt}>{formatDateTime(breach.discovered_at)}</Detail>
+        <Detail label={TEXT.due}>
           {formatDateTime(breach.due_at)} ({TEXT.target(breach.target_hours)})
-        </Row>
-        <Row label={TEXT.regulatorNotifiedAt}>
+        </Detail>
+        <Detail label={TEXT.regulatorNotifiedAt}>
           {breach.regulator_notified_at
             ? `${formatDateTime(breach.regulator_notified_at)} · ${breach.regulator_reference ?? ""}`
             : TEXT.notYet}
-        </Row>
-        <Row label={TEXT.subjectsNotifiedAt}>
+        </Detail>
+        <Detail label={TEXT.subjectsNotifiedAt}>
           {breach.subjects_notified_at
             ? `${formatDateTime(breach.subjects_notified_at)} · ${breach.channel ? CHANNEL_LABEL[breach.channel] : ""}`
             : TEXT.notYet}
-        </Row>
-        {breach.within_target !== null && <Row label={TEXT.withinTarget}>{breach.within_target ? TEXT.yes : TEXT.no}</Row>}
-        <Row label={TEXT.consequences}>{breach.consequences}</Row>
-        <Row label={TEXT.measures}>{breach.measures}</Row>
-        <Row label={TEXT.recommendations}>{breach.recommendations}</Row>
-        {breach.unauthorised_party && <Row label={TEXT.unauthorisedParty}>{breach.unauthorised_party}</Row>}
-        <Row label={TEXT.escalations}>{breach.escalations}</Row>
-      </Box>
+        </Detail>
+        {breach.within_target !== null && <Detail label={TEXT.withinTarget}>{breach.within_target ? TEXT.yes : TEXT.no}</Detail>}
+        <Detail label={TEXT.consequences}>{breach.consequences}</Detail>
+        <Detail label={TEXT.measures}>{breach.measures}</Detail>
+        <Detail label={TEXT.recommendations}>{breach.recommendations}</Detail>
+        {breach.unauthorised_party && <Detail label={TEXT.unauthorisedParty}>{breach.unauthorised_party}</Detail>}
+        <Detail label={TEXT.escalations}>{breach.escalations}</Detail>
+      </DetailList>
       <Typography variant="caption" color="text.secondary">
         {TEXT.recordedBy(breach.recorded_by, formatDateTime(breach.recorded_at))}
       </Typography>

@@ -6,7 +6,8 @@ import { Link as RouterLink, useNavigate } from "react-router-dom";
 import type { Incident } from "../api/types";
 import { Can } from "../permissions";
 import { MANAGE } from "./BreachPanel";
-import { PRIORITIES, SEVERITY_LABEL, STATUS_LABEL, TYPE_LABEL, choices } from "./labels";
+import { choices } from "../shared/choices";
+import { PRIORITIES, SEVERITY_LABEL, STATUS_LABEL, TYPE_LABEL } from "./labels";
 
 const TEXT = {
   title: "Incidents",

@@ -10,11 +10,7 @@ import {
   Box,
   Button,
   Chip,
-  Dialog,
-  DialogActions,
-  DialogContent,
   DialogContentText,
-  DialogTitle,
   List,
   ListItem,
   ListItemText,
@@ -23,7 +19,7 @@ import {
   TextField,
   Typography,
 } from "@mui/material";
-import { type ChangeEvent, type ReactNode, useState } from "react";
+import { type ChangeEvent, useState } from "react";
 import { Title, useNotify } from "react-admin";
 import { Link as RouterLink, useParams } from "react-router-dom";
 import { api, errorMessage } from "../api/client";
@@ -33,7 +29,9 @@ import { Can } from "../permissions";
 import { useNow } from "./BreachClock";
 import { BreachPanel, MANAGE } from "./BreachPanel";
 import { LEVELS, SEVERITY_LABEL, STATUS_LABEL, TYPE_LABEL } from "./labels";
-import { useApiGet } from "./useApiGet";
+import { ActionDialog } from "../shared/ActionDialog";
+import { useApiGet } from "../shared/useLoaded";
+import { Detail, DetailList } from "../shared/Details";
 
 const TEXT = {
   back: "All incidents",
@@ -100,20 +98,8 @@ export function allowedActions(status: Incident["status"]): IncidentAction[] {
   }
 }
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <>
-      <Typography component="dt" variant="body2" color="text.secondary">
-        {label}
-      </Typography>
-      <Typography component="dd" variant="body2" sx={{ m: 0, mb: 1, whiteSpace: "pre-wrap" }}>
-        {children}
-      </Typography>
-    </>
-  );
-}
 
-function ActionDialog({
+function IncidentActionDialog({
   incident,
   action,
   onClose,
@@ -126,8 +112,6 @@ function ActionDialog({
 }) {
   const [rootCause, setRootCause] = useState(incident.root_cause ?? "");
   const [note, setNote] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const ready = action !== "resolve" || rootCause.trim() !== "" || note.trim() !== "";
 
   function body(): Record<string, string> | undefined {
@@ -138,47 +122,29 @@ function ActionDialog({
     return undefined;
   }
 
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      const updated = await api.data<Incident>(`/incidents/${encodeURIComponent(incident.id)}/${action}`, { method: "POST", body: body() });
-      onDone(updated);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
-    <Dialog open onClose={onClose} aria-labelledby="incident-action-title" fullWidth maxWidth="sm">
-      <DialogTitle id="incident-action-title">{TEXT.actionsText[action].question}</DialogTitle>
-      <DialogContent>
-        <DialogContentText>{incident.title}</DialogContentText>
-        {action === "resolve" && (
-          <>
-            <DialogContentText sx={{ mt: 1 }}>{TEXT.resolveHelp}</DialogContentText>
-            <TextField fullWidth multiline minRows={2} margin="normal" label={TEXT.rootCause} value={rootCause} onChange={(e) => setRootCause(e.target.value)} />
-            <TextField fullWidth multiline minRows={2} margin="normal" label={TEXT.resolutionNote} value={note} onChange={(e) => setNote(e.target.value)} />
-          </>
-        )}
-        {action === "close" && (
-          <TextField fullWidth multiline minRows={2} margin="normal" label={TEXT.closeNote} value={note} onChange={(e) => setNote(e.target.value)} />
-        )}
-        {error && (
-          <Typography role="alert" color="error">
-            {error}
-          </Typography>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>{TEXT.back2}</Button>
-        <Button variant="contained" disabled={busy || !ready} onClick={() => void confirm()}>
-          {TEXT.actionsText[action].button}
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <ActionDialog
+      title={TEXT.actionsText[action].question}
+      description={incident.title}
+      confirmLabel={TEXT.actionsText[action].button}
+      cancelLabel={TEXT.back2}
+      ready={ready}
+      onConfirm={async () => {
+        onDone(await api.data<Incident>(`/incidents/${encodeURIComponent(incident.id)}/${action}`, { method: "POST", body: body() }));
+      }}
+      onClose={onClose}
+    >
+      {action === "resolve" && (
+        <>
+          <DialogContentText>{TEXT.resolveHelp}</DialogContentText>
+          <TextField fullWidth multiline minRows={2} label={TEXT.rootCause} value={rootCause} onChange={(e) => setRootCause(e.target.value)} />
+          <TextField fullWidth multiline minRows={2} label={TEXT.resolutionNote} value={note} onChange={(e) => setNote(e.target.value)} />
+        </>
+      )}
+      {action === "close" && (
+        <TextField fullWidth multiline minRows={2} label={TEXT.closeNote} value={note} onChange={(e) => setNote(e.target.value)} />
+      )}
+    </ActionDialog>
   );
 }
 
@@ -210,72 +176,52 @@ function EditDialog({ incident, onClose, onDone }: { incident: Incident; onClose
     remediation: incident.remediation ?? "",
     post_incident_actions: incident.post_incident_actions ?? "",
   });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const set = (name: Editable) => (event: ChangeEvent<HTMLInputElement>) => setForm((f) => ({ ...f, [name]: event.target.value }));
   const native = { select: { native: true }, inputLabel: { shrink: true } };
   const levels = LEVELS.some((l) => l.value === incident.impact || l.value === incident.urgency)
     ? LEVELS
     : [...LEVELS, { value: incident.impact, label: String(incident.impact) }];
 
-  async function save() {
-    setBusy(true);
-    setError(null);
-    try {
-      const updated = await api.data<Incident>(`/incidents/${encodeURIComponent(incident.id)}`, { method: "PATCH", body: editChanges(incident, form) });
-      onDone(updated);
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
-    <Dialog open onClose={onClose} aria-labelledby="incident-edit-title" fullWidth maxWidth="md">
-      <DialogTitle id="incident-edit-title">{TEXT.editTitle}</DialogTitle>
-      <DialogContent>
-        <TextField fullWidth margin="normal" label={TEXT.titleField} value={form.title} onChange={set("title")} />
-        <TextField fullWidth margin="normal" multiline minRows={2} label={TEXT.description} value={form.description} onChange={set("description")} />
-        <Stack direction="row" spacing={2}>
-          <TextField select fullWidth margin="normal" label={TEXT.severity} value={form.severity} onChange={set("severity")} slotProps={native}>
-            {Object.entries(SEVERITY_LABEL).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </TextField>
-          <TextField select fullWidth margin="normal" label={TEXT.impact} value={form.impact} onChange={set("impact")} slotProps={native}>
-            {levels.map((l) => (
-              <option key={l.value} value={l.value}>
-                {l.label}
-              </option>
-            ))}
-          </TextField>
-          <TextField select fullWidth margin="normal" label={TEXT.urgency} value={form.urgency} onChange={set("urgency")} slotProps={native}>
-            {levels.map((l) => (
-              <option key={l.value} value={l.value}>
-                {l.label}
-              </option>
-            ))}
-          </TextField>
-        </Stack>
-        <TextField fullWidth margin="normal" multiline label={TEXT.rootCause} value={form.root_cause} onChange={set("root_cause")} />
-        <TextField fullWidth margin="normal" multiline label={TEXT.remediation} value={form.remediation} onChange={set("remediation")} />
-        <TextField fullWidth margin="normal" multiline label={TEXT.postIncidentActions} value={form.post_incident_actions} onChange={set("post_incident_actions")} />
-        {error && (
-          <Typography role="alert" color="error">
-            {error}
-          </Typography>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>{TEXT.back2}</Button>
-        <Button variant="contained" disabled={busy} onClick={() => void save()}>
-          {TEXT.save}
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <ActionDialog
+      title={TEXT.editTitle}
+      confirmLabel={TEXT.save}
+      cancelLabel={TEXT.back2}
+      maxWidth="md"
+      onConfirm={async () => {
+        onDone(await api.data<Incident>(`/incidents/${encodeURIComponent(incident.id)}`, { method: "PATCH", body: editChanges(incident, form) }));
+      }}
+      onClose={onClose}
+    >
+      <TextField fullWidth label={TEXT.titleField} value={form.title} onChange={set("title")} />
+      <TextField fullWidth multiline minRows={2} label={TEXT.description} value={form.description} onChange={set("description")} />
+      <Stack direction="row" spacing={2}>
+        <TextField select fullWidth label={TEXT.severity} value={form.severity} onChange={set("severity")} slotProps={native}>
+          {Object.entries(SEVERITY_LABEL).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </TextField>
+        <TextField select fullWidth label={TEXT.impact} value={form.impact} onChange={set("impact")} slotProps={native}>
+          {levels.map((l) => (
+            <option key={l.value} value={l.value}>
+              {l.label}
+            </option>
+          ))}
+        </TextField>
+        <TextField select fullWidth label={TEXT.urgency} value={form.urgency} onChange={set("urgency")} slotProps={native}>
+          {levels.map((l) => (
+            <option key={l.value} value={l.value}>
+              {l.label}
+            </option>
+          ))}
+        </TextField>
+      </Stack>
+      <TextField fullWidth multiline label={TEXT.rootCause} value={form.root_cause} onChange={set("root_cause")} />
+      <TextField fullWidth multiline label={TEXT.remediation} value={form.remediation} onChange={set("remediation")} />
+      <TextField fullWidth multiline label={TEXT.postIncidentActions} value={form.post_incident_actions} onChange={set("post_incident_actions")} />
+    </ActionDialog>
   );
 }
 
@@ -354,25 +300,25 @@ export function IncidentView({ incident, onChanged, reload, now }: { incident: I
         <Chip color={incident.priority === "P1" || incident.priority === "P2" ? "error" : "default"} label={TEXT.priority(incident.priority)} />
         <Chip variant="outlined" label={`${TEXT.status}: ${STATUS_LABEL[incident.status]}`} />
       </Stack>
-      <Box component="dl" sx={{ display: "grid", gridTemplateColumns: "max-content 1fr", columnGap: 2, m: 0 }}>
-        <Field label={TEXT.type}>{TYPE_LABEL[incident.type]}</Field>
-        <Field label={TEXT.severity}>{SEVERITY_LABEL[incident.severity]}</Field>
-        <Field label={TEXT.impactUrgency}>
+      <DetailList>
+        <Detail label={TEXT.type}>{TYPE_LABEL[incident.type]}</Detail>
+        <Detail label={TEXT.severity}>{SEVERITY_LABEL[incident.severity]}</Detail>
+        <Detail label={TEXT.impactUrgency}>
           {incident.impact} / {incident.urgency}
-        </Field>
-        <Field label={TEXT.source}>{incident.source === "automatic" ? `automatic (${incident.alarm_key ?? ""})` : "manual"}</Field>
-        <Field label={TEXT.reportedBy}>{incident.reported_by}</Field>
-        <Field label={TEXT.owner}>{incident.owner_id ?? TEXT.nobody}</Field>
-        <Field label={TEXT.opened}>{formatDateTime(incident.opened_at)}</Field>
-        <Field label={TEXT.description}>{incident.description}</Field>
-        <Field label={TEXT.affectedSystems}>{incident.affected_systems.join(", ") || TEXT.none}</Field>
-        <Field label={TEXT.dataCategories}>{incident.data_categories.join(", ") || TEXT.none}</Field>
-        <Field label={TEXT.affectedSubjects}>{incident.affected_subjects ?? TEXT.none}</Field>
-        <Field label={TEXT.rootCause}>{text(incident.root_cause)}</Field>
-        <Field label={TEXT.remediation}>{text(incident.remediation)}</Field>
-        <Field label={TEXT.postIncidentActions}>{text(incident.post_incident_actions)}</Field>
-        {incident.resolution_note && <Field label={TEXT.resolutionNote}>{incident.resolution_note}</Field>}
-      </Box>
+        </Detail>
+        <Detail label={TEXT.source}>{incident.source === "automatic" ? `automatic (${incident.alarm_key ?? ""})` : "manual"}</Detail>
+        <Detail label={TEXT.reportedBy}>{incident.reported_by}</Detail>
+        <Detail label={TEXT.owner}>{incident.owner_id ?? TEXT.nobody}</Detail>
+        <Detail label={TEXT.opened}>{formatDateTime(incident.opened_at)}</Detail>
+        <Detail label={TEXT.description}>{incident.description}</Detail>
+        <Detail label={TEXT.affectedSystems}>{incident.affected_systems.join(", ") || TEXT.none}</Detail>
+        <Detail label={TEXT.dataCategories}>{incident.data_categories.join(", ") || TEXT.none}</Detail>
+        <Detail label={TEXT.affectedSubjects}>{incident.affected_subjects ?? TEXT.none}</Detail>
+        <Detail label={TEXT.rootCause}>{text(incident.root_cause)}</Detail>
+        <Detail label={TEXT.remediation}>{text(incident.remediation)}</Detail>
+        <Detail label={TEXT.postIncidentActions}>{text(incident.post_incident_actions)}</Detail>
+        {incident.resolution_note && <Detail label={TEXT.resolutionNote}>{incident.resolution_note}</Detail>}
+      </DetailList>
 
       <Can permission={MANAGE}>
         <Paper component="section" aria-labelledby="incident-actions" variant="outlined" sx={{ p: 2 }}>
@@ -395,7 +341,7 @@ export function IncidentView({ incident, onChanged, reload, now }: { incident: I
         </Paper>
       </Can>
       {action && (
-        <ActionDialog
+        <IncidentActionDialog
           incident={incident}
           action={action}
           onClose={() => setAction(null)}

@@ -41,10 +41,6 @@ export const CHANNEL_LABEL: Record<NonNullable<BreachNotification["channel"]>, s
   as_directed_by_regulator: "As directed by the Regulator",
 };
 
-export function choices<T extends string>(labels: Record<T, string>): { id: T; name: string }[] {
-  return (Object.entries(labels) as [T, string][]).map(([id, name]) => ({ id, name }));
-}
-
 /** A `datetime-local` value (the browser's local time) for an instant. */
 export function toLocalInput(iso: string | null | undefined): string {
   if (!iso) return "";

@@ -1,23 +1,10 @@
 import DeleteOutlineIcon from "@mui/icons-material/DeleteOutline";
-import {
-  Alert,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogContentText,
-  DialogTitle,
-  IconButton,
-  Stack,
-  TextField,
-  Typography,
-} from "@mui/material";
+import { Button, IconButton, Stack, TextField } from "@mui/material";
 import { useState } from "react";
-import { useNotify, useRefresh } from "react-admin";
-import { errorMessage } from "../api/client";
 import type { Invoice } from "../api/types";
 import { formatMoney } from "../money";
 import { Can } from "../permissions";
+import { ActionDialog } from "../shared/ActionDialog";
 import { type LineInput, creditInvoice, issueInvoice, voidInvoice } from "./actions";
 
 /** Issue, void and credit need invoice:manage (staff, or an issuer's owner); the API checks again. */
@@ -40,7 +27,6 @@ const TEXT = {
   unitPrice: (n: number) => `Line ${n} unit price (excl. VAT)`,
   remove: (n: number) => `Remove line ${n}`,
   addLine: "Add line",
-  cancel: "Cancel",
   confirmIssue: "Issue now",
   confirmVoid: "Void now",
   confirmCredit: "Issue credit note now",
@@ -78,142 +64,102 @@ export function InvoiceActions({ invoice }: { invoice: Invoice }) {
           </Button>
         )}
       </Stack>
-      {open && <ActionDialog invoice={invoice} action={open} onClose={() => setOpen(null)} />}
+      {open && <InvoiceActionDialog invoice={invoice} action={open} onClose={() => setOpen(null)} />}
     </Can>
   );
 }
 
-function ActionDialog({ invoice, action, onClose }: { invoice: Invoice; action: Action; onClose: () => void }) {
-  const notify = useNotify();
-  const refresh = useRefresh();
-  const [reason, setReason] = useState("");
+function InvoiceActionDialog({ invoice, action, onClose }: { invoice: Invoice; action: Action; onClose: () => void }) {
   const [lines, setLines] = useState<LineInput[]>([{ ...EMPTY_LINE }]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
   const linesReady = lines.every((l) => l.description.trim() && l.quantity.trim() && l.unit_price.trim());
-  const ready = action === "issue" || (reason.trim() !== "" && (action === "void" || linesReady));
 
   function setLine(index: number, field: keyof LineInput, value: string) {
     setLines((current) => current.map((line, i) => (i === index ? { ...line, [field]: value } : line)));
   }
 
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      if (action === "issue") {
-        await issueInvoice(invoice.id);
-        notify(TEXT.issued, { type: "success" });
-      } else if (action === "void") {
-        await voidInvoice(invoice.id, reason.trim());
-        notify(TEXT.voided, { type: "success" });
-      } else {
-        const sent = lines.map((l) => ({
-          description: l.description.trim(),
-          quantity: l.quantity.trim(),
-          unit_price: l.unit_price.trim(),
-        }));
-        await creditInvoice(invoice.id, sent, reason.trim());
-        notify(TEXT.credited, { type: "success" });
-      }
-      onClose();
-      refresh();
-    } catch (failure) {
-      setError(errorMessage(failure)); // the API's own reason (state conflict, credit above the invoice, ...)
-    } finally {
-      setBusy(false);
+  async function send(reason: string) {
+    if (action === "issue") await issueInvoice(invoice.id);
+    else if (action === "void") await voidInvoice(invoice.id, reason);
+    else {
+      const sent = lines.map((l) => ({ description: l.description.trim(), quantity: l.quantity.trim(), unit_price: l.unit_price.trim() }));
+      await creditInvoice(invoice.id, sent, reason);
     }
   }
 
   const title = { issue: TEXT.issueTitle, void: TEXT.voidTitle, credit: TEXT.creditTitle }[action];
   const text = { issue: TEXT.issueText, void: TEXT.voidText, credit: TEXT.creditText }[action];
   const confirmLabel = { issue: TEXT.confirmIssue, void: TEXT.confirmVoid, credit: TEXT.confirmCredit }[action];
+  const done = { issue: TEXT.issued, void: TEXT.voided, credit: TEXT.credited }[action];
 
   return (
-    <Dialog open onClose={onClose} aria-labelledby="invoice-action-title" fullWidth maxWidth={action === "credit" ? "md" : "sm"}>
-      <DialogTitle id="invoice-action-title">{title}</DialogTitle>
-      <DialogContent>
-        <DialogContentText>
-          {invoice.number ?? invoice.id} · {formatMoney(invoice.total, invoice.currency)} · {text}
-        </DialogContentText>
-        {action === "credit" &&
-          lines.map((line, index) => {
-            const n = index + 1;
-            return (
-              <Stack
-                key={n}
-                direction={{ xs: "column", sm: "row" }}
-                spacing={1}
-                alignItems="center"
-                sx={{ mt: 2 }}
-                role="group"
-                aria-label={TEXT.line(n)}
+    <ActionDialog
+      title={title}
+      description={`${invoice.number ?? invoice.id} · ${formatMoney(invoice.total, invoice.currency)} · ${text}`}
+      confirmLabel={confirmLabel}
+      reasonLabel={action === "issue" ? undefined : TEXT.reason}
+      reasonRequired
+      ready={action !== "credit" || linesReady}
+      danger={action === "void"}
+      maxWidth={action === "credit" ? "md" : "sm"}
+      done={done}
+      refresh
+      onConfirm={({ reason }) => send(reason)} // a refusal (state conflict, credit above the invoice) stays shown
+      onClose={onClose}
+    >
+      {action === "credit" &&
+        lines.map((line, index) => {
+          const n = index + 1;
+          return (
+            <Stack
+              key={n}
+              direction={{ xs: "column", sm: "row" }}
+              spacing={1}
+              alignItems="center"
+              sx={{ mt: 2 }}
+              role="group"
+              aria-label={TEXT.line(n)}
+            >
+              <TextField
+                size="small"
+                required
+                label={TEXT.description(n)}
+                value={line.description}
+                onChange={(e) => setLine(index, "description", e.target.value)}
+                sx={{ flex: 2 }}
+              />
+              <TextField
+                size="small"
+                required
+                label={TEXT.quantity(n)}
+                value={line.quantity}
+                onChange={(e) => setLine(index, "quantity", e.target.value)}
+                slotProps={{ htmlInput: { inputMode: "decimal" } }}
+                sx={{ flex: 1 }}
+              />
+              <TextField
+                size="small"
+                required
+                label={TEXT.unitPrice(n)}
+                value={line.unit_price}
+                onChange={(e) => setLine(index, "unit_price", e.target.value)}
+                slotProps={{ htmlInput: { inputMode: "decimal" } }}
+                sx={{ flex: 1 }}
+              />
+              <IconButton
+                aria-label={TEXT.remove(n)}
+                disabled={lines.length === 1}
+                onClick={() => setLines((current) => current.filter((_, i) => i !== index))}
               >
-                <TextField
-                  size="small"
-                  required
-                  label={TEXT.description(n)}
-                  value={line.description}
-                  onChange={(e) => setLine(index, "description", e.target.value)}
-                  sx={{ flex: 2 }}
-                />
-                <TextField
-                  size="small"
-                  required
-                  label={TEXT.quantity(n)}
-                  value={line.quantity}
-                  onChange={(e) => setLine(index, "quantity", e.target.value)}
-                  slotProps={{ htmlInput: { inputMode: "decimal" } }}
-                  sx={{ flex: 1 }}
-                />
-                <TextField
-                  size="small"
-                  required
-                  label={TEXT.unitPrice(n)}
-                  value={line.unit_price}
-                  onChange={(e) => setLine(index, "unit_price", e.target.value)}
-                  slotProps={{ htmlInput: { inputMode: "decimal" } }}
-                  sx={{ flex: 1 }}
-                />
-                <IconButton
-                  aria-label={TEXT.remove(n)}
-                  disabled={lines.length === 1}
-                  onClick={() => setLines((current) => current.filter((_, i) => i !== index))}
-                >
-                  <DeleteOutlineIcon />
-                </IconButton>
-              </Stack>
-            );
-          })}
-        {action === "credit" && (
-          <Button sx={{ mt: 1 }} onClick={() => setLines((current) => [...current, { ...EMPTY_LINE }])}>
-            {TEXT.addLine}
-          </Button>
-        )}
-        {action !== "issue" && (
-          <TextField
-            fullWidth
-            required
-            margin="normal"
-            label={TEXT.reason}
-            value={reason}
-            onChange={(e) => setReason(e.target.value)}
-            slotProps={{ htmlInput: { maxLength: 500 } }}
-          />
-        )}
-        {error && (
-          <Alert severity="error" role="alert">
-            <Typography variant="body2">{error}</Typography>
-          </Alert>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>{TEXT.cancel}</Button>
-        <Button variant="contained" color={action === "void" ? "error" : "primary"} disabled={busy || !ready} onClick={confirm}>
-          {confirmLabel}
+                <DeleteOutlineIcon />
+              </IconButton>
+            </Stack>
+          );
+        })}
+      {action === "credit" && (
+        <Button sx={{ mt: 1 }} onClick={() => setLines((current) => [...current, { ...EMPTY_LINE }])}>
+          {TEXT.addLine}
         </Button>
-      </DialogActions>
-    </Dialog>
+      )}
+    </ActionDialog>
   );
 }

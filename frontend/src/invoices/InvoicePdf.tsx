@@ -1,5 +1,5 @@
 import { Alert, Box, Link, Stack, Typography } from "@mui/material";
-import { useFilePreview } from "../transactions/files";
+import { useFilePreview } from "../shared/files";
 
 const TEXT = {
   heading: "Invoice PDF",

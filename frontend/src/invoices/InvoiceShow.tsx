@@ -3,8 +3,8 @@ import { FunctionField, Link, Show, SimpleShowLayout, TextField, useRecordContex
 import type { CreditNote, Invoice, InvoiceLine } from "../api/types";
 import { formatDateTime } from "../format";
 import { formatMoney } from "../money";
-import { useShowError } from "../transactions/showError";
-import { DownloadButton } from "../transactions/files";
+import { useShowError } from "../shared/showError";
+import { DownloadButton } from "../shared/files";
 import { InvoiceActions } from "./InvoiceActions";
 import { TEXT as LIST_TEXT, statusName } from "./InvoiceList";
 import { InvoicePdf } from "./InvoicePdf";

@@ -1,7 +1,9 @@
 import { fireEvent, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { area } from ".";
-import { SLOW, WAIT, json, mockApi, mockObjectUrls, ok, pdf, refused, renderAt, withoutPermission } from "../transactions/testing";
+import { fail, json, mockApi, mockObjectUrls, ok, pdf } from "../test/api";
+import { withoutPermission } from "../test/permissions";
+import { renderApp } from "../test/render";
 
 const invoice = {
   id: "i-1",
@@ -44,11 +46,11 @@ function api(onAction: () => Response = () => ok(invoice)) {
   });
 }
 
-describe("invoices", SLOW, () => {
+describe("invoices", () => {
   it("lists invoices with exact totals, filtered by status as the API names it", async () => {
     const calls = api();
-    renderAt(`/invoices?filter=${encodeURIComponent(JSON.stringify({ status: "issued" }))}`, area.resources!);
-    const total = await screen.findByText("N$1,234,567.89", {}, WAIT);
+    renderApp(`/invoices?filter=${encodeURIComponent(JSON.stringify({ status: "issued" }))}`, area.resources!);
+    const total = await screen.findByText("N$1,234,567.89");
     expect(total.closest("td")?.className).toMatch(/alignRight/);
     expect(screen.getByText("Draft (no number yet)")).toBeTruthy();
     expect(calls.find((c) => c.path === "/invoices")!.query.get("status")).toBe("issued");
@@ -57,15 +59,15 @@ describe("invoices", SLOW, () => {
   it("shows lines, subtotal, VAT and total, and previews the PDF in the page", async () => {
     mockObjectUrls();
     const calls = api();
-    renderAt("/invoices/i-1/show", area.resources!);
-    const lines = await screen.findByRole("table", { name: "Lines" }, WAIT);
+    renderApp("/invoices/i-1/show", area.resources!);
+    const lines = await screen.findByRole("table", { name: "Lines" });
     expect(within(lines).getByText("N$1,073,482.50")).toBeTruthy();
     expect(within(lines).getByText("N$1,073,482.52")).toBeTruthy(); // subtotal
     expect(within(lines).getByText("VAT (15%)")).toBeTruthy();
     expect(within(lines).getByText("N$161,022.38")).toBeTruthy();
     expect(within(lines).getAllByText("N$1,234,504.90")).toHaveLength(2); // total, amount due
 
-    const frame = (await screen.findByTitle("Invoice PDF preview", {}, WAIT)) as HTMLIFrameElement;
+    const frame = (await screen.findByTitle("Invoice PDF preview")) as HTMLIFrameElement;
     expect(frame.tagName).toBe("IFRAME");
     expect(frame.getAttribute("src")).toMatch(/^blob:/);
     const link = screen.getByRole("link", { name: "Download invoice PDF" });
@@ -79,24 +81,24 @@ describe("invoices", SLOW, () => {
   it("hides issue, void and credit without invoice:manage", async () => {
     mockObjectUrls();
     api();
-    renderAt("/invoices/i-1/show", area.resources!, withoutPermission("invoice:manage"));
-    await screen.findByRole("table", { name: "Lines" }, WAIT);
-    await screen.findByTitle("Invoice PDF preview", {}, WAIT);
+    renderApp("/invoices/i-1/show", area.resources!, withoutPermission("invoice:manage"));
+    await screen.findByRole("table", { name: "Lines" });
+    await screen.findByTitle("Invoice PDF preview");
     expect(screen.queryByRole("button", { name: "Void invoice" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Issue credit note" })).toBeNull();
   });
 
   it("voids only with a reason, after confirming, and shows the API's refusal", async () => {
     mockObjectUrls();
-    const calls = api(() => refused(409, "INV_003", "A payment of this invoice is waiting for approval"));
-    renderAt("/invoices/i-1/show", area.resources!);
-    fireEvent.click(await screen.findByRole("button", { name: "Void invoice" }, WAIT));
+    const calls = api(() => fail(409, "INV_003", "A payment of this invoice is waiting for approval"));
+    renderApp("/invoices/i-1/show", area.resources!);
+    fireEvent.click(await screen.findByRole("button", { name: "Void invoice" }));
     const dialog = await screen.findByRole("dialog");
     const confirm = within(dialog).getByRole("button", { name: "Void now" }) as HTMLButtonElement;
     expect(confirm.disabled).toBe(true);
     fireEvent.change(within(dialog).getByLabelText(/Reason/), { target: { value: "Issued to the wrong payer" } });
     fireEvent.click(confirm);
-    expect((await within(dialog).findByRole("alert", {}, WAIT)).textContent).toBe("A payment of this invoice is waiting for approval");
+    expect((await within(dialog).findByRole("alert")).textContent).toBe("A payment of this invoice is waiting for approval");
     const post = calls.find((c) => c.method === "POST")!;
     expect(post.path).toBe("/invoices/i-1/void");
     expect(post.body).toEqual({ reason: "Issued to the wrong payer" });
@@ -105,8 +107,8 @@ describe("invoices", SLOW, () => {
   it("issues a credit note with its lines and reason and an Idempotency-Key", async () => {
     mockObjectUrls();
     const calls = api(() => json(201, { status: "success", data: { id: "cn-1" } }));
-    renderAt("/invoices/i-1/show", area.resources!);
-    fireEvent.click(await screen.findByRole("button", { name: "Issue credit note" }, WAIT));
+    renderApp("/invoices/i-1/show", area.resources!);
+    fireEvent.click(await screen.findByRole("button", { name: "Issue credit note" }));
     const dialog = await screen.findByRole("dialog");
     fireEvent.change(within(dialog).getByLabelText(/Line 1 description/), { target: { value: "Discount" } });
     fireEvent.change(within(dialog).getByLabelText(/Line 1 unit price/), { target: { value: "33.33" } });
@@ -116,7 +118,7 @@ describe("invoices", SLOW, () => {
     fireEvent.change(within(dialog).getByLabelText(/Line 2 unit price/), { target: { value: "10.00" } });
     fireEvent.change(within(dialog).getByLabelText(/^Reason/), { target: { value: "Goodwill" } });
     fireEvent.click(within(dialog).getByRole("button", { name: "Issue credit note now" }));
-    await screen.findByText("Credit note issued", {}, WAIT);
+    await screen.findByText("Credit note issued");
     const post = calls.find((c) => c.method === "POST")!;
     expect(post.path).toBe("/invoices/i-1/credit-notes");
     expect(post.body).toEqual({
@@ -136,12 +138,12 @@ describe("invoices", SLOW, () => {
       if (call.path === "/invoices/i-2/issue") return ok(invoice);
       return undefined;
     });
-    renderAt("/invoices/i-2/show", area.resources!);
-    expect(await screen.findByText("A draft has no PDF: issue it first.", {}, WAIT)).toBeTruthy();
+    renderApp("/invoices/i-2/show", area.resources!);
+    expect(await screen.findByText("A draft has no PDF: issue it first.")).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Issue credit note" })).toBeNull();
-    fireEvent.click(await screen.findByRole("button", { name: "Issue invoice" }, WAIT));
+    fireEvent.click(await screen.findByRole("button", { name: "Issue invoice" }));
     fireEvent.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Issue now" }));
-    await screen.findByText("Invoice issued", {}, WAIT);
+    await screen.findByText("Invoice issued");
     const post = calls.find((c) => c.method === "POST")!;
     expect(post.path).toBe("/invoices/i-2/issue");
     expect(post.body).toBeUndefined();

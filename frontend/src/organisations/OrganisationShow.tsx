@@ -5,7 +5,10 @@ import { type ApiClient, api } from "../api/client";
 import type { Organization, OrganizationInvitation, OrganizationMember, Team } from "../api/types";
 import { formatDateTime } from "../format";
 import { Can } from "../permissions";
-import { ConfirmDialog, Details, PagedTable, usePaged } from "../users/shared";
+import { ActionDialog } from "../shared/ActionDialog";
+import { useCursorPage } from "../shared/cursor";
+import { Details } from "../shared/Details";
+import { PagedTable } from "../shared/PagedTable";
 import { STATUS_TEXT } from "./OrganisationList";
 
 type StatusAction = "suspend" | "reactivate" | "close";
@@ -121,19 +124,23 @@ function OrganisationDetails() {
         </Stack>
       </Can>
       {pending && (
-        <ConfirmDialog
+        <ActionDialog
           title={TEXT.actions[pending].title}
           confirmLabel={TEXT.actions[pending].button}
-          destructive={pending !== "reactivate"}
+          danger={pending !== "reactivate"}
           onClose={() => setPending(null)}
           onConfirm={async () => {
             await changeStatus(orgId, pending);
             notify(TEXT.actions[pending].done, { type: "success" });
             refresh();
           }}
-        >
-          {org.name}. {TEXT.actions[pending].explained}
-        </ConfirmDialog>
+          emergencyRetry
+          description={
+            <>
+            {org.name}. {TEXT.actions[pending].explained}
+            </>
+          }
+        />
       )}
       <Members orgId={orgId} />
       <Teams orgId={orgId} />
@@ -147,7 +154,7 @@ const userLink = (userId: string) => (
 );
 
 function Members({ orgId }: { orgId: string }) {
-  const paged = usePaged<OrganizationMember>(`/organizations/${encodeURIComponent(orgId)}/members`);
+  const paged = useCursorPage<OrganizationMember>(`/organizations/${encodeURIComponent(orgId)}/members`, {}, 10);
   return (
     <Card variant="outlined" sx={{ mt: 3, p: 2 }}>
       <PagedTable<OrganizationMember>
@@ -165,7 +172,7 @@ function Members({ orgId }: { orgId: string }) {
 }
 
 function Teams({ orgId }: { orgId: string }) {
-  const paged = usePaged<Team>(`/organizations/${encodeURIComponent(orgId)}/teams`);
+  const paged = useCursorPage<Team>(`/organizations/${encodeURIComponent(orgId)}/teams`, {}, 10);
   return (
     <Card variant="outlined" sx={{ mt: 3, p: 2 }}>
       <PagedTable<Team>
@@ -183,7 +190,7 @@ function Teams({ orgId }: { orgId: string }) {
 }
 
 function Invitations({ orgId }: { orgId: string }) {
-  const paged = usePaged<OrganizationInvitation>(`/organizations/${encodeURIComponent(orgId)}/invitations`);
+  const paged = useCursorPage<OrganizationInvitation>(`/organizations/${encodeURIComponent(orgId)}/invitations`, {}, 10);
   return (
     <Card variant="outlined" sx={{ mt: 3, p: 2 }}>
       <PagedTable<OrganizationInvitation>

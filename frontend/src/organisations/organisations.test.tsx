@@ -1,10 +1,11 @@
-import { fireEvent, screen, within } from "@testing-library/react";
-import { describe, expect, it, vi } from "vitest";
-import { SLOW, callsTo, grants, mockApi, ok, refused, renderAs } from "../users/testing";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { callsTo, fail, mockApi, ok } from "../test/api";
+import { grants } from "../test/permissions";
+import { renderAdmin } from "../test/render";
 import { OrganisationList } from "./OrganisationList";
 import { OrganisationShow } from "./OrganisationShow";
 
-vi.setConfig({ testTimeout: 20_000 }); // react-admin pages render slowly on a shared CI machine
 
 const org = {
   id: "o-1",
@@ -42,47 +43,45 @@ const manager = grants("organization:manage");
 
 describe("organisations", () => {
   it("lists organisations and searches with the API's q parameter", async () => {
-    const fetch = mockApi(routes);
-    renderAs(manager, <OrganisationList />);
-    const row = (await screen.findByText("Windhoek Motors (Pty) Ltd", {}, SLOW)).closest("tr")!;
+    const calls = mockApi(routes);
+    renderAdmin(<OrganisationList />, manager);
+    const row = (await screen.findByText("Windhoek Motors (Pty) Ltd")).closest("tr")!;
     expect(within(row).getByText("CC/2015/01234")).toBeTruthy();
     expect(within(row).getByText("Active")).toBeTruthy();
     fireEvent.change(screen.getByLabelText("Search by name"), { target: { value: "motors" } });
-    await vi.waitFor(() =>
-      expect(callsTo(fetch, "GET", "/organizations").some(([input]) => new URL(String(input), "http://x").searchParams.get("q") === "motors")).toBe(true),
-      { timeout: 5000 },
-    );
+    await waitFor(() =>
+      expect(callsTo(calls, "GET", "/organizations").some((call) => call.query.get("q") === "motors")).toBe(true));
   });
 
   it("shows members, teams and invitations; no status buttons without organization:manage at scope all", async () => {
     mockApi(routes);
     const orgScoped = { ...manager, scopes: { "organization:manage": "organization" as const } };
-    renderAs(orgScoped, <OrganisationShow id="o-1" />);
-    expect(await screen.findByText("Dispatch", {}, SLOW)).toBeTruthy();
+    renderAdmin(<OrganisationShow id="o-1" />, orgScoped);
+    expect(await screen.findByText("Dispatch")).toBeTruthy();
     expect(screen.getByText("Organisation admin")).toBeTruthy();
     expect(screen.getByText("Pending")).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Suspend organisation" })).toBeNull();
   });
 
   it("suspends after a confirmation and shows the API's refusal", async () => {
-    const fetch = mockApi({
+    const calls = mockApi({
       ...routes,
-      "POST /organizations/o-1/suspend": () => refused(409, "RES_005", "The organization is not active"),
+      "POST /organizations/o-1/suspend": () => fail(409, "RES_005", "The organization is not active"),
     });
-    renderAs(manager, <OrganisationShow id="o-1" />);
-    fireEvent.click(await screen.findByRole("button", { name: "Suspend organisation" }, SLOW));
+    renderAdmin(<OrganisationShow id="o-1" />, manager);
+    fireEvent.click(await screen.findByRole("button", { name: "Suspend organisation" }));
     const dialog = await screen.findByRole("dialog");
-    expect(callsTo(fetch, "POST", "/organizations/o-1/suspend")).toHaveLength(0);
+    expect(callsTo(calls, "POST", "/organizations/o-1/suspend")).toHaveLength(0);
     fireEvent.click(within(dialog).getByRole("button", { name: "Suspend organisation" }));
     expect((await within(dialog).findByRole("alert")).textContent).toBe("The organization is not active");
-    expect(callsTo(fetch, "POST", "/organizations/o-1/suspend")).toHaveLength(1);
+    expect(callsTo(calls, "POST", "/organizations/o-1/suspend")).toHaveLength(1);
   });
 
   it("closes with POST /close", async () => {
-    const fetch = mockApi({ ...routes, "POST /organizations/o-1/close": () => ok({ ...org, status: "closed" }) });
-    renderAs(manager, <OrganisationShow id="o-1" />);
-    fireEvent.click(await screen.findByRole("button", { name: "Close organisation" }, SLOW));
+    const calls = mockApi({ ...routes, "POST /organizations/o-1/close": () => ok({ ...org, status: "closed" }) });
+    renderAdmin(<OrganisationShow id="o-1" />, manager);
+    fireEvent.click(await screen.findByRole("button", { name: "Close organisation" }));
     fireEvent.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Close organisation" }));
-    await vi.waitFor(() => expect(callsTo(fetch, "POST", "/organizations/o-1/close")).toHaveLength(1), { timeout: 5000 });
+    await waitFor(() => expect(callsTo(calls, "POST", "/organizations/o-1/close")).toHaveLength(1));
   });
 });

@@ -1,9 +1,11 @@
-import { Alert, Button, Card, CardContent, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from "@mui/material";
+import { Alert, Button, Card, CardContent, Stack, Table, TableBody, TableCell, TableRow, Typography } from "@mui/material";
 import { Title } from "react-admin";
 import { Link } from "react-router-dom";
 import type { AccessPolicy } from "../api/types";
 import { formatDateTime } from "../format";
-import { usePaged } from "../users/shared";
+import { useCursorPage } from "../shared/cursor";
+import { Pager } from "../shared/Pager";
+import { TableHeader } from "../shared/TableHeader";
 
 export const TEXT = {
   title: "Access policies",
@@ -19,8 +21,6 @@ export const TEXT = {
   updated: "Last changed",
   seeded: "Default",
   loading: "Loading…",
-  previous: "Previous page",
-  next: "Next page",
 };
 
 export const KIND_TEXT: Record<AccessPolicy["kind"], string> = {
@@ -39,7 +39,7 @@ function params(policy: AccessPolicy): string {
 
 /** GET /policies: the access policies (PBAC) in evaluation order. */
 export function PolicyList() {
-  const paged = usePaged<AccessPolicy>("/policies", 100);
+  const paged = useCursorPage<AccessPolicy>("/policies", {}, 100);
   return (
     <Card sx={{ mt: 2 }}>
       <Title title={TEXT.title} />
@@ -58,15 +58,7 @@ export function PolicyList() {
           </Alert>
         )}
         <Table size="small" aria-label={TEXT.title}>
-          <TableHead>
-            <TableRow>
-              {[TEXT.position, TEXT.name, TEXT.kind, TEXT.enabled, TEXT.params, TEXT.updated].map((label) => (
-                <TableCell key={label} component="th" scope="col">
-                  {label}
-                </TableCell>
-              ))}
-            </TableRow>
-          </TableHead>
+          <TableHeader labels={[TEXT.position, TEXT.name, TEXT.kind, TEXT.enabled, TEXT.params, TEXT.updated]} />
           <TableBody>
             {paged.loading && !paged.rows.length && (
               <TableRow>
@@ -85,16 +77,7 @@ export function PolicyList() {
             ))}
           </TableBody>
         </Table>
-        {(paged.hasPrevious || paged.hasNext) && (
-          <Stack direction="row" spacing={1} sx={{ mt: 1 }}>
-            <Button size="small" disabled={!paged.hasPrevious} onClick={paged.previous}>
-              {TEXT.previous}
-            </Button>
-            <Button size="small" disabled={!paged.hasNext} onClick={paged.next}>
-              {TEXT.next}
-            </Button>
-          </Stack>
-        )}
+        <Pager paged={paged} />
       </CardContent>
     </Card>
   );

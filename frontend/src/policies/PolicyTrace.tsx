@@ -11,7 +11,6 @@ import {
   Table,
   TableBody,
   TableCell,
-  TableHead,
   TableRow,
   TextField,
   Typography,
@@ -21,6 +20,7 @@ import { Title } from "react-admin";
 import { Link, useSearchParams } from "react-router-dom";
 import { type ApiClient, api, errorMessage } from "../api/client";
 import type { PolicyDecision, PolicyEvaluation, PolicyEvaluationBody } from "../api/types";
+import { TableHeader } from "../shared/TableHeader";
 
 const TEXT = {
   title: "Why was this refused?",
@@ -271,15 +271,7 @@ function Decision({ result }: { result: PolicyEvaluation }) {
         {TEXT.trace}
       </Typography>
       <Table size="small" aria-label={TEXT.trace}>
-        <TableHead>
-          <TableRow>
-            {[TEXT.step, TEXT.policy, TEXT.effect, TEXT.reason, TEXT.requires, TEXT.flags].map((label) => (
-              <TableCell key={label} component="th" scope="col">
-                {label}
-              </TableCell>
-            ))}
-          </TableRow>
-        </TableHead>
+        <TableHeader labels={[TEXT.step, TEXT.policy, TEXT.effect, TEXT.reason, TEXT.requires, TEXT.flags]} />
         <TableBody>
           {result.trace.map((step, index) => (
             <TableRow key={`${index}-${step.policy}`}>

@@ -1,8 +1,9 @@
-import { fireEvent, screen, within } from "@testing-library/react";
-import { describe, expect, it, vi } from "vitest";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 
-vi.setConfig({ testTimeout: 20_000 }); // react-admin pages render slowly on a shared CI machine
-import { SLOW, bodyOf, callsTo, grants, mockApi, ok, refused, renderAs } from "../users/testing";
+import { callsTo, fail, mockApi, ok } from "../test/api";
+import { grants } from "../test/permissions";
+import { renderAdmin } from "../test/render";
 import { PolicyList } from "./PolicyList";
 import { PolicyTrace } from "./PolicyTrace";
 
@@ -41,29 +42,25 @@ const evaluation = {
 describe("access policies", () => {
   it("lists the policies in evaluation order", async () => {
     mockApi({ "GET /policies": () => ok(policies, { has_more: false }) });
-    renderAs(grants("policy:manage"), <PolicyList />);
-    const row = (await screen.findByText("business_hours", {}, SLOW)).closest("tr")!;
+    renderAdmin(<PolicyList />, grants("policy:manage"));
+    const row = (await screen.findByText("business_hours")).closest("tr")!;
     expect(within(row).getByText("Business hours")).toBeTruthy();
     expect(within(row).getByText("Off")).toBeTruthy();
     expect(screen.getByRole("link", { name: "Why was this refused?" })).toBeTruthy();
   });
 
   it("shows the API's refusal when the caller may not list policies", async () => {
-    mockApi({ "GET /policies": () => refused(403, "AUTH_006", "Sign in with MFA to use policy:manage") });
-    renderAs(grants(), <PolicyList />);
-    expect((await screen.findByRole("alert", {}, SLOW)).textContent).toBe("Sign in with MFA to use policy:manage");
+    mockApi({ "GET /policies": () => fail(403, "AUTH_006", "Sign in with MFA to use policy:manage") });
+    renderAdmin(<PolicyList />, grants());
+    expect((await screen.findByRole("alert")).textContent).toBe("Sign in with MFA to use policy:manage");
   });
 });
 
 describe("why was this refused", () => {
   it("sends the evaluation request and shows each step's decision and reason", async () => {
-    const fetch = mockApi({ "POST /policies/evaluate": () => ok(evaluation) });
-    renderAs(
-      grants("policy:manage"),
-      <PolicyTrace />,
-      "/policies/why?user_id=u-1&action=payment:approve",
-    );
-    fireEvent.change(await screen.findByRole("textbox", { name: /Resource type/ }, SLOW), { target: { value: "payment" } });
+    const calls = mockApi({ "POST /policies/evaluate": () => ok(evaluation) });
+    renderAdmin(<PolicyTrace />, grants("policy:manage"), "/policies/why?user_id=u-1&action=payment:approve");
+    fireEvent.change(await screen.findByRole("textbox", { name: /Resource type/ }), { target: { value: "payment" } });
     fireEvent.change(screen.getByRole("textbox", { name: /Maker ID/ }), { target: { value: "u-1" } });
     fireEvent.change(screen.getByRole("textbox", { name: /Amount/ }), { target: { value: "12500.50" } });
     fireEvent.change(screen.getByRole("textbox", { name: /Currency/ }), { target: { value: "nad" } });
@@ -73,8 +70,8 @@ describe("why was this refused", () => {
     const deny = screen.getByText("the maker cannot approve their own payment").closest("tr")!;
     expect(within(deny).getByText("Deny")).toBeTruthy();
     expect(within(deny).getByText("segregation_of_duties")).toBeTruthy();
-    await vi.waitFor(() => expect(callsTo(fetch, "POST", "/policies/evaluate")).toHaveLength(1), { timeout: 5000 });
-    expect(bodyOf(callsTo(fetch, "POST", "/policies/evaluate")[0])).toEqual({
+    await waitFor(() => expect(callsTo(calls, "POST", "/policies/evaluate")).toHaveLength(1));
+    expect(callsTo(calls, "POST", "/policies/evaluate")[0]!.body).toEqual({
       user_id: "u-1",
       action: "payment:approve",
       resource: {
@@ -93,13 +90,9 @@ describe("why was this refused", () => {
   });
 
   it("shows the API's message when the evaluation is refused", async () => {
-    mockApi({ "POST /policies/evaluate": () => refused(404, "RES_001", "User not found") });
-    renderAs(
-      grants("policy:manage"),
-      <PolicyTrace />,
-      "/policies/why?user_id=u-x&action=payment:approve&type=payment",
-    );
-    fireEvent.click(await screen.findByRole("button", { name: "Evaluate" }, SLOW));
+    mockApi({ "POST /policies/evaluate": () => fail(404, "RES_001", "User not found") });
+    renderAdmin(<PolicyTrace />, grants("policy:manage"), "/policies/why?user_id=u-x&action=payment:approve&type=payment");
+    fireEvent.click(await screen.findByRole("button", { name: "Evaluate" }));
     expect((await screen.findByRole("alert")).textContent).toBe("User not found");
   });
 });

@@ -1,6 +1,8 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import { mockApi, permissionsOf, refusal, renderAdmin, success } from "../sla/testing";
+import { fail, mockApi, ok } from "../test/api";
+import { grants } from "../test/permissions";
+import { renderAdmin } from "../test/render";
 import { PrivacyRequestList } from "./PrivacyRequestList";
 import { PrivacyRequestPage } from "./PrivacyRequestPage";
 import { dueText } from "./privacyText";
@@ -42,8 +44,8 @@ const ON_TIME = request({ id: "4e1f6f7e-1f0b-4c55-9d7e-2b8f0c6a9e15", type: "era
 
 describe("privacy requests queue", () => {
   it("lists requests with due dates and overdue marked in text, filtered as the API takes them", async () => {
-    const calls = mockApi((call) => (call.path === "/privacy-requests" ? success([request(), ON_TIME]) : undefined));
-    renderAdmin(<PrivacyRequestList now={NOW} />, permissionsOf("privacy:read"));
+    const calls = mockApi((call) => (call.path === "/privacy-requests" ? ok([request(), ON_TIME]) : undefined));
+    renderAdmin(<PrivacyRequestList now={NOW} />, grants("privacy:read"));
     const late = (await screen.findByRole("link", { name: ID })).closest("tr")!;
     expect(within(late).getByText("Overdue by 2 d")).toBeTruthy();
     expect(within(late).getByText("Access")).toBeTruthy();
@@ -66,14 +68,14 @@ describe("privacy request page", () => {
   function open(permissions: string[], answer?: (path: string) => Response | undefined) {
     const calls = mockApi((call) => {
       if (call.method === "POST") return answer?.(call.path);
-      if (call.path === `/privacy-requests/${ID}`) return success(request());
+      if (call.path === `/privacy-requests/${ID}`) return ok(request());
       if (call.path === "/audit-logs")
-        return success([
+        return ok([
           { id: "a1", occurred_at: "2026-11-07T09:00:00.000000Z", action: "privacy_request.started", actor_id: "33333333-3333-4333-8333-333333333333", actor_roles: ["staff"], resource_type: "privacy_request", resource_id: ID, changes: { before: {}, after: {} }, reason: null, ip: null, user_agent: null, request_id: null, seq: 1, hash: null },
         ]);
       return undefined;
     });
-    renderAdmin(<PrivacyRequestPage now={NOW} />, permissionsOf(...permissions), { url: `/privacy/${ID}`, route: "/privacy/:id" });
+    renderAdmin(<PrivacyRequestPage now={NOW} />, grants(...permissions), { url: `/privacy/${ID}`, route: "/privacy/:id" });
     return calls;
   }
 
@@ -113,7 +115,7 @@ describe("privacy request page", () => {
   });
 
   it("refuses with a reason and legal ground after confirming, and shows the API's refusal", async () => {
-    const calls = open(["privacy:read", "privacy:manage"], () => refusal(409, "DSR_002", "Cannot refuse a request that is completed"));
+    const calls = open(["privacy:read", "privacy:manage"], () => fail(409, "DSR_002", "Cannot refuse a request that is completed"));
     fireEvent.click(await screen.findByRole("button", { name: "Refuse" }));
     const dialog = await screen.findByRole("dialog");
     const confirm = within(dialog).getByRole("button", { name: "Refuse" }) as HTMLButtonElement;
@@ -128,7 +130,7 @@ describe("privacy request page", () => {
   });
 
   it("extends by the days and reason given", async () => {
-    const calls = open(["privacy:read", "privacy:manage"], () => success(request({ status: "extended" })));
+    const calls = open(["privacy:read", "privacy:manage"], () => ok(request({ status: "extended" })));
     fireEvent.click(await screen.findByRole("button", { name: "Extend deadline" }));
     const dialog = await screen.findByRole("dialog");
     fireEvent.change(within(dialog).getByRole("spinbutton", { name: /Days/ }), { target: { value: "14" } });

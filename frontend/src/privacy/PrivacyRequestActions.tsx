@@ -10,7 +10,7 @@ import { useGetIdentity } from "react-admin";
 import { api } from "../api/client";
 import type { PrivacyRequestStaffView } from "../api/types";
 import { Can } from "../permissions";
-import { ActionDialog } from "../sla/ActionDialog";
+import { ActionDialog } from "../shared/ActionDialog";
 import { METHOD_LABEL, TYPE_LABEL, isOpen } from "./privacyText";
 
 export const PRIVACY_MANAGE = "privacy:manage";
@@ -103,7 +103,7 @@ function ActionForm({ request, action, onClose }: { request: PrivacyRequestStaff
   const path = `/privacy-requests/${encodeURIComponent(request.id)}/${action}`;
   const post = (body?: unknown) => () => api.data(path, { method: "POST", ...(body === undefined ? {} : { body }) });
   const summary = `${TYPE_LABEL[request.type] ?? request.type} · ${request.id}`;
-  const common = { confirmLabel: TEXT[action], done: TEXT.done[action], onClose, description: summary };
+  const common = { confirmLabel: TEXT[action], done: TEXT.done[action], refresh: true, onClose, description: summary };
   const daysNumber = Number.parseInt(days, 10);
 
   switch (action) {

@@ -1,10 +1,12 @@
 /** The staff queue of data-subject requests, soonest due first (the API's order). */
 import { Link } from "@mui/material";
-import { Datagrid, FilterButton, FunctionField, List, SelectInput, TopToolbar } from "react-admin";
+import { Datagrid, FunctionField, List, SelectInput } from "react-admin";
 import { Link as RouterLink } from "react-router-dom";
 import type { PrivacyRequestStaffView } from "../api/types";
 import { formatDateTime } from "../format";
 import { STATUS_LABEL, TYPE_LABEL, dueText, isOverdue } from "./privacyText";
+import { choices } from "../shared/choices";
+import { FilterActions } from "../shared/FilterActions";
 
 const TEXT = {
   title: "Privacy requests",
@@ -24,8 +26,6 @@ const TEXT = {
   unassigned: "Unassigned",
 };
 
-const choices = (labels: Record<string, string>) => Object.entries(labels).map(([id, name]) => ({ id, name }));
-
 const filters = [
   <SelectInput key="status" source="status" label={TEXT.status} choices={choices(STATUS_LABEL)} alwaysOn />,
   <SelectInput key="type" source="type" label={TEXT.type} choices={choices(TYPE_LABEL)} alwaysOn />,
@@ -40,14 +40,6 @@ const filters = [
   />,
 ];
 
-/** The filter menu, its text darker than MUI's primary (4.5:1 on the page background). */
-function Actions() {
-  return (
-    <TopToolbar sx={{ "& .MuiButton-root": { color: "primary.dark" } }}>
-      <FilterButton />
-    </TopToolbar>
-  );
-}
 
 /** The page of one request (a custom route, linked from the SLA board too). */
 export const requestPath = (id: string) => `/privacy/${encodeURIComponent(id)}`;
@@ -58,7 +50,7 @@ export function PrivacyRequestList({ now }: { now?: Date } = {}) {
       resource="privacy-requests"
       title={TEXT.title}
       filters={filters}
-      actions={<Actions />}
+      actions={<FilterActions />}
       perPage={25}
       exporter={false}
       storeKey="privacy-requests"

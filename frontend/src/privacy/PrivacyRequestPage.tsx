@@ -15,16 +15,19 @@ import {
   TableRow,
   Typography,
 } from "@mui/material";
-import { type ReactNode, useState } from "react";
+import { useState } from "react";
 import { Title, useGetOne, useNotify } from "react-admin";
 import { Link as RouterLink, useParams } from "react-router-dom";
 import { api, errorMessage } from "../api/client";
 import type { AuditLogEntry, PrivacyRequestStaffView } from "../api/types";
 import { formatDateTime } from "../format";
 import { Can } from "../permissions";
-import { useCursorPage } from "../sla/useCursorPage";
+import { useCursorPage } from "../shared/cursor";
+import { Pager } from "../shared/Pager";
 import { PRIVACY_MANAGE, PrivacyRequestActions } from "./PrivacyRequestActions";
 import { STATUS_LABEL, TYPE_LABEL, dueText, history } from "./privacyText";
+import { saveDownload } from "../shared/files";
+import { Detail, DetailList } from "../shared/Details";
 
 const AUDIT_VIEW = "audit:view";
 
@@ -67,29 +70,7 @@ const TEXT = {
   extensionText: (days: number, reason: string | null) => `${days} d${reason ? `: ${reason}` : ""}`,
 };
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <Box component="div" sx={{ display: "contents" }}>
-      <Typography component="dt" variant="body2" sx={{ fontWeight: 600 }}>
-        {label}
-      </Typography>
-      <Typography component="dd" variant="body2" sx={{ m: 0 }}>
-        {children}
-      </Typography>
-    </Box>
-  );
-}
 
-/** Saves an authenticated download (object URL + <a download>). */
-async function save(path: string): Promise<void> {
-  const { blob, filename } = await api.download(path);
-  const url = URL.createObjectURL(blob);
-  const anchor = document.createElement("a");
-  anchor.href = url;
-  anchor.download = filename;
-  anchor.click();
-  URL.revokeObjectURL(url);
-}
 
 export function PrivacyRequestPage({ now }: { now?: Date } = {}) {
   const { id = "" } = useParams<{ id: string }>();
@@ -153,16 +134,7 @@ function AuditTrail({ id }: { id: string }) {
             </TableBody>
           </Table>
         )}
-        {(trail.hasPrevious || trail.hasNext) && (
-          <Stack direction="row" spacing={2} sx={{ mt: 1 }}>
-            <Button onClick={trail.previous} disabled={!trail.hasPrevious}>
-              {TEXT.previousPage}
-            </Button>
-            <Button onClick={trail.next} disabled={!trail.hasNext}>
-              {TEXT.nextPage}
-            </Button>
-          </Stack>
-        )}
+        <Pager paged={trail} previousLabel={TEXT.previousPage} nextLabel={TEXT.nextPage} />
       </CardContent>
     </Card>
   );
@@ -174,7 +146,7 @@ function RequestDetail({ request: r, now }: { request: PrivacyRequestStaffView; 
   async function review() {
     setDownloading(true);
     try {
-      await save(`/privacy-requests/${encodeURIComponent(r.id)}/bundle`);
+      saveDownload(await api.download(`/privacy-requests/${encodeURIComponent(r.id)}/bundle`));
     } catch (failure) {
       notify(errorMessage(failure), { type: "error" });
     } finally {
@@ -188,22 +160,22 @@ function RequestDetail({ request: r, now }: { request: PrivacyRequestStaffView; 
           <Typography variant="h6" component="h2" gutterBottom>
             {TEXT.summary}
           </Typography>
-          <Box component="dl" sx={{ display: "grid", gridTemplateColumns: "max-content 1fr", columnGap: 2, rowGap: 1, m: 0 }}>
-            <Field label={TEXT.type}>{TYPE_LABEL[r.type] ?? r.type}</Field>
-            <Field label={TEXT.status}>{STATUS_LABEL[r.status] ?? r.status}</Field>
-            <Field label={TEXT.received}>{formatDateTime(r.received_at)}</Field>
-            <Field label={TEXT.due}>{formatDateTime(r.due_at)}</Field>
-            <Field label={TEXT.deadline}>{dueText(r, now)}</Field>
-            {r.extension && <Field label={TEXT.extension}>{TEXT.extensionText(r.extension.days, r.extension.reason)}</Field>}
-            <Field label={TEXT.identity}>{r.identity_verified ? TEXT.verified : TEXT.notVerified}</Field>
-            <Field label={TEXT.subject}>{r.subject_id}</Field>
-            <Field label={TEXT.assignee}>{r.assignee_id ?? TEXT.unassigned}</Field>
-            {r.details && <Field label={TEXT.details}>{r.details}</Field>}
-            {r.correction && <Field label={TEXT.correction}>{`${r.correction.field}: ${r.correction.value}`}</Field>}
-            {r.type === "access" && <Field label={TEXT.bundle}>{r.bundle_status}</Field>}
-            {r.resolution && <Field label={TEXT.resolution}>{r.resolution}</Field>}
-            {r.legal_ground && <Field label={TEXT.legalGround}>{r.legal_ground}</Field>}
-          </Box>
+          <DetailList>
+            <Detail label={TEXT.type}>{TYPE_LABEL[r.type] ?? r.type}</Detail>
+            <Detail label={TEXT.status}>{STATUS_LABEL[r.status] ?? r.status}</Detail>
+            <Detail label={TEXT.received}>{formatDateTime(r.received_at)}</Detail>
+            <Detail label={TEXT.due}>{formatDateTime(r.due_at)}</Detail>
+            <Detail label={TEXT.deadline}>{dueText(r, now)}</Detail>
+            {r.extension && <Detail label={TEXT.extension}>{TEXT.extensionText(r.extension.days, r.extension.reason)}</Detail>}
+            <Detail label={TEXT.identity}>{r.identity_verified ? TEXT.verified : TEXT.notVerified}</Detail>
+            <Detail label={TEXT.subject}>{r.subject_id}</Detail>
+            <Detail label={TEXT.assignee}>{r.assignee_id ?? TEXT.unassigned}</Detail>
+            {r.details && <Detail label={TEXT.details}>{r.details}</Detail>}
+            {r.correction && <Detail label={TEXT.correction}>{`${r.correction.field}: ${r.correction.value}`}</Detail>}
+            {r.type === "access" && <Detail label={TEXT.bundle}>{r.bundle_status}</Detail>}
+            {r.resolution && <Detail label={TEXT.resolution}>{r.resolution}</Detail>}
+            {r.legal_ground && <Detail label={TEXT.legalGround}>{r.legal_ground}</Detail>}
+          </DetailList>
         </CardContent>
       </Card>
       <Can permission={PRIVACY_MANAGE}>

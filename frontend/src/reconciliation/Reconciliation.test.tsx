@@ -1,20 +1,13 @@
-import { configure, fireEvent, render, screen, within } from "@testing-library/react";
-import { AdminContext, type AuthProvider } from "react-admin";
-import { describe, expect, it, vi } from "vitest";
-import { api } from "../api/client";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import type { ReconciliationRun } from "../api/types";
-import { createDataProvider } from "../dataProvider";
 import { type Permissions, meets } from "../permissions";
+import { type Call, created, fail, json, mockApi, ok } from "../test/api";
+import { grantsAt } from "../test/permissions";
+import { renderAdmin } from "../test/render";
 import { area } from ".";
 import { ReconciliationPage } from "./ReconciliationPage";
 import { RunDetails } from "./RunShow";
-
-// The first render of a file loads react-admin and MUI: slow on a busy machine.
-configure({ asyncUtilTimeout: 5000 });
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
 
 const run: ReconciliationRun = {
   id: "0b7e1c1e-0000-4000-8000-000000000001",
@@ -52,30 +45,15 @@ const run: ReconciliationRun = {
   ],
 };
 
-const reconciler: Permissions = { roles: ["finance"], permissions: ["payment:reconcile"], withheld: [], scopes: {} };
+const reconciler = grantsAt("own", "payment:reconcile");
 
-function renderPage(permissions: Permissions, uploadAnswer: () => Response) {
-  const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    if (init?.method === "POST") return uploadAnswer();
-    const { counts, id, created_at, statement_from, statement_to, file_name, file_sha256, statement_lines, status, created_by } = run;
-    const item = { counts, id, created_at, statement_from, statement_to, file_name, file_sha256, statement_lines, status, created_by };
-    void input;
-    return json(200, { status: "success", data: [item], meta: { has_more: false, next_cursor: null, limit: 25 } });
-  });
-  vi.spyOn(globalThis, "fetch").mockImplementation(fetch);
-  const authProvider: AuthProvider = {
-    login: async () => {},
-    logout: async () => {},
-    checkAuth: async () => {},
-    checkError: async () => {},
-    getPermissions: async () => permissions,
-  };
-  render(
-    <AdminContext dataProvider={createDataProvider(api)} authProvider={authProvider}>
-      <ReconciliationPage />
-    </AdminContext>,
-  );
-  return fetch;
+/** The runs list answers every GET; a POST (the upload) gets `uploadAnswer`. */
+function renderPage(permissions: Permissions, uploadAnswer: () => Response): Call[] {
+  const { counts, id, created_at, statement_from, statement_to, file_name, file_sha256, statement_lines, status, created_by } = run;
+  const item = { counts, id, created_at, statement_from, statement_to, file_name, file_sha256, statement_lines, status, created_by };
+  const calls = mockApi((call) => (call.method === "POST" ? uploadAnswer() : ok([item], { has_more: false, next_cursor: null, limit: 25 })));
+  renderAdmin(<ReconciliationPage />, permissions);
+  return calls;
 }
 
 async function chooseFile(name = "statement.csv", type = "text/csv") {
@@ -86,40 +64,39 @@ async function chooseFile(name = "statement.csv", type = "text/csv") {
 
 
 
-describe("reconciliation", { timeout: 20_000 }, () => {
+describe("reconciliation", () => {
   it("lists runs with their counts", async () => {
-    renderPage(reconciler, () => json(201, {}));
+    const calls = renderPage(reconciler, () => json(201, {}));
     const row = (await screen.findByText("november.csv")).closest("tr")!;
     expect(within(row).getByText("2026-11-01 – 2026-11-30")).toBeTruthy();
-    const list = new URL(String(vi.mocked(globalThis.fetch).mock.calls[0]![0]), "http://x");
-    expect(list.pathname).toBe("/api/v1/reconciliation/runs");
+    expect(new URL(calls[0]!.url, "http://x").pathname).toBe("/api/v1/reconciliation/runs");
   });
 
   it("uploads the statement as multipart in the field `file`", async () => {
-    const fetch = renderPage(reconciler, () => json(201, { status: "success", data: run }));
+    const calls = renderPage(reconciler, () => created(run));
     const upload = (await screen.findByRole("button", { name: "Upload statement" })) as HTMLButtonElement;
     expect(upload.disabled).toBe(true);
     const file = await chooseFile();
     fireEvent.click(upload);
-    await vi.waitFor(() => expect(fetch.mock.calls.some(([, init]) => init?.method === "POST")).toBe(true));
-    const [input, init] = fetch.mock.calls.find(([, options]) => options?.method === "POST")!;
-    expect(String(input)).toBe("/api/v1/reconciliation/runs");
-    const body = init!.body as FormData;
+    await waitFor(() => expect(calls.some((call) => call.method === "POST")).toBe(true));
+    const post = calls.find((call) => call.method === "POST")!;
+    expect(post.url).toBe("/api/v1/reconciliation/runs");
+    const body = post.body as FormData;
     expect(body).toBeInstanceOf(FormData);
     const sent = body.get("file") as File;
     expect(sent.name).toBe(file.name);
     expect(sent.type).toBe("text/csv");
     expect(await sent.text()).toBe(await file.text());
-    expect(new Headers(init?.headers).get("Content-Type")).toBeNull(); // the browser sets the multipart boundary
+    expect(post.headers.get("Content-Type")).toBeNull(); // the browser sets the multipart boundary
   });
 
   it("sends a .csv file of unknown type as text/csv", async () => {
-    const fetch = renderPage(reconciler, () => json(201, { status: "success", data: run }));
+    const calls = renderPage(reconciler, () => created(run));
     await chooseFile("statement.csv", "");
     fireEvent.click(await screen.findByRole("button", { name: "Upload statement" }));
-    await vi.waitFor(() => expect(fetch.mock.calls.some(([, init]) => init?.method === "POST")).toBe(true));
-    const init = fetch.mock.calls.find(([, options]) => options?.method === "POST")![1]!;
-    expect(((init.body as FormData).get("file") as File).type).toBe("text/csv");
+    await waitFor(() => expect(calls.some((call) => call.method === "POST")).toBe(true));
+    const post = calls.find((call) => call.method === "POST")!;
+    expect(((post.body as FormData).get("file") as File).type).toBe("text/csv");
   });
 
   it("shows a refused file's malformed lines in a table", async () => {
@@ -153,7 +130,7 @@ describe("reconciliation", { timeout: 20_000 }, () => {
 
   it("shows another refusal's message without a table", async () => {
     renderPage(reconciler, () =>
-      json(415, { status: "error", error: { code: "REC_003", message: "The bank statement must be a CSV file (text/csv)", details: null } }),
+      fail(415, "REC_003", "The bank statement must be a CSV file (text/csv)"),
     );
     await chooseFile("statement.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     fireEvent.click(await screen.findByRole("button", { name: "Upload statement" }));
@@ -162,7 +139,7 @@ describe("reconciliation", { timeout: 20_000 }, () => {
   });
 
   it("hides the upload from a caller without payment:reconcile", async () => {
-    renderPage({ roles: ["support"], permissions: ["user:read"], withheld: [], scopes: {} }, () => json(201, {}));
+    renderPage(grantsAt("own", "user:read"), () => json(201, {}));
     await screen.findByText("november.csv");
     expect(screen.queryByRole("button", { name: "Upload statement" })).toBeNull();
     expect(screen.queryByLabelText("Bank statement (CSV)")).toBeNull();

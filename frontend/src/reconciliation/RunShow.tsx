@@ -1,24 +1,23 @@
 import {
-  Alert,
   Box,
-  Button,
   Card,
   CardContent,
-  CircularProgress,
   Table,
   TableBody,
   TableCell,
-  TableHead,
   TableRow,
   Typography,
 } from "@mui/material";
 import { type ReactNode, useId } from "react";
-import { Title, useGetOne } from "react-admin";
-import { Link as RouterLink, useParams } from "react-router-dom";
+import { useGetOne } from "react-admin";
+import { useParams } from "react-router-dom";
 import type { ReconciliationRun } from "../api/types";
 import { formatDateTime } from "../format";
 import { formatMoney } from "../money";
 import { RUNS } from "./upload";
+import { DetailList } from "../shared/Details";
+import { RecordPage } from "../shared/RecordPage";
+import { TableHeader } from "../shared/TableHeader";
 
 const TEXT = {
   title: "Reconciliation run",
@@ -61,34 +60,14 @@ function Section({ title, help, count, children }: { title: string; help?: strin
   );
 }
 
-function Head({ labels }: { labels: string[] }) {
-  return (
-    <TableHead>
-      <TableRow>
-        {labels.map((label) => (
-          <TableCell key={label} component="th" scope="col" align={label === TEXT.amount ? "right" : "left"}>
-            {label}
-          </TableCell>
-        ))}
-      </TableRow>
-    </TableHead>
-  );
-}
-
 /** GET /reconciliation/runs/{id}: the run with its matched and unmatched lines. */
 export function RunShow() {
   const { id = "" } = useParams();
   const { data: run, isPending, error } = useGetOne<ReconciliationRun & { id: string }>(RUNS, { id });
   return (
-    <Box sx={{ mt: 1 }}>
-      <Title title={TEXT.title} />
-      <Button component={RouterLink} to="/reconciliation" size="small" sx={{ color: "primary.dark" }}>
-        {TEXT.back}
-      </Button>
-      {isPending && <CircularProgress aria-label={TEXT.loading} />}
-      {error && <Alert severity="error">{(error as Error).message}</Alert>}
+    <RecordPage title={TEXT.title} back={TEXT.back} backTo="/reconciliation" loadingLabel={TEXT.loading} loading={isPending} error={error}>
       {run && <RunDetails run={run} />}
-    </Box>
+    </RecordPage>
   );
 }
 
@@ -102,7 +81,7 @@ export function RunDetails({ run }: { run: ReconciliationRun }) {
         <Typography variant="h6" component="h2">
           {TEXT.statement}: {run.file_name ?? run.id}
         </Typography>
-        <Box component="dl" sx={{ display: "grid", gridTemplateColumns: "max-content 1fr", columnGap: 2, m: 0, "& dd": { m: 0 } }}>
+        <DetailList>
           <dt>{TEXT.period}</dt>
           <dd>
             {run.statement_from} – {run.statement_to}
@@ -113,10 +92,10 @@ export function RunDetails({ run }: { run: ReconciliationRun }) {
           <dd>{formatDateTime(run.created_at)}</dd>
           <dt>{TEXT.sha256}</dt>
           <dd style={{ wordBreak: "break-all", fontFamily: "monospace" }}>{run.file_sha256}</dd>
-        </Box>
+        </DetailList>
         <Section title={TEXT.matched} count={matched.length}>
           <Table size="small">
-            <Head labels={[TEXT.line, TEXT.date, TEXT.ledgerDate, TEXT.reference, TEXT.type, TEXT.amount, TEXT.transaction]} />
+            <TableHeader labels={[TEXT.line, TEXT.date, TEXT.ledgerDate, TEXT.reference, TEXT.type, TEXT.amount, TEXT.transaction]} right={[TEXT.amount]} />
             <TableBody>
               {matched.map((m) => (
                 <TableRow key={`${m.line}-${m.transaction_id}`}>
@@ -134,7 +113,7 @@ export function RunDetails({ run }: { run: ReconciliationRun }) {
         </Section>
         <Section title={TEXT.missingInLedger} help={TEXT.missingInLedgerHelp} count={inBank.length}>
           <Table size="small">
-            <Head labels={[TEXT.line, TEXT.date, TEXT.reference, TEXT.amount]} />
+            <TableHeader labels={[TEXT.line, TEXT.date, TEXT.reference, TEXT.amount]} right={[TEXT.amount]} />
             <TableBody>
               {inBank.map((l) => (
                 <TableRow key={l.line}>
@@ -149,7 +128,7 @@ export function RunDetails({ run }: { run: ReconciliationRun }) {
         </Section>
         <Section title={TEXT.missingInBank} help={TEXT.missingInBankHelp} count={inLedger.length}>
           <Table size="small">
-            <Head labels={[TEXT.date, TEXT.reference, TEXT.type, TEXT.amount, TEXT.transaction]} />
+            <TableHeader labels={[TEXT.date, TEXT.reference, TEXT.type, TEXT.amount, TEXT.transaction]} right={[TEXT.amount]} />
             <TableBody>
               {inLedger.map((m) => (
                 <TableRow key={m.transaction_id}>

@@ -1,16 +1,14 @@
-import { configure, fireEvent, render, screen, within } from "@testing-library/react";
-import { AdminContext, type AuthProvider } from "react-admin";
+import { fireEvent, screen, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { api } from "../api/client";
-import { createDataProvider } from "../dataProvider";
 import { type Permissions, meets } from "../permissions";
+import { type Call, file, json, mockApi, ok } from "../test/api";
+import { grantsAt } from "../test/permissions";
+import { renderAdmin } from "../test/render";
 import { area } from ".";
-import { addDays, previousMonth, startOfBusinessDay } from "./dates";
-import { sha256FromReprDigest, sha256Hex } from "./files";
+import { addDays, previousMonth, startOfBusinessDay } from "../shared/dates";
+import { sha256FromReprDigest, sha256Hex } from "../shared/files";
 import { ReportsPage } from "./ReportsPage";
 
-// The first render of a file loads react-admin and MUI: slow on a busy machine.
-configure({ asyncUtilTimeout: 5000 });
 
 const CSV = "id,amount\nt1,10.00\n";
 // SHA-256 of CSV, as hex and as the Repr-Digest header's base64.
@@ -29,40 +27,24 @@ const record = {
   generated_at: "2026-11-01T02:00:00Z",
 };
 
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
-
-function renderPage(permissions: Permissions, file: () => Response) {
-  const fetch = vi.fn(async (input: RequestInfo | URL) => {
-    const url = new URL(String(input), "http://x");
-    if (url.pathname.startsWith("/api/v1/reports/")) return file();
-    return json(200, { status: "success", data: [record], meta: { has_more: false, next_cursor: null, limit: 25 } });
-  });
-  vi.spyOn(globalThis, "fetch").mockImplementation(fetch);
-  const authProvider: AuthProvider = {
-    login: async () => {},
-    logout: async () => {},
-    checkAuth: async () => {},
-    checkError: async () => {},
-    getPermissions: async () => permissions,
-  };
-  render(
-    <AdminContext dataProvider={createDataProvider(api)} authProvider={authProvider}>
-      <ReportsPage />
-    </AdminContext>,
+/** Any report download gets `download`; anything else the stored reports. */
+function renderPage(permissions: Permissions, download: () => Response): Call[] {
+  const calls = mockApi(
+    (call) => (call.path.startsWith("/reports/") ? download() : undefined),
+    () => ok([record], { has_more: false, next_cursor: null, limit: 25 }),
   );
-  return fetch;
+  renderAdmin(<ReportsPage />, permissions);
+  return calls;
 }
 
-const officer: Permissions = { roles: ["compliance"], permissions: ["report:generate"], withheld: [], scopes: {} };
+const officer = grantsAt("own", "report:generate");
 
 beforeEach(() => {
   URL.createObjectURL = vi.fn(() => "blob:report");
   URL.revokeObjectURL = vi.fn();
 });
 
-describe("regulatory reports", { timeout: 20_000 }, () => {
+describe("regulatory reports", () => {
   it("lists the stored reports", async () => {
     renderPage(officer, () => json(500, {}));
     const row = (await screen.findByText("Large transactions")).closest("tr")!;
@@ -72,16 +54,8 @@ describe("regulatory reports", { timeout: 20_000 }, () => {
   });
 
   it("downloads the chosen report and shows its SHA-256 from Repr-Digest, checked", async () => {
-    const fetch = renderPage(officer, () =>
-      new Response(CSV, {
-        status: 200,
-        headers: {
-          "Content-Type": "text/csv",
-          "Content-Disposition": 'attachment; filename="transactions-2026-11.csv"',
-          "Repr-Digest": REPR,
-          "X-Report-Id": record.id,
-        },
-      }),
+    const calls = renderPage(officer, () =>
+      file("transactions-2026-11.csv", CSV, "text/csv", { "Repr-Digest": REPR, "X-Report-Id": record.id }),
     );
     const period = await screen.findByLabelText(/^Period \(YYYY-MM\)/);
     fireEvent.change(period, { target: { value: "2026-11" } });
@@ -90,8 +64,8 @@ describe("regulatory reports", { timeout: 20_000 }, () => {
     await within(status).findByText(HEX);
     expect(within(status).getByText("transactions-2026-11.csv")).toBeTruthy();
     expect(await within(status).findByText(/matches this SHA-256/)).toBeTruthy();
-    const call = fetch.mock.calls.find(([input]) => String(input).includes("/reports/"))!;
-    const url = new URL(String(call[0]), "http://x");
+    const call = calls.find((c) => c.url.includes("/reports/"))!;
+    const url = new URL(call.url, "http://x");
     expect(url.pathname).toBe("/api/v1/reports/transactions");
     expect(url.searchParams.get("period")).toBe("2026-11");
     expect(url.searchParams.get("format")).toBe("csv");
@@ -113,7 +87,7 @@ describe("regulatory reports", { timeout: 20_000 }, () => {
   });
 
   it("hides generation from a caller without report:generate", async () => {
-    renderPage({ roles: ["support"], permissions: ["user:read"], withheld: [], scopes: {} }, () => json(500, {}));
+    renderPage(grantsAt("own", "user:read"), () => json(500, {}));
     await screen.findByText("Large transactions");
     expect(screen.queryByRole("button", { name: "Download report" })).toBeNull();
   });

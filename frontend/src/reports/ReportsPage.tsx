@@ -5,8 +5,9 @@ import { type ApiClient, api, errorMessage } from "../api/client";
 import type { RegulatoryReport } from "../api/types";
 import { formatDateTime } from "../format";
 import { Can } from "../permissions";
-import { previousMonth } from "./dates";
-import { sameDigest, saveDownload, sha256FromReprDigest, sha256Hex } from "./files";
+import { previousMonth } from "../shared/dates";
+import { sameDigest, saveDownload, sha256FromReprDigest, sha256Hex } from "../shared/files";
+import { DetailList } from "../shared/Details";
 
 export const REPORT_PERMISSION = "report:generate";
 
@@ -85,12 +86,12 @@ function DigestResult({ report }: { report: GeneratedReport }) {
   else check = { severity: "error", text: TEXT.digestDiffers(report.computed) };
   return (
     <Box sx={{ mt: 2 }}>
-      <Box component="dl" sx={{ display: "grid", gridTemplateColumns: "max-content 1fr", columnGap: 2, m: 0, "& dd": { m: 0 } }}>
+      <DetailList>
         <dt>{TEXT.file}</dt>
         <dd>{report.filename}</dd>
         <dt>{TEXT.sha256}</dt>
         <dd style={{ fontFamily: "monospace", wordBreak: "break-all" }}>{report.digest ?? "—"}</dd>
-      </Box>
+      </DetailList>
       <Alert severity={check.severity}>{check.text}</Alert>
     </Box>
   );

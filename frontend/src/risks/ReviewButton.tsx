@@ -6,7 +6,7 @@ import { useGetIdentity, usePermissions } from "react-admin";
 import { api } from "../api/client";
 import type { Risk } from "../api/types";
 import { type Permissions, can } from "../permissions";
-import { ActionDialog } from "../sla/ActionDialog";
+import { ActionDialog } from "../shared/ActionDialog";
 import { RISK_MANAGE } from "./RiskList";
 import { IMPACT_LABEL, LEVELS, LIKELIHOOD_LABEL } from "./riskText";
 
@@ -58,6 +58,7 @@ export function ReviewButton({ risk }: { risk: Risk }) {
           description={risk.title}
           confirmLabel={TEXT.review}
           done={TEXT.done}
+          refresh
           ready={note.trim().length >= 3}
           onConfirm={() => api.data(`/risks/${encodeURIComponent(risk.id)}/reviews`, { method: "POST", body: body() })}
           onClose={() => setOpen(false)}

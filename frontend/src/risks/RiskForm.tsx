@@ -24,6 +24,7 @@ import type { Risk } from "../api/types";
 import { Can } from "../permissions";
 import { RISK_MANAGE } from "./RiskList";
 import { CATEGORY_LABEL, IMPACT_LABEL, LEVELS, LIKELIHOOD_LABEL, STATUS_LABEL, TREATMENT_LABEL } from "./riskText";
+import { choices } from "../shared/choices";
 
 const TEXT = {
   createTitle: "New risk",
@@ -49,7 +50,6 @@ const TEXT = {
   controls: "Controls",
 };
 
-const choices = (labels: Record<string, string>) => Object.entries(labels).map(([id, name]) => ({ id, name }));
 const levelChoices = (labels: Record<number, string>) => LEVELS.map((n) => ({ id: n, name: `${n} – ${labels[n]}` }));
 
 /** The fields a create or change takes. */

@@ -6,7 +6,7 @@
 import { Alert, Box, ToggleButton, ToggleButtonGroup, Typography } from "@mui/material";
 import { useState } from "react";
 import { api } from "../api/client";
-import { useLoaded } from "../sla/useLoaded";
+import { useLoaded } from "../shared/useLoaded";
 import type { Risk } from "../api/types";
 import { type Basis, IMPACTS_DOWN, IMPACT_LABEL, LEVELS, LIKELIHOOD_LABEL, RATING_LABEL, type Rating, heatMap, ratingOf } from "./riskText";
 

@@ -15,11 +15,12 @@ import type { Risk } from "../api/types";
 import { Can } from "../permissions";
 import { RiskHeatMap } from "./RiskHeatMap";
 import { CATEGORY_LABEL, RATING_LABEL, STATUS_LABEL, TREATMENT_LABEL, scoreText } from "./riskText";
+import { choices } from "../shared/choices";
+import { DARK_BUTTONS } from "../shared/FilterActions";
 
 export const RISK_MANAGE = "risk:manage";
 
 /** Toolbar buttons on the page background: darker than MUI's primary, for a 4.5:1 contrast. */
-export const DARK_BUTTONS = { "& .MuiButton-root": { color: "primary.dark" } } as const;
 
 const TEXT = {
   title: "Risk register",
@@ -39,8 +40,6 @@ const TEXT = {
   none: "None",
   create: "New risk",
 };
-
-const choices = (labels: Record<string, string>) => Object.entries(labels).map(([id, name]) => ({ id, name }));
 
 const filters = [
   <SelectInput key="status" source="status" label={TEXT.status} choices={choices(STATUS_LABEL)} alwaysOn />,

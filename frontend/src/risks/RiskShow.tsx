@@ -1,14 +1,16 @@
 /** One risk: its assessment (inherent and residual), treatment, controls and review history. */
-import { Box, Card, CardContent, Link, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from "@mui/material";
+import { Card, CardContent, Link, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from "@mui/material";
 import type { ReactNode } from "react";
 import { EditButton, Show, TopToolbar, useRecordContext } from "react-admin";
 import { Link as RouterLink } from "react-router-dom";
 import type { Risk, RiskReview } from "../api/types";
 import { formatDateTime } from "../format";
 import { Can } from "../permissions";
-import { DARK_BUTTONS, RISK_MANAGE } from "./RiskList";
+import { DARK_BUTTONS } from "../shared/FilterActions";
+import { RISK_MANAGE } from "./RiskList";
 import { ReviewButton } from "./ReviewButton";
 import { CATEGORY_LABEL, IMPACT_LABEL, LIKELIHOOD_LABEL, STATUS_LABEL, TREATMENT_LABEL, scoreText } from "./riskText";
+import { Detail, DetailList } from "../shared/Details";
 
 const TEXT = {
   title: "Risk",
@@ -54,26 +56,7 @@ const TEXT = {
   noChange: "No change in scores",
 };
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <>
-      <Typography component="dt" variant="body2" sx={{ fontWeight: 600 }}>
-        {label}
-      </Typography>
-      <Typography component="dd" variant="body2" sx={{ m: 0, whiteSpace: "pre-wrap" }}>
-        {children}
-      </Typography>
-    </>
-  );
-}
 
-function Fields({ children }: { children: ReactNode }) {
-  return (
-    <Box component="dl" sx={{ display: "grid", gridTemplateColumns: "max-content 1fr", columnGap: 2, rowGap: 1, m: 0 }}>
-      {children}
-    </Box>
-  );
-}
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -112,32 +95,32 @@ function RiskDetail() {
         {risk.title}
       </Typography>
       <Section title={TEXT.assessment}>
-        <Fields>
-          <Field label={TEXT.description}>{risk.description}</Field>
-          <Field label={TEXT.category}>{CATEGORY_LABEL[risk.category] ?? risk.category}</Field>
-          <Field label={TEXT.asset}>{risk.asset}</Field>
-          <Field label={TEXT.threat}>{risk.threat}</Field>
-          <Field label={TEXT.vulnerability}>{risk.vulnerability ?? TEXT.none}</Field>
-          <Field label={TEXT.inherent}>
+        <DetailList>
+          <Detail label={TEXT.description}>{risk.description}</Detail>
+          <Detail label={TEXT.category}>{CATEGORY_LABEL[risk.category] ?? risk.category}</Detail>
+          <Detail label={TEXT.asset}>{risk.asset}</Detail>
+          <Detail label={TEXT.threat}>{risk.threat}</Detail>
+          <Detail label={TEXT.vulnerability}>{risk.vulnerability ?? TEXT.none}</Detail>
+          <Detail label={TEXT.inherent}>
             {TEXT.lxi(risk.likelihood, risk.impact)}
             {scoreText(risk.inherent_score, risk.inherent_rating)}
-          </Field>
-          <Field label={TEXT.residual}>
+          </Detail>
+          <Detail label={TEXT.residual}>
             {TEXT.lxi(risk.residual_likelihood, risk.residual_impact)}
             {scoreText(risk.residual_score, risk.residual_rating)}
-          </Field>
-        </Fields>
+          </Detail>
+        </DetailList>
       </Section>
       <Section title={TEXT.treatmentHeading}>
-        <Fields>
-          <Field label={TEXT.treatment}>{risk.treatment ? TREATMENT_LABEL[risk.treatment] : TEXT.none}</Field>
-          <Field label={TEXT.plan}>{risk.treatment_plan ?? TEXT.none}</Field>
-          <Field label={TEXT.status}>{STATUS_LABEL[risk.status] ?? risk.status}</Field>
-          <Field label={TEXT.owner}>{risk.owner_id ?? TEXT.none}</Field>
-          <Field label={TEXT.reviewEvery}>{TEXT.days(risk.review_interval_days)}</Field>
-          <Field label={TEXT.reviewDate}>{risk.overdue ? `${risk.review_date} · ${TEXT.overdue}` : risk.review_date}</Field>
-          <Field label={TEXT.lastReviewed}>{risk.last_reviewed_at ? formatDateTime(risk.last_reviewed_at) : TEXT.notReviewed}</Field>
-        </Fields>
+        <DetailList>
+          <Detail label={TEXT.treatment}>{risk.treatment ? TREATMENT_LABEL[risk.treatment] : TEXT.none}</Detail>
+          <Detail label={TEXT.plan}>{risk.treatment_plan ?? TEXT.none}</Detail>
+          <Detail label={TEXT.status}>{STATUS_LABEL[risk.status] ?? risk.status}</Detail>
+          <Detail label={TEXT.owner}>{risk.owner_id ?? TEXT.none}</Detail>
+          <Detail label={TEXT.reviewEvery}>{TEXT.days(risk.review_interval_days)}</Detail>
+          <Detail label={TEXT.reviewDate}>{risk.overdue ? `${risk.review_date} · ${TEXT.overdue}` : risk.review_date}</Detail>
+          <Detail label={TEXT.lastReviewed}>{risk.last_reviewed_at ? formatDateTime(risk.last_reviewed_at) : TEXT.notReviewed}</Detail>
+        </DetailList>
       </Section>
       <Section title={TEXT.controls}>
         {risk.controls.length === 0 ? (

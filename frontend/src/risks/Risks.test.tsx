@@ -1,7 +1,9 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { Notification } from "react-admin";
 import { describe, expect, it } from "vitest";
-import { mockApi, permissionsOf, refusal, renderAdmin, success } from "../sla/testing";
+import { fail, mockApi, ok } from "../test/api";
+import { grants } from "../test/permissions";
+import { renderAdmin } from "../test/render";
 import { RiskCreate, RiskEdit, createBody, updateBody } from "./RiskForm";
 import { RiskList } from "./RiskList";
 import { RiskShow, reviewChange } from "./RiskShow";
@@ -80,8 +82,8 @@ describe("risk heat map", () => {
   });
 
   it("renders the API's risks as a table with headers, and toggles to residual scores", async () => {
-    const calls = mockApi((call) => (call.path === "/risks" ? success(RISKS) : undefined));
-    renderAdmin(<RiskList />, permissionsOf("risk:read"));
+    const calls = mockApi((call) => (call.path === "/risks" ? ok(RISKS) : undefined));
+    renderAdmin(<RiskList />, grants("risk:read"));
     const table = await screen.findByRole("table", { name: /Number of risks by likelihood and impact \(inherent/ });
     expect(within(table).getAllByRole("columnheader").map((h) => h.textContent)).toContain("Likelihood 2 (Unlikely)");
     expect(cell(table, 4, 2).textContent).toBe("2 risksMedium");
@@ -97,13 +99,13 @@ describe("risk heat map", () => {
   });
 
   it("shows New risk only to risk:manage", async () => {
-    mockApi((call) => (call.path === "/risks" ? success(RISKS) : undefined));
-    const { unmount } = renderAdmin(<RiskList />, permissionsOf("risk:read"));
+    mockApi((call) => (call.path === "/risks" ? ok(RISKS) : undefined));
+    const { unmount } = renderAdmin(<RiskList />, grants("risk:read"));
     await screen.findAllByText("Risk 1");
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(screen.queryByRole("link", { name: "New risk" })).toBeNull();
     unmount();
-    renderAdmin(<RiskList />, permissionsOf("risk:read", "risk:manage"));
+    renderAdmin(<RiskList />, grants("risk:read", "risk:manage"));
     expect(await screen.findByRole("link", { name: "New risk" })).toBeTruthy();
   });
 });
@@ -132,12 +134,12 @@ describe("risk form", () => {
 
   it("creates a risk with likelihood and impact 1–5", async () => {
     const calls = mockApi((call) => {
-      if (call.method === "POST") return success(risk(ID, 4, 5, null));
-      if (call.path === "/risks/controls") return success([]);
-      if (call.path === `/risks/${ID}`) return success(risk(ID, 4, 5, null));
+      if (call.method === "POST") return ok(risk(ID, 4, 5, null));
+      if (call.path === "/risks/controls") return ok([]);
+      if (call.path === `/risks/${ID}`) return ok(risk(ID, 4, 5, null));
       return undefined;
     });
-    renderAdmin(<RiskCreate />, permissionsOf("risk:read", "risk:manage"));
+    renderAdmin(<RiskCreate />, grants("risk:read", "risk:manage"));
     const type = (name: RegExp, value: string) => fireEvent.change(screen.getByRole("textbox", { name }), { target: { value } });
     const choose = async (name: RegExp, option: RegExp) => {
       fireEvent.mouseDown(await screen.findByRole("combobox", { name }));
@@ -168,17 +170,17 @@ describe("risk form", () => {
 
   it("shows no form without risk:manage", async () => {
     mockApi(() => undefined);
-    renderAdmin(<RiskCreate />, permissionsOf("risk:read"));
+    renderAdmin(<RiskCreate />, grants("risk:read"));
     expect(await screen.findByText(/needs the risk:manage permission/)).toBeTruthy();
     expect(screen.queryByRole("textbox", { name: /^Title/ })).toBeNull();
   });
 
   it("patches the risk and shows the API's refusal", async () => {
     const calls = mockApi((call) => {
-      if (call.method === "PATCH") return refusal(422, "RSK_007", "This status needs a matching treatment, its plan and a residual rating");
-      if (call.path === `/risks/${ID}`) return success(risk(ID, 3, 4, null, { controls: [CONTROL] }));
-      if (call.path === "/risks/controls") return success([CONTROL]);
-      if (call.path === `/risks/controls/${CONTROL.id}`) return success(CONTROL);
+      if (call.method === "PATCH") return fail(422, "RSK_007", "This status needs a matching treatment, its plan and a residual rating");
+      if (call.path === `/risks/${ID}`) return ok(risk(ID, 3, 4, null, { controls: [CONTROL] }));
+      if (call.path === "/risks/controls") return ok([CONTROL]);
+      if (call.path === `/risks/controls/${CONTROL.id}`) return ok(CONTROL);
       return undefined;
     });
     renderAdmin(
@@ -186,7 +188,7 @@ describe("risk form", () => {
         <RiskEdit />
         <Notification />
       </>,
-      permissionsOf("risk:read", "risk:manage"),
+      grants("risk:read", "risk:manage"),
       { url: `/risks/${ID}`, route: "/risks/:id" },
     );
     const title = await screen.findByRole("textbox", { name: /^Title/ });
@@ -230,10 +232,10 @@ describe("risk page", () => {
   function open(permissions: string[], reviewAnswer?: () => Response) {
     const calls = mockApi((call) => {
       if (call.method === "POST") return reviewAnswer?.();
-      if (call.path === `/risks/${ID}`) return success(REVIEWED);
+      if (call.path === `/risks/${ID}`) return ok(REVIEWED);
       return undefined;
     });
-    renderAdmin(<RiskShow />, permissionsOf(...permissions), { url: `/risks/${ID}/show`, route: "/risks/:id/show" });
+    renderAdmin(<RiskShow />, grants(...permissions), { url: `/risks/${ID}/show`, route: "/risks/:id/show" });
     return calls;
   }
 
@@ -251,7 +253,7 @@ describe("risk page", () => {
   });
 
   it("records a review with its note and shows the API's refusal", async () => {
-    const calls = open(["risk:read", "risk:manage"], () => refusal(422, "RSK_002", "The residual rating cannot exceed the inherent one"));
+    const calls = open(["risk:read", "risk:manage"], () => fail(422, "RSK_002", "The residual rating cannot exceed the inherent one"));
     expect(await screen.findByRole("link", { name: "Edit risk" })).toBeTruthy();
     fireEvent.click(await screen.findByRole("button", { name: "Record review" }));
     const dialog = await screen.findByRole("dialog");

@@ -20,7 +20,7 @@ import { Title, useNotify, useRedirect } from "react-admin";
 import { useParams } from "react-router-dom";
 import { errorMessage } from "../api/client";
 import type { PermissionCategory, Role } from "../api/types";
-import { ConfirmDialog } from "../users/shared";
+import { ActionDialog } from "../shared/ActionDialog";
 import { type RoleChanges, type ScopeName, createRole, getRole, permissionCatalogue, updateRole } from "./api";
 
 export const SCOPE_TEXT: Record<ScopeName, string> = {
@@ -250,25 +250,29 @@ export function RoleEditor({ id: given }: { id?: string }) {
         </Stack>
       </CardContent>
       {confirming && (
-        <ConfirmDialog
+        <ActionDialog
           title={role ? TEXT.confirmUpdate : TEXT.confirmCreate}
           confirmLabel={TEXT.save}
           onClose={() => setConfirming(false)}
           onConfirm={({ headers }) => save(headers)}
-        >
-          <Box>
-            {name}: {TEXT.summary(Object.keys(grants).length)}
-          </Box>
-          {role && !locked && (
-            <Box component="ul" sx={{ pl: 3 }}>
-              {changes.added.length > 0 && <li>{`${TEXT.added}: ${changes.added.join(", ")}`}</li>}
-              {changes.removed.length > 0 && <li>{`${TEXT.removed}: ${changes.removed.join(", ")}`}</li>}
-              {changes.rescoped.length > 0 && (
-                <li>{`${TEXT.rescoped}: ${changes.rescoped.map((p) => `${p} → ${SCOPE_TEXT[grants[p]!]}`).join(", ")}`}</li>
-              )}
+          emergencyRetry
+          description={
+            <>
+            <Box>
+              {name}: {TEXT.summary(Object.keys(grants).length)}
             </Box>
-          )}
-        </ConfirmDialog>
+            {role && !locked && (
+              <Box component="ul" sx={{ pl: 3 }}>
+                {changes.added.length > 0 && <li>{`${TEXT.added}: ${changes.added.join(", ")}`}</li>}
+                {changes.removed.length > 0 && <li>{`${TEXT.removed}: ${changes.removed.join(", ")}`}</li>}
+                {changes.rescoped.length > 0 && (
+                  <li>{`${TEXT.rescoped}: ${changes.rescoped.map((p) => `${p} → ${SCOPE_TEXT[grants[p]!]}`).join(", ")}`}</li>
+                )}
+              </Box>
+            )}
+            </>
+          }
+        />
       )}
     </Card>
   );

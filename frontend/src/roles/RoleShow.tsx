@@ -3,7 +3,8 @@ import { useState } from "react";
 import { EditButton, Show, useNotify, useRecordContext, useRedirect } from "react-admin";
 import type { Role } from "../api/types";
 import { Can } from "../permissions";
-import { ConfirmDialog, Details } from "../users/shared";
+import { ActionDialog } from "../shared/ActionDialog";
+import { Details } from "../shared/Details";
 import { deleteRole } from "./api";
 import { SCOPE_TEXT } from "./RoleEditor";
 
@@ -92,19 +93,23 @@ function RoleDetails() {
         </Table>
       )}
       {deleting && (
-        <ConfirmDialog
+        <ActionDialog
           title={TEXT.confirmDelete}
           confirmLabel={TEXT.delete}
-          destructive
+          danger
           onClose={() => setDeleting(false)}
           onConfirm={async ({ headers }) => {
             await deleteRole(String(role.id), headers);
             notify(TEXT.deleted, { type: "success" });
             redirect("list", "roles");
           }}
-        >
-          {role.name}. {TEXT.deleteExplained}
-        </ConfirmDialog>
+          emergencyRetry
+          description={
+            <>
+            {role.name}. {TEXT.deleteExplained}
+            </>
+          }
+        />
       )}
     </CardContent>
   );

@@ -1,8 +1,9 @@
-import { fireEvent, screen, within } from "@testing-library/react";
-import { describe, expect, it, vi } from "vitest";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 
-vi.setConfig({ testTimeout: 20_000 }); // react-admin pages render slowly on a shared CI machine
-import { SLOW, bodyOf, callsTo, grants, json, mockApi, ok, refused, renderAs } from "../users/testing";
+import { callsTo, fail, json, mockApi, ok } from "../test/api";
+import { grants } from "../test/permissions";
+import { renderAdmin } from "../test/render";
 import { RoleEditor } from "./RoleEditor";
 import { RoleList } from "./RoleList";
 import { RoleShow } from "./RoleShow";
@@ -39,8 +40,8 @@ const routes = {
 describe("roles", () => {
   it("lists roles with their description and permission count", async () => {
     mockApi(routes);
-    renderAs(grants("role:manage"), <RoleList />);
-    const row = (await screen.findByText("branch-auditor", {}, SLOW)).closest("tr")!;
+    renderAdmin(<RoleList />, grants("role:manage"));
+    const row = (await screen.findByText("branch-auditor")).closest("tr")!;
     expect(within(row).getByText("Reads users and the audit log of the branch")).toBeTruthy();
     expect(within(row).getByText("2")).toBeTruthy();
     expect(within(row).getByText("Custom role")).toBeTruthy();
@@ -49,38 +50,38 @@ describe("roles", () => {
 
   it("hides the change buttons without role:manage", async () => {
     mockApi(routes);
-    renderAs(grants("user:read"), <RoleShow id="r-aud" />);
-    expect(await screen.findByText("Own organisation", {}, SLOW)).toBeTruthy(); // user:read's scope
+    renderAdmin(<RoleShow id="r-aud" />, grants("user:read"));
+    expect(await screen.findByText("Own organisation")).toBeTruthy(); // user:read's scope
     expect(screen.queryByRole("button", { name: "Delete role" })).toBeNull();
     expect(screen.queryByRole("link", { name: "Edit role" })).toBeNull();
   });
 
   it("deletes a custom role after a confirmation and shows the API's refusal", async () => {
-    const fetch = mockApi({
+    const calls = mockApi({
       ...routes,
-      "DELETE /roles/r-aud": () => refused(409, "RES_005", "The role is the last grant of role:manage"),
+      "DELETE /roles/r-aud": () => fail(409, "RES_005", "The role is the last grant of role:manage"),
     });
-    renderAs(grants("role:manage"), <RoleShow id="r-aud" />);
-    fireEvent.click(await screen.findByRole("button", { name: "Delete role" }, SLOW));
+    renderAdmin(<RoleShow id="r-aud" />, grants("role:manage"));
+    fireEvent.click(await screen.findByRole("button", { name: "Delete role" }));
     const dialog = await screen.findByRole("dialog");
     fireEvent.click(within(dialog).getByRole("button", { name: "Delete role" }));
     expect((await within(dialog).findByRole("alert")).textContent).toBe("The role is the last grant of role:manage");
-    expect(callsTo(fetch, "DELETE", "/roles/r-aud")).toHaveLength(1);
+    expect(callsTo(calls, "DELETE", "/roles/r-aud")).toHaveLength(1);
   });
 
   it("edits permissions and scopes from the catalogue and sends them with PATCH after a confirmation", async () => {
-    const fetch = mockApi({ ...routes, "PATCH /roles/r-aud": () => ok({ ...auditor }) });
-    renderAs(grants("role:manage"), <RoleEditor id="r-aud" />);
-    fireEvent.click(await screen.findByRole("checkbox", { name: "Grant user:update" }, SLOW));
+    const calls = mockApi({ ...routes, "PATCH /roles/r-aud": () => ok({ ...auditor }) });
+    renderAdmin(<RoleEditor id="r-aud" />, grants("role:manage"));
+    fireEvent.click(await screen.findByRole("checkbox", { name: "Grant user:update" }));
     fireEvent.click(screen.getByRole("checkbox", { name: "Grant audit:view" }));
     fireEvent.click(screen.getByRole("button", { name: "Save role" }));
     const dialog = await screen.findByRole("dialog");
     expect(within(dialog).getByText("Added: user:update")).toBeTruthy();
     expect(within(dialog).getByText("Removed: audit:view")).toBeTruthy();
-    expect(callsTo(fetch, "PATCH", "/roles/r-aud")).toHaveLength(0);
+    expect(callsTo(calls, "PATCH", "/roles/r-aud")).toHaveLength(0);
     fireEvent.click(within(dialog).getByRole("button", { name: "Save role" }));
-    await vi.waitFor(() => expect(callsTo(fetch, "PATCH", "/roles/r-aud")).toHaveLength(1), { timeout: 5000 });
-    expect(bodyOf(callsTo(fetch, "PATCH", "/roles/r-aud")[0])).toEqual({
+    await waitFor(() => expect(callsTo(calls, "PATCH", "/roles/r-aud")).toHaveLength(1));
+    expect(callsTo(calls, "PATCH", "/roles/r-aud")[0]!.body).toEqual({
       description: "Reads users and the audit log of the branch",
       permissions: ["user:read", "user:update"],
       scopes: { "user:read": "organization", "user:update": "all" },
@@ -88,7 +89,7 @@ describe("roles", () => {
   });
 
   it("creates a role with POST and shows a validation refusal", async () => {
-    const fetch = mockApi({
+    const calls = mockApi({
       ...routes,
       "POST /roles": () =>
         json(422, {
@@ -96,14 +97,14 @@ describe("roles", () => {
           error: { code: "VAL_001", message: "Invalid input", details: [{ field: "name", message: "String should match pattern" }] },
         }),
     });
-    renderAs(grants("role:manage"), <RoleEditor />);
-    fireEvent.change(await screen.findByRole("textbox", { name: /Role name/ }, SLOW), { target: { value: "Bad Name" } });
+    renderAdmin(<RoleEditor />, grants("role:manage"));
+    fireEvent.change(await screen.findByRole("textbox", { name: /Role name/ }), { target: { value: "Bad Name" } });
     fireEvent.click(screen.getByRole("checkbox", { name: "Grant user:read" }));
     fireEvent.click(screen.getByRole("button", { name: "Save role" }));
     const dialog = await screen.findByRole("dialog");
     fireEvent.click(within(dialog).getByRole("button", { name: "Save role" }));
     expect((await within(dialog).findByRole("alert")).textContent).toBe("Invalid input (name: String should match pattern)");
-    expect(bodyOf(callsTo(fetch, "POST", "/roles")[0])).toEqual({
+    expect(callsTo(calls, "POST", "/roles")[0]!.body).toEqual({
       name: "Bad Name",
       description: null,
       permissions: ["user:read"],

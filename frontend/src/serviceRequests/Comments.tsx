@@ -3,7 +3,7 @@ import { useState } from "react";
 import { api, errorMessage } from "../api/client";
 import type { ServiceRequestComment } from "../api/types";
 import { formatDateTime } from "../format";
-import { useCursorList } from "./useCursorList";
+import { useCursorList } from "../shared/cursor";
 
 const TEXT = {
   title: "Comments",

@@ -24,7 +24,7 @@ import { Link as RouterLink } from "react-router-dom";
 import type { ServiceRequest } from "../api/types";
 import { formatAge, formatDateTime } from "../format";
 import { formatMoney } from "../money";
-import { useCursorList } from "./useCursorList";
+import { useCursorList } from "../shared/cursor";
 import { PRIORITY_LABEL, type RequestStatus, STATUSES, STATUS_LABEL } from "./labels";
 
 const TEXT = {

@@ -6,7 +6,6 @@
  */
 import {
   Alert,
-  Box,
   Button,
   Chip,
   Paper,
@@ -25,10 +24,11 @@ import type { ApprovalChain, ServiceRequest } from "../api/types";
 import { formatDateTime } from "../format";
 import { formatMoney } from "../money";
 import { type Permissions, type Requirement, meets } from "../permissions";
-import { ACTION_LABEL, ActionDialog } from "./ActionDialog";
+import { ACTION_LABEL, RequestActionDialog } from "./RequestActionDialog";
 import { Comments } from "./Comments";
 import { PRIORITY_LABEL, type RequestAction, STATUS_LABEL } from "./labels";
-import { useApiGet } from "./useApiGet";
+import { useApiGet } from "../shared/useLoaded";
+import { Detail, DetailList } from "../shared/Details";
 
 const TEXT = {
   back: "All service requests",
@@ -186,18 +186,6 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <>
-      <Typography component="dt" variant="body2" color="text.secondary">
-        {label}
-      </Typography>
-      <Typography component="dd" variant="body2" sx={{ m: 0, mb: 1 }}>
-        {children}
-      </Typography>
-    </>
-  );
-}
 
 export function ServiceRequestView({ request, onChanged }: { request: ServiceRequest; onChanged: (r: ServiceRequest) => void }) {
   const { permissions } = usePermissions<Permissions>();
@@ -221,15 +209,15 @@ export function ServiceRequestView({ request, onChanged }: { request: ServiceReq
         <Chip label={`${TEXT.priority}: ${PRIORITY_LABEL[request.priority]}`} variant="outlined" />
         {request.overdue && <Chip color="error" label={TEXT.overdue} />}
       </Stack>
-      <Box component="dl" sx={{ display: "grid", gridTemplateColumns: "max-content 1fr", columnGap: 2, m: 0 }}>
-        <Field label={TEXT.category}>{request.category}</Field>
-        <Field label={TEXT.amount}>{request.amount === null ? "—" : formatMoney(request.amount, request.currency)}</Field>
-        <Field label={TEXT.requester}>{request.requester_id}</Field>
-        <Field label={TEXT.assignee}>{assignee}</Field>
-        <Field label={TEXT.submitted}>{formatDateTime(request.submitted_at) || "—"}</Field>
-        <Field label={TEXT.due}>{formatDateTime(request.due_at) || "—"}</Field>
-        <Field label={TEXT.description}>{request.description || "—"}</Field>
-      </Box>
+      <DetailList>
+        <Detail label={TEXT.category}>{request.category}</Detail>
+        <Detail label={TEXT.amount}>{request.amount === null ? "—" : formatMoney(request.amount, request.currency)}</Detail>
+        <Detail label={TEXT.requester}>{request.requester_id}</Detail>
+        <Detail label={TEXT.assignee}>{assignee}</Detail>
+        <Detail label={TEXT.submitted}>{formatDateTime(request.submitted_at) || "—"}</Detail>
+        <Detail label={TEXT.due}>{formatDateTime(request.due_at) || "—"}</Detail>
+        <Detail label={TEXT.description}>{request.description || "—"}</Detail>
+      </DetailList>
 
       <Section id="sr-actions" title={TEXT.actions}>
         {actions.length === 0 ? (
@@ -250,7 +238,7 @@ export function ServiceRequestView({ request, onChanged }: { request: ServiceReq
         )}
       </Section>
       {open && (
-        <ActionDialog
+        <RequestActionDialog
           request={request}
           action={open}
           onClose={() => setOpen(null)}

@@ -1,61 +1,21 @@
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import type { ReactNode } from "react";
-import { AdminContext, type AuthProvider } from "react-admin";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { api } from "../api/client";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
 import type { ServiceRequest } from "../api/types";
-import { createDataProvider } from "../dataProvider";
-import type { Permissions } from "../permissions";
+import { type Handler, created, fail, mockApi, ok } from "../test/api";
+import { grants } from "../test/permissions";
+import { renderAdmin } from "../test/render";
 import { ServiceRequestBoard } from "./ServiceRequestBoard";
 import { ServiceRequestView } from "./ServiceRequestPage";
 
-type Answer = (url: URL, init: RequestInit | undefined) => Response | undefined;
+/** A page of `data` as the board asks for it (ten a page). */
+const listed = (data: unknown[], meta: Record<string, unknown> = {}) =>
+  ok(data, { has_more: false, next_cursor: null, limit: 10, ...meta });
 
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-}
+/** What `answer` leaves unanswered gets an empty list. */
+const mockFetch = (answer: Handler) => mockApi(answer, () => listed([]));
 
-function listed(data: unknown[], meta: Record<string, unknown> = {}): Response {
-  return json(200, { status: "success", data, meta: { has_more: false, next_cursor: null, limit: 10, ...meta }, timestamp: "t" });
-}
-
-function mockFetch(answer: Answer) {
-  const fetch = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = new URL(String(input), "http://x");
-    return answer(url, init) ?? listed([]);
-  });
-  vi.spyOn(globalThis, "fetch").mockImplementation(fetch);
-  return fetch;
-}
-
-function renderWith(permissions: Permissions, ui: ReactNode) {
-  const authProvider: AuthProvider = {
-    login: async () => {},
-    logout: async () => {},
-    checkAuth: async () => {},
-    checkError: async () => {},
-    getPermissions: async () => permissions,
-    getIdentity: async () => ({ id: "staff-1", fullName: "Staff One" }),
-  };
-  render(
-    <AdminContext dataProvider={createDataProvider(api)} authProvider={authProvider}>
-      {ui}
-    </AdminContext>,
-  );
-}
-
-const APPROVER: Permissions = {
-  roles: ["finance"],
-  permissions: ["service_request:read", "service_request:approve", "service_request:manage"],
-  withheld: [],
-  scopes: { "service_request:read": "all", "service_request:approve": "all", "service_request:manage": "all" },
-};
-const READER: Permissions = {
-  roles: ["support"],
-  permissions: ["service_request:read"],
-  withheld: [],
-  scopes: { "service_request:read": "all" },
-};
+const APPROVER = grants("service_request:read", "service_request:approve", "service_request:manage");
+const READER = grants("service_request:read");
 
 function request(overrides: Partial<ServiceRequest> = {}): ServiceRequest {
   return {
@@ -92,15 +52,13 @@ function request(overrides: Partial<ServiceRequest> = {}): ServiceRequest {
   } as ServiceRequest;
 }
 
-afterEach(() => vi.restoreAllMocks());
-
 describe("service request board", () => {
   it("shows one column per API state, each filled from its own query", async () => {
-    const fetch = mockFetch((url) => {
-      if (url.pathname !== "/api/v1/service-requests") return undefined;
-      const status = url.searchParams.get("status");
+    const calls = mockFetch((call) => {
+      if (call.path !== "/service-requests") return undefined;
+      const status = call.query.get("status");
       if (status === "submitted") return listed([request({ status: "submitted", title: "New laptop", id: "a" })], { total: 1 });
-      if (status === "approved" && url.searchParams.get("cursor") === "c2")
+      if (status === "approved" && call.query.get("cursor") === "c2")
         return listed([request({ status: "approved", title: "Second page", id: "c" })], { total: 11 });
       if (status === "approved")
         return listed([request({ status: "approved", title: "Refund duplicate", id: "b", overdue: true })], {
@@ -110,7 +68,7 @@ describe("service request board", () => {
         });
       return listed([], { total: 0 });
     });
-    renderWith(APPROVER, <ServiceRequestBoard />);
+    renderAdmin(<ServiceRequestBoard />, APPROVER);
 
     const submitted = await screen.findByRole("region", { name: "Submitted (1)" });
     expect(within(submitted).getByRole("link", { name: "New laptop" }).getAttribute("href")).toContain("/service-requests/a");
@@ -121,7 +79,7 @@ describe("service request board", () => {
     expect(await screen.findByRole("region", { name: "In progress (0)" })).toBeTruthy();
     expect(within(submitted).queryByRole("button", { name: /More/ })).toBeNull();
 
-    const statuses = fetch.mock.calls.map(([input]) => new URL(String(input), "http://x").searchParams.get("status"));
+    const statuses = calls.map((c) => new URL(c.url, "http://x").searchParams.get("status"));
     expect(new Set(statuses)).toEqual(
       new Set(["draft", "submitted", "in_review", "approved", "in_progress", "completed", "rejected", "cancelled"]),
     );
@@ -129,7 +87,7 @@ describe("service request board", () => {
     fireEvent.click(within(approved).getByRole("button", { name: "More: Approved" }));
     expect(await within(approved).findByText("Second page")).toBeTruthy();
     await waitFor(() => {
-      const more = fetch.mock.calls.map(([input]) => new URL(String(input), "http://x")).find((u) => u.searchParams.get("cursor") === "c2");
+      const more = calls.map((c) => new URL(c.url, "http://x")).find((u) => u.searchParams.get("cursor") === "c2");
       expect(more?.searchParams.get("status")).toBe("approved");
       expect(more?.searchParams.get("limit")).toBe("10");
     });
@@ -139,7 +97,7 @@ describe("service request board", () => {
 describe("service request page", () => {
   it("shows the pinned chain with each level's state and the approvals", async () => {
     mockFetch(() => undefined);
-    renderWith(APPROVER, <ServiceRequestView request={request()} onChanged={() => {}} />);
+    renderAdmin(<ServiceRequestView request={request()} onChanged={() => {}} />, APPROVER);
     const chain = await screen.findByRole("table", { name: "Approval chain" });
     const rows = within(chain).getAllByRole("row");
     expect(within(rows[1]!).getByText("Approved")).toBeTruthy();
@@ -150,19 +108,19 @@ describe("service request page", () => {
   });
 
   it("reads the category's current chain for a draft", async () => {
-    const fetch = mockFetch((url) =>
-      url.pathname.endsWith("/chain")
-        ? json(200, { status: "success", data: { category: "payment_exception", version: 3, levels: [{ name: "Only", required_role: "admin", required_permission: null, threshold: null, approvers_required: 1 }] }, timestamp: "t" })
+    const calls = mockFetch((call) =>
+      call.path.endsWith("/chain")
+        ? ok({ category: "payment_exception", version: 3, levels: [{ name: "Only", required_role: "admin", required_permission: null, threshold: null, approvers_required: 1 }] })
         : undefined,
     );
-    renderWith(APPROVER, <ServiceRequestView request={request({ status: "draft", chain: null, approval: null, approvals: [], available_actions: ["submit", "cancel"] })} onChanged={() => {}} />);
+    renderAdmin(<ServiceRequestView request={request({ status: "draft", chain: null, approval: null, approvals: [], available_actions: ["submit", "cancel"] })} onChanged={() => {}} />, APPROVER);
     expect(await screen.findByText(/current chain \(version 3\)/)).toBeTruthy();
-    expect(fetch.mock.calls.some(([input]) => String(input) === "/api/v1/service-request-categories/payment_exception/chain")).toBe(true);
+    expect(calls.some((c) => c.url === "/api/v1/service-request-categories/payment_exception/chain")).toBe(true);
   });
 
   it("hides approve and reject from a caller without service_request:approve", async () => {
-    mockFetch((url) => (url.pathname.endsWith("/comments") ? listed([{ id: "c1", request_id: "r", author_id: "u", body: "Any news?", created_at: "2026-12-07T08:30:00Z" }]) : undefined));
-    renderWith(READER, <ServiceRequestView request={request()} onChanged={() => {}} />);
+    mockFetch((call) => (call.path.endsWith("/comments") ? listed([{ id: "c1", request_id: "r", author_id: "u", body: "Any news?", created_at: "2026-12-07T08:30:00Z" }]) : undefined));
+    renderAdmin(<ServiceRequestView request={request()} onChanged={() => {}} />, READER);
     expect(await screen.findByText("Any news?")).toBeTruthy();
     await new Promise((resolve) => setTimeout(resolve, 100)); // the permissions are in
     expect(screen.getByText("No action open to you at this stage.")).toBeTruthy();
@@ -173,35 +131,35 @@ describe("service request page", () => {
 
   it("offers only what the API lists as available", async () => {
     mockFetch(() => undefined);
-    renderWith(APPROVER, <ServiceRequestView request={request({ available_actions: ["start"], status: "approved" })} onChanged={() => {}} />);
+    renderAdmin(<ServiceRequestView request={request({ available_actions: ["start"], status: "approved" })} onChanged={() => {}} />, APPROVER);
     expect(await screen.findByRole("button", { name: "Start work" })).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Approve" })).toBeNull();
   });
 
   it("approves after confirming and shows the API's refusal", async () => {
-    const fetch = mockFetch((url) =>
-      url.pathname.endsWith("/approve")
-        ? json(403, { status: "error", error: { code: "WFL_005", message: "You cannot approve your own request", details: null } })
+    const calls = mockFetch((call) =>
+      call.path.endsWith("/approve")
+        ? fail(403, "WFL_005", "You cannot approve your own request")
         : undefined,
     );
-    renderWith(APPROVER, <ServiceRequestView request={request()} onChanged={() => {}} />);
+    renderAdmin(<ServiceRequestView request={request()} onChanged={() => {}} />, APPROVER);
     fireEvent.click(await screen.findByRole("button", { name: "Approve" }));
     const dialog = await screen.findByRole("dialog", { name: "Approve this request at its pending level?" });
     fireEvent.change(within(dialog).getByRole("textbox", { name: "Comment (optional)" }), { target: { value: "fine" } });
     fireEvent.click(within(dialog).getByRole("button", { name: "Approve" }));
     expect((await within(dialog).findByRole("alert")).textContent).toBe("You cannot approve your own request");
-    const call = fetch.mock.calls.find(([input]) => String(input).endsWith("/approve"))!;
-    expect(String(call[0])).toBe("/api/v1/service-requests/7d9c0000-0000-4000-8000-000000000001/approve");
-    expect(call[1]?.method).toBe("POST");
-    expect(JSON.parse(String(call[1]?.body))).toEqual({ comment: "fine" });
+    const call = calls.find((c) => c.url.endsWith("/approve"))!;
+    expect(call.url).toBe("/api/v1/service-requests/7d9c0000-0000-4000-8000-000000000001/approve");
+    expect(call.method).toBe("POST");
+    expect(call.body).toEqual({ comment: "fine" });
   });
 
   it("rejects only with a reason", async () => {
     const changed = vi.fn();
-    const fetch = mockFetch((url) =>
-      url.pathname.endsWith("/reject") ? json(200, { status: "success", data: request({ status: "rejected", available_actions: [] }), timestamp: "t" }) : undefined,
+    const calls = mockFetch((call) =>
+      call.path.endsWith("/reject") ? ok(request({ status: "rejected", available_actions: [] })) : undefined,
     );
-    renderWith(APPROVER, <ServiceRequestView request={request()} onChanged={changed} />);
+    renderAdmin(<ServiceRequestView request={request()} onChanged={changed} />, APPROVER);
     fireEvent.click(await screen.findByRole("button", { name: "Reject" }));
     const dialog = await screen.findByRole("dialog");
     const confirm = within(dialog).getByRole("button", { name: "Reject" }) as HTMLButtonElement;
@@ -209,23 +167,23 @@ describe("service request page", () => {
     fireEvent.change(within(dialog).getByRole("textbox", { name: /Reason/ }), { target: { value: "No budget" } });
     fireEvent.click(confirm);
     await waitFor(() => expect(changed).toHaveBeenCalled());
-    const call = fetch.mock.calls.find(([input]) => String(input).endsWith("/reject"))!;
-    expect(JSON.parse(String(call[1]?.body))).toEqual({ reason: "No budget" });
+    const call = calls.find((c) => c.url.endsWith("/reject"))!;
+    expect(call.body).toEqual({ reason: "No budget" });
   });
 
   it("lists comments and adds one", async () => {
-    const fetch = mockFetch((url, init) => {
-      if (!url.pathname.endsWith("/comments")) return undefined;
-      if (init?.method === "POST")
-        return json(201, { status: "success", data: { id: "c2", request_id: "r", author_id: "staff-1", body: "On it", created_at: "2026-12-07T09:00:00Z" }, timestamp: "t" });
+    const calls = mockFetch((call) => {
+      if (!call.path.endsWith("/comments")) return undefined;
+      if (call.method === "POST")
+        return created({ id: "c2", request_id: "r", author_id: "staff-1", body: "On it", created_at: "2026-12-07T09:00:00Z" });
       return listed([{ id: "c1", request_id: "r", author_id: "u-requester", body: "Any news?", created_at: "2026-12-07T08:30:00Z" }]);
     });
-    renderWith(APPROVER, <ServiceRequestView request={request()} onChanged={() => {}} />);
+    renderAdmin(<ServiceRequestView request={request()} onChanged={() => {}} />, APPROVER);
     expect(await screen.findByText("Any news?")).toBeTruthy();
     fireEvent.change(screen.getByRole("textbox", { name: "Comment" }), { target: { value: "On it" } });
     fireEvent.click(screen.getByRole("button", { name: "Add comment" }));
     expect(await screen.findByText("On it")).toBeTruthy();
-    const post = fetch.mock.calls.find(([, init]) => init?.method === "POST")!;
-    expect(JSON.parse(String(post[1]?.body))).toEqual({ body: "On it" });
+    const post = calls.find((c) => c.method === "POST")!;
+    expect(post.body).toEqual({ body: "On it" });
   });
 });

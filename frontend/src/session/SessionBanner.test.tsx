@@ -1,15 +1,16 @@
 import { act, fireEvent, render, screen } from "@testing-library/react";
-import { AdminContext, type AuthProvider } from "react-admin";
+import { AdminContext } from "react-admin";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiClient } from "../api/client";
-import type { Permissions } from "../permissions";
+import { grantsAt } from "../test/permissions";
+import { authProviderFor } from "../test/render";
 import { ACTIVITY_KEY, ActivityTracker, SIGNED_OUT_KEY } from "./activity";
 import { SessionBanner } from "./SessionBanner";
 import { takeSignOutReason } from "./signOutReason";
 
 const MIN = 60_000;
 const START = Date.UTC(2026, 11, 8, 8, 0, 0);
-const staff: Permissions = { roles: ["finance"], permissions: ["payment:approve"], withheld: [], scopes: {} };
+const staff = grantsAt("own", "payment:approve");
 
 function renderBanner({ expiresInMinutes = null as number | null, permissions = staff } = {}) {
   const client = new ApiClient({ fetch: vi.fn(), locks: null });
@@ -23,13 +24,7 @@ function renderBanner({ expiresInMinutes = null as number | null, permissions = 
   const logout = vi.fn(async () => {
     client.setToken(null);
   });
-  const authProvider: AuthProvider = {
-    login: async () => {},
-    logout,
-    checkAuth: async () => {},
-    checkError: async () => {},
-    getPermissions: async () => permissions,
-  };
+  const authProvider = { ...authProviderFor(permissions), logout };
   render(
     <AdminContext authProvider={authProvider}>
       <SessionBanner client={client} tracker={tracker} />

@@ -4,7 +4,6 @@ import {
   Button,
   Card,
   CardContent,
-  CircularProgress,
   Stack,
   Table,
   TableBody,
@@ -14,15 +13,18 @@ import {
   Typography,
 } from "@mui/material";
 import { useId, useState } from "react";
-import { Title, useGetOne } from "react-admin";
-import { Link as RouterLink, useParams } from "react-router-dom";
+import { useGetOne } from "react-admin";
+import { useParams } from "react-router-dom";
 import { errorMessage } from "../api/client";
 import type { SettlementBatch } from "../api/types";
 import { formatDateTime } from "../format";
 import { formatMoney } from "../money";
 import { Can } from "../permissions";
-import { saveDownload } from "../reports/files";
+import { saveDownload } from "../shared/files";
 import { BATCHES, type BatchItem, SETTLE_PERMISSION, exportBatch, exportItems } from "./batches";
+import { DetailList } from "../shared/Details";
+import { RecordPage } from "../shared/RecordPage";
+import { TableHeader } from "../shared/TableHeader";
 
 const TEXT = {
   title: "Settlement batch",
@@ -59,15 +61,9 @@ export function BatchShow() {
   const { id = "" } = useParams();
   const { data: batch, isPending, error } = useGetOne<SettlementBatch>(BATCHES, { id });
   return (
-    <Box sx={{ mt: 1 }}>
-      <Title title={TEXT.title} />
-      <Button component={RouterLink} to="/settlement" size="small" sx={{ color: "primary.dark" }}>
-        {TEXT.back}
-      </Button>
-      {isPending && <CircularProgress aria-label={TEXT.loading} />}
-      {error && <Alert severity="error">{(error as Error).message}</Alert>}
+    <RecordPage title={TEXT.title} back={TEXT.back} backTo="/settlement" loadingLabel={TEXT.loading} loading={isPending} error={error}>
       {batch && <BatchDetails batch={batch} />}
-    </Box>
+    </RecordPage>
   );
 }
 
@@ -103,7 +99,7 @@ export function BatchDetails({ batch }: { batch: SettlementBatch }) {
         <Typography variant="h6" component="h2">
           {batch.business_date} · {batch.currency}
         </Typography>
-        <Box component="dl" sx={{ display: "grid", gridTemplateColumns: "max-content 1fr", columnGap: 2, m: 0, "& dd": { m: 0 } }}>
+        <DetailList>
           <dt>{TEXT.status}</dt>
           <dd>{batch.status === "closed" ? TEXT.closed : TEXT.open}</dd>
           {batch.closed_at && (
@@ -114,7 +110,7 @@ export function BatchDetails({ batch }: { batch: SettlementBatch }) {
               <dd>{batch.closed_by ?? TEXT.nightly}</dd>
             </>
           )}
-        </Box>
+        </DetailList>
         <Typography id={totalsId} variant="h6" component="h2" sx={{ mt: 2 }}>
           {TEXT.totals}
         </Typography>
@@ -168,15 +164,7 @@ export function BatchDetails({ batch }: { batch: SettlementBatch }) {
               <Typography variant="body2">{TEXT.none}</Typography>
             ) : (
               <Table size="small">
-                <TableHead>
-                  <TableRow>
-                    {[TEXT.transaction, TEXT.type, TEXT.amount, TEXT.completedAt, TEXT.reference].map((label) => (
-                      <TableCell key={label} component="th" scope="col" align={label === TEXT.amount ? "right" : "left"}>
-                        {label}
-                      </TableCell>
-                    ))}
-                  </TableRow>
-                </TableHead>
+                <TableHeader labels={[TEXT.transaction, TEXT.type, TEXT.amount, TEXT.completedAt, TEXT.reference]} right={[TEXT.amount]} />
                 <TableBody>
                   {items.map((item) => (
                     <TableRow key={item.transaction_id}>

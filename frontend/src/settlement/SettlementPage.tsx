@@ -1,37 +1,24 @@
-import {
-  Alert,
-  Box,
-  Button,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogContentText,
-  DialogTitle,
-  TextField as MuiTextField,
-} from "@mui/material";
-import { useState } from "react";
+import { Button, TextField as MuiTextField } from "@mui/material";
+import { useRef, useState } from "react";
 import {
   Datagrid,
   DateInput,
-  FilterButton,
   FunctionField,
   List,
   NumberField,
   SelectInput,
   TextField,
   TextInput,
-  TopToolbar,
-  useNotify,
-  useRefresh,
 } from "react-admin";
 import { useNavigate } from "react-router-dom";
-import { errorMessage } from "../api/client";
 import type { SettlementBatch } from "../api/types";
 import { formatDateTime } from "../format";
 import { formatMoney } from "../money";
 import { Can } from "../permissions";
-import { addDays, businessToday } from "../reports/dates";
+import { ActionDialog } from "../shared/ActionDialog";
+import { addDays, businessToday } from "../shared/dates";
 import { BATCHES, SETTLE_PERMISSION, closeBatch } from "./batches";
+import { FilterActions } from "../shared/FilterActions";
 
 const TEXT = {
   title: "Settlement batches",
@@ -53,7 +40,6 @@ const TEXT = {
     "Closing fixes the day's settled deposits and withdrawals in one currency into a batch for the bank. " +
     "A batch that is already closed is shown as it is.",
   day: "Business day (Africa/Windhoek)",
-  cancel: "Cancel",
   closing: "Closing…",
   done: "Settlement batch closed",
 };
@@ -84,81 +70,50 @@ export function CloseBatchButton() {
 }
 
 function CloseBatchDialog({ onClose }: { onClose: () => void }) {
-  const notify = useNotify();
-  const refresh = useRefresh();
   const navigate = useNavigate();
+  const closed = useRef<SettlementBatch | null>(null);
   const [day, setDay] = useState(() => addDays(businessToday(), -1));
   const [currency, setCurrency] = useState("NAD");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const valid = /^[A-Z]{3}$/.test(currency) && /^\d{4}-\d{2}-\d{2}$/.test(day);
 
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      const batch = await closeBatch({ date: day, currency });
-      notify(TEXT.done, { type: "success" });
-      onClose();
-      refresh();
-      navigate(`/settlement/${encodeURIComponent(batch.id)}`);
-    } catch (failure) {
-      setError(errorMessage(failure)); // e.g. the business day is not over yet
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
-    <Dialog open onClose={onClose} aria-labelledby="close-batch-title">
-      <DialogTitle id="close-batch-title">{TEXT.confirmTitle}</DialogTitle>
-      <DialogContent>
-        <DialogContentText>{TEXT.confirmText}</DialogContentText>
-        <MuiTextField
-          fullWidth
-          margin="normal"
-          type="date"
-          label={TEXT.day}
-          value={day}
-          onChange={(event) => setDay(event.target.value)}
-          slotProps={{ inputLabel: { shrink: true } }}
-          required
-        />
-        <MuiTextField
-          fullWidth
-          margin="normal"
-          label={TEXT.currency}
-          value={currency}
-          onChange={(event) => setCurrency(event.target.value.toUpperCase())}
-          slotProps={{ htmlInput: { maxLength: 3, pattern: "[A-Z]{3}" } }}
-          required
-        />
-        {error && (
-          <Alert severity="error" role="alert">
-            {error}
-          </Alert>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>{TEXT.cancel}</Button>
-        <Button variant="contained" disabled={busy || !valid} onClick={confirm}>
-          {busy ? TEXT.closing : TEXT.close}
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <ActionDialog
+      title={TEXT.confirmTitle}
+      description={TEXT.confirmText}
+      confirmLabel={TEXT.close}
+      busyLabel={TEXT.closing}
+      ready={valid}
+      done={TEXT.done}
+      refresh
+      onConfirm={async () => {
+        closed.current = await closeBatch({ date: day, currency }); // refused e.g. while the business day is not over
+      }}
+      onClose={onClose}
+      onDone={() => {
+        if (closed.current) navigate(`/settlement/${encodeURIComponent(closed.current.id)}`);
+      }}
+    >
+      <MuiTextField
+        fullWidth
+        type="date"
+        label={TEXT.day}
+        value={day}
+        onChange={(event) => setDay(event.target.value)}
+        slotProps={{ inputLabel: { shrink: true } }}
+        required
+      />
+      <MuiTextField
+        fullWidth
+        label={TEXT.currency}
+        value={currency}
+        onChange={(event) => setCurrency(event.target.value.toUpperCase())}
+        slotProps={{ htmlInput: { maxLength: 3, pattern: "[A-Z]{3}" } }}
+        required
+      />
+    </ActionDialog>
   );
 }
 
-function Actions() {
-  return (
-    <TopToolbar>
-      <Box sx={{ "& .MuiButton-root": { color: "primary.dark" } }}>
-        <FilterButton />
-      </Box>
-      <CloseBatchButton />
-    </TopToolbar>
-  );
-}
 
 const money = (field: "deposits_total" | "withdrawals_total" | "net") => (batch: SettlementBatch) =>
   formatMoney(batch[field], batch.currency);
@@ -170,7 +125,11 @@ export function SettlementPage() {
       resource={BATCHES}
       title={TEXT.title}
       filters={filters}
-      actions={<Actions />}
+      actions={
+        <FilterActions>
+          <CloseBatchButton />
+        </FilterActions>
+      }
       perPage={25}
       exporter={false}
       storeKey="settlement-batches"

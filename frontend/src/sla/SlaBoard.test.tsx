@@ -2,7 +2,9 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { SlaBoard, currentPeriod } from "./SlaBoard";
 import { timingText } from "./slaText";
-import { mockApi, permissionsOf, refusal, renderAdmin, success } from "./testing";
+import { fail, mockApi, ok } from "../test/api";
+import { grants } from "../test/permissions";
+import { renderAdmin } from "../test/render";
 
 const NOW = new Date("2026-12-08T10:00:00Z");
 const POLICY = { id: "5b0e8f5e-0000-4000-8000-000000000001", name: "Incidents P1", clock: "24x7" };
@@ -60,12 +62,12 @@ function api(pauseAnswer?: () => Response) {
   return mockApi((call) => {
     if (call.path === "/sla/cases") {
       const state = call.query.get("state");
-      return success(state === "breached" ? [BREACHED] : state === "paused" ? [PAUSED] : []);
+      return ok(state === "breached" ? [BREACHED] : state === "paused" ? [PAUSED] : []);
     }
-    if (call.path === `/sla/policies/${POLICY.id}`) return success({ ...POLICY, pause_on: ["awaiting_customer", "third_party"] });
-    if (call.path.endsWith("/pause") || call.path.endsWith("/resume")) return pauseAnswer?.() ?? success(BREACHED);
+    if (call.path === `/sla/policies/${POLICY.id}`) return ok({ ...POLICY, pause_on: ["awaiting_customer", "third_party"] });
+    if (call.path.endsWith("/pause") || call.path.endsWith("/resume")) return pauseAnswer?.() ?? ok(BREACHED);
     if (call.path === "/sla/report")
-      return success({
+      return ok({
         start: "2026-10-31T22:00:00Z",
         end: "2026-11-30T22:00:00Z",
         groups: [
@@ -79,7 +81,7 @@ function api(pauseAnswer?: () => Response) {
   });
 }
 
-const MANAGER = permissionsOf("sla:read", "incident:manage", "privacy:manage");
+const MANAGER = grants("sla:read", "incident:manage", "privacy:manage");
 
 describe("SLA board", () => {
   it("lists breached cases with a link to the case, due time and how late, as text", async () => {
@@ -115,7 +117,7 @@ describe("SLA board", () => {
   });
 
   it("shows the API's refusal of a resume, on the paused tab", async () => {
-    api(() => refusal(403, "AUTH_005", "Pausing this case needs privacy:manage"));
+    api(() => fail(403, "AUTH_005", "Pausing this case needs privacy:manage"));
     renderAdmin(<SlaBoard now={NOW} />, MANAGER);
     fireEvent.click(await screen.findByRole("tab", { name: "Paused" }));
     const link = await screen.findByRole("link", { name: PAUSED.case_id });
@@ -131,7 +133,7 @@ describe("SLA board", () => {
 
   it("hides pause and resume without the case type's manage permission", async () => {
     api();
-    renderAdmin(<SlaBoard now={NOW} />, permissionsOf("sla:read", "privacy:manage"));
+    renderAdmin(<SlaBoard now={NOW} />, grants("sla:read", "privacy:manage"));
     const row = (await screen.findByRole("link", { name: BREACHED.case_id })).closest("tr")!;
     await waitFor(() => expect(within(row).getByText("Late by 3 h")).toBeTruthy());
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -156,10 +158,10 @@ describe("SLA lists", () => {
     const second = slaCase("9a0f0000-0000-4000-8000-00000000000c", { state: "at_risk", breached: false });
     const calls = mockApi((call) => {
       if (call.path !== "/sla/cases") return undefined;
-      if (call.query.get("state") !== "at_risk") return success([]);
+      if (call.query.get("state") !== "at_risk") return ok([]);
       return call.query.get("cursor") === "c2"
-        ? success([second], { has_more: false, next_cursor: null })
-        : success([slaCase("9a0f0000-0000-4000-8000-00000000000d", { state: "at_risk" })], { has_more: true, next_cursor: "c2" });
+        ? ok([second], { has_more: false, next_cursor: null })
+        : ok([slaCase("9a0f0000-0000-4000-8000-00000000000d", { state: "at_risk" })], { has_more: true, next_cursor: "c2" });
     });
     renderAdmin(<SlaBoard now={NOW} />, MANAGER);
     fireEvent.click(await screen.findByRole("tab", { name: "At risk" }));
@@ -173,9 +175,9 @@ describe("SLA lists", () => {
   it("lists the SLA policies", async () => {
     mockApi((call) =>
       call.path === "/sla/policies"
-        ? success([{ ...POLICY, case_type: "incident", category: "*", priority: "P1", response_minutes: 30, resolution_minutes: 240, escalation_minutes: 120, at_risk_percent: 80, pause_on: ["awaiting_customer"], description: null, active: true }])
+        ? ok([{ ...POLICY, case_type: "incident", category: "*", priority: "P1", response_minutes: 30, resolution_minutes: 240, escalation_minutes: 120, at_risk_percent: 80, pause_on: ["awaiting_customer"], description: null, active: true }])
         : call.path === "/sla/cases"
-          ? success([])
+          ? ok([])
           : undefined,
     );
     renderAdmin(<SlaBoard now={NOW} />, MANAGER);

@@ -30,10 +30,11 @@ import { api } from "../api/client";
 import type { SlaCase, SlaPolicy, SlaReport, SlaReportLine } from "../api/types";
 import { TIME_ZONE, formatDateTime } from "../format";
 import { Can } from "../permissions";
-import { ActionDialog } from "./ActionDialog";
+import { ActionDialog } from "../shared/ActionDialog";
 import { CASE_TYPE_LABEL, caseLink, currentGoal, timingText, workingTime } from "./slaText";
-import { useCursorPage } from "./useCursorPage";
-import { useLoaded } from "./useLoaded";
+import { useCursorPage } from "../shared/cursor";
+import { Pager } from "../shared/Pager";
+import { useLoaded } from "../shared/useLoaded";
 
 export const SLA_READ = "sla:read";
 /** The permission the API asks, besides sla:read, to pause or resume a case of each type. */
@@ -70,9 +71,6 @@ const TEXT = {
   pausedFor: "Paused:",
   none: "No cases.",
   loading: "Loading…",
-  previousPage: "Previous page",
-  nextPage: "Next page",
-  page: (n: number) => `Page ${n}`,
   name: "Name",
   caseType: "Case type",
   category: "Category",
@@ -130,21 +128,6 @@ export function SlaBoard({ now }: { now?: Date } = {}) {
         </Box>
       </CardContent>
     </Card>
-  );
-}
-
-function Pager({ page, hasPrevious, hasNext, previous, next }: { page: number; hasPrevious: boolean; hasNext: boolean; previous: () => void; next: () => void }) {
-  if (!hasPrevious && !hasNext) return null;
-  return (
-    <Stack direction="row" spacing={2} sx={{ mt: 1, alignItems: "center" }}>
-      <Button onClick={previous} disabled={!hasPrevious}>
-        {TEXT.previousPage}
-      </Button>
-      <Typography variant="body2">{TEXT.page(page)}</Typography>
-      <Button onClick={next} disabled={!hasNext}>
-        {TEXT.nextPage}
-      </Button>
-    </Stack>
   );
 }
 
@@ -221,7 +204,7 @@ export function CasesTable({ state, now }: { state: CaseState; now?: Date }) {
           </Table>
         </TableContainer>
       </Loaded>
-      <Pager {...list} />
+      <Pager paged={list} showPage />
       {acting?.action === "pause" && <PauseDialog c={acting.c} onClose={() => setActing(null)} onDone={list.reload} />}
       {acting?.action === "resume" && (
         <ActionDialog
@@ -229,6 +212,7 @@ export function CasesTable({ state, now }: { state: CaseState; now?: Date }) {
           description={`${CASE_TYPE_LABEL[acting.c.case_type]} ${acting.c.case_id}`}
           confirmLabel={TEXT.resume}
           done={TEXT.resumed}
+          refresh
           onConfirm={() => api.data(`${casePath(acting.c)}/resume`, { method: "POST" })}
           onClose={() => setActing(null)}
           onDone={list.reload}
@@ -258,6 +242,7 @@ function PauseDialog({ c, onClose, onDone }: { c: SlaCase; onClose: () => void; 
       description={`${CASE_TYPE_LABEL[c.case_type]} ${c.case_id} · ${c.policy.name}`}
       confirmLabel={TEXT.pause}
       done={TEXT.pausedDone}
+      refresh
       ready={reason.trim().length > 0}
       onConfirm={() => api.data(`${casePath(c)}/pause`, { method: "POST", body: { reason: reason.trim() } })}
       onClose={onClose}
@@ -320,7 +305,7 @@ export function PoliciesTable() {
           </Table>
         </TableContainer>
       </Loaded>
-      <Pager {...list} />
+      <Pager paged={list} showPage />
     </>
   );
 }

@@ -1,16 +1,7 @@
-import {
-  Datagrid,
-  DateInput,
-  FunctionField,
-  List,
-  SelectInput,
-  TextField,
-  TextInput,
-} from "react-admin";
+import { DateInput, List, SelectInput, TextInput } from "react-admin";
 import type { Transaction } from "../api/types";
-import { formatDateTime } from "../format";
-import { formatMoney } from "../money";
-import { dayEnd, dayStart, endToDay, startToDay } from "./dates";
+import { dayEnd, dayStart, endToDay, startToDay } from "../shared/dates";
+import { STATUS_CHOICES, TYPE_CHOICES, TransactionGrid } from "../shared/transactions";
 
 export const TEXT = {
   title: "Transactions",
@@ -21,32 +12,7 @@ export const TEXT = {
   to: "To date",
   amountMin: "Minimum amount",
   amountMax: "Maximum amount",
-  created: "Created",
-  amount: "Amount",
-  parties: "Parties",
-  description: "Description",
 };
-
-export const STATUS_CHOICES = [
-  { id: "pending_approval", name: "Pending approval" },
-  { id: "completed", name: "Completed" },
-  { id: "rejected", name: "Rejected" },
-  { id: "expired", name: "Expired" },
-  { id: "reversed", name: "Reversed" },
-  { id: "failed", name: "Failed" },
-];
-
-export const TYPE_CHOICES = [
-  { id: "transfer", name: "Transfer" },
-  { id: "deposit", name: "Deposit" },
-  { id: "withdrawal", name: "Withdrawal" },
-  { id: "reversal", name: "Reversal" },
-];
-
-/** The label of a status or type value (the value itself when unknown). */
-export function choiceName(choices: { id: string; name: string }[], value: string | null | undefined): string {
-  return choices.find((choice) => choice.id === value)?.name ?? value ?? "";
-}
 
 /** The API's filters (GET /transactions: status, type, wallet_id, from, to, amount_min, amount_max). */
 const filters = [
@@ -58,10 +24,6 @@ const filters = [
   <TextInput key="amount_min" source="amount_min" label={TEXT.amountMin} />,
   <TextInput key="amount_max" source="amount_max" label={TEXT.amountMax} />,
 ];
-
-export function parties(record: Transaction): string {
-  return `${record.source_wallet_id} → ${record.destination_wallet_id}`;
-}
 
 /** Every transaction (staff), newest first as the API pages them; read-only. */
 export function TransactionList() {
@@ -76,24 +38,5 @@ export function TransactionList() {
     >
       <TransactionGrid />
     </List>
-  );
-}
-
-/** The columns, shared with the wallet page's recent transactions. */
-export function TransactionGrid() {
-  return (
-    <Datagrid bulkActionButtons={false} rowClick="show" resource="transactions">
-      <FunctionField<Transaction> label={TEXT.created} sortable={false} render={(record) => formatDateTime(record.created_at)} />
-      <FunctionField<Transaction> label={TEXT.type} sortable={false} render={(record) => choiceName(TYPE_CHOICES, record.type)} />
-      <FunctionField<Transaction> label={TEXT.status} sortable={false} render={(record) => choiceName(STATUS_CHOICES, record.status)} />
-      <FunctionField<Transaction>
-        label={TEXT.amount}
-        textAlign="right"
-        sortable={false}
-        render={(record) => formatMoney(record.amount, record.currency)}
-      />
-      <FunctionField<Transaction> label={TEXT.parties} sortable={false} render={parties} />
-      <TextField source="description" label={TEXT.description} sortable={false} emptyText="" />
-    </Datagrid>
   );
 }

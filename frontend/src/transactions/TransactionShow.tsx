@@ -3,9 +3,9 @@ import { FunctionField, Link, Show, SimpleShowLayout, TextField, useRecordContex
 import type { Transaction } from "../api/types";
 import { formatDateTime } from "../format";
 import { formatMoney } from "../money";
-import { useShowError } from "./showError";
-import { DownloadButton } from "./files";
-import { STATUS_CHOICES, TYPE_CHOICES, choiceName } from "./TransactionList";
+import { useShowError } from "../shared/showError";
+import { DownloadButton } from "../shared/files";
+import { STATUS_CHOICES, TYPE_CHOICES, choiceName } from "../shared/transactions";
 
 const TEXT = {
   title: "Transaction",

@@ -1,32 +1,22 @@
-import { fireEvent, screen, within } from "@testing-library/react";
-import { describe, expect, it, vi } from "vitest";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { area } from ".";
-import { dayEnd, dayStart, endToDay, startToDay } from "./dates";
-import { SLOW, WAIT, mockApi, mockObjectUrls, ok, pdf, refused, renderAt } from "./testing";
+import { dayEnd, dayStart, endToDay, startToDay } from "../shared/dates";
+import { fail, mockApi, mockObjectUrls, ok, pdf } from "../test/api";
+import { transaction } from "../test/fixtures";
+import { renderApp } from "../test/render";
 
+/** Decided and completed: the page shows the decision. */
 const base = {
-  type: "transfer",
-  status: "completed",
-  fee: "0.00",
-  currency: "NAD",
   description: "Rent December",
-  external_reference: null,
-  initiated_by: "u-1",
-  expires_at: null,
   completed_at: "2026-12-01T08:05:00Z",
   decided_by: "u-9",
   decided_at: "2026-12-01T08:04:00Z",
   decision_reason: "Checked with the customer",
-  reversed_amount: "0.00",
-  reversal_of: null,
-  direction: null,
-  counterparty: null,
-  signed_amount: null,
-  created_at: "2026-12-01T08:00:00Z",
 };
 const rows = [
-  { ...base, id: "t-1", amount: "1234567.89", source_wallet_id: "w-a", destination_wallet_id: "w-b" },
-  { ...base, id: "t-2", amount: "0.5", type: "deposit", status: "pending_approval", source_wallet_id: "w-c", destination_wallet_id: "w-d" },
+  transaction({ ...base, id: "t-1", amount: "1234567.89", source_wallet_id: "w-a", destination_wallet_id: "w-b" }),
+  transaction({ ...base, id: "t-2", amount: "0.5", type: "deposit", status: "pending_approval", source_wallet_id: "w-c", destination_wallet_id: "w-d" }),
 ];
 
 describe("transaction dates", () => {
@@ -40,13 +30,13 @@ describe("transaction dates", () => {
   });
 });
 
-describe("transactions", SLOW, () => {
+describe("transactions", () => {
   it("lists the API's rows with exact, right-aligned amounts and the API's filter names", async () => {
     const calls = mockApi((call) => (call.path === "/transactions" ? ok(rows) : undefined));
     const filter = { status: "completed", type: "transfer", from: dayStart("2026-11-01"), to: dayEnd("2026-11-30") };
-    renderAt(`/transactions?filter=${encodeURIComponent(JSON.stringify(filter))}`, area.resources!);
+    renderApp(`/transactions?filter=${encodeURIComponent(JSON.stringify(filter))}`, area.resources!);
 
-    const amount = await screen.findByText("N$1,234,567.89", {}, WAIT);
+    const amount = await screen.findByText("N$1,234,567.89");
     expect(amount.closest("td")?.className).toMatch(/alignRight/);
     expect(screen.getByText("N$0.50")).toBeTruthy();
     const row = amount.closest("tr")!;
@@ -65,17 +55,17 @@ describe("transactions", SLOW, () => {
 
   it("sends a picked day range as the API's from/to instants", async () => {
     const calls = mockApi((call) => (call.path === "/transactions" ? ok(rows) : undefined));
-    renderAt("/transactions", area.resources!);
-    await screen.findByText("N$1,234,567.89", {}, WAIT);
+    renderApp("/transactions", area.resources!);
+    await screen.findByText("N$1,234,567.89");
     fireEvent.change(screen.getByLabelText("From date"), { target: { value: "2026-11-01" } });
     fireEvent.blur(screen.getByLabelText("From date"));
     fireEvent.change(screen.getByLabelText("To date"), { target: { value: "2026-11-30" } });
     fireEvent.blur(screen.getByLabelText("To date"));
-    await vi.waitFor(() => {
+    await waitFor(() => {
       const last = calls.filter((c) => c.path === "/transactions").at(-1)!;
       expect(last.query.get("from")).toBe("2026-11-01T00:00:00+02:00");
       expect(last.query.get("to")).toBe("2026-12-01T00:00:00+02:00");
-    }, WAIT);
+    });
     expect((screen.getByLabelText("To date") as HTMLInputElement).value).toBe("2026-11-30");
   });
 
@@ -86,15 +76,15 @@ describe("transactions", SLOW, () => {
       if (call.path === "/transactions/t-1/receipt") return pdf("INV-2026-000007.pdf");
       return undefined;
     });
-    renderAt("/transactions/t-1/show", area.resources!);
+    renderApp("/transactions/t-1/show", area.resources!);
 
-    expect(await screen.findByText("N$1,234,567.89", {}, WAIT)).toBeTruthy();
+    expect(await screen.findByText("N$1,234,567.89")).toBeTruthy();
     expect(screen.getByText("Checked with the customer")).toBeTruthy();
     expect(screen.getByRole("link", { name: "w-a" }).getAttribute("href")).toContain("/wallets/w-a/show");
     expect(screen.queryByRole("button", { name: /Approve|Reject|Reverse/ })).toBeNull();
 
     fireEvent.click(screen.getByRole("button", { name: "Download receipt (PDF)" }));
-    await vi.waitFor(() => expect(files.clicked).toHaveLength(1), WAIT);
+    await waitFor(() => expect(files.clicked).toHaveLength(1));
     expect(files.clicked[0]!.download).toBe("INV-2026-000007.pdf");
     const download = calls.find((c) => c.path.endsWith("/receipt"))!;
     expect(download.method).toBe("GET");
@@ -104,11 +94,11 @@ describe("transactions", SLOW, () => {
   it("shows the API's refusal when a transaction has no receipt", async () => {
     mockApi((call) => {
       if (call.path === "/transactions/t-1") return ok(rows[0]);
-      if (call.path === "/transactions/t-1/receipt") return refused(404, "RES_001", "This transaction paid no invoice");
+      if (call.path === "/transactions/t-1/receipt") return fail(404, "RES_001", "This transaction paid no invoice");
       return undefined;
     });
-    renderAt("/transactions/t-1/show", area.resources!);
-    fireEvent.click(await screen.findByRole("button", { name: "Download receipt (PDF)" }, WAIT));
-    expect((await screen.findByRole("alert", {}, WAIT)).textContent).toBe("This transaction paid no invoice");
+    renderApp("/transactions/t-1/show", area.resources!);
+    fireEvent.click(await screen.findByRole("button", { name: "Download receipt (PDF)" }));
+    expect((await screen.findByRole("alert")).textContent).toBe("This transaction paid no invoice");
   });
 });

@@ -17,7 +17,10 @@ import type { Device, Role, User } from "../api/types";
 import { formatDateTime } from "../format";
 import { Can } from "../permissions";
 import { assignRoles, listRoles, lockUser, revokeUserDevice, unlockUser } from "./actions";
-import { ConfirmDialog, Details, PagedTable, usePaged } from "./shared";
+import { ActionDialog } from "../shared/ActionDialog";
+import { useCursorPage } from "../shared/cursor";
+import { Details } from "../shared/Details";
+import { PagedTable } from "../shared/PagedTable";
 import { statusText } from "./UserList";
 
 const TEXT = {
@@ -142,21 +145,25 @@ function UserActions({ user }: { user: User }) {
         )}
       </Can>
       {open === "lock" && (
-        <ConfirmDialog
+        <ActionDialog
           title={TEXT.confirmLock}
           confirmLabel={TEXT.lock}
-          destructive
+          danger
           onClose={() => setOpen(null)}
           onConfirm={async () => {
             await lockUser(user.id);
             done(TEXT.locked);
           }}
-        >
-          {user.full_name} ({user.email}). {TEXT.lockExplained}
-        </ConfirmDialog>
+          emergencyRetry
+          description={
+            <>
+            {user.full_name} ({user.email}). {TEXT.lockExplained}
+            </>
+          }
+        />
       )}
       {open === "unlock" && (
-        <ConfirmDialog
+        <ActionDialog
           title={TEXT.confirmUnlock}
           confirmLabel={TEXT.unlock}
           onClose={() => setOpen(null)}
@@ -164,9 +171,13 @@ function UserActions({ user }: { user: User }) {
             await unlockUser(user.id);
             done(TEXT.unlocked);
           }}
-        >
-          {user.full_name} ({user.email}). {TEXT.unlockExplained}
-        </ConfirmDialog>
+          emergencyRetry
+          description={
+            <>
+            {user.full_name} ({user.email}). {TEXT.unlockExplained}
+            </>
+          }
+        />
       )}
       {open === "roles" && <RolesDialog user={user} onClose={() => setOpen(null)} onSaved={() => done(TEXT.rolesSaved)} />}
     </Stack>
@@ -198,7 +209,7 @@ function RolesDialog({ user, onClose, onSaved }: { user: User; onClose: () => vo
   }
 
   return (
-    <ConfirmDialog
+    <ActionDialog
       title={TEXT.confirmRoles}
       confirmLabel={TEXT.saveRoles}
       onClose={onClose}
@@ -209,34 +220,38 @@ function RolesDialog({ user, onClose, onSaved }: { user: User; onClose: () => vo
         await assignRoles(user.id, [...listed.filter((name) => chosen.has(name)), ...kept], headers);
         onSaved();
       }}
-    >
-      <Box>
-        {user.full_name} ({user.email}). {TEXT.rolesExplained}
-      </Box>
-      {loadError && (
-        <Alert severity="error" role="alert">
-          {loadError}
-        </Alert>
-      )}
-      {!roles && !loadError && <Box>{TEXT.rolesLoading}</Box>}
-      {roles && (
-        <FormGroup aria-label={TEXT.roles}>
-          {roles.map((role) => (
-            <FormControlLabel
-              key={role.id}
-              control={<Checkbox checked={chosen.has(role.name)} onChange={() => toggle(role.name)} />}
-              label={role.description ? `${role.name} — ${role.description}` : role.name}
-            />
-          ))}
-        </FormGroup>
-      )}
-    </ConfirmDialog>
+      emergencyRetry
+      description={
+        <>
+        <Box>
+          {user.full_name} ({user.email}). {TEXT.rolesExplained}
+        </Box>
+        {loadError && (
+          <Alert severity="error" role="alert">
+            {loadError}
+          </Alert>
+        )}
+        {!roles && !loadError && <Box>{TEXT.rolesLoading}</Box>}
+        {roles && (
+          <FormGroup aria-label={TEXT.roles}>
+            {roles.map((role) => (
+              <FormControlLabel
+                key={role.id}
+                control={<Checkbox checked={chosen.has(role.name)} onChange={() => toggle(role.name)} />}
+                label={role.description ? `${role.name} — ${role.description}` : role.name}
+              />
+            ))}
+          </FormGroup>
+        )}
+        </>
+      }
+    />
   );
 }
 
 function UserDevices({ user }: { user: User }) {
   const notify = useNotify();
-  const paged = usePaged<Device>(`/users/${encodeURIComponent(user.id)}/devices`);
+  const paged = useCursorPage<Device>(`/users/${encodeURIComponent(user.id)}/devices`, {}, 10);
   const [revoking, setRevoking] = useState<Device | null>(null);
   const name = (device: Device) => device.device_name ?? TEXT.unnamed;
   return (
@@ -264,19 +279,23 @@ function UserDevices({ user }: { user: User }) {
         ]}
       />
       {revoking && (
-        <ConfirmDialog
+        <ActionDialog
           title={TEXT.confirmSignOut}
           confirmLabel={TEXT.signOut}
-          destructive
+          danger
           onClose={() => setRevoking(null)}
           onConfirm={async () => {
             await revokeUserDevice(user.id, revoking.device_id);
             notify(TEXT.signedOut, { type: "success" });
-            paged.reload();
+            paged.restart();
           }}
-        >
-          {name(revoking)} · {revoking.device_id}. {TEXT.signOutExplained}
-        </ConfirmDialog>
+          emergencyRetry
+          description={
+            <>
+            {name(revoking)} · {revoking.device_id}. {TEXT.signOutExplained}
+            </>
+          }
+        />
       )}
     </Card>
   );

@@ -1,9 +1,9 @@
-import { Alert, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, TextField } from "@mui/material";
+import { Button, TextField } from "@mui/material";
 import { useState } from "react";
-import { useNotify, useRefresh } from "react-admin";
-import { api, errorMessage, idempotencyKey } from "../api/client";
+import { api, idempotencyKey } from "../api/client";
 import type { Vehicle, VehicleTransferOffer } from "../api/types";
 import { Can } from "../permissions";
+import { ActionDialog } from "../shared/ActionDialog";
 import { identifierOf } from "./VehicleList";
 
 /** Forcing a transfer is for staff holding vehicle:transfer at scope all (the API checks again). */
@@ -17,7 +17,6 @@ const TEXT = {
     "the vehicle and its token account. The reason is recorded in the audit log.",
   recipient: "New owner (user ID)",
   reason: "Reason (e.g. court order reference)",
-  cancel: "Cancel",
   confirm: "Force transfer now",
   done: "Ownership transferred",
 };
@@ -53,68 +52,31 @@ export function ForceTransferButton({ vehicle, onDone }: { vehicle: Vehicle; onD
 }
 
 function ForceTransferDialog({ vehicle, onClose, onDone }: { vehicle: Vehicle; onClose: () => void; onDone: () => void }) {
-  const notify = useNotify();
-  const refresh = useRefresh();
   const [recipient, setRecipient] = useState("");
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const ready = recipient.trim() !== "" && reason.trim() !== "";
-
-  async function confirm() {
-    setBusy(true);
-    setError(null);
-    try {
-      await forceTransfer(identifierOf(vehicle), recipient.trim(), reason.trim());
-      notify(TEXT.done, { type: "success" });
-      refresh();
-      onDone();
-    } catch (failure) {
-      setError(errorMessage(failure));
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
-    <Dialog open onClose={onClose} aria-labelledby="force-transfer-title">
-      <DialogTitle id="force-transfer-title">{TEXT.title}</DialogTitle>
-      <DialogContent>
-        <DialogContentText>
-          {identifierOf(vehicle)} · {TEXT.explain}
-        </DialogContentText>
-        <TextField
-          autoFocus
-          fullWidth
-          required
-          margin="normal"
-          label={TEXT.recipient}
-          value={recipient}
-          onChange={(event) => setRecipient(event.target.value)}
-        />
-        <TextField
-          fullWidth
-          required
-          multiline
-          minRows={2}
-          margin="normal"
-          label={TEXT.reason}
-          value={reason}
-          onChange={(event) => setReason(event.target.value)}
-          slotProps={{ htmlInput: { maxLength: 500 } }}
-        />
-        {error && (
-          <Alert severity="error" role="alert">
-            {error}
-          </Alert>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={onClose}>{TEXT.cancel}</Button>
-        <Button variant="contained" color="error" disabled={busy || !ready} onClick={confirm}>
-          {TEXT.confirm}
-        </Button>
-      </DialogActions>
-    </Dialog>
+    <ActionDialog
+      title={TEXT.title}
+      description={`${identifierOf(vehicle)} · ${TEXT.explain}`}
+      confirmLabel={TEXT.confirm}
+      reasonLabel={TEXT.reason}
+      reasonRequired
+      reasonMultiline
+      ready={recipient.trim() !== ""}
+      danger
+      done={TEXT.done}
+      refresh
+      onConfirm={({ reason }) => forceTransfer(identifierOf(vehicle), recipient.trim(), reason)}
+      onClose={onClose}
+      onDone={onDone}
+    >
+      <TextField
+        autoFocus
+        fullWidth
+        required
+        label={TEXT.recipient}
+        value={recipient}
+        onChange={(event) => setRecipient(event.target.value)}
+      />
+    </ActionDialog>
   );
 }

@@ -4,9 +4,9 @@ import { FunctionField, Link, Show, SimpleShowLayout, TextField, useRecordContex
 import { useParams } from "react-router-dom";
 import type { Vehicle, VehicleOwnershipPeriod, VehicleTransferOffer } from "../api/types";
 import { formatDateTime } from "../format";
-import { useShowError } from "../transactions/showError";
+import { useShowError } from "../shared/showError";
 import { ForceTransferButton } from "./ForceTransfer";
-import { useApiList } from "./useApiList";
+import { useCursorPage } from "../shared/cursor";
 import { identifierOf } from "./VehicleList";
 
 const TEXT = {
@@ -55,11 +55,9 @@ function checkDigit(vehicle: Vehicle): string {
   return vehicle.check_digit_valid ? TEXT.yes : TEXT.no;
 }
 
-function History({ identifier, version }: { identifier: string; version: number }) {
-  const { rows, hasMore, error, loading } = useApiList<VehicleOwnershipPeriod>(
-    `/vehicles/${encodeURIComponent(identifier)}/history`,
-    version,
-  );
+/** The first 100 rows (remounted, so asked again, after a forced transfer). */
+function History({ identifier }: { identifier: string }) {
+  const { rows, hasNext: hasMore, error, loading } = useCursorPage<VehicleOwnershipPeriod>(`/vehicles/${encodeURIComponent(identifier)}/history`, {}, 100);
   return (
     <Stack spacing={1} component="section" aria-labelledby="history-heading">
       <Typography variant="h6" component="h2" id="history-heading">
@@ -95,11 +93,9 @@ function History({ identifier, version }: { identifier: string; version: number 
   );
 }
 
-function Transfers({ identifier, version }: { identifier: string; version: number }) {
-  const { rows, hasMore, error, loading } = useApiList<VehicleTransferOffer>(
-    `/vehicles/${encodeURIComponent(identifier)}/transfers`,
-    version,
-  );
+/** The first 100 rows (remounted, so asked again, after a forced transfer). */
+function Transfers({ identifier }: { identifier: string }) {
+  const { rows, hasNext: hasMore, error, loading } = useCursorPage<VehicleTransferOffer>(`/vehicles/${encodeURIComponent(identifier)}/transfers`, {}, 100);
   return (
     <Stack spacing={1} component="section" aria-labelledby="transfers-heading">
       <Typography variant="h6" component="h2" id="transfers-heading">
@@ -151,8 +147,8 @@ function Ownership() {
       <div>
         <ForceTransferButton vehicle={vehicle} onDone={() => setVersion((v) => v + 1)} />
       </div>
-      <History identifier={identifier} version={version} />
-      <Transfers identifier={identifier} version={version} />
+      <History key={`history-${version}`} identifier={identifier} />
+      <Transfers key={`transfers-${version}`} identifier={identifier} />
     </Stack>
   );
 }

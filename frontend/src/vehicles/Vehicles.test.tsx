@@ -1,8 +1,9 @@
 import { fireEvent, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { area } from ".";
-import type { Permissions } from "../permissions";
-import { SLOW, STAFF, WAIT, json, mockApi, ok, refused, renderAt } from "../transactions/testing";
+import { fail, json, mockApi, ok } from "../test/api";
+import { withScope } from "../test/permissions";
+import { renderApp } from "../test/render";
 
 const VIN = "1HGCM82633A004352";
 const vehicle = {
@@ -54,44 +55,44 @@ function api(onForce: () => Response = () => json(201, { status: "success", data
   });
 }
 
-const ownScope: Permissions = { ...STAFF, scopes: { ...STAFF.scopes, "vehicle:transfer": "own" } };
+const ownScope = withScope("vehicle:transfer", "own");
 
-describe("vehicles", SLOW, () => {
+describe("vehicles", () => {
   it("lists vehicles and looks one up by VIN: decoded fields, history and transfers", async () => {
     const calls = api();
-    renderAt("/vehicles", area.resources!);
-    expect(await screen.findByText("SV30-0169266", {}, WAIT)).toBeTruthy();
+    renderApp("/vehicles", area.resources!);
+    expect(await screen.findByText("SV30-0169266")).toBeTruthy();
     fireEvent.change(screen.getByLabelText("VIN or chassis number"), { target: { value: ` ${VIN} ` } });
     fireEvent.click(screen.getByRole("button", { name: "Look up vehicle" }));
 
-    expect(await screen.findByText("United States", {}, WAIT)).toBeTruthy();
+    expect(await screen.findByText("United States")).toBeTruthy();
     expect(screen.getByText("Yes")).toBeTruthy(); // check digit valid
     expect(calls.some((c) => c.path === `/vehicles/${VIN}`)).toBe(true);
-    const historyTable = (await screen.findByRole("table", { name: "Ownership history" }, WAIT)) as HTMLElement;
+    const historyTable = (await screen.findByRole("table", { name: "Ownership history" })) as HTMLElement;
     expect(within(historyTable).getByText("Current owner")).toBeTruthy();
     expect(within(historyTable).getByText("Registration")).toBeTruthy();
-    const transfers = await screen.findByRole("table", { name: "Transfers" }, WAIT);
+    const transfers = await screen.findByRole("table", { name: "Transfers" });
     expect(within(transfers).getByText("accepted")).toBeTruthy();
   });
 
   it("hides the forced transfer without vehicle:transfer at scope all", async () => {
     api();
-    renderAt(`/vehicles/${VIN}/show`, area.resources!, ownScope);
-    await screen.findByRole("table", { name: "Transfers" }, WAIT);
+    renderApp(`/vehicles/${VIN}/show`, area.resources!, ownScope);
+    await screen.findByRole("table", { name: "Transfers" });
     expect(screen.queryByRole("button", { name: "Force transfer" })).toBeNull();
   });
 
   it("forces a transfer with a reason after confirming, and shows the API's refusal", async () => {
-    const calls = api(() => refused(409, "VEH_004", "The user is already the owner"));
-    renderAt(`/vehicles/${VIN}/show`, area.resources!);
-    fireEvent.click(await screen.findByRole("button", { name: "Force transfer" }, WAIT));
+    const calls = api(() => fail(409, "VEH_004", "The user is already the owner"));
+    renderApp(`/vehicles/${VIN}/show`, area.resources!);
+    fireEvent.click(await screen.findByRole("button", { name: "Force transfer" }));
     const dialog = await screen.findByRole("dialog");
     const confirm = within(dialog).getByRole("button", { name: "Force transfer now" }) as HTMLButtonElement;
     expect(confirm.disabled).toBe(true);
     fireEvent.change(within(dialog).getByLabelText(/New owner/), { target: { value: "owner-2" } });
     fireEvent.change(within(dialog).getByLabelText(/Reason/), { target: { value: "Court order 2026/114" } });
     fireEvent.click(confirm);
-    expect((await within(dialog).findByRole("alert", {}, WAIT)).textContent).toBe("The user is already the owner");
+    expect((await within(dialog).findByRole("alert")).textContent).toBe("The user is already the owner");
     const post = calls.find((c) => c.method === "POST")!;
     expect(post.path).toBe(`/vehicles/${VIN}/transfers`);
     expect(post.body).toEqual({ to_user_id: "owner-2", force: true, reason: "Court order 2026/114" });
@@ -103,13 +104,13 @@ describe("vehicles", SLOW, () => {
       if (call.path.startsWith("/vehicles/SV30-0169266/")) return ok([]);
       return undefined;
     });
-    renderAt("/vehicles/SV30-0169266/show", area.resources!);
-    expect(await screen.findByText("Not applicable (chassis number)", {}, WAIT)).toBeTruthy();
+    renderApp("/vehicles/SV30-0169266/show", area.resources!);
+    expect(await screen.findByText("Not applicable (chassis number)")).toBeTruthy();
   });
 
   it("shows the API's answer for an unknown VIN", async () => {
-    mockApi((call) => (call.path === "/vehicles" ? ok([]) : refused(404, "RES_001", "Vehicle not found")));
-    renderAt("/vehicles/WVWZZZ1JZXW000001/show", area.resources!);
-    expect(await screen.findByText("Vehicle not found", {}, WAIT)).toBeTruthy();
+    mockApi((call) => (call.path === "/vehicles" ? ok([]) : fail(404, "RES_001", "Vehicle not found")));
+    renderApp("/vehicles/WVWZZZ1JZXW000001/show", area.resources!);
+    expect(await screen.findByText("Vehicle not found")).toBeTruthy();
   });
 });

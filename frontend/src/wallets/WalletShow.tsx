@@ -4,10 +4,10 @@ import { FunctionField, Link, ReferenceManyField, Show, SimpleShowLayout, TextFi
 import type { Wallet } from "../api/types";
 import { formatDateTime } from "../format";
 import { formatMoney } from "../money";
-import { useShowError } from "../transactions/showError";
-import { dayEnd, dayStart } from "../transactions/dates";
-import { DownloadButton } from "../transactions/files";
-import { TransactionGrid } from "../transactions/TransactionList";
+import { useShowError } from "../shared/showError";
+import { dayEnd, dayStart } from "../shared/dates";
+import { DownloadButton } from "../shared/files";
+import { TransactionGrid } from "../shared/transactions";
 
 const TEXT = {
   title: "Wallet",

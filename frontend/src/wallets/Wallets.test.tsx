@@ -1,8 +1,10 @@
-import { fireEvent, screen, within } from "@testing-library/react";
-import { describe, expect, it, vi } from "vitest";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
 import { area } from ".";
 import { area as transactions } from "../transactions";
-import { SLOW, WAIT, mockApi, mockObjectUrls, ok, pdf, refused, renderAt } from "../transactions/testing";
+import { fail, mockApi, mockObjectUrls, ok, pdf } from "../test/api";
+import { transaction } from "../test/fixtures";
+import { renderApp } from "../test/render";
 
 const wallet = {
   id: "3b1f0c8e-1d2a-4c5b-9e8f-0a1b2c3d4e5f",
@@ -14,33 +16,10 @@ const wallet = {
   address: "9d0f3a7e-0000-4000-8000-000000000001",
   created_at: "2026-01-10T09:00:00Z",
 };
-const payment = {
-  id: "t-1",
-  type: "transfer",
-  status: "completed",
-  amount: "99.5",
-  fee: "0.00",
-  currency: "NAD",
-  source_wallet_id: wallet.id,
-  destination_wallet_id: "w-shop",
-  description: null,
-  external_reference: null,
-  initiated_by: "u-1",
-  expires_at: null,
-  created_at: "2026-12-01T08:00:00Z",
-  completed_at: "2026-12-01T08:00:00Z",
-  decided_by: null,
-  decided_at: null,
-  decision_reason: null,
-  reversed_amount: "0.00",
-  reversal_of: null,
-  direction: null,
-  counterparty: null,
-  signed_amount: null,
-};
+const payment = transaction({ id: "t-1", amount: "99.5", source_wallet_id: wallet.id, destination_wallet_id: "w-shop" });
 const resources = [...area.resources!, ...transactions.resources!];
 
-describe("wallets", SLOW, () => {
+describe("wallets", () => {
   it("lists wallets with exact balances and opens any wallet by its ID", async () => {
     mockApi((call) => {
       if (call.path === "/wallets") return ok([wallet]);
@@ -48,8 +27,8 @@ describe("wallets", SLOW, () => {
       if (call.path === "/transactions") return ok([]);
       return undefined;
     });
-    renderAt("/wallets", resources);
-    const balance = await screen.findByText("N$1,234,567.89", {}, WAIT);
+    renderApp("/wallets", resources);
+    const balance = await screen.findByText("N$1,234,567.89");
     const row = balance.closest("tr")!;
     expect(within(row).getByText("N$1,234,067.89")).toBeTruthy();
     expect(within(row).getByText("N$500.00")).toBeTruthy();
@@ -59,7 +38,7 @@ describe("wallets", SLOW, () => {
     expect(await screen.findByText(/A wallet ID is a UUID/)).toBeTruthy();
     fireEvent.change(screen.getByLabelText("Wallet ID"), { target: { value: wallet.id.toUpperCase() } });
     fireEvent.click(screen.getByRole("button", { name: "Open wallet" }));
-    expect(await screen.findByText("Statement", {}, WAIT)).toBeTruthy();
+    expect(await screen.findByText("Statement")).toBeTruthy();
   });
 
   it("shows balances and recent transactions, and downloads the statement as asked", async () => {
@@ -70,17 +49,17 @@ describe("wallets", SLOW, () => {
       if (call.path === `/wallets/${wallet.id}/statement`) return pdf(`statement-${wallet.id}.pdf`);
       return undefined;
     });
-    renderAt(`/wallets/${wallet.id}/show`, resources);
+    renderApp(`/wallets/${wallet.id}/show`, resources);
 
-    expect(await screen.findByText("N$1,234,567.89", {}, WAIT)).toBeTruthy();
+    expect(await screen.findByText("N$1,234,567.89")).toBeTruthy();
     expect(screen.getByText("N$500.00")).toBeTruthy();
-    expect(await screen.findByText("N$99.50", {}, WAIT)).toBeTruthy();
+    expect(await screen.findByText("N$99.50")).toBeTruthy();
     expect(calls.find((c) => c.path === "/transactions")!.query.get("wallet_id")).toBe(wallet.id);
 
     fireEvent.change(screen.getByLabelText("Statement from"), { target: { value: "2026-11-01" } });
     fireEvent.change(screen.getByLabelText("Statement to"), { target: { value: "2026-11-30" } });
     fireEvent.click(screen.getByRole("button", { name: "Download statement" }));
-    await vi.waitFor(() => expect(files.clicked).toHaveLength(1), WAIT);
+    await waitFor(() => expect(files.clicked).toHaveLength(1));
     expect(files.clicked[0]!.download).toBe(`statement-${wallet.id}.pdf`);
     const statement = calls.find((c) => c.path.endsWith("/statement"))!;
     expect(statement.method).toBe("GET");
@@ -89,18 +68,18 @@ describe("wallets", SLOW, () => {
       from: "2026-11-01T00:00:00+02:00",
       to: "2026-12-01T00:00:00+02:00",
     });
-    await vi.waitFor(() => expect(URL.revokeObjectURL).toHaveBeenCalledWith(files.clicked[0]!.href), WAIT);
+    await waitFor(() => expect(URL.revokeObjectURL).toHaveBeenCalledWith(files.clicked[0]!.href));
   });
 
   it("shows the API's refusal of a statement", async () => {
     mockApi((call) => {
       if (call.path === `/wallets/${wallet.id}`) return ok(wallet);
       if (call.path === "/transactions") return ok([]);
-      if (call.path.endsWith("/statement")) return refused(422, "VAL_001", "from must be before to");
+      if (call.path.endsWith("/statement")) return fail(422, "VAL_001", "from must be before to");
       return undefined;
     });
-    renderAt(`/wallets/${wallet.id}/show`, resources);
-    fireEvent.click(await screen.findByRole("button", { name: "Download statement" }, WAIT));
-    expect((await screen.findByRole("alert", {}, WAIT)).textContent).toBe("from must be before to");
+    renderApp(`/wallets/${wallet.id}/show`, resources);
+    fireEvent.click(await screen.findByRole("button", { name: "Download statement" }));
+    expect((await screen.findByRole("alert")).textContent).toBe("from must be before to");
   });
 });

@@ -1,10 +1,11 @@
 /**
- * An API answer for a page section, keyed: `key` names what to load (path, filters, cursor;
- * `null` loads nothing) and `load(key)` fetches it (a module-level function, so it is stable).
- * State changes only when an answer arrives; "loading" is derived (no answer for this key yet).
+ * An API answer for a page section, keyed: `key` names what to load (a path, or path + filters +
+ * cursor; `null` loads nothing) and `load(key)` fetches it (a module-level function, so it is
+ * stable). State changes only when an answer arrives; "loading" is derived (no answer for this
+ * key and round yet), and the last answer stays shown while a reload is under way.
  */
 import { useCallback, useEffect, useState } from "react";
-import { errorMessage } from "../api/client";
+import { api, errorMessage } from "../api/client";
 
 export interface Loaded<T> {
   /** The answer for the current key (undefined until it arrives). */
@@ -51,4 +52,13 @@ export function useLoaded<T>(key: string | null, load: (key: string) => Promise<
     loading: key !== null && !(current && answer.round === round),
     reload,
   };
+}
+
+function getData(path: string): Promise<unknown> {
+  return api.data<unknown>(path);
+}
+
+/** GET one API resource (its `data`) for a page section; `null` asks nothing. */
+export function useApiGet<T>(path: string | null): Loaded<T> {
+  return useLoaded(path, getData) as Loaded<T>;
 }

@@ -1,7 +1,9 @@
 /**
- * Calendar days and months as the business counts them (Africa/Windhoek), for the operations
- * screens' inputs: the API takes days as YYYY-MM-DD, months as YYYY-MM, instants in UTC.
- * Day arithmetic runs on UTC dates of the calendar day, so no local clock shifts a day.
+ * Calendar days and months as the business counts them (Africa/Windhoek), for the screens'
+ * inputs: days as YYYY-MM-DD, months as YYYY-MM, and the instants the API's date filters take
+ * (ISO 8601 with the zone's offset). A range "from D1 to D2" includes both days: `from` is the
+ * start of D1 and `to` (exclusive on the API) the start of the day after D2. Day arithmetic runs
+ * on UTC dates of the calendar day, so no local clock shifts a day.
  */
 import { TIME_ZONE } from "../format";
 
@@ -28,7 +30,7 @@ export function previousMonth(now: Date = new Date()): string {
   return date.toISOString().slice(0, 7);
 }
 
-/** The UTC offset of Africa/Windhoek at `instant`, as "+02:00". */
+/** The UTC offset of Africa/Windhoek at `instant`, as "+02:00" (read from Intl, not assumed). */
 function offsetAt(instant: Date): string {
   const name =
     new Intl.DateTimeFormat("en-US", { timeZone: TIME_ZONE, timeZoneName: "longOffset" })
@@ -43,4 +45,24 @@ export function startOfBusinessDay(day: string): string {
   if (!DAY.test(day)) throw new RangeError(`not a day: ${day}`);
   // The offset at noon UTC of that day is the day's offset (no zone changes at midnight there).
   return `${day}T00:00:00${offsetAt(new Date(`${day}T12:00:00Z`))}`;
+}
+
+/** For date inputs: the start of `day` in Windhoek, e.g. "2026-11-01T00:00:00+02:00"; "" stays "". */
+export function dayStart(day: string | null | undefined): string {
+  return day && DAY.test(day) ? startOfBusinessDay(day) : "";
+}
+
+/** The start of the day after `day`: the exclusive end of a range ending on `day`. */
+export function dayEnd(day: string | null | undefined): string {
+  return day && DAY.test(day) ? startOfBusinessDay(addDays(day, 1)) : "";
+}
+
+/** Back from `dayStart`'s instant to the day shown in a date input. */
+export function startToDay(instant: string | null | undefined): string {
+  return instant ? instant.slice(0, 10) : "";
+}
+
+/** Back from `dayEnd`'s instant to the last day of the range. */
+export function endToDay(instant: string | null | undefined): string {
+  return instant && DAY.test(instant.slice(0, 10)) ? addDays(instant.slice(0, 10), -1) : "";
 }
