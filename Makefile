@@ -6,8 +6,11 @@ STAMP  := $(VENV)/.installed
 # The staff dashboard (frontend/) needs Node 20 and npm; without them its checks are skipped in one line.
 NPM    := $(shell command -v npm 2>/dev/null)
 NODE_MODULES := frontend/node_modules/.package-lock.json
+# The dashboard's browser suite runs in Debian's Chromium (never a downloaded browser).
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 
-.PHONY: run test install lint format typecheck architecture security check schema-doc clean help frontend-check
+.PHONY: run test install lint format typecheck architecture security check schema-doc clean help frontend-check browser-check
 
 help:
 	@echo "make run    - the whole platform on embedded PostgreSQL + Redis (or DATABASE_URL/REDIS_URL)"
@@ -29,6 +32,21 @@ run: install
 
 test: install frontend-check
 	$(BIN)/python -m pytest
+	@$(MAKE) --no-print-directory browser-check
+
+# The staff dashboard in a real Chromium (backend/tests/browser): `make run`'s stack, seeded,
+# driven by Playwright (frontend/e2e). Without Chromium it is skipped in one line.
+browser-check:
+ifeq ($(NPM),)
+	@echo "Node 20 and npm not found: skipping the dashboard's browser tests (install Node 20, see README)"
+else
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "Chromium not found: skipping the dashboard's browser tests (install it: sudo apt-get install chromium)"; \
+	else \
+	  $(MAKE) --no-print-directory $(NODE_MODULES) && \
+	  $(BIN)/python -m pytest -m browser backend/tests/browser -q; \
+	fi
+endif
 
 # npm ci again whenever package-lock.json is newer than the installed tree.
 $(NODE_MODULES): frontend/package-lock.json
@@ -65,4 +83,4 @@ schema-doc: install
 	$(BIN)/elcorp schema-doc
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache frontend/node_modules frontend/dist
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache frontend/node_modules frontend/dist frontend/test-results

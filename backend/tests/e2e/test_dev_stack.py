@@ -7,97 +7,20 @@ DATABASE_URL / REDIS_URL, where it must start no embedded server of its own.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import re
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 
-import pytest
 from celery import Celery
 from openapi_spec_validator import validate
 from sqlalchemy import create_engine, text
 
 from elcorp.shared.infrastructure.db import sqlalchemy_url
 from elcorp.shared.infrastructure.redis import celery_url
+from support.devstack import STARTUP_BUDGET, DevStack, get
 from support.servers import create_database, drop_database, embedded_servers
-
-STARTUP_BUDGET = 180  # seconds: the acceptance criterion
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(url: str) -> tuple[int, bytes, dict[str, str]]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read(), dict(response.headers)
-    except urllib.error.HTTPError as err:
-        return err.code, err.read(), dict(err.headers)
-
-
-def group_processes(pgid: int) -> list[str]:
-    out = subprocess.run(["ps", "-eo", "pgid=,pid=,args="], capture_output=True, text=True, check=True).stdout
-    return [line for line in out.splitlines() if line.split(None, 1)[0] == str(pgid)]
-
-
-class DevStack:
-    def __init__(self, var_dir: Path, env_overrides: dict[str, str]) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-        env.update({"VAR_DIR": str(var_dir), "GUNICORN_WORKERS": "1", "ENV": "development", **env_overrides})
-        self.log = (var_dir.parent / "dev.log").open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "elcorp.cli", "dev", "--port", str(self.port)],
-            cwd=var_dir.parent,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, as a terminal job would be
-        )
-
-    def wait_healthy(self) -> float:
-        started = time.monotonic()
-        while time.monotonic() - started < STARTUP_BUDGET:
-            if self.process.poll() is not None:
-                pytest.fail(f"elcorp dev exited early:\n{self.output()}")
-            try:
-                if get(f"{self.base}/health")[0] == 200:
-                    return time.monotonic() - started
-            except OSError:
-                pass
-            time.sleep(0.25)
-        pytest.fail(f"no /health within {STARTUP_BUDGET}s:\n{self.output()}")
-
-    def ctrl_c(self) -> list[str]:
-        """Send SIGINT to the whole process group, as a terminal's Ctrl-C does."""
-        os.killpg(self.process.pid, signal.SIGINT)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=30)
-        time.sleep(0.5)
-        left = group_processes(self.process.pid)
-        if left:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.log.close()
-        return left
-
-    def output(self, tail: int | None = 4000) -> str:
-        if not self.log.closed:
-            self.log.flush()
-        text = Path(self.log.name).read_text(errors="replace")
-        return text[-tail:] if tail else text
 
 
 def assert_platform_serves(stack: DevStack) -> None:
@@ -135,9 +58,7 @@ def post(url: str, body: dict) -> tuple[int, dict]:
 
 
 def assert_demo_admin_can_sign_in(stack: DevStack) -> None:
-    output = stack.output(tail=None)
-    email = re.search(r"email:\s+(\S+)", output).group(1)
-    password = re.search(r"password:\s+(\S+)", output).group(1)
+    email, password = stack.demo_admin()
     status, body = post(
         f"{stack.base}/api/v1/auth/login",
         {"email": email, "password": password, "device_id": str(uuid.uuid4())},
