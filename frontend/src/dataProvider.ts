@@ -3,7 +3,8 @@
  * `meta.has_more` / `meta.next_cursor` (and `meta.total` where a list has it). react-admin
  * asks for page numbers, so each list (resource + filters + page size) keeps the cursor
  * that opens each page it has seen: page N uses the `next_cursor` page N-1 answered.
- * Answers react-admin's partial pagination (`pageInfo`) when the list has no total.
+ * Answers react-admin's partial pagination (`pageInfo`) while the list has more and no total;
+ * on the last page the total is known and answered.
  */
 import type { DataProvider, GetListResult, Identifier, RaRecord } from "react-admin";
 import { ApiClient, api, errorMessage } from "./api/client";
@@ -107,7 +108,12 @@ export function createDataProvider(client: ApiClient = api, cache = new CursorCa
     if (typeof meta.total === "number") {
       return { data: envelope.data, total: meta.total };
     }
-    return { data: envelope.data, pageInfo: { hasNextPage: Boolean(meta.has_more), hasPreviousPage: page > 1 } };
+    if (!meta.has_more) {
+      // The last page: the count is known (earlier pages are full), so react-admin shows
+      // "1-2 of 2" rather than the partial "1-25 of 25" it would derive from the page size.
+      return { data: envelope.data, total: (page - 1) * perPage + envelope.data.length };
+    }
+    return { data: envelope.data, pageInfo: { hasNextPage: true, hasPreviousPage: page > 1 } };
   }
 
   return {

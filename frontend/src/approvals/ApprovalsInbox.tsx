@@ -25,7 +25,7 @@ function parties(record: Transaction): string {
 /** Pending transfers, withdrawals and reversals, oldest decisions first in line. */
 export function ApprovalsInbox() {
   return (
-    <List<Transaction>
+    <List<Transaction> empty={false}
       resource="transactions"
       title="Approvals inbox"
       filter={{ status: "pending_approval" }}

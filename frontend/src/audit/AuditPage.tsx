@@ -125,7 +125,7 @@ export function AuditPage() {
   return (
     <>
       <AuditExportSection />
-      <List<AuditLogEntry>
+      <List<AuditLogEntry> empty={false}
         resource={AUDIT_LOGS}
         title={TEXT.title}
         filters={filters}

@@ -57,7 +57,7 @@ function Actions() {
 
 export function IncidentList() {
   return (
-    <List<Incident> resource="incidents" title={TEXT.title} filters={filters} actions={<Actions />} perPage={25} exporter={false} storeKey="incidents">
+    <List<Incident> empty={false} resource="incidents" title={TEXT.title} filters={filters} actions={<Actions />} perPage={25} exporter={false} storeKey="incidents">
       <Datagrid bulkActionButtons={false} rowClick={(id) => `/incidents/${id}`}>
         <TextField source="priority" label={TEXT.priority} sortable={false} />
         <FunctionField<Incident>

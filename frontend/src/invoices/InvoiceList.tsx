@@ -37,7 +37,7 @@ const filters = [
 /** Every invoice (staff), newest first as the API pages them. */
 export function InvoiceList() {
   return (
-    <List<Invoice> resource="invoices" title={TEXT.title} filters={filters} perPage={25} exporter={false}>
+    <List<Invoice> empty={false} resource="invoices" title={TEXT.title} filters={filters} perPage={25} exporter={false}>
       <Datagrid bulkActionButtons={false} rowClick="show">
         <FunctionField<Invoice> label={TEXT.number} sortable={false} render={(i) => i.number ?? TEXT.draft} />
         <FunctionField<Invoice> label={TEXT.status} sortable={false} render={(i) => statusName(i.status)} />

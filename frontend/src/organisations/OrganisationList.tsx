@@ -33,7 +33,7 @@ const filters = [
 /** Organisations by name (platform managers see every one; the API decides). */
 export function OrganisationList() {
   return (
-    <List<Organization> resource="organizations" title={TEXT.title} filters={filters} perPage={25} exporter={false}>
+    <List<Organization> empty={false} resource="organizations" title={TEXT.title} filters={filters} perPage={25} exporter={false}>
       <Datagrid bulkActionButtons={false} rowClick="show">
         <TextField source="name" label={TEXT.name} sortable={false} />
         <TextField source="registration_number" label={TEXT.registration} sortable={false} emptyText="—" />

@@ -46,7 +46,7 @@ export const requestPath = (id: string) => `/privacy/${encodeURIComponent(id)}`;
 
 export function PrivacyRequestList({ now }: { now?: Date } = {}) {
   return (
-    <List<PrivacyRequestStaffView>
+    <List<PrivacyRequestStaffView> empty={false}
       resource="privacy-requests"
       title={TEXT.title}
       filters={filters}

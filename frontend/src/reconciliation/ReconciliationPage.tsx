@@ -146,7 +146,7 @@ export function ReconciliationPage() {
       <Can permission={RECONCILE_PERMISSION}>
         <StatementUpload />
       </Can>
-      <List<ReconciliationRun>
+      <List<ReconciliationRun> empty={false}
         resource={RUNS}
         title={TEXT.title}
         perPage={25}

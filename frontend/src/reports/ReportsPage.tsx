@@ -184,7 +184,7 @@ export function ReportsPage() {
       <Can permission={REPORT_PERMISSION}>
         <GenerateReportForm />
       </Can>
-      <List<RegulatoryReport>
+      <List<RegulatoryReport> empty={false}
         resource="reports"
         title={TEXT.title}
         filters={filters}

@@ -26,7 +26,7 @@ function Actions() {
 /** Every role by name (GET /roles: a small set the API pages itself). */
 export function RoleList() {
   return (
-    <List<Role> resource="roles" title={TEXT.title} perPage={50} exporter={false} actions={<Actions />}>
+    <List<Role> empty={false} resource="roles" title={TEXT.title} perPage={50} exporter={false} actions={<Actions />}>
       <Datagrid bulkActionButtons={false} rowClick="show">
         <TextField source="name" label={TEXT.name} sortable={false} />
         <TextField source="description" label={TEXT.description} sortable={false} emptyText="—" />

@@ -121,7 +121,7 @@ const money = (field: "deposits_total" | "withdrawals_total" | "net") => (batch:
 /** GET /settlement/batches: newest business day first. */
 export function SettlementPage() {
   return (
-    <List<SettlementBatch>
+    <List<SettlementBatch> empty={false}
       resource={BATCHES}
       title={TEXT.title}
       filters={filters}

@@ -28,7 +28,7 @@ const filters = [
 /** Every transaction (staff), newest first as the API pages them; read-only. */
 export function TransactionList() {
   return (
-    <List<Transaction>
+    <List<Transaction> empty={false}
       resource="transactions"
       title={TEXT.title}
       filters={filters}

@@ -35,7 +35,7 @@ export function statusText(status: string): string {
 /** User accounts, newest first (the API's order); the caller's user:read scope limits the rows. */
 export function UserList() {
   return (
-    <List<User> resource="users" title={TEXT.title} filters={filters} perPage={25} exporter={false}>
+    <List<User> empty={false} resource="users" title={TEXT.title} filters={filters} perPage={25} exporter={false}>
       <Datagrid bulkActionButtons={false} rowClick="show">
         <TextField source="username" label={TEXT.username} sortable={false} />
         <TextField source="full_name" label={TEXT.fullName} sortable={false} />

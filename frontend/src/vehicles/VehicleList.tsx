@@ -77,7 +77,7 @@ export function VehicleList() {
   return (
     <>
       <VehicleLookup />
-      <List<Vehicle> resource="vehicles" title={TEXT.title} filters={filters} perPage={25} exporter={false}>
+      <List<Vehicle> empty={false} resource="vehicles" title={TEXT.title} filters={filters} perPage={25} exporter={false}>
         <Datagrid
           bulkActionButtons={false}
           rowClick={(_id, _resource, record) => vehiclePath(identifierOf(record as Vehicle))}

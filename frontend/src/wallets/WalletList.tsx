@@ -68,7 +68,7 @@ export function WalletList() {
   return (
     <>
       <WalletLookup />
-      <List<Wallet> resource="wallets" title={TEXT.title} exporter={false} pagination={false} perPage={100}>
+      <List<Wallet> empty={false} resource="wallets" title={TEXT.title} exporter={false} pagination={false} perPage={100}>
         <Datagrid bulkActionButtons={false} rowClick="show">
           <TextField source="id" label={TEXT.id} sortable={false} />
           <TextField source="currency" label={TEXT.currency} sortable={false} />
