@@ -12,6 +12,7 @@ import {
 } from "@mui/material";
 import { useEffect, useState } from "react";
 import { Show, useNotify, useRecordContext, useRefresh } from "react-admin";
+import { Link as RouterLink } from "react-router-dom";
 import { errorMessage } from "../api/client";
 import type { Device, Role, User } from "../api/types";
 import { formatDateTime } from "../format";
@@ -57,6 +58,7 @@ const TEXT = {
   rolesSaved: "Roles saved",
   rolesLoading: "Loading roles…",
   devices: "Signed-in devices",
+  wallets: "Wallets",
   deviceId: "Device ID",
   deviceName: "Device name",
   lastSeen: "Last seen",
@@ -113,6 +115,11 @@ function UserDetails() {
   );
 }
 
+/** The wallets list filtered to this user (GET /wallets?owner_id=, for staff). */
+export function walletsOf(userId: string): string {
+  return `/wallets?filter=${encodeURIComponent(JSON.stringify({ owner_id: userId }))}`;
+}
+
 type Dialog = "lock" | "unlock" | "roles" | null;
 
 function UserActions({ user }: { user: User }) {
@@ -125,6 +132,11 @@ function UserActions({ user }: { user: User }) {
   };
   return (
     <Stack direction="row" spacing={1} sx={{ mt: 2 }}>
+      <Can permission={{ permission: "payment:create", scope: "all" }}>
+        <Button variant="outlined" component={RouterLink} to={walletsOf(user.id)}>
+          {TEXT.wallets}
+        </Button>
+      </Can>
       <Can permission="user:update">
         {user.status === "active" && (
           <Button variant="outlined" color="error" onClick={() => setOpen("lock")}>

@@ -1,6 +1,6 @@
 import { Box, Button, Stack, TextField as MuiTextField } from "@mui/material";
 import { type FormEvent, useState } from "react";
-import { Datagrid, FunctionField, List, TextField } from "react-admin";
+import { Datagrid, FunctionField, List, TextField, TextInput } from "react-admin";
 import { useNavigate } from "react-router-dom";
 import type { Wallet } from "../api/types";
 import { formatDateTime } from "../format";
@@ -10,8 +10,8 @@ export const TEXT = {
   title: "Wallets",
   lookup: "Wallet ID",
   open: "Open wallet",
-  lookupHint:
-    "GET /wallets lists the wallets you hold; staff open any customer's wallet by its ID (also linked from each transaction).",
+  lookupHint: "Open any customer's wallet by its ID (also linked from each transaction).",
+  owner: "Owner (user ID)",
   invalid: "A wallet ID is a UUID, e.g. 3b1f0c8e-1d2a-4c5b-9e8f-0a1b2c3d4e5f",
   id: "Wallet ID",
   currency: "Currency",
@@ -63,12 +63,16 @@ function WalletLookup() {
   );
 }
 
-/** The wallets GET /wallets answers (one page), and a lookup of any wallet by ID. */
+/** A customer's wallets, by the owner's user ID (GET /wallets?owner_id=, staff only). */
+const filters = [<TextInput key="owner_id" source="owner_id" label={TEXT.owner} alwaysOn sx={{ minWidth: 360 }} />];
+
+/** The wallets GET /wallets answers (the caller's, or the owner's named in the filter; one
+ * page), and a lookup of any wallet by ID. */
 export function WalletList() {
   return (
     <>
       <WalletLookup />
-      <List<Wallet> empty={false} resource="wallets" title={TEXT.title} exporter={false} pagination={false} perPage={100}>
+      <List<Wallet> empty={false} resource="wallets" title={TEXT.title} filters={filters} exporter={false} pagination={false} perPage={100}>
         <Datagrid bulkActionButtons={false} rowClick="show">
           <TextField source="id" label={TEXT.id} sortable={false} />
           <TextField source="currency" label={TEXT.currency} sortable={false} />

@@ -5,6 +5,7 @@ import { area as transactions } from "../transactions";
 import { fail, mockApi, mockObjectUrls, ok, pdf } from "../test/api";
 import { transaction } from "../test/fixtures";
 import { renderApp } from "../test/render";
+import { walletsOf } from "../users/UserShow";
 
 const wallet = {
   id: "3b1f0c8e-1d2a-4c5b-9e8f-0a1b2c3d4e5f",
@@ -20,6 +21,15 @@ const payment = transaction({ id: "t-1", amount: "99.5", source_wallet_id: walle
 const resources = [...area.resources!, ...transactions.resources!];
 
 describe("wallets", () => {
+  it("lists a customer's wallets by the owner's user ID (the staff link from a user's page)", async () => {
+    const owner = "5c6e1b7a-2f3d-4e5f-8a9b-0c1d2e3f4a5b";
+    const calls = mockApi((call) => (call.path === "/wallets" ? ok(call.query.get("owner_id") === owner ? [wallet] : []) : undefined));
+    renderApp(walletsOf(owner), resources);
+    expect(await screen.findByText("N$1,234,567.89")).toBeTruthy();
+    expect(calls.some((call) => call.path === "/wallets" && call.query.get("owner_id") === owner)).toBe(true);
+    expect((screen.getByLabelText("Owner (user ID)") as HTMLInputElement).value).toBe(owner);
+  });
+
   it("lists wallets with exact balances and opens any wallet by its ID", async () => {
     mockApi((call) => {
       if (call.path === "/wallets") return ok([wallet]);
